@@ -1,0 +1,122 @@
+/**
+ * `npm run bench:cluster`: throughput and per-item latency of the online clusterer with 100k active stories in
+ * its index, memory per story, and memory over a long stream under the retention window.
+ *
+ * Load comes from replaying the rumca week many times. Each replay gets its own time shift, item ids and a
+ * suffix on every word, so that replays form stories of their own instead of joining the first copy's.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import type { ClusterInput } from '../src/cluster/index.js';
+import { StoryClusterer } from '../src/cluster/online.js';
+
+v8.setFlagsFromString('--expose-gc');
+const gc = vm.runInNewContext('gc') as () => void;
+
+const HOUR = 3_600_000;
+const TARGET_STORIES = Number(process.env.BENCH_STORIES ?? 100_000);
+const rumcaPath = fileURLToPath(new URL('../../shared/data/rumca-news-2023-11-17_to_24.jsonl', import.meta.url));
+
+interface Row {
+  outlet: string;
+  title: string;
+  description?: string | null;
+  date_published: string;
+}
+
+const rows = readFileSync(rumcaPath, 'utf8')
+  .split('\n')
+  .filter((l) => l.trim())
+  .map((l) => JSON.parse(l) as Row)
+  .map((r, i) => ({ r, i, t: Date.parse(r.date_published) }))
+  .sort((a, b) => a.t - b.t || a.i - b.i);
+const t0 = rows[0]!.t;
+const span = rows[rows.length - 1]!.t - t0;
+
+function tag(copy: number): string {
+  let s = '';
+  for (let n = copy + 1; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(97 + ((n - 1) % 26)) + s;
+  return `q${s}`;
+}
+
+/** Replay `copy` of the week, starting at `startMs`, time-compressed by `squeeze`. */
+function replay(copy: number, startMs: number, squeeze: number): ClusterInput[] {
+  const suffix = tag(copy);
+  const mark = (s: string) => s.replace(/\p{L}+/gu, (w) => w + suffix);
+  return rows.map(({ r, i, t }) => ({
+    id: `c${copy}-${i}`,
+    title: mark(r.title),
+    description: r.description ? mark(r.description) : undefined,
+    source: r.outlet,
+    publishedAt: new Date(startMs + (t - t0) / squeeze).toISOString(),
+  }));
+}
+
+function heapMb(): number {
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed / 2 ** 20;
+}
+
+function pct(sorted: Float64Array, p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+}
+
+// Phase 1: fill the index to TARGET_STORIES active stories. Copies are squeezed into one day each and laid
+// side by side, and the window is wide enough that none of them goes cold before the timed run.
+const windowHours = 24 * 30;
+const base = Date.UTC(2024, 0, 1);
+const heap0 = heapMb();
+const c = new StoryClusterer({ windowHours });
+let copy = 0;
+let filled = 0;
+const fillStart = performance.now();
+while (c.activeStories < TARGET_STORIES) {
+  for (const it of replay(copy, base + copy * 6 * HOUR, 8)) c.add(it);
+  filled += rows.length;
+  copy++;
+}
+const fillSecs = (performance.now() - fillStart) / 1000;
+const heap1 = heapMb();
+const stories = c.activeStories;
+console.log(`index: ${stories} active stories from ${filled} items (${copy} replays of ${rows.length} items)`);
+console.log(`  fill: ${(filled / fillSecs).toFixed(0)} items/s while growing`);
+console.log(
+  `  memory: ${(heap1 - heap0).toFixed(1)} MB heap, ${(((heap1 - heap0) * 2 ** 20) / stories).toFixed(0)} bytes per story ` +
+    `(centroid, postings, item ids, headline pool, vocabulary share); vocabulary ${c.vocabularySize} terms`,
+);
+
+// Phase 2: timed. Two more replays arrive on top of the full index.
+const timed = [
+  ...replay(copy, base + (copy - 1) * 6 * HOUR, 8),
+  ...replay(copy + 1, base + copy * 6 * HOUR, 8),
+].sort((a, b) => (a.publishedAt! < b.publishedAt! ? -1 : a.publishedAt! > b.publishedAt! ? 1 : 0));
+const lat = new Float64Array(timed.length);
+const start = performance.now();
+for (let k = 0; k < timed.length; k++) {
+  const a = performance.now();
+  c.add(timed[k]!);
+  lat[k] = performance.now() - a;
+}
+const secs = (performance.now() - start) / 1000;
+lat.sort();
+console.log(`timed: ${timed.length} items with ${c.activeStories} active stories at the end`);
+console.log(
+  `  throughput ${(timed.length / secs).toFixed(0)} items/s; latency p50 ${(pct(lat, 0.5) * 1000).toFixed(1)} µs, ` +
+    `p99 ${(pct(lat, 0.99) * 1000).toFixed(1)} µs, max ${(lat[lat.length - 1]! * 1000).toFixed(0)} µs`,
+);
+
+// Phase 3: retention. A long stream under the default 72 h window: memory must level off, not grow.
+const weeks = Number(process.env.BENCH_WEEKS ?? 6);
+const r = new StoryClusterer({ windowHours: 72 });
+const heapR0 = heapMb();
+console.log(`retention (windowHours 72): ${weeks} consecutive weeks, each a fresh replay`);
+for (let w = 0; w < weeks; w++) {
+  for (const it of replay(1000 + w, base + w * (span + HOUR), 1)) r.add(it);
+  console.log(
+    `  after week ${w + 1}: ${r.activeStories} active stories, vocabulary ${r.vocabularySize}, ` +
+      `heap +${(heapMb() - heapR0).toFixed(1)} MB`,
+  );
+}

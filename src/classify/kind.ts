@@ -1,0 +1,128 @@
+import type { ItemKind } from '../model.js';
+
+export interface ItemKindInput {
+  url?: string;
+  categories?: string[];
+  /** What the feed is configured as; a report feed can still carry opinion pieces. */
+  feedKind?: 'report' | 'opinion' | 'analysis';
+  /** schema.org type from the page's JSON-LD, e.g. "OpinionNewsArticle". */
+  pageType?: string;
+  /** Section from page metadata (article:section, JSON-LD articleSection). */
+  section?: string;
+  title?: string;
+}
+
+const OPINION_PATH =
+  /\/(opinions?|commentisfree|comment(ary|aries)?|editorials?|op-?eds?|columns?|columnists?|views?|viewpoints?|perspectives?|letters(-to-the-editor)?|blogs?\/opinion|ideas|voices)(\/|$|-)/i;
+const ANALYSIS_PATH = /\/(analysis|news-analysis|explainers?|explained|fact-?checks?|in-depth|long-?reads?|the-big-picture)(\/|$|-)/i;
+const ADVOCACY_PATH = /\/(take-action|action|petitions?|campaigns?)(\/|$)/i;
+
+const OPINION_LABEL =
+  /^(opinion|opinions|comment|commentary|comment is free|editorial|editorials|op-?ed|column|columns|columnists?|viewpoints?|perspectives?|letters?( to the editor)?|our view|views|review|reviews|essay|guest (essay|column|post)|ideas|voices)$/i;
+const ANALYSIS_LABEL = /^(analysis|news analysis|explainer|explained|fact ?check|in depth|in-depth|the big picture|long read)$/i;
+
+function fromLabel(label: string): ItemKind | undefined {
+  const l = label.trim().replace(/[:|–—-]+$/, '').trim();
+  if (OPINION_LABEL.test(l)) return 'opinion';
+  if (ANALYSIS_LABEL.test(l)) return 'analysis';
+  if (/^(take action|action|petition|campaign)s?$/i.test(l)) return 'advocacy';
+  // Compound categories: "Opinion / Politics", "World news > Analysis".
+  const parts = l.split(/\s*[/>|,·:]\s*/).filter(Boolean);
+  if (parts.length > 1) {
+    for (const p of parts) {
+      if (OPINION_LABEL.test(p)) return 'opinion';
+      if (ANALYSIS_LABEL.test(p)) return 'analysis';
+    }
+  }
+  return undefined;
+}
+
+function fromPageType(type: string): ItemKind | undefined {
+  const t = type.replace(/^https?:\/\/schema\.org\//i, '');
+  if (/^(Opinion(News)?Article|Review(News)?Article|Review|CriticReview|Editorial|SatiricalArticle)$/i.test(t)) return 'opinion';
+  if (/^(Analysis(News)?Article|Background(News)?Article|Explainer)$/i.test(t)) return 'analysis';
+  if (/^(Reportage(News)?Article|NewsArticle|Report|LiveBlogPosting)$/i.test(t)) return 'report';
+  return undefined;
+}
+
+function fromUrl(url: string): ItemKind | undefined {
+  let p: string;
+  try {
+    const u = new URL(url);
+    p = u.pathname;
+  } catch {
+    p = url;
+  }
+  if (OPINION_PATH.test(p)) return 'opinion';
+  if (ANALYSIS_PATH.test(p)) return 'analysis';
+  if (ADVOCACY_PATH.test(p)) return 'advocacy';
+  return undefined;
+}
+
+/** "Opinion: …", "ANALYSIS | …", "Editorial — …" at the start of a headline. */
+function fromTitle(title: string): ItemKind | undefined {
+  const m = /^\s*([A-Za-z' -]{3,30}?)\s*[:|–—]\s+\S/.exec(title);
+  return m ? fromLabel(m[1]!) : undefined;
+}
+
+/**
+ * Decides whether an item is reporting, opinion, analysis or advocacy from everything known about it. The page
+ * itself (type, section, URL, headline label, categories) can mark a piece from a news feed as opinion; a
+ * feed configured as opinion or analysis marks all its items. Opinion outranks analysis, which outranks report.
+ */
+export function classifyItemKind(input: ItemKindInput): ItemKind {
+  const signals: ItemKind[] = [];
+  if (input.feedKind) signals.push(input.feedKind);
+  if (input.pageType) {
+    const k = fromPageType(input.pageType);
+    if (k) signals.push(k);
+  }
+  if (input.section) {
+    const k = fromLabel(input.section);
+    if (k) signals.push(k);
+  }
+  for (const c of input.categories ?? []) {
+    const k = fromLabel(c);
+    if (k) signals.push(k);
+  }
+  if (input.url) {
+    const k = fromUrl(input.url);
+    if (k) signals.push(k);
+  }
+  if (input.title) {
+    const k = fromTitle(input.title);
+    if (k) signals.push(k);
+  }
+  for (const kind of ['opinion', 'advocacy', 'analysis'] as const) if (signals.includes(kind)) return kind;
+  return 'report';
+}
+
+/**
+ * Kind announced by a section heading inside an article ("Opinion:", "Analysis", "Action:", "To Do:",
+ * "What can we do?"), or undefined for an ordinary subheading.
+ */
+export function headingKind(heading: string): ItemKind | undefined {
+  const h = heading
+    .replace(/^#+\s*/, '')
+    .replace(/\*+/g, '')
+    .trim()
+    .replace(/[:.?!]+$/, '')
+    .trim();
+  if (
+    /^(opinion|commentary|comment|editorial|our view|my view|my take|the take|perspective|viewpoint|op-?ed|column|verdict|the bottom line|bottom line|why it matters|our take)$/i.test(
+      h,
+    )
+  )
+    return 'opinion';
+  if (/^(analysis|news analysis|explainer|what it means|what this means|context)$/i.test(h)) return 'analysis';
+  if (
+    /^(actions?|to ?do|to-do|take action|call to action|get involved|how (you|we) can help|next steps for (you|readers)|what (can|should|could) (we|you|i)( personally)? do( about (this|it))?|exact actions (we|you) can take|what you can do|sign (the|our) petition)$/i.test(
+      h,
+    )
+  )
+    return 'advocacy';
+  // Forward-looking speculation headings: "What could happen next?", "The road ahead".
+  if (/^(what (could|might|will|would) happen( next)?|what('s| is) next|what comes next|the road ahead|outlook|scenarios?)$/i.test(h))
+    return 'analysis';
+  return undefined;
+}

@@ -1,0 +1,262 @@
+/**
+ * Hand-written word lists for the subjectivity scorer. They name general phenomena of English opinion
+ * writing (evaluation, stance, hedging, prescription, intensity) and of news reporting (attribution).
+ */
+
+const words = (s: string): Set<string> => new Set(s.trim().split(/\s+/));
+
+/** Verbs that introduce reported speech or writing. */
+export const REPORTING_VERBS = words(`
+  say says said tell tells told write writes wrote add adds added stated noted explain explains explained
+  claims claimed announce announces announced confirm confirms confirmed reveal reveals revealed describes
+  described warn warns warned cautions cautioned stressed emphasizes emphasized emphasises emphasised insist
+  insists insisted argue argues argued asserts asserted acknowledges acknowledged admits admitted reported posted
+  tweeted declares declared denies denied suggested urges urged predicts predicted estimated reckons reckoned
+  recalled replied responded commented testified disclosed indicated agreed asked promised vowed pledged conceded
+  observed mentioned remarked maintains maintained reiterated reiterates contends contended alleges alleged accused welcomed
+`);
+
+/** Vague speakers: attribution to them is a rhetorical device of opinion writing, not sourcing. */
+export const VAGUE_SPEAKERS = words(`
+  critics some many others observers skeptics sceptics supporters opponents detractors commentators pundits
+  people experts analysts most few everyone anyone nobody someone somebody they one proponents advocates
+  defenders cynics
+`);
+
+/** Prescriptive / obligation modals and phrases. */
+export const PRESCRIPTIVE = words(`should must ought shall needs`);
+
+/** Speculative modals. */
+export const SPECULATIVE = words(`could might may would`);
+
+/** Hedges and epistemic stance markers. */
+export const HEDGES = words(`
+  perhaps probably possibly maybe arguably apparently presumably seemingly likely unlikely supposedly
+  conceivably seem seems seemed appear appears appeared suppose guess doubt doubtless surely certainly
+  undoubtedly evidently obviously clearly plainly frankly honestly admittedly naturally unfortunately
+  fortunately sadly happily hopefully ironically interestingly curiously tellingly notably remarkably
+  regrettably thankfully mercifully predictably inevitably inevitable essentially basically simply merely
+  indeed really actually truly literally
+`);
+
+/** Intensifiers and degree adverbs. */
+export const INTENSIFIERS = words(`
+  very extremely incredibly utterly totally completely absolutely entirely deeply highly hugely immensely
+  enormously terribly awfully profoundly thoroughly fundamentally desperately painfully strikingly
+  remarkably exceedingly overly excessively too so such quite rather pretty fairly especially particularly
+  vastly wildly grossly sorely
+`);
+
+/** Evaluative adjectives, adverbs and nouns: words whose main job is to judge. */
+export const EVALUATIVE = words(`
+  good bad better worse best worst great greatest terrible horrible awful dreadful appalling atrocious
+  excellent superb wonderful marvellous marvelous brilliant splendid fantastic fabulous magnificent admirable
+  impressive remarkable extraordinary outstanding exceptional stunning amazing astonishing astounding shocking
+  disgraceful shameful shameless scandalous outrageous egregious deplorable despicable disgusting repugnant
+  abhorrent vile obscene grotesque monstrous evil wicked sinister nefarious cynical hypocritical hypocrisy
+  absurd absurdity ridiculous ludicrous laughable preposterous silly stupid foolish idiotic dumb naive naïve
+  misguided wrongheaded wrong right correct incorrect mistaken misleading dishonest honest disingenuous
+  deceptive dubious questionable dubious specious spurious bogus sham phony phoney fake nonsense rubbish
+  garbage drivel folly foolishness madness insane insanity crazy lunatic delusional paranoid hysterical
+  important crucial vital essential critical key significant meaningful valuable worthwhile worthy unworthy
+  necessary unnecessary needless pointless useless worthless futile fruitless hopeless helpless desperate
+  dire grave serious severe harsh cruel brutal ruthless callous heartless reckless irresponsible responsible
+  careless careful thoughtful thoughtless sensible senseless reasonable unreasonable rational irrational
+  fair unfair just unjust unjustified justified legitimate illegitimate acceptable unacceptable intolerable
+  tolerable appropriate inappropriate proper improper decent indecent moral immoral amoral ethical unethical
+  noble ignoble heroic cowardly brave courageous bold timid weak strong powerful powerless feeble pathetic
+  sad tragic tragically unfortunate lamentable regrettable deplorable miserable wretched pitiful pitiable
+  beautiful ugly elegant clumsy awkward crude vulgar crass tasteless tacky
+  dangerous perilous risky reckless harmful damaging destructive disastrous catastrophic calamitous ruinous
+  toxic poisonous corrosive insidious pernicious malign malignant benign healthy unhealthy sick
+  interesting boring dull tedious fascinating intriguing compelling convincing unconvincing persuasive
+  clear unclear obvious evident apparent plain transparent opaque vague confused confusing incoherent coherent
+  simple simplistic complex complicated nuanced subtle crude sophisticated primitive
+  genuine authentic true false real fake hollow empty shallow superficial profound deep
+  troubling disturbing worrying worrisome alarming concerning frightening terrifying scary chilling
+  encouraging promising hopeful optimistic pessimistic bleak grim gloomy rosy bright dark
+  unprecedented historic landmark momentous monumental seismic sweeping radical extreme extremist
+  fanatical zealous ideological partisan biased unbiased objective subjective arbitrary capricious
+  corrupt corrupted rotten bankrupt broken failed failing flawed defective inadequate insufficient sufficient
+  adequate excessive exorbitant extravagant lavish wasteful frugal prudent imprudent wise unwise clever
+  smart savvy shrewd cunning brilliant genius idiot fool fools idiots morons clowns thugs
+  arrogant smug condescending patronizing patronising pompous self-righteous sanctimonious righteous
+  elitist populist demagogue demagoguery propaganda lies lie liar liars lying myth myths hoax farce
+  travesty charade disgrace scandal outrage shame disaster catastrophe fiasco debacle mess chaos failure
+  success triumph victory defeat betrayal treachery cowardice courage virtue vice sin sins
+  naturally inevitably sadly tragically shamefully disgracefully rightly wrongly justly unjustly unfairly
+  fairly blatantly brazenly flagrantly wildly grossly woefully sorely badly poorly nicely happily
+  ominous ominously fragile precarious vulnerable resilient robust ironclad
+  so-called supposed alleged purported self-styled
+  strange bizarre weird odd peculiar curious surprising unsurprising predictable unpredictable ironic
+  staggering stark striking glaring blatant flagrant brazen gross woeful
+  vast huge enormous massive tremendous immense colossal tiny trivial minor major
+  urgent pressing acute chronic endemic rampant pervasive widespread
+  worthy deserving undeserved deserved
+  mere merely sheer utter pure purely
+  oppressive tyrannical tyranny authoritarian totalitarian draconian dystopian orwellian
+  fortunate lucky unlucky blessed cursed doomed
+  wrong-headed ill-advised ill-conceived half-baked well-meaning
+  nice lovely pleasant unpleasant nasty mean kind unkind generous stingy greedy selfish
+  lazy diligent incompetent competent inept capable incapable effective ineffective efficient inefficient
+  successful unsuccessful productive counterproductive
+  embarrassing embarrassed humiliating humiliated disappointing disappointed frustrating
+  welcome unwelcome desirable undesirable preferable
+  dubious suspect suspicious questionable
+  emblematic symbolic telling revealing
+  cozy cosy transactional
+  nightmare nightmarish whim whims hellbent woke infamous notorious ingenious gloating gloatingly fear-mongering
+  fearmongering alarmist crackpot elites elitism regime narrative narratives agenda ideology ideological dogma
+  dogmatic orthodoxy slogan slogans rhetoric rhetorical hype spin euphemism euphemisms cult mob zealots radicals
+  correctly rightly famously conveniently suspiciously cleverly shamelessly recklessly mindlessly blindly
+  senselessly foolishly stupidly cynically hypocritically dishonestly bizarrely oddly strangely
+  panic hysteria paranoia delusion delusions fantasy fantasies illusion illusions mirage
+  gimmick gimmicks stunt stunts ploy ploys charade pretence pretense pretext facade façade veneer
+  puppet puppets stooge stooges lackey lackeys cronies cronyism crony
+  wildfire plague epidemic cancer poison virus disease rot decay
+  sham bluster bluff bullying bully bullies tyrant tyrants despot despots dictator dictators
+  greed greedy avarice arrogance ignorance ignorant stupidity incompetence
+  appeasement capitulation surrender betrayal
+  utopian utopia dystopia apocalyptic apocalypse doom
+`);
+
+/** Words of comparison and degree often used to judge: superlative-like forms not ending in -est. */
+export const SUPERLATIVE_WORDS = words(`best worst most least greatest biggest largest finest`);
+
+/** Sentence openers typical of argument rather than report. */
+export const ARGUMENT_OPENERS = [
+  'of course',
+  'in fact',
+  'after all',
+  'indeed',
+  'clearly',
+  'surely',
+  'obviously',
+  'perhaps',
+  'arguably',
+  'in short',
+  'in sum',
+  'in other words',
+  'to be sure',
+  'to be fair',
+  'the truth is',
+  'the fact is',
+  'the problem is',
+  'the question is',
+  'the point is',
+  'the reality is',
+  'the irony is',
+  'worse',
+  'better still',
+  'worse still',
+  'put simply',
+  'simply put',
+  'needless to say',
+  'it is no wonder',
+  'no wonder',
+  'imagine',
+  'consider',
+  'suppose',
+  'observe',
+  'remember',
+  "let's",
+  'let us',
+  'note that',
+  'think of',
+  'think about',
+  'make no mistake',
+];
+
+/** Impersonal evaluation frames: "it is crucial that", "it is hard to see". */
+export const IMPERSONAL_EVAL =
+  /\b(it|this|that)\s*(is|was|would be|will be|seems|remains|'s|’s)\s+(not\s+)?(\w+ly\s+)?(crucial|essential|vital|important|imperative|necessary|critical|clear|obvious|evident|hard|difficult|easy|impossible|possible|likely|unlikely|true|false|fair|unfair|wrong|right|time|worth|unclear|ironic|telling|striking|remarkable|sad|shameful|absurd|ridiculous|no secret|no surprise|no accident|no coincidence|a shame|a mistake|a disgrace|a pity)\b/i;
+
+/** Prescriptive phrases beyond the modals. */
+export const PRESCRIPTIVE_PHRASES =
+  /\b(need to|needs to|have to|has to|had better|ought to|it is time|it's time|it’s time|we must|we should|we need|let us|let's|let’s|should not|shouldn't|shouldn’t|must not|mustn't|cannot afford|can't afford|can’t afford|urge you|join us|sign up|take action|call on|calls on|demand that)\b/i;
+
+/** Calls to action at the start of a sentence: bare imperatives. */
+export const IMPERATIVE_OPENERS = words(`
+  consider imagine remember note look think stop start join sign contact write call tell ask share support
+  donate help urge demand visit attend engage follow stay read watch listen learn educate vote refuse resist
+  act keep let don't don’t never do be go make take find get try use
+`);
+
+/** Month and weekday names: dates are the stuff of reporting. */
+export const TIME_WORDS = words(`
+  january february march april june july august september october november december jan feb mar apr jun
+  jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday yesterday today tonight
+  tomorrow weekend morning afternoon evening night week month year decade
+`);
+
+/** Known news outlets and broadcasters, to tell "told CNN" (outlet) from "told Putin" (audience). */
+export const OUTLETS = [
+  'CNN',
+  'Reuters',
+  'AP',
+  'The Associated Press',
+  'Associated Press',
+  'AFP',
+  'Agence France-Presse',
+  'BBC',
+  'Fox News',
+  'Fox',
+  'NBC',
+  'NBC News',
+  'CBS',
+  'CBS News',
+  'ABC',
+  'ABC News',
+  'MSNBC',
+  'NPR',
+  'PBS',
+  'Bloomberg',
+  'Bloomberg News',
+  'The New York Times',
+  'New York Times',
+  'The Washington Post',
+  'Washington Post',
+  'The Wall Street Journal',
+  'Wall Street Journal',
+  'The Guardian',
+  'Guardian',
+  'The Times',
+  'The Telegraph',
+  'Financial Times',
+  'The Economist',
+  'Politico',
+  'Axios',
+  'Al Jazeera',
+  'Sky News',
+  'Der Spiegel',
+  'Le Monde',
+  'Interfax',
+  'TASS',
+  'RIA Novosti',
+  'Xinhua',
+  'Kyodo',
+  'Yonhap',
+  'Newsweek',
+  'Time',
+  'The Atlantic',
+  'The Hill',
+  'Truth Social',
+  'X',
+  'Twitter',
+  'Facebook',
+  'Telegram',
+  'Instagram',
+  'State of the Union',
+  'Meet the Press',
+  'Face the Nation',
+  'This Week',
+];
+
+/** Words that never name a speaker even when capitalised at the start of a sentence. */
+export const NON_SPEAKERS = words(`
+  The A An This That These Those It Its There Here But And Or So Yet Then When While If As In On At For
+  After Before Later Earlier Meanwhile However Also Still Even Just Only What Which Who Why How Where Such
+  Some Many Most Several Both Each Every Another Other No Not One Although Though Because Since Unless Whether
+  Consider Imagine Suppose Usually Often Presumably Perhaps Indeed Clearly Surely Now Today Yesterday Any All
+  Nor Thus Hence Moreover Furthermore Instead Rather Nonetheless Nevertheless My Our Your His Her Their
+`);

@@ -1,0 +1,127 @@
+/**
+ * Sentence splitting for English news text. Rule-based: a terminator (. ! ? …) ends a sentence when it is
+ * followed by whitespace and something that can start one, unless the word before it is a known
+ * abbreviation, an initial, or a list number, or the terminator sits inside a quotation.
+ */
+
+/** Abbreviations that are followed by a period but rarely end a sentence (lower-case, no final period). */
+const ABBREVIATIONS = new Set([
+  'mr', 'mrs', 'ms', 'dr', 'prof', 'sr', 'jr', 'st', 'mt', 'ft', 'gen', 'lt', 'col', 'maj', 'capt', 'cpt', 'sgt',
+  'cmdr', 'adm', 'gov', 'sen', 'rep', 'reps', 'pres', 'rev', 'hon', 'supt', 'insp', 'det', 'amb', 'atty', 'fr',
+  'inc', 'ltd', 'co', 'corp', 'plc', 'llc', 'bros', 'dept', 'univ', 'assn', 'est', 'vs', 'v', 'etc', 'cf', 'al',
+  'approx', 'no', 'nos', 'vol', 'vols', 'p', 'pp', 'fig', 'ch', 'sec', 'art', 'jan', 'feb', 'mar', 'apr', 'jun',
+  'jul', 'aug', 'sep', 'sept', 'oct', 'nov', 'dec', 'mon', 'tue', 'tues', 'wed', 'thu', 'thur', 'thurs', 'fri',
+  'sat', 'sun', 'ave', 'blvd', 'rd', 'hwy', 'e.g', 'i.e', 'a.m', 'p.m', 'u.s', 'u.k', 'u.n', 'e.u', 'd.c',
+]);
+
+/** Abbreviations that may legitimately end a sentence; split after them only before a typical sentence opener. */
+const SOMETIMES_FINAL = new Set(['etc', 'u.s', 'u.k', 'u.n', 'e.u', 'd.c', 'a.m', 'p.m', 'inc', 'ltd', 'co', 'corp']);
+const SENTENCE_OPENERS = new Set([
+  'the', 'a', 'an', 'he', 'she', 'it', 'they', 'we', 'i', 'you', 'this', 'that', 'these', 'those', 'but', 'and',
+  'in', 'on', 'at', 'for', 'as', 'if', 'when', 'while', 'after', 'before', 'however', 'meanwhile', 'there', 'his',
+  'her', 'their', 'its', 'our', 'my', 'some', 'many', 'most', 'no', 'not', 'so', 'yet', 'still', 'since', 'last',
+]);
+
+const CLOSE_AFTER_TERMINATOR = `"'”’»)]`;
+
+/** Character ranges [start, end) covered by balanced quotations, so terminators inside them do not split. */
+export function quoteSpans(text: string): [number, number][] {
+  const spans: [number, number][] = [];
+  // Curly double quotes pair explicitly.
+  let open = -1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '“') open = i;
+    else if (c === '”' && open >= 0) {
+      spans.push([open, i + 1]);
+      open = -1;
+    }
+  }
+  // Straight double quotes pair in order, only when balanced (an odd count means we cannot trust them).
+  const straight: number[] = [];
+  for (let i = 0; i < text.length; i++) if (text[i] === '"') straight.push(i);
+  if (straight.length % 2 === 0) {
+    for (let k = 0; k < straight.length; k += 2) spans.push([straight[k]!, straight[k + 1]! + 1]);
+  }
+  // Quotations spanning very long stretches are more likely mismatched than real; ignore those.
+  return spans.filter(([s, e]) => e - s < 600);
+}
+
+/** True when a quotation opened before `from` is still open after `to` (the terminator run). */
+function insideSpan(spans: [number, number][], from: number, to: number): boolean {
+  for (const [s, e] of spans) if (s < from && e > to) return true;
+  return false;
+}
+
+function wordBefore(text: string, end: number): string {
+  let i = end;
+  while (i > 0 && /[A-Za-z0-9.]/.test(text[i - 1]!)) i--;
+  return text.slice(i, end);
+}
+
+function splitBlock(block: string): string[] {
+  const spans = quoteSpans(block);
+  const out: string[] = [];
+  let start = 0;
+  for (let i = 0; i < block.length; i++) {
+    const c = block[i]!;
+    if (c !== '.' && c !== '!' && c !== '?' && c !== '…') continue;
+    // Run of terminators and closing quotes/brackets ("?!", '."', '…”').
+    let j = i + 1;
+    while (j < block.length && ('.!?…'.includes(block[j]!) || CLOSE_AFTER_TERMINATOR.includes(block[j]!))) j++;
+    if (j >= block.length) break;
+    if (!/\s/.test(block[j]!)) continue;
+    let k = j;
+    while (k < block.length && /\s/.test(block[k]!)) k++;
+    // Inline bullets after a sentence ("... efforts. - Ukraine Rejects") start a new sentence.
+    let next = k;
+    if (/[-–•*]/.test(block[next] ?? '') && /\s/.test(block[next + 1] ?? '')) next += 2;
+    const nextChar = block[next] ?? '';
+    if (!/[A-Z0-9"“‘'«(\[]/.test(nextChar)) continue;
+    if (c === '.' && block[i + 1] !== '.') {
+      const w = wordBefore(block, i);
+      const lw = w.toLowerCase();
+      const nextWord = /^[A-Za-z]+/.exec(block.slice(next))?.[0]?.toLowerCase() ?? '';
+      if (ABBREVIATIONS.has(lw)) {
+        if (!(SOMETIMES_FINAL.has(lw) && SENTENCE_OPENERS.has(nextWord))) continue;
+      } else if (/^[A-Z]$/.test(w)) {
+        continue; // an initial: "J. K. Rowling"
+      } else if (/^([A-Za-z]\.)+[A-Za-z]$/.test(w) && !SENTENCE_OPENERS.has(nextWord)) {
+        continue; // dotted acronym such as "U.S" not yet listed
+      } else if (/^\d{1,2}$/.test(w) && block.slice(start, i).trim() === w) {
+        continue; // list number at the start: "1. Stay informed"
+      }
+    }
+    if (insideSpan(spans, i, j)) continue;
+    out.push(block.slice(start, j));
+    start = next;
+    i = next - 1;
+  }
+  out.push(block.slice(start));
+  return out;
+}
+
+/** Cleans a sentence's edges: whitespace and leading list bullets. */
+function trimSentence(s: string): string {
+  return s
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/^[-–•*]\s+/, '')
+    .trim();
+}
+
+/**
+ * Splits text into sentences. Line breaks always end a sentence (headings and list items stand on their own
+ * lines in the plain text this pipeline carries).
+ */
+export function splitSentences(text: string): string[] {
+  const sentences: string[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    if (!line.trim()) continue;
+    for (const s of splitBlock(line)) {
+      const t = trimSentence(s);
+      if (t) sentences.push(t);
+    }
+  }
+  return sentences;
+}

@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { registerClusterCommand } from './commands/cluster.js';
+import { registerWorkerCommands } from './commands/worker.js';
+import { ConfigError } from './config/load.js';
+import { StoreError } from './store/index.js';
+import { InputError } from './util/jsonl.js';
+
+/** Errors a user can fix: printed as one line, never with a stack trace. */
+const USER_ERRORS = [ConfigError, InputError, StoreError];
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('threadline')
+    .description(
+      'Self-hosted news digests for Discord and Slack: one thread per story, facts and opinion apart.',
+    )
+    .version('0.1.0')
+    .showHelpAfterError()
+    .exitOverride();
+  registerWorkerCommands(program);
+  registerClusterCommand(program);
+  return program;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode;
+    if (USER_ERRORS.some((E) => err instanceof E)) {
+      process.stderr.write(`error: ${(err as Error).message}\n`);
+      return 1;
+    }
+    process.stderr.write(`error: ${(err as Error)?.stack ?? String(err)}\n`);
+    return 2;
+  }
+}
+
+main(process.argv).then((code) => {
+  process.exitCode = code;
+});

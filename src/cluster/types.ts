@@ -1,0 +1,40 @@
+/** What the clusterer needs to know about an item. */
+export interface ClusterInput {
+  id: string;
+  title: string;
+  description?: string;
+  text?: string;
+  source?: string;
+  /** ISO-8601; the clusterer's clock. Items without one use the previous item's time. */
+  publishedAt?: string;
+}
+
+export interface Assignment {
+  id: string;
+  storyId: string;
+  /** Stories folded into `storyId` by this item, if it bridged two stories that turned out to be one. */
+  merged: string[];
+  /** Similarity to the story when the item joined it (1 for the item that started it): how certain the call was. */
+  score?: number;
+}
+
+export interface StoryInfo {
+  id: string;
+  headline: string;
+  itemIds: string[];
+  sources: string[];
+  keywords: string[];
+  /** Names and numbers the coverage mentions most, as written. */
+  entities: string[];
+  firstSeen: string;
+  lastUpdated: string;
+}
+
+/** Online story clusterer: each item is assigned when it arrives, from what is known so far. Deterministic. */
+export interface OnlineClusterer {
+  add(item: ClusterInput): Assignment;
+  /** Current id of a story, following merges. */
+  resolve(storyId: string): string;
+  story(storyId: string): StoryInfo | undefined;
+  stories(): Iterable<StoryInfo>;
+}

@@ -1,0 +1,48 @@
+import type { Item } from '../model.js';
+import { InputError } from '../util/jsonl.js';
+
+function optionalString(value: Record<string, unknown>, key: string, where: string): string | undefined {
+  const v = value[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'string') throw new InputError(`${where}: "${key}" must be a string`);
+  return v;
+}
+
+/**
+ * Turns one parsed JSONL object into an Item. `id` and `title` are required; `source` falls back to the
+ * URL's host, `publishedAt` to `fallbackTime` (the previous item's time keeps file order meaningful).
+ */
+export function toItem(value: Record<string, unknown>, where: string, fallbackTime: string): Item {
+  const rawId = value.id;
+  const id = typeof rawId === 'number' ? String(rawId) : rawId;
+  if (typeof id !== 'string' || !id) throw new InputError(`${where}: "id" is required (string or number)`);
+  const title = optionalString(value, 'title', where);
+  if (title === undefined) throw new InputError(`${where}: "title" is required`);
+  const url = optionalString(value, 'url', where) ?? optionalString(value, 'link', where);
+  let source = optionalString(value, 'source', where) ?? optionalString(value, 'outlet', where);
+  if (!source && url) {
+    try {
+      source = new URL(url).hostname.replace(/^www\./, '');
+    } catch {
+      // leave unnamed: an unparsable URL gives no outlet
+    }
+  }
+  const publishedRaw =
+    optionalString(value, 'publishedAt', where) ?? optionalString(value, 'date_published', where);
+  let publishedAt = fallbackTime;
+  if (publishedRaw) {
+    const t = Date.parse(publishedRaw);
+    if (Number.isNaN(t))
+      throw new InputError(`${where}: "publishedAt" is not an ISO-8601 date: ${publishedRaw}`);
+    publishedAt = new Date(t).toISOString();
+  }
+  return {
+    id,
+    title,
+    description: optionalString(value, 'description', where),
+    text: optionalString(value, 'text', where),
+    url,
+    source: source ?? 'unknown',
+    publishedAt,
+  };
+}

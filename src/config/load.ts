@@ -1,0 +1,96 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { type Config, configSchema } from './schema.js';
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** The `config/` folder shipped beside `src/` (or `dist/`). */
+export const DEFAULT_CONFIG_PATH = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  'config',
+  'default.yaml',
+);
+
+/** Secrets and deployment settings read from the environment; never from files, never logged. */
+export interface Secrets {
+  discordToken?: string;
+  discordApplicationId?: string;
+  discordApiUrl?: string;
+  slackBotToken?: string;
+  slackSigningSecret?: string;
+  slackAppToken?: string;
+  slackApiUrl?: string;
+}
+
+export function readSecrets(env: NodeJS.ProcessEnv = process.env): Secrets {
+  const pick = (name: string) => (env[name]?.trim() ? env[name]!.trim() : undefined);
+  return {
+    discordToken: pick('DISCORD_TOKEN'),
+    discordApplicationId: pick('DISCORD_APPLICATION_ID'),
+    discordApiUrl: pick('DISCORD_API_URL'),
+    slackBotToken: pick('SLACK_BOT_TOKEN'),
+    slackSigningSecret: pick('SLACK_SIGNING_SECRET'),
+    slackAppToken: pick('SLACK_APP_TOKEN'),
+    slackApiUrl: pick('SLACK_API_URL'),
+  };
+}
+
+function readYaml(path: string): unknown {
+  if (!existsSync(path)) throw new ConfigError(`config file not found: ${path}`);
+  try {
+    return parseYaml(readFileSync(path, 'utf8')) ?? {};
+  } catch (err) {
+    throw new ConfigError(`config file ${path} is not valid YAML: ${(err as Error).message}`);
+  }
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Deep merge where `over` wins; arrays are replaced, not concatenated. */
+export function mergeConfig(base: unknown, over: unknown): unknown {
+  if (!isPlainObject(base) || !isPlainObject(over)) return over === undefined ? base : over;
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = mergeConfig(base[k], v);
+  return out;
+}
+
+function describeIssues(issues: z.core.$ZodIssue[]): string {
+  return issues
+    .map((issue) => {
+      const key = issue.path.length ? issue.path.join('.') : '(root)';
+      if (issue.code === 'unrecognized_keys') {
+        const prefix = issue.path.length ? `${issue.path.join('.')}.` : '';
+        return `unknown key ${issue.keys.map((k) => `"${prefix}${k}"`).join(', ')}`;
+      }
+      return `"${key}": ${issue.message}`;
+    })
+    .join('; ');
+}
+
+/** Validates raw config data, throwing a ConfigError that names every bad key. */
+export function parseConfig(raw: unknown): Config {
+  const result = configSchema.safeParse(raw ?? {});
+  if (!result.success) throw new ConfigError(`invalid config: ${describeIssues(result.error.issues)}`);
+  return result.data;
+}
+
+/**
+ * Loads `config/default.yaml`, then the file named by `path` (or THREADLINE_CONFIG) over it,
+ * then THREADLINE_STORE from the environment.
+ */
+export function loadConfig(path?: string, env: NodeJS.ProcessEnv = process.env): Config {
+  let raw = readYaml(DEFAULT_CONFIG_PATH);
+  const extra = path ?? env.THREADLINE_CONFIG;
+  if (extra && resolve(extra) !== resolve(DEFAULT_CONFIG_PATH)) raw = mergeConfig(raw, readYaml(extra));
+  if (env.THREADLINE_STORE) raw = mergeConfig(raw, { store: env.THREADLINE_STORE });
+  return parseConfig(raw);
+}

@@ -1,0 +1,65 @@
+import cron from 'node-cron';
+import { z } from 'zod';
+
+const feedSchema = z.object({
+  url: z.url({ protocol: /^https?$/ }),
+  name: z.string().min(1).optional(),
+  kind: z.enum(['report', 'opinion', 'analysis']).default('report'),
+});
+
+export const configSchema = z
+  .object({
+    store: z
+      .string()
+      .regex(
+        /^(sqlite|memory|redis|rediss|postgres|postgresql):\/\//,
+        'must be sqlite://, memory://, redis:// or postgres://',
+      )
+      .default('sqlite://./data/threadline.sqlite'),
+    pollCron: z
+      .string()
+      .refine((expr) => cron.validate(expr), 'not a valid cron expression')
+      .default('*/5 * * * *'),
+    fetch: z
+      .object({
+        timeoutMs: z.number().int().min(100).max(120_000).default(15_000),
+        maxBytes: z.number().int().min(1024).max(100_000_000).default(5_000_000),
+        maxRedirects: z.number().int().min(0).max(20).default(5),
+        userAgent: z.string().min(1).default('Threadline/0.1'),
+        concurrency: z.number().int().min(1).max(256).default(8),
+        allowPrivate: z.array(z.string()).default([]),
+      })
+      .strict()
+      .default({
+        timeoutMs: 15_000,
+        maxBytes: 5_000_000,
+        maxRedirects: 5,
+        userAgent: 'Threadline/0.1',
+        concurrency: 8,
+        allowPrivate: [],
+      }),
+    cluster: z
+      .object({
+        windowHours: z
+          .number()
+          .positive()
+          .max(24 * 90)
+          .default(72),
+      })
+      .strict()
+      .default({ windowHours: 72 }),
+    feeds: z.array(feedSchema).default([]),
+    sinks: z
+      .object({
+        console: z
+          .object({ enabled: z.boolean().default(true), minSources: z.number().int().min(1).default(1) })
+          .strict()
+          .default({ enabled: true, minSources: 1 }),
+      })
+      .strict()
+      .default({ console: { enabled: true, minSources: 1 } }),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+export type FeedConfig = z.infer<typeof feedSchema>;

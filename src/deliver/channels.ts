@@ -1,0 +1,100 @@
+import type { Store } from '../store/index.js';
+
+export type Platform = 'discord' | 'slack';
+export type DeliveryMode = 'realtime' | 'daily' | 'both';
+export type ChannelKind = 'text' | 'announcement' | 'forum';
+
+/** A chat channel and what it has asked for. Plain JSON, persisted in the `channels` namespace. */
+export interface ChannelSettings {
+  /** `platform:workspace:channel`, unique across platforms. */
+  key: string;
+  platform: Platform;
+  /** Discord guild id or Slack team id. */
+  workspaceId: string;
+  channelId: string;
+  kind: ChannelKind;
+  feeds: { url: string; title?: string }[];
+  topics: string[];
+  mode: DeliveryMode;
+  /** Local time of the daily digest, HH:MM. */
+  digestTime: string;
+  /** IANA time zone of `digestTime`. */
+  timezone: string;
+  /** A story is posted in realtime once this many distinct outlets cover it. */
+  minSources: number;
+  /** Set when the platform refused delivery (missing permissions, deleted channel); cleared by any config command. */
+  paused?: { reason: string; at: string };
+  /** Time of the last daily digest (ISO); the next one covers stories updated since. */
+  lastDigestAt?: string;
+}
+
+export const DEFAULT_CHANNEL = {
+  mode: 'realtime' as DeliveryMode,
+  digestTime: '08:00',
+  timezone: 'UTC',
+  minSources: 2,
+};
+
+export function channelKey(platform: Platform, workspaceId: string, channelId: string): string {
+  return `${platform}:${workspaceId}:${channelId}`;
+}
+
+const INDEX = 'channels:index';
+
+/** Channel settings by key, plus an index so the worker can list every configured channel. */
+export class ChannelStore {
+  constructor(private readonly store: Store) {}
+
+  private get space() {
+    return this.store.ns<ChannelSettings>('channels');
+  }
+
+  private get meta() {
+    return this.store.ns<string[]>('meta');
+  }
+
+  async get(key: string): Promise<ChannelSettings | undefined> {
+    return this.space.get(key);
+  }
+
+  /** The channel's settings, or fresh defaults for a channel seen for the first time (not yet saved). */
+  async getOrCreate(
+    platform: Platform,
+    workspaceId: string,
+    channelId: string,
+    kind: ChannelKind = 'text',
+  ): Promise<ChannelSettings> {
+    const key = channelKey(platform, workspaceId, channelId);
+    return (
+      (await this.get(key)) ?? {
+        key,
+        platform,
+        workspaceId,
+        channelId,
+        kind,
+        feeds: [],
+        topics: [],
+        ...DEFAULT_CHANNEL,
+      }
+    );
+  }
+
+  async save(channel: ChannelSettings): Promise<void> {
+    await this.space.set(channel.key, channel);
+    const index = (await this.meta.get(INDEX)) ?? [];
+    if (!index.includes(channel.key)) await this.meta.set(INDEX, [...index, channel.key]);
+  }
+
+  async list(platform?: Platform): Promise<ChannelSettings[]> {
+    const keys = (await this.meta.get(INDEX)) ?? [];
+    const found = await this.space.getMany(keys);
+    return found.filter((c): c is ChannelSettings => !!c && (!platform || c.platform === platform));
+  }
+
+  /** Every feed some channel subscribes to, once each, with the first title given for it. */
+  async subscribedFeeds(): Promise<{ url: string; title?: string }[]> {
+    const feeds = new Map<string, { url: string; title?: string }>();
+    for (const channel of await this.list()) for (const f of channel.feeds) if (!feeds.has(f.url)) feeds.set(f.url, f);
+    return [...feeds.values()];
+  }
+}

@@ -1,0 +1,82 @@
+import type { StoryDigest } from '../model.js';
+import type { Store } from '../store/index.js';
+import type { PostedRef, Sink } from './sink.js';
+
+/** What a sink has been given of one story. Written before each act (pending) and after it (done). */
+export interface DeliveryRecord {
+  ref?: PostedRef;
+  itemIds: string[];
+  factKeys: string[];
+  pending?: { op: 'post' | 'update'; key: string; itemIds: string[]; factKeys: string[] };
+  updates: number;
+}
+
+export type DeliveryResult = 'posted' | 'updated' | 'unchanged' | 'below-threshold';
+
+const recordKey = (sink: Sink, storyId: string) => `${sink.id}|${storyId}`;
+
+/**
+ * Delivers story digests to sinks with at-most-once effects per idempotency key: the intent is persisted
+ * before the sink acts, the outcome after. A crash in between leaves a pending record; the next attempt
+ * reuses its key, so platforms that dedupe on it never show the story twice.
+ */
+export class Deliverer {
+  constructor(private readonly store: Store) {}
+
+  private get records() {
+    return this.store.ns<DeliveryRecord>('deliveries');
+  }
+
+  async deliver(sink: Sink, digest: StoryDigest): Promise<DeliveryResult> {
+    if (digest.outletCount < sink.minSources) return 'below-threshold';
+    const key = recordKey(sink, digest.id);
+    const record: DeliveryRecord = (await this.records.get(key)) ?? { itemIds: [], factKeys: [], updates: 0 };
+    const itemIds = digest.coverage.map((c) => c.itemId);
+    const factKeys = digest.facts.map((f) => f.key);
+
+    if (!record.ref) {
+      const attemptKey = record.pending?.op === 'post' ? record.pending.key : `${key}|post`;
+      const recovered = record.pending && sink.recover ? await sink.recover(attemptKey) : undefined;
+      let ref = recovered;
+      if (!ref) {
+        await this.records.set(key, {
+          ...record,
+          pending: { op: 'post', key: attemptKey, itemIds, factKeys },
+        });
+        ref = await sink.post(digest, attemptKey);
+      }
+      await this.records.set(key, { ref, itemIds, factKeys, updates: 0 });
+      return 'posted';
+    }
+
+    const known = new Set(record.itemIds);
+    const newCoverage = digest.coverage.filter((c) => !known.has(c.itemId));
+    if (!newCoverage.length) return 'unchanged';
+    const postedFacts = new Set(record.factKeys);
+    const newFacts = digest.facts.filter((f) => !postedFacts.has(f.key));
+    const attemptKey =
+      record.pending?.op === 'update' ? record.pending.key : `${key}|update-${record.updates + 1}`;
+    await this.records.set(key, { ...record, pending: { op: 'update', key: attemptKey, itemIds, factKeys } });
+    await sink.update(record.ref, { digest, newCoverage, newFacts }, attemptKey);
+    await this.records.set(key, {
+      ref: record.ref,
+      itemIds,
+      factKeys: [...new Set([...record.factKeys, ...factKeys])],
+      updates: record.updates + 1,
+    });
+    return 'updated';
+  }
+
+  /**
+   * When the clusterer folds story `from` into `into`, the survivor inherits the thread already posted for
+   * `from` (if it has none of its own), so more coverage goes into that thread instead of a new post.
+   */
+  async merge(sinks: Sink[], from: string, into: string): Promise<void> {
+    for (const sink of sinks) {
+      const old = await this.records.get(recordKey(sink, from));
+      if (!old?.ref) continue;
+      const survivor = await this.records.get(recordKey(sink, into));
+      if (!survivor) await this.records.set(recordKey(sink, into), { ...old, pending: undefined });
+    }
+  }
+}

@@ -1,0 +1,28 @@
+import type { DigestCoverage, DigestFact, StoryDigest } from '../model.js';
+
+/** Where a posted story lives on its platform: enough to reply in its thread and edit its parent. */
+export interface PostedRef {
+  parentId: string;
+  threadId?: string;
+}
+
+/** What changed in a story since it was last delivered to a sink. */
+export interface StoryUpdate {
+  digest: StoryDigest;
+  newCoverage: DigestCoverage[];
+  newFacts: DigestFact[];
+}
+
+/**
+ * A delivery target: the console, or one subscribed Discord or Slack channel.
+ * `key` is an idempotency key; a sink whose platform can dedupe on it (Discord's nonce, Slack metadata) does.
+ */
+export interface Sink {
+  readonly id: string;
+  /** A story is posted once this many distinct outlets cover it. */
+  readonly minSources: number;
+  post(digest: StoryDigest, key: string): Promise<PostedRef>;
+  update(ref: PostedRef, update: StoryUpdate, key: string): Promise<void>;
+  /** After a crash between acting and recording, finds what was posted under `key`, if the platform can tell. */
+  recover?(key: string): Promise<PostedRef | undefined>;
+}

@@ -1,0 +1,86 @@
+/** Wall-clock arithmetic in IANA time zones with Intl only: no time-zone database of our own. */
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+export function isValidTimeZone(timeZone: string): boolean {
+  try {
+    formatter(timeZone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** HH:MM, 00:00 to 23:59. */
+export function parseClockTime(text: string): { hour: number; minute: number } | undefined {
+  const m = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(text.trim());
+  return m ? { hour: Number(m[1]), minute: Number(m[2]) } : undefined;
+}
+
+interface LocalParts {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+}
+
+function localParts(t: number, timeZone: string): LocalParts {
+  const parts: Record<string, number> = {};
+  for (const p of formatter(timeZone).formatToParts(new Date(t))) {
+    if (p.type !== 'literal') parts[p.type] = Number(p.value);
+  }
+  return parts as unknown as LocalParts;
+}
+
+/** Milliseconds the zone is ahead of UTC at instant `t`. */
+function offsetAt(t: number, timeZone: string): number {
+  const p = localParts(t, timeZone);
+  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - Math.floor(t / 1000) * 1000;
+}
+
+/** The UTC instant of a local wall-clock time (a time skipped by a DST jump resolves to just after it). */
+function zonedToUtc(year: number, month: number, day: number, hour: number, minute: number, timeZone: string): number {
+  const wall = Date.UTC(year, month - 1, day, hour, minute);
+  let guess = wall - offsetAt(wall, timeZone);
+  guess = wall - offsetAt(guess, timeZone);
+  return guess;
+}
+
+/** The latest instant at or before `now` when the clock in `timeZone` read `hh:mm`. */
+export function lastOccurrence(now: Date, clock: string, timeZone: string): Date {
+  const time = parseClockTime(clock);
+  if (!time) throw new Error(`not a HH:MM time: ${clock}`);
+  const today = localParts(now.getTime(), timeZone);
+  for (let daysBack = 0; daysBack < 3; daysBack++) {
+    const d = new Date(Date.UTC(today.year, today.month - 1, today.day - daysBack));
+    const t = zonedToUtc(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), time.hour, time.minute, timeZone);
+    if (t <= now.getTime()) return new Date(t);
+  }
+  throw new Error('unreachable: a daily time occurs within three days');
+}
+
+/** The local calendar date (YYYY-MM-DD) of an instant in a zone. */
+export function localDate(t: Date, timeZone: string): string {
+  const p = localParts(t.getTime(), timeZone);
+  return `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
+}

@@ -1,0 +1,126 @@
+/**
+ * Removes boilerplate from article plain text: site chrome, ad and petition prompts, subscribe and follow
+ * prompts, copyright and credit lines, and related-article lists. Works line by line on the plain text the
+ * pipeline carries (one paragraph or heading per line), so it also cleans text that never was HTML.
+ */
+
+/** Whole lines that are never article content. */
+const BOILERPLATE_LINES: RegExp[] = [
+  /^(story|article|text|content) continues (below|after)( (this|the))? (ad|advert|advertisement)\.?$/i,
+  /^(advertisement|advert|sponsored( content)?|paid content|ad|promoted|partner content)\.?$/i,
+  /^(expand|collapse|show (more|less)|read (more|less|full (story|article))|see more|load more|continue reading|view (all|more)|more)\.?$/i,
+  /^(click|tap) here\b.*$/i,
+  /^sign (our|the|this) petition!?$/i,
+  /^(sign up|subscribe|register|log ?in|sign in|join (now|us|today))( now| today| here)?[.!]?$/i,
+  /^(subscribe|sign up|register)\b.{0,80}\b(newsletter|updates|inbox|access|free|today|now|alerts)\b.*$/i,
+  /^(get|receive) (our|the) .{0,40}(newsletter|alerts|briefing)\b.*$/i,
+  /^follow us\b.*$/i,
+  /^(share|share this( article| story)?|share on \w+|tweet|email|print|copy link|comments?)( \(\d+\))?\.?$/i,
+  /^(©|\(c\)|copyright\b).*$/i,
+  /^.{0,80}\b((\(c\)|©) ?opyright|copyright ?(©|\(c\))?) ?\d{4}\b.*$/i,
+  /^.*\ball rights reserved\b.*$/i,
+  /^(categories|category|tags?|filed under|topics?|keywords)\s*:.*$/i,
+  /^\(?(with inputs from|reporting by|additional reporting by|editing by|edited by|compiled by|written by)\b.*\)?\.?$/i,
+  /^(photo|image|picture|video|credit|source|file photo)\s*:.*$/i,
+  /^.{0,40}\blogo$/i,
+  /^(updated|last updated|published)( very often| on| at)?\b.{0,40}$/i,
+  /^(skip to (main )?content|jump to|back to top|menu|navigation|search|home)$/i,
+  // "site.com -- Sunday, August 17, 2025, 10:28 AM": an aggregator's source-and-date line.
+  /^[a-z0-9-]+(\.[a-z0-9-]+)+\s+(--|—|\||·)\s+.*$/i,
+  /^(loading|please enable javascript)\b.*$/i,
+  /^(you may also like|recommended( for you)?|most (read|popular|viewed)|trending( now)?|more from .{1,40}|read also|also read|see also|don't miss|editor's picks)\s*:?$/i,
+];
+
+/** A heading that introduces a list of other articles; the headlines below it go too. */
+const RELATED_HEADER =
+  /^(\d+\s+)?(related|more|other|similar|recommended|latest|top)\s+(article|stor(y|ies)|news|coverage|reads?|links?|content)(\(s\)|s)?\s*:?$/i;
+
+/** Phrases cut out of the middle or end of a line (the rest of the line stays). */
+const INLINE_BOILERPLATE: RegExp[] = [
+  /\s*\b(story|article) continues below( this)? (ad|advertisement)\b\.?/gi,
+  /\s*\bfollow us (for more news )?(at|on)\s+\S+\s*$/gi,
+  /\s*\bsign our petition\b!?/gi,
+  /\s*\b(advertisement)\s*$/gi,
+];
+
+const NAV_WORDS = new Set([
+  'home', 'news', 'world', 'politics', 'business', 'sport', 'sports', 'opinion', 'culture', 'tech', 'technology',
+  'science', 'health', 'search', 'subscribe', 'categories', 'about', 'contact', 'menu', 'login', 'log', 'in',
+  'sign', 'up', 'register', 'account', 'newsletters', 'newsletter', 'video', 'videos', 'podcasts', 'live',
+  'latest', 'more', 'us', 'uk', 'local', 'entertainment', 'lifestyle', 'travel', 'weather', 'markets', 'donate',
+  'shop', 'events', 'archive', 'help', 'privacy', 'terms', 'cookies', 'advertise', 'careers', 'faq',
+]);
+
+/** "Home     Categories     Search     Subscribe", "News | World | Sport": a row of short menu items. */
+function isNavigationLine(line: string): boolean {
+  const parts = line
+    .split(/\s{2,}|\t|\s*[|•·»›]\s*/)
+    .map((p) => p.trim())
+    .filter(Boolean);
+  if (parts.length >= 3 && parts.every((p) => p.split(/\s+/).length <= 3) && !/[.!?]$/.test(line.trim())) return true;
+  const words = line.toLowerCase().match(/[a-z]+/g) ?? [];
+  return words.length >= 2 && words.length <= 12 && words.every((w) => NAV_WORDS.has(w));
+}
+
+/** Headlines in a related list: no sentence-final punctuation, or cut short with an ellipsis. */
+function isHeadlineLike(line: string): boolean {
+  const t = line.trim();
+  if (/(\.\.\.|…)$/.test(t)) return true;
+  if (/[.!?]["”’)]?$/.test(t)) return false;
+  return t.split(/\s+/).length <= 25;
+}
+
+export interface CleanOptions {
+  /** The article title: when the text repeats it, anything above it is site chrome and is dropped. */
+  title?: string;
+}
+
+function normalise(s: string): string {
+  return s
+    .toLowerCase()
+    .replace(/[‘’'"“”]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/**
+ * Returns the text with boilerplate lines removed and paragraphs separated by one blank line. Content lines
+ * are kept verbatim (apart from trimming and inline boilerplate phrases), in order.
+ */
+export function cleanText(text: string, options: CleanOptions = {}): string {
+  let lines = text.replace(/\r\n?/g, '\n').split('\n');
+
+  if (options.title) {
+    const title = normalise(options.title);
+    // The last repetition of the title near the top ends the header block ("logo, menu, title, dateline, title").
+    let cut = -1;
+    for (let i = 0; i < Math.min(lines.length, 30); i++) if (title && normalise(lines[i]!) === title) cut = i;
+    if (cut >= 0) lines = lines.slice(cut + 1);
+  }
+
+  const kept: string[] = [];
+  let inRelated = false;
+  for (const raw of lines) {
+    let line = raw.trim();
+    if (!line) {
+      kept.push('');
+      continue;
+    }
+    if (RELATED_HEADER.test(line)) {
+      inRelated = true;
+      continue;
+    }
+    if (inRelated) {
+      if (isHeadlineLike(line) || BOILERPLATE_LINES.some((re) => re.test(line))) continue;
+      inRelated = false;
+    }
+    if (BOILERPLATE_LINES.some((re) => re.test(line)) || isNavigationLine(line)) continue;
+    for (const re of INLINE_BOILERPLATE) line = line.replace(re, '');
+    line = line.trim();
+    if (line) kept.push(line);
+  }
+  return kept
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}

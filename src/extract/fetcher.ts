@@ -1,0 +1,126 @@
+import type Keyv from 'keyv';
+import { type ExtractedPage, extractPage } from './page.js';
+
+/** The guarded HTTP client (SSRF checks, size and time caps live there); injected so this module has no network code. */
+export type PageFetch = (url: string) => Promise<{ status: number; body: string; finalUrl: string; contentType?: string }>;
+
+export interface ArticleSuccess {
+  ok: true;
+  url: string;
+  finalUrl: string;
+  page: ExtractedPage;
+}
+export interface ArticleFailure {
+  ok: false;
+  url: string;
+  error: string;
+  status?: number;
+}
+/** `cached` tells whether the answer came from the store rather than a fetch just now. */
+export type ArticleResult = (ArticleSuccess | ArticleFailure) & { cached: boolean };
+
+export interface ArticleFetcherOptions {
+  /** How long a good extraction is reused, ms (default 7 days: articles rarely change after the first hours). */
+  ttlMs?: number;
+  /** How long a failure is remembered so a broken page is not refetched every poll, ms (default 1 hour). */
+  errorTtlMs?: number;
+  /** Extracted text shorter than this counts as a failure (paywalls, consent walls), characters (default 200). */
+  minTextLength?: number;
+}
+
+type Stored = ArticleSuccess | ArticleFailure;
+
+const HTML_TYPE = /^(text\/html|application\/xhtml\+xml)\b/i;
+
+/**
+ * Fetches article pages and extracts their main text and metadata, caching each URL's result (good or bad) in
+ * the Keyv store it is given. Concurrent requests for one URL share a single fetch. Never throws: every failure
+ * is returned as `{ ok: false, error }`.
+ */
+export class ArticleFetcher {
+  private readonly inflight = new Map<string, Promise<Stored>>();
+  private readonly ttlMs: number;
+  private readonly errorTtlMs: number;
+  private readonly minTextLength: number;
+
+  constructor(
+    private readonly fetchPage: PageFetch,
+    private readonly cache: Keyv,
+    options: ArticleFetcherOptions = {},
+  ) {
+    this.ttlMs = options.ttlMs ?? 7 * 24 * 3600_000;
+    this.errorTtlMs = options.errorTtlMs ?? 3600_000;
+    this.minTextLength = options.minTextLength ?? 200;
+  }
+
+  private key(url: string): string {
+    return `article:${url}`;
+  }
+
+  async get(url: string): Promise<ArticleResult> {
+    let cachedValue: Stored | undefined;
+    try {
+      cachedValue = (await this.cache.get<Stored>(this.key(url))) ?? undefined;
+    } catch {
+      // A failing cache only costs a refetch.
+    }
+    if (cachedValue) return { ...cachedValue, cached: true };
+
+    let pending = this.inflight.get(url);
+    if (!pending) {
+      pending = this.load(url).finally(() => this.inflight.delete(url));
+      this.inflight.set(url, pending);
+    }
+    const result = await pending;
+    return { ...result, cached: false };
+  }
+
+  private async load(url: string): Promise<Stored> {
+    const result = await this.fetchAndExtract(url);
+    try {
+      await this.cache.set(this.key(url), result, result.ok ? this.ttlMs : this.errorTtlMs);
+    } catch {
+      // Not cached this time; the next call fetches again.
+    }
+    return result;
+  }
+
+  private async fetchAndExtract(url: string): Promise<Stored> {
+    let res: Awaited<ReturnType<PageFetch>>;
+    try {
+      res = await this.fetchPage(url);
+    } catch (err) {
+      return { ok: false, url, error: `fetch failed: ${(err as Error)?.message ?? String(err)}` };
+    }
+    if (res.status < 200 || res.status >= 300) {
+      return { ok: false, url, status: res.status, error: `HTTP ${res.status}` };
+    }
+    if (res.contentType && !HTML_TYPE.test(res.contentType.trim())) {
+      return { ok: false, url, status: res.status, error: `not an HTML page (${res.contentType})` };
+    }
+    let page: ExtractedPage;
+    try {
+      page = extractPage(res.body, res.finalUrl || url);
+    } catch (err) {
+      return { ok: false, url, status: res.status, error: `extraction failed: ${(err as Error).message}` };
+    }
+    if (page.text.length < this.minTextLength) {
+      return { ok: false, url, status: res.status, error: `no article text found (${page.text.length} characters)` };
+    }
+    return { ok: true, url, finalUrl: res.finalUrl || url, page };
+  }
+}
+
+/**
+ * Whether an item's page is worth fetching: the feed has article fetching on, the item links somewhere, and
+ * the feed gave only a summary (no text, or text no longer than the description).
+ */
+export function needsArticleFetch(
+  item: { url?: string; text?: string; description?: string },
+  enabled: boolean,
+  minTextLength = 600,
+): boolean {
+  if (!enabled || !item.url) return false;
+  const text = item.text?.trim() ?? '';
+  return text.length < minTextLength;
+}

@@ -1,0 +1,235 @@
+import { Readability } from '@mozilla/readability';
+import { parseHTML } from 'linkedom';
+import { cleanText } from './clean.js';
+
+export interface ExtractedPage {
+  title?: string;
+  /** Main text, plain, one paragraph or heading per line with blank lines between, boilerplate removed. */
+  text: string;
+  /** schema.org type of the article from JSON-LD, e.g. "OpinionNewsArticle". */
+  pageType?: string;
+  /** Section from article:section or JSON-LD articleSection. */
+  section?: string;
+  canonicalUrl?: string;
+  /** ISO-8601 when the page states it. */
+  publishedAt?: string;
+  byline?: string;
+}
+
+type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+type JsonObject = { [k: string]: Json };
+
+const ARTICLE_TYPE = /(Article|BlogPosting|Report|Review|Editorial)$/i;
+
+function isObject(v: Json | undefined): v is JsonObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function typesOf(o: JsonObject): string[] {
+  const t = o['@type'];
+  if (typeof t === 'string') return [t];
+  if (Array.isArray(t)) return t.filter((x): x is string => typeof x === 'string');
+  return [];
+}
+
+/** Every object in the JSON-LD blocks, including those nested in @graph and arrays. */
+function flattenJsonLd(values: Json[]): JsonObject[] {
+  const out: JsonObject[] = [];
+  const visit = (v: Json | undefined, depth: number) => {
+    if (depth > 4 || v === undefined) return;
+    if (Array.isArray(v)) v.forEach((x) => visit(x, depth + 1));
+    else if (isObject(v)) {
+      out.push(v);
+      if (v['@graph'] !== undefined) visit(v['@graph'], depth + 1);
+    }
+  };
+  values.forEach((v) => visit(v, 0));
+  return out;
+}
+
+/** The most specific article type: "OpinionNewsArticle" beats "NewsArticle" beats "Article". */
+function typeRank(t: string): number {
+  if (/^(Opinion|Analysis|Reportage|Background|Review|Satirical|AskPublic)NewsArticle$/i.test(t)) return 3;
+  if (/NewsArticle$/i.test(t)) return 2;
+  return ARTICLE_TYPE.test(t) ? 1 : 0;
+}
+
+function firstString(v: Json | undefined): string | undefined {
+  if (typeof v === 'string') return v.trim() || undefined;
+  if (Array.isArray(v)) for (const x of v) if (typeof x === 'string' && x.trim()) return x.trim();
+  return undefined;
+}
+
+function authorName(v: Json | undefined): string | undefined {
+  if (typeof v === 'string') return v.trim() || undefined;
+  const list = Array.isArray(v) ? v : v === undefined ? [] : [v];
+  const names = list
+    .map((a) => (typeof a === 'string' ? a : isObject(a) ? firstString(a.name) : undefined))
+    .filter((x): x is string => !!x);
+  return names.length ? names.join(', ') : undefined;
+}
+
+function urlOf(v: Json | undefined): string | undefined {
+  if (typeof v === 'string') return v;
+  if (isObject(v)) return firstString(v['@id']) ?? firstString(v.url);
+  return undefined;
+}
+
+function toIso(s: string | undefined): string | undefined {
+  if (!s) return undefined;
+  const t = Date.parse(s);
+  return Number.isNaN(t) ? undefined : new Date(t).toISOString();
+}
+
+function resolveUrl(href: string | undefined, base: string): string | undefined {
+  if (!href) return undefined;
+  try {
+    const u = new URL(href, base);
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const BLOCK_TAGS = new Set([
+  'P', 'DIV', 'SECTION', 'ARTICLE', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'LI', 'BLOCKQUOTE', 'PRE', 'TR', 'UL',
+  'OL', 'TABLE', 'FIGURE', 'FIGCAPTION', 'HEADER', 'FOOTER', 'ASIDE', 'MAIN', 'DL', 'DT', 'DD', 'HR', 'BR',
+]);
+const SKIP_TAGS = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'SVG', 'IFRAME', 'BUTTON', 'FORM', 'NAV']);
+
+/** The slice of the DOM this module reads; linkedom provides it (the project compiles without lib "dom"). */
+interface DomElement {
+  textContent: string | null;
+  getAttribute(name: string): string | null;
+}
+interface DomDocument {
+  querySelector(selector: string): DomElement | null;
+  querySelectorAll(selector: string): ArrayLike<DomElement>;
+  body: DomNode | null;
+}
+
+interface DomNode {
+  nodeType: number;
+  nodeName: string;
+  textContent: string | null;
+  childNodes: ArrayLike<DomNode>;
+}
+
+/** Plain text with one paragraph per line: block elements end lines, inline text runs together. */
+function blockText(root: DomNode): string {
+  const lines: string[] = [];
+  let current = '';
+  const flush = () => {
+    const t = current.replace(/\s+/g, ' ').trim();
+    if (t) lines.push(t);
+    current = '';
+  };
+  const walk = (node: DomNode) => {
+    if (node.nodeType === 3) {
+      current += node.textContent ?? '';
+      return;
+    }
+    if (node.nodeType !== 1) return;
+    const tag = node.nodeName.toUpperCase();
+    if (SKIP_TAGS.has(tag)) return;
+    const block = BLOCK_TAGS.has(tag);
+    if (block) flush();
+    for (let i = 0; i < node.childNodes.length; i++) walk(node.childNodes[i]!);
+    if (block) flush();
+  };
+  walk(root);
+  flush();
+  return lines.join('\n\n');
+}
+
+function meta(document: DomDocument, ...keys: string[]): string | undefined {
+  for (const key of keys) {
+    const el =
+      document.querySelector(`meta[property="${key}"]`) ?? document.querySelector(`meta[name="${key}"]`);
+    const v = el?.getAttribute('content')?.trim();
+    if (v) return v;
+  }
+  return undefined;
+}
+
+/** linkedom needs a whole document: fragments and plain text get wrapped so documentElement exists. */
+function parseDocument(html: string): DomDocument {
+  const whole = /<html[\s>]/i.test(html) ? html : `<!doctype html><html><head></head><body>${html}</body></html>`;
+  return (parseHTML(whole) as unknown as { document: DomDocument }).document;
+}
+
+type ReadabilityDocument = ConstructorParameters<typeof Readability>[0];
+
+/**
+ * Extracts an article from an HTML page: main text with @mozilla/readability over a linkedom DOM, and the
+ * page's own description of itself from JSON-LD (type, section, dates, author, canonical URL) and meta tags.
+ * Pure: no network. The text falls back to the whole body when Readability finds no article.
+ */
+export function extractPage(html: string, url: string): ExtractedPage {
+  const document = parseDocument(html);
+
+  // Metadata first: Readability mutates the document and drops scripts.
+  const jsonLd: Json[] = [];
+  for (const s of Array.from(document.querySelectorAll('script[type="application/ld+json"]'))) {
+    try {
+      jsonLd.push(JSON.parse(s.textContent ?? '') as Json);
+    } catch {
+      // Broken JSON-LD is common on real pages; the rest of the page still counts.
+    }
+  }
+  let article: JsonObject | undefined;
+  let articleType: string | undefined;
+  let bestRank = 0;
+  for (const o of flattenJsonLd(jsonLd)) {
+    for (const t of typesOf(o)) {
+      const r = typeRank(t);
+      if (r > bestRank) {
+        bestRank = r;
+        article = o;
+        articleType = t;
+      }
+    }
+  }
+
+  const canonicalHref = document.querySelector('link[rel="canonical"]')?.getAttribute('href') ?? undefined;
+  const canonicalUrl =
+    resolveUrl(canonicalHref, url) ??
+    resolveUrl(meta(document, 'og:url'), url) ??
+    resolveUrl(article ? (urlOf(article.mainEntityOfPage) ?? firstString(article.url)) : undefined, url);
+  const section = meta(document, 'article:section') ?? (article ? firstString(article.articleSection) : undefined);
+  const publishedAt = toIso(
+    meta(document, 'article:published_time', 'og:published_time', 'datePublished', 'date') ??
+      (article ? firstString(article.datePublished) : undefined),
+  );
+  const metaTitle =
+    (article ? firstString(article.headline) : undefined) ?? meta(document, 'og:title', 'twitter:title');
+  const metaAuthor = (article ? authorName(article.author) : undefined) ?? meta(document, 'author', 'article:author');
+
+  let title = metaTitle ?? document.querySelector('title')?.textContent?.trim() ?? undefined;
+  let text = '';
+  let byline = metaAuthor;
+  try {
+    const parsed = new Readability(document as unknown as ReadabilityDocument, { charThreshold: 200 }).parse();
+    if (parsed?.content) {
+      const contentDoc = parseDocument(`<!doctype html><html><body>${parsed.content}</body></html>`);
+      if (contentDoc.body) text = blockText(contentDoc.body);
+      title ??= parsed.title ?? undefined;
+      byline ??= parsed.byline?.trim() || undefined;
+    }
+  } catch {
+    // Readability throws on some malformed documents; fall through to the body text.
+  }
+  if (!text.trim()) {
+    const fresh = parseDocument(html);
+    if (fresh.body) text = blockText(fresh.body);
+  }
+
+  const result: ExtractedPage = { text: cleanText(text, title ? { title } : {}) };
+  if (title) result.title = title.replace(/\s+/g, ' ').trim();
+  if (articleType) result.pageType = articleType;
+  if (section) result.section = section;
+  if (canonicalUrl) result.canonicalUrl = canonicalUrl;
+  if (publishedAt) result.publishedAt = publishedAt;
+  if (byline) result.byline = byline;
+  return result;
+}

@@ -1,0 +1,63 @@
+/** OPML import/export of feed subscriptions. */
+import { decodeEntities } from './text.js';
+import { resolveUrl } from './normalize.js';
+
+export class OpmlError extends Error {
+  override name = 'OpmlError';
+}
+
+function attrsOf(tag: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const m of tag.matchAll(/([A-Za-z_:][\w:.-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')/g)) {
+    out[m[1]!.toLowerCase()] = decodeEntities(m[2] ?? m[3] ?? '');
+  }
+  return out;
+}
+
+/**
+ * Feeds listed in an OPML document, at any depth of nesting, without duplicates. Outlines without an
+ * http(s) `xmlUrl` (folders, notes) are skipped. Throws OpmlError when the text is not OPML.
+ */
+export function parseOpml(text: string): { url: string; title?: string }[] {
+  const s = String(text ?? '').replace(/^\uFEFF/, '');
+  if (!/<opml\b/i.test(s.slice(0, 5000))) {
+    throw new OpmlError(/<html\b/i.test(s.slice(0, 5000)) ? 'not OPML: this is an HTML page' : 'not OPML: no <opml> element');
+  }
+  if (!/<body\b/i.test(s)) throw new OpmlError('malformed OPML: no <body> element');
+  const out: { url: string; title?: string }[] = [];
+  const seen = new Set<string>();
+  // Comments and CDATA must not contribute outlines.
+  const clean = s.replace(/<!--[\s\S]*?-->/g, '');
+  for (const m of clean.matchAll(/<outline\b((?:[^>"']|"[^"]*"|'[^']*')*)\/?>/gi)) {
+    const a = attrsOf(m[1]!);
+    const raw = a.xmlurl ?? (a.type && /rss|atom/i.test(a.type) ? a.url : undefined);
+    const url = resolveUrl(raw?.trim());
+    if (!url || seen.has(url)) continue;
+    seen.add(url);
+    const title = (a.title ?? a.text ?? '').replace(/\s+/g, ' ').trim();
+    out.push(title ? { url, title } : { url });
+  }
+  return out;
+}
+
+function esc(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/** An OPML 2.0 document listing `feeds` as flat RSS outlines. */
+export function toOpml(title: string, feeds: { url: string; title?: string }[]): string {
+  const lines = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<opml version="2.0">',
+    '  <head>',
+    `    <title>${esc(title)}</title>`,
+    '  </head>',
+    '  <body>',
+  ];
+  for (const f of feeds) {
+    const t = esc(f.title ?? f.url);
+    lines.push(`    <outline type="rss" text="${t}" title="${t}" xmlUrl="${esc(f.url)}"/>`);
+  }
+  lines.push('  </body>', '</opml>', '');
+  return lines.join('\n');
+}

@@ -1,0 +1,73 @@
+/**
+ * Plain data that flows between the pipeline stages. Every stage takes and returns these shapes;
+ * none of them knows about a platform, a store or the network.
+ */
+
+/** One normalised feed item, as it enters the pipeline. */
+export interface Item {
+  /** Stable identity across polls and restarts (from guid or canonical link). */
+  id: string;
+  title: string;
+  /** Short summary from the feed, plain text. */
+  description?: string;
+  /** Full article text, plain text with paragraphs separated by blank lines, when known. */
+  text?: string;
+  url?: string;
+  /** Human name of the outlet (feed title or configured name). */
+  source: string;
+  /** ISO-8601 publication time; falls back to the time it was first seen. */
+  publishedAt: string;
+  feedUrl?: string;
+  author?: string;
+  categories?: string[];
+  imageUrl?: string;
+  /** Set when the feed or page says the item is opinion or analysis (config, category, URL path, page type). */
+  kindHint?: ItemKind;
+}
+
+export type ItemKind = 'report' | 'opinion' | 'analysis' | 'advocacy';
+
+/** Digest model of one story: what every renderer turns into platform messages. */
+export interface StoryDigest {
+  id: string;
+  headline: string;
+  lead: string;
+  facts: DigestFact[];
+  opinion: DigestOpinion[];
+  coverage: DigestCoverage[];
+  /** Number of distinct outlets covering the story. */
+  outletCount: number;
+  firstSeen: string;
+  lastUpdated: string;
+}
+
+export interface Attribution {
+  speaker: string;
+  verb: string;
+  outlet?: string;
+}
+
+export interface DigestFact {
+  /** Stable key for the claim, so an update can tell new facts from ones already posted. */
+  key: string;
+  text: string;
+  attribution?: Attribution;
+  /** Outlets reporting the claim, first reporter first. */
+  sources: string[];
+  count: number;
+}
+
+export interface DigestOpinion {
+  source: string;
+  kind: Exclude<ItemKind, 'report'>;
+  gist: string;
+  url?: string;
+}
+
+export interface DigestCoverage {
+  source: string;
+  title: string;
+  url?: string;
+  publishedAt: string;
+  itemId: string;
+}

@@ -1,0 +1,123 @@
+import { createClusterer, type OnlineClusterer } from '../cluster/index.js';
+import { Deliverer, type DeliveryResult } from '../deliver/deliverer.js';
+import type { Sink } from '../deliver/sink.js';
+import { buildDigest } from '../digest/build.js';
+import type { Logger } from '../log.js';
+import type { Item, StoryDigest } from '../model.js';
+import type { Store } from '../store/index.js';
+import { ItemLog } from './item-log.js';
+
+export interface EngineOptions {
+  store: Store;
+  sinks: () => Sink[];
+  logger: Logger;
+  clusterer?: () => OnlineClusterer;
+}
+
+export interface IngestSummary {
+  accepted: number;
+  duplicates: number;
+  stories: number;
+  delivered: Partial<Record<DeliveryResult, number>>;
+}
+
+/**
+ * The story engine: items in, story digests out to every sink. It owns the item log, the clusterer rebuilt
+ * from it, and the deliverer. Items are persisted before they are clustered, and delivery state before a
+ * sink acts, so a crash at any point neither drops a story nor posts one twice.
+ */
+export class StoryEngine {
+  private readonly log: ItemLog;
+  private readonly deliverer: Deliverer;
+  private clusterer: OnlineClusterer;
+  private readonly items = new Map<string, Item>();
+  private ready = false;
+
+  constructor(private readonly opts: EngineOptions) {
+    this.log = new ItemLog(opts.store);
+    this.deliverer = new Deliverer(opts.store);
+    this.clusterer = (opts.clusterer ?? createClusterer)();
+  }
+
+  /** Rebuilds stories from the item log, then finishes any delivery a previous run left undone. */
+  async init(): Promise<void> {
+    this.clusterer = (this.opts.clusterer ?? createClusterer)();
+    this.items.clear();
+    const logged = await this.log.load();
+    for (const item of logged) {
+      this.items.set(item.id, item);
+      this.clusterer.add(item);
+    }
+    this.ready = true;
+    this.opts.logger.info({ items: logged.length }, 'story index rebuilt from the item log');
+    const all = [...this.clusterer.stories()].map((s) => s.id);
+    await this.deliverStories(all);
+  }
+
+  /**
+   * Accepts new items (duplicates of earlier ones are dropped), clusters them and delivers what changed.
+   * `afterAccept` runs once the items are in the log, before any slower work.
+   */
+  async ingest(batch: Item[], afterAccept?: () => Promise<void>): Promise<IngestSummary> {
+    if (!this.ready) throw new Error('StoryEngine.init() must run before ingest()');
+    const fresh = await this.log.append(batch);
+    await afterAccept?.();
+    const touched = new Set<string>();
+    for (const item of fresh) {
+      this.items.set(item.id, item);
+      const assignment = this.clusterer.add(item);
+      for (const from of assignment.merged) {
+        await this.deliverer.merge(this.opts.sinks(), from, assignment.storyId);
+        touched.delete(from);
+      }
+      touched.add(assignment.storyId);
+    }
+    const delivered = await this.deliverStories([...touched]);
+    return {
+      accepted: fresh.length,
+      duplicates: batch.length - fresh.length,
+      stories: touched.size,
+      delivered,
+    };
+  }
+
+  /** The digest of a story as it stands now. */
+  digest(storyId: string): StoryDigest | undefined {
+    const story = this.clusterer.story(this.clusterer.resolve(storyId));
+    if (!story) return undefined;
+    const items = story.itemIds.map((id) => this.items.get(id)).filter((i): i is Item => !!i);
+    return buildDigest(story, items);
+  }
+
+  /** Current stories, most recently updated first. */
+  stories() {
+    return [...this.clusterer.stories()].sort(
+      (a, b) => b.lastUpdated.localeCompare(a.lastUpdated) || a.id.localeCompare(b.id),
+    );
+  }
+
+  get itemCount(): number {
+    return this.log.size;
+  }
+
+  private async deliverStories(storyIds: string[]): Promise<Partial<Record<DeliveryResult, number>>> {
+    const counts: Partial<Record<DeliveryResult, number>> = {};
+    const sinks = this.opts.sinks();
+    const ordered = storyIds
+      .map((id) => this.digest(id))
+      .filter((d): d is StoryDigest => !!d)
+      .sort((a, b) => a.firstSeen.localeCompare(b.firstSeen) || a.id.localeCompare(b.id));
+    for (const digest of ordered) {
+      for (const sink of sinks) {
+        try {
+          const result = await this.deliverer.deliver(sink, digest);
+          counts[result] = (counts[result] ?? 0) + 1;
+        } catch (err) {
+          // The pending record stays; the next pass retries with the same idempotency key.
+          this.opts.logger.error({ err, sink: sink.id, story: digest.id }, 'delivery failed');
+        }
+      }
+    }
+    return counts;
+  }
+}

@@ -1,0 +1,84 @@
+import type { Config, FeedConfig } from '../config/schema.js';
+import { type FeedState, isDue, pollFeed } from '../ingest/index.js';
+import type { Logger } from '../log.js';
+import type { Item } from '../model.js';
+import type { Store } from '../store/index.js';
+
+export interface PollSummary {
+  feeds: number;
+  polled: number;
+  notModified: number;
+  failed: number;
+  items: Item[];
+  paused: string[];
+  resumed: string[];
+  /**
+   * Persists the feeds' new states (ETag, Last-Modified, backoff). Call it only after the items are safely
+   * stored: saving a new ETag first would let a crash turn the next poll into a 304 and lose the items.
+   */
+  commit: () => Promise<void>;
+}
+
+/** Runs `fn` over `inputs` with at most `limit` running at once, keeping result order. */
+export async function mapLimit<T, R>(inputs: T[], limit: number, fn: (input: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(inputs.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, inputs.length) }, async () => {
+    while (next < inputs.length) {
+      const i = next++;
+      results[i] = await fn(inputs[i]!);
+    }
+  });
+  await Promise.all(workers);
+  return results;
+}
+
+/**
+ * One polling pass: every due feed is fetched (conditionally) and the items returned in feed order, with
+ * the feeds' new states ready to commit. Feed failures never stop the pass; they are counted, backed off and, after repeated
+ * failures, paused by the ingest layer.
+ */
+export async function pollFeeds(
+  feeds: FeedConfig[],
+  store: Store,
+  policy: Config['fetch'],
+  logger: Logger,
+  now: () => Date = () => new Date(),
+  force = false,
+): Promise<PollSummary> {
+  const states = store.ns<FeedState>('feeds');
+  let outcomes: ({ feed: FeedConfig; outcome: Awaited<ReturnType<typeof pollFeed>> } | undefined)[] = [];
+  const summary: PollSummary = {
+    feeds: feeds.length,
+    polled: 0,
+    notModified: 0,
+    failed: 0,
+    items: [],
+    paused: [],
+    resumed: [],
+    commit: async () => {
+      for (const polled of outcomes) if (polled) await states.set(polled.feed.url, polled.outcome.state);
+    },
+  };
+  outcomes = await mapLimit(feeds, policy.concurrency, async (feed) => {
+    const state = await states.get(feed.url);
+    const at = now();
+    if (!force && !isDue(state, at)) return undefined;
+    const outcome = await pollFeed(feed, state, { policy, now: at });
+    return { feed, outcome };
+  });
+  for (const polled of outcomes) {
+    if (!polled) continue;
+    const { feed, outcome } = polled;
+    summary.polled++;
+    if (outcome.status === 'not-modified') summary.notModified++;
+    if (outcome.status === 'error') {
+      summary.failed++;
+      logger.warn({ feed: feed.url, error: outcome.error }, 'feed poll failed');
+    }
+    if (outcome.pausedNow) summary.paused.push(feed.url);
+    if (outcome.resumedNow) summary.resumed.push(feed.url);
+    summary.items.push(...outcome.items);
+  }
+  return summary;
+}

@@ -1,0 +1,54 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, parseConfig, readSecrets } from '../src/config/load.js';
+
+function tempYaml(text: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'threadline-config-')), 'c.yaml');
+  writeFileSync(file, text);
+  return file;
+}
+
+describe('config', () => {
+  it('loads the shipped defaults: SQLite store under ./data and the console sink', () => {
+    const config = loadConfig(undefined, {});
+    expect(config.store).toBe('sqlite://./data/threadline.sqlite');
+    expect(config.sinks.console.enabled).toBe(true);
+    expect(config.feeds).toEqual([]);
+  });
+
+  it('merges a user file over the defaults and lets THREADLINE_STORE override the store', () => {
+    const file = tempYaml(
+      'feeds:\n  - url: https://example.com/rss\n    name: Example\nfetch:\n  timeoutMs: 2000\n',
+    );
+    const config = loadConfig(file, { THREADLINE_STORE: 'memory://' });
+    expect(config.feeds).toEqual([{ url: 'https://example.com/rss', name: 'Example', kind: 'report' }]);
+    expect(config.fetch.timeoutMs).toBe(2000);
+    expect(config.fetch.maxRedirects).toBe(5);
+    expect(config.store).toBe('memory://');
+  });
+
+  it('names the bad key when a value is invalid', () => {
+    expect(() => parseConfig({ fetch: { timeoutMs: 'soon' } })).toThrow(/"fetch\.timeoutMs"/);
+    expect(() => parseConfig({ feeds: [{ url: 'ftp://x.example/feed' }] })).toThrow(/"feeds\.0\.url"/);
+    expect(() => parseConfig({ pollCron: 'every minute' })).toThrow(/"pollCron": not a valid cron/);
+    expect(() => parseConfig({ store: 'mysql://x' })).toThrow(/"store"/);
+  });
+
+  it('names unknown keys, so typos do not pass silently', () => {
+    expect(() => parseConfig({ fetch: { timeoutMS: 10 } })).toThrow(/unknown key "fetch\.timeoutMS"/);
+    expect(() => parseConfig({ feds: [] })).toThrow(ConfigError);
+  });
+
+  it('reports unreadable and malformed files clearly', () => {
+    expect(() => loadConfig('/nonexistent/threadline.yaml', {})).toThrow(/config file not found/);
+    expect(() => loadConfig(tempYaml('feeds: [\n'), {})).toThrow(/not valid YAML/);
+  });
+
+  it('reads secrets only from the environment, ignoring blanks', () => {
+    const secrets = readSecrets({ DISCORD_TOKEN: ' abc ', SLACK_BOT_TOKEN: '' });
+    expect(secrets.discordToken).toBe('abc');
+    expect(secrets.slackBotToken).toBeUndefined();
+  });
+});

@@ -1,0 +1,10 @@
+import { sweepAll, isInput } from './fixture-sweep.js';
+const r = await sweepAll();
+const inputs = r.filter((x) => isInput(x.file));
+console.log('files', r.length, 'inputs', inputs.length, 'parsed', inputs.filter((x) => x.ok).length, 'rejected', inputs.filter((x) => !x.ok).length);
+const withExp = inputs.filter((x) => x.matched !== undefined);
+console.log('expected', withExp.length, 'matched', withExp.filter((x) => x.matched).length);
+console.log('slowest', r.sort((a, b) => b.ms - a.ms).slice(0, 3).map((x) => `${x.file} ${x.ms.toFixed(0)}`));
+for (const x of inputs) if (!x.ok) console.log('REJ', x.file, x.error?.slice(0, 300));
+for (const x of withExp) if (!x.matched) console.log('MIS', x.file, x.mismatch?.slice(0, 300));
+for (const x of r) if (x.error?.startsWith('CRASH')) console.log('CRASH', x.file, x.error.slice(0, 500));

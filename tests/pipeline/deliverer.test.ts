@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { Deliverer } from '../../src/deliver/deliverer.js';
+import type { PostedRef, Sink, StoryUpdate } from '../../src/deliver/sink.js';
+import type { StoryDigest } from '../../src/model.js';
+import { openStore } from '../../src/store/index.js';
+
+function digest(id: string, sources: string[]): StoryDigest {
+  return {
+    id,
+    headline: `story ${id}`,
+    lead: 'lead',
+    facts: sources.map((s) => ({ key: `f-${s}`, text: `fact from ${s}`, sources: [s], count: 1 })),
+    opinion: [],
+    coverage: sources.map((s, i) => ({
+      source: s,
+      title: `t ${s}`,
+      publishedAt: `2025-01-01T0${i}:00:00.000Z`,
+      itemId: `${id}-${s}`,
+    })),
+    outletCount: sources.length,
+    firstSeen: '2025-01-01T00:00:00.000Z',
+    lastUpdated: '2025-01-01T00:00:00.000Z',
+  };
+}
+
+class RecordingSink implements Sink {
+  readonly id = 'rec';
+  posts: { id: string; key: string }[] = [];
+  updates: { ref: PostedRef; update: StoryUpdate; key: string }[] = [];
+  failNext = false;
+  constructor(readonly minSources = 1) {}
+  async post(d: StoryDigest, key: string): Promise<PostedRef> {
+    if (this.failNext) {
+      this.failNext = false;
+      throw new Error('platform down');
+    }
+    this.posts.push({ id: d.id, key });
+    return { parentId: `msg-${d.id}` };
+  }
+  async update(ref: PostedRef, update: StoryUpdate, key: string): Promise<void> {
+    if (this.failNext) {
+      this.failNext = false;
+      throw new Error('platform down');
+    }
+    this.updates.push({ ref, update, key });
+  }
+}
+
+describe('Deliverer', () => {
+  it('posts a story once, then replies only with what is new', async () => {
+    const d = new Deliverer(openStore('memory://'));
+    const sink = new RecordingSink();
+    expect(await d.deliver(sink, digest('s1', ['A', 'B']))).toBe('posted');
+    expect(await d.deliver(sink, digest('s1', ['A', 'B']))).toBe('unchanged');
+    expect(await d.deliver(sink, digest('s1', ['A', 'B', 'C']))).toBe('updated');
+    expect(sink.posts).toHaveLength(1);
+    expect(sink.updates).toHaveLength(1);
+    expect(sink.updates[0]!.ref.parentId).toBe('msg-s1');
+    expect(sink.updates[0]!.update.newCoverage.map((c) => c.source)).toEqual(['C']);
+    expect(sink.updates[0]!.update.newFacts.map((f) => f.key)).toEqual(['f-C']);
+  });
+
+  it('holds a story back until it reaches the sink minimum of sources', async () => {
+    const d = new Deliverer(openStore('memory://'));
+    const sink = new RecordingSink(2);
+    expect(await d.deliver(sink, digest('s1', ['A']))).toBe('below-threshold');
+    expect(await d.deliver(sink, digest('s1', ['A', 'B']))).toBe('posted');
+    expect(sink.posts).toHaveLength(1);
+  });
+
+  it('retries a failed post with the same idempotency key and records it once', async () => {
+    const store = openStore('memory://');
+    const sink = new RecordingSink();
+    sink.failNext = true;
+    await expect(new Deliverer(store).deliver(sink, digest('s1', ['A']))).rejects.toThrow('platform down');
+    // A new process picks up the pending record.
+    expect(await new Deliverer(store).deliver(sink, digest('s1', ['A']))).toBe('posted');
+    expect(sink.posts).toEqual([{ id: 's1', key: 'rec|s1|post' }]);
+    sink.failNext = true;
+    await expect(new Deliverer(store).deliver(sink, digest('s1', ['A', 'B']))).rejects.toThrow();
+    expect(await new Deliverer(store).deliver(sink, digest('s1', ['A', 'B']))).toBe('updated');
+    expect(await new Deliverer(store).deliver(sink, digest('s1', ['A', 'B']))).toBe('unchanged');
+    expect(sink.updates.map((u) => u.key)).toEqual(['rec|s1|update-1']);
+  });
+
+  it('uses what the platform recovered instead of posting again', async () => {
+    const store = openStore('memory://');
+    const sink = new RecordingSink();
+    const recovering: Sink = {
+      id: sink.id,
+      minSources: 1,
+      post: (d, k) => sink.post(d, k),
+      update: (r, u, k) => sink.update(r, u, k),
+      recover: async (key) => (key === 'rec|s1|post' ? { parentId: 'found' } : undefined),
+    };
+    await store.ns('deliveries').set('rec|s1', {
+      itemIds: [],
+      factKeys: [],
+      updates: 0,
+      pending: { op: 'post', key: 'rec|s1|post', itemIds: [], factKeys: [] },
+    });
+    expect(await new Deliverer(store).deliver(recovering, digest('s1', ['A']))).toBe('posted');
+    expect(sink.posts).toEqual([]);
+    expect(await new Deliverer(store).deliver(recovering, digest('s1', ['A', 'B']))).toBe('updated');
+    expect(sink.updates[0]!.ref.parentId).toBe('found');
+  });
+
+  it('lets the surviving story of a merge continue the thread already posted', async () => {
+    const store = openStore('memory://');
+    const d = new Deliverer(store);
+    const sink = new RecordingSink();
+    await d.deliver(sink, digest('old', ['A']));
+    await d.merge([sink], 'old', 'survivor');
+    const merged = digest('survivor', ['B']);
+    merged.coverage.unshift({
+      source: 'A',
+      title: 't A',
+      publishedAt: '2025-01-01T00:00:00.000Z',
+      itemId: 'old-A',
+    });
+    expect(await d.deliver(sink, merged)).toBe('updated');
+    expect(sink.posts).toHaveLength(1);
+    expect(sink.updates[0]!.ref.parentId).toBe('msg-old');
+  });
+});
