@@ -1,5 +1,10 @@
 import cron, { type ScheduledTask } from 'node-cron';
-import type { Config } from './config/schema.js';
+import type { Config, FeedConfig } from './config/schema.js';
+import { ChannelSink } from './deliver/channel-sink.js';
+import { type ChannelSettings, ChannelStore, type Platform } from './deliver/channels.js';
+import { DailyDigests } from './deliver/daily.js';
+import { Deliverer } from './deliver/deliverer.js';
+import type { ChatAdapter } from './deliver/platform.js';
 import type { Sink } from './deliver/sink.js';
 import type { Logger } from './log.js';
 import { type IngestSummary, StoryEngine } from './pipeline/engine.js';
@@ -9,7 +14,9 @@ import { openStore, type Store } from './store/index.js';
 
 export interface AppOptions {
   logger: Logger;
-  /** Extra sinks (tests, platforms); the console sink is added when enabled in config. */
+  /** Chat platforms to deliver to (Discord, Slack); channels of other platforms are skipped. */
+  adapters?: ChatAdapter[];
+  /** Extra sinks (tests); the console sink is added when enabled in config. */
   sinks?: Sink[];
   now?: () => Date;
   write?: (text: string) => void;
@@ -20,12 +27,16 @@ export interface PassSummary {
   ingest: IngestSummary;
 }
 
-/** Composition root: the only place that wires config, store, ingest, engine and sinks together. */
+/** Composition root: the only place that wires config, store, ingest, engine, channels and platforms. */
 export class App {
   readonly store: Store;
   readonly engine: StoryEngine;
-  private readonly sinks: Sink[];
-  private task?: ScheduledTask;
+  readonly channels: ChannelStore;
+  readonly deliverer: Deliverer;
+  readonly daily: DailyDigests;
+  private readonly staticSinks: Sink[];
+  private readonly adapters = new Map<Platform, ChatAdapter>();
+  private tasks: ScheduledTask[] = [];
   private running?: Promise<unknown>;
 
   constructor(
@@ -33,11 +44,51 @@ export class App {
     private readonly opts: AppOptions,
   ) {
     this.store = openStore(config.store);
-    this.sinks = [...(opts.sinks ?? [])];
+    this.channels = new ChannelStore(this.store);
+    this.deliverer = new Deliverer(this.store);
+    for (const adapter of opts.adapters ?? []) this.adapters.set(adapter.platform, adapter);
+    this.staticSinks = [...(opts.sinks ?? [])];
     if (config.sinks.console.enabled) {
-      this.sinks.unshift(new ConsoleSink({ minSources: config.sinks.console.minSources, write: opts.write }));
+      this.staticSinks.unshift(
+        new ConsoleSink({ minSources: config.sinks.console.minSources, write: opts.write }),
+      );
     }
-    this.engine = new StoryEngine({ store: this.store, sinks: () => this.sinks, logger: opts.logger });
+    this.engine = new StoryEngine({ store: this.store, sinks: () => this.sinks(), logger: opts.logger });
+    this.daily = new DailyDigests({
+      channels: this.channels,
+      deliverer: this.deliverer,
+      stories: this.engine,
+      adapter: (channel) => this.adapters.get(channel.platform),
+      logger: opts.logger,
+    });
+  }
+
+  private now(): Date {
+    return this.opts.now?.() ?? new Date();
+  }
+
+  adapterFor(channel: ChannelSettings): ChatAdapter | undefined {
+    return this.adapters.get(channel.platform);
+  }
+
+  /** Sinks for this pass: the static ones plus every unpaused realtime channel of a connected platform. */
+  async sinks(): Promise<Sink[]> {
+    const live: Sink[] = [];
+    for (const channel of await this.channels.list()) {
+      const adapter = this.adapters.get(channel.platform);
+      if (!adapter || channel.paused || channel.mode === 'daily') continue;
+      live.push(new ChannelSink(channel, adapter, this.channels));
+    }
+    return [...this.staticSinks, ...live];
+  }
+
+  /** Feeds to poll: the configured ones and every feed a channel subscribes to. */
+  async feeds(): Promise<FeedConfig[]> {
+    const feeds = new Map(this.config.feeds.map((f) => [f.url, f]));
+    for (const f of await this.channels.subscribedFeeds()) {
+      if (!feeds.has(f.url)) feeds.set(f.url, { url: f.url, name: f.title, kind: 'report' });
+    }
+    return [...feeds.values()];
   }
 
   async init(): Promise<void> {
@@ -47,38 +98,77 @@ export class App {
   /** One pass: poll due feeds, store new items, then persist feed states, cluster and deliver. */
   async pollOnce(force = false): Promise<PassSummary> {
     const poll = await pollFeeds(
-      this.config.feeds,
+      await this.feeds(),
       this.store,
       this.config.fetch,
       this.opts.logger,
-      this.opts.now,
+      () => this.now(),
       force,
     );
     const ingest = await this.engine.ingest(poll.items, poll.commit);
+    for (const url of poll.paused) await this.noticeFeedHealth(url, 'paused');
+    for (const url of poll.resumed) await this.noticeFeedHealth(url, 'resumed');
     const { items, commit: _commit, ...counts } = poll;
     const summary = { poll: { ...counts, items: items.length }, ingest };
     this.opts.logger.info(summary, 'poll pass done');
     return summary;
   }
 
-  /** Runs the worker: a pass now, then on the configured cron schedule, never two passes at once. */
+  /** Tells each channel subscribed to a feed, once per event, that it was paused or is back. */
+  private async noticeFeedHealth(url: string, event: 'paused' | 'resumed'): Promise<void> {
+    const at = this.now().toISOString();
+    const text =
+      event === 'paused'
+        ? `Feed ${url} keeps failing, so it is paused; polling resumes by itself once it answers again.`
+        : `Feed ${url} answers again; its stories are back.`;
+    for (const channel of await this.channels.list()) {
+      const adapter = this.adapters.get(channel.platform);
+      if (!adapter || channel.paused || !channel.feeds.some((f) => f.url === url)) continue;
+      try {
+        await this.deliverer.once(`${channel.key}|feed-${event}|${url}|${at.slice(0, 13)}`, (key) =>
+          adapter.postNotice(channel, text, key),
+        );
+      } catch (err) {
+        this.opts.logger.warn({ err, channel: channel.key, feed: url }, 'feed notice failed');
+      }
+    }
+  }
+
+  /** Sends the daily digests that are due now. */
+  dailyTick(): Promise<number> {
+    return this.daily.tick(this.now());
+  }
+
+  /** Runs the worker: a pass now, then on the poll schedule, never two passes at once; daily digests each minute. */
   start(): void {
     const pass = () => {
       if (this.running) return;
       this.running = this.pollOnce()
-        .catch((err) => this.opts.logger.error({ err }, 'poll pass failed'))
+        .then(() => this.dailyTick())
+        .catch((err) => this.opts.logger.error({ err }, 'worker pass failed'))
         .finally(() => {
           this.running = undefined;
         });
     };
-    this.task = cron.schedule(this.config.pollCron, pass, { noOverlap: true, name: 'poll' });
+    const daily = () => {
+      if (this.running) return;
+      this.running = this.dailyTick()
+        .catch((err) => this.opts.logger.error({ err }, 'daily digest tick failed'))
+        .finally(() => {
+          this.running = undefined;
+        });
+    };
+    this.tasks = [
+      cron.schedule(this.config.pollCron, pass, { noOverlap: true, name: 'poll' }),
+      cron.schedule('* * * * *', daily, { noOverlap: true, name: 'daily-digests' }),
+    ];
     pass();
   }
 
   /** Stops scheduling, waits for the pass under way, and closes the store. */
   async stop(): Promise<void> {
-    await this.task?.stop();
-    this.task = undefined;
+    for (const task of this.tasks) await task.stop();
+    this.tasks = [];
     await this.running;
     await this.store.close();
   }

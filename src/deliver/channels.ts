@@ -94,7 +94,8 @@ export class ChannelStore {
   /** Every feed some channel subscribes to, once each, with the first title given for it. */
   async subscribedFeeds(): Promise<{ url: string; title?: string }[]> {
     const feeds = new Map<string, { url: string; title?: string }>();
-    for (const channel of await this.list()) for (const f of channel.feeds) if (!feeds.has(f.url)) feeds.set(f.url, f);
+    for (const channel of await this.list())
+      for (const f of channel.feeds) if (!feeds.has(f.url)) feeds.set(f.url, f);
     return [...feeds.values()];
   }
 }

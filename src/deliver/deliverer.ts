@@ -68,6 +68,28 @@ export class Deliverer {
   }
 
   /**
+   * Performs a one-off act (a digest header, a notice) at most once per key: done keys are skipped, and an
+   * act interrupted by a crash is first looked for with `recover` before it is tried again.
+   */
+  async once(
+    key: string,
+    act: (key: string) => Promise<PostedRef>,
+    recover?: (key: string) => Promise<PostedRef | undefined>,
+  ): Promise<PostedRef> {
+    const records = this.store.ns<{ ref?: PostedRef; pending?: boolean }>('deliveries');
+    const recordKey = `once|${key}`;
+    const record = await records.get(recordKey);
+    if (record?.ref) return record.ref;
+    let ref = record?.pending && recover ? await recover(key) : undefined;
+    if (!ref) {
+      await records.set(recordKey, { pending: true });
+      ref = await act(key);
+    }
+    await records.set(recordKey, { ref });
+    return ref;
+  }
+
+  /**
    * When the clusterer folds story `from` into `into`, the survivor inherits the thread already posted for
    * `from` (if it has none of its own), so more coverage goes into that thread instead of a new post.
    */

@@ -1,4 +1,4 @@
-import type { DigestCoverage, DigestFact, StoryDigest } from '../model.js';
+import type { DigestCoverage, DigestFact, Item, StoryDigest } from '../model.js';
 
 /** Where a posted story lives on its platform: enough to reply in its thread and edit its parent. */
 export interface PostedRef {
@@ -25,4 +25,6 @@ export interface Sink {
   update(ref: PostedRef, update: StoryUpdate, key: string): Promise<void>;
   /** After a crash between acting and recording, finds what was posted under `key`, if the platform can tell. */
   recover?(key: string): Promise<PostedRef | undefined>;
+  /** Whether this target wants a story at all, judged from its items (feeds, topics); all stories if absent. */
+  wants?(items: Item[]): boolean;
 }

@@ -59,7 +59,14 @@ function offsetAt(t: number, timeZone: string): number {
 }
 
 /** The UTC instant of a local wall-clock time (a time skipped by a DST jump resolves to just after it). */
-function zonedToUtc(year: number, month: number, day: number, hour: number, minute: number, timeZone: string): number {
+function zonedToUtc(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  timeZone: string,
+): number {
   const wall = Date.UTC(year, month - 1, day, hour, minute);
   let guess = wall - offsetAt(wall, timeZone);
   guess = wall - offsetAt(guess, timeZone);
@@ -73,7 +80,14 @@ export function lastOccurrence(now: Date, clock: string, timeZone: string): Date
   const today = localParts(now.getTime(), timeZone);
   for (let daysBack = 0; daysBack < 3; daysBack++) {
     const d = new Date(Date.UTC(today.year, today.month - 1, today.day - daysBack));
-    const t = zonedToUtc(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), time.hour, time.minute, timeZone);
+    const t = zonedToUtc(
+      d.getUTCFullYear(),
+      d.getUTCMonth() + 1,
+      d.getUTCDate(),
+      time.hour,
+      time.minute,
+      timeZone,
+    );
     if (t <= now.getTime()) return new Date(t);
   }
   throw new Error('unreachable: a daily time occurs within three days');

@@ -9,7 +9,7 @@ import { ItemLog } from './item-log.js';
 
 export interface EngineOptions {
   store: Store;
-  sinks: () => Sink[];
+  sinks: () => Sink[] | Promise<Sink[]>;
   logger: Logger;
   clusterer?: () => OnlineClusterer;
 }
@@ -67,7 +67,7 @@ export class StoryEngine {
       this.items.set(item.id, item);
       const assignment = this.clusterer.add(item);
       for (const from of assignment.merged) {
-        await this.deliverer.merge(this.opts.sinks(), from, assignment.storyId);
+        await this.deliverer.merge(await this.opts.sinks(), from, assignment.storyId);
         touched.delete(from);
       }
       touched.add(assignment.storyId);
@@ -84,9 +84,13 @@ export class StoryEngine {
   /** The digest of a story as it stands now. */
   digest(storyId: string): StoryDigest | undefined {
     const story = this.clusterer.story(this.clusterer.resolve(storyId));
-    if (!story) return undefined;
-    const items = story.itemIds.map((id) => this.items.get(id)).filter((i): i is Item => !!i);
-    return buildDigest(story, items);
+    return story && buildDigest(story, this.storyItems(story.id));
+  }
+
+  /** The items of a story, in the order they joined it. */
+  storyItems(storyId: string): Item[] {
+    const story = this.clusterer.story(this.clusterer.resolve(storyId));
+    return (story?.itemIds ?? []).map((id) => this.items.get(id)).filter((i): i is Item => !!i);
   }
 
   /** Current stories, most recently updated first. */
@@ -102,13 +106,15 @@ export class StoryEngine {
 
   private async deliverStories(storyIds: string[]): Promise<Partial<Record<DeliveryResult, number>>> {
     const counts: Partial<Record<DeliveryResult, number>> = {};
-    const sinks = this.opts.sinks();
+    const sinks = await this.opts.sinks();
     const ordered = storyIds
       .map((id) => this.digest(id))
       .filter((d): d is StoryDigest => !!d)
       .sort((a, b) => a.firstSeen.localeCompare(b.firstSeen) || a.id.localeCompare(b.id));
     for (const digest of ordered) {
+      const items = this.storyItems(digest.id);
       for (const sink of sinks) {
+        if (sink.wants && !sink.wants(items)) continue;
         try {
           const result = await this.deliverer.deliver(sink, digest);
           counts[result] = (counts[result] ?? 0) + 1;

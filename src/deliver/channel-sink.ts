@@ -1,0 +1,64 @@
+import type { StoryDigest } from '../model.js';
+import type { ChannelSettings, ChannelStore } from './channels.js';
+import { channelWants } from './matching.js';
+import { type ChatAdapter, PlatformError } from './platform.js';
+import type { PostedRef, Sink, StoryUpdate } from './sink.js';
+
+/**
+ * One subscribed channel as a delivery target. A refusal that retrying cannot fix (deleted channel, missing
+ * permissions) pauses the channel, once, instead of failing on every pass.
+ */
+export class ChannelSink implements Sink {
+  readonly id: string;
+  readonly minSources: number;
+
+  constructor(
+    private readonly channel: ChannelSettings,
+    private readonly adapter: ChatAdapter,
+    private readonly channels: ChannelStore,
+    opts: { idSuffix?: string; minSources?: number } = {},
+  ) {
+    this.id = opts.idSuffix ? `${channel.key}|${opts.idSuffix}` : channel.key;
+    this.minSources = opts.minSources ?? channel.minSources;
+  }
+
+  wants(items: Parameters<typeof channelWants>[1]): boolean {
+    return !this.channel.paused && channelWants(this.channel, items);
+  }
+
+  post(digest: StoryDigest, key: string): Promise<PostedRef> {
+    return this.guard(() => this.adapter.postStory(this.channel, digest, key));
+  }
+
+  update(ref: PostedRef, update: StoryUpdate, key: string): Promise<void> {
+    return this.guard(() => this.adapter.updateStory(this.channel, ref, update, key));
+  }
+
+  recover(key: string): Promise<PostedRef | undefined> {
+    return this.adapter.recover ? this.adapter.recover(this.channel, key) : Promise.resolve(undefined);
+  }
+
+  private async guard<T>(act: () => Promise<T>): Promise<T> {
+    try {
+      return await act();
+    } catch (err) {
+      if (err instanceof PlatformError && (err.kind === 'gone' || err.kind === 'forbidden')) {
+        await pauseChannel(this.channels, this.channel, err.message);
+      }
+      throw err;
+    }
+  }
+}
+
+/** Pauses a channel's deliveries with a reason shown by the subscriptions command; a no-op if already paused. */
+export async function pauseChannel(
+  channels: ChannelStore,
+  channel: ChannelSettings,
+  reason: string,
+): Promise<void> {
+  const current = (await channels.get(channel.key)) ?? channel;
+  if (current.paused) return;
+  const paused = { ...current, paused: { reason, at: new Date().toISOString() } };
+  await channels.save(paused);
+  channel.paused = paused.paused;
+}

@@ -1,0 +1,102 @@
+import { rankStories } from '../digest/rank.js';
+import type { Logger } from '../log.js';
+import type { Item, StoryDigest } from '../model.js';
+import { ChannelSink } from './channel-sink.js';
+import type { ChannelSettings, ChannelStore } from './channels.js';
+import type { Deliverer } from './deliverer.js';
+import { channelWants } from './matching.js';
+import type { ChatAdapter } from './platform.js';
+import { lastOccurrence, localDate } from './zoned-time.js';
+
+/** What the daily digest needs from the story engine. */
+export interface StorySource {
+  stories(): { id: string; lastUpdated: string }[];
+  digest(storyId: string): StoryDigest | undefined;
+  storyItems(storyId: string): Item[];
+}
+
+export interface DailyDigestOptions {
+  channels: ChannelStore;
+  deliverer: Deliverer;
+  stories: StorySource;
+  adapter: (channel: ChannelSettings) => ChatAdapter | undefined;
+  logger: Logger;
+  /** Most stories in one digest. */
+  maxStories?: number;
+}
+
+const DAY = 86_400_000;
+
+/** The channel's most recent digest slot, if no digest has been sent for it yet. */
+export function dueSlot(channel: ChannelSettings, now: Date): Date | undefined {
+  if (channel.mode === 'realtime' || channel.paused) return undefined;
+  const slot = lastOccurrence(now, channel.digestTime, channel.timezone);
+  const last = channel.lastDigestAt ? Date.parse(channel.lastDigestAt) : Number.NEGATIVE_INFINITY;
+  return last < slot.getTime() ? slot : undefined;
+}
+
+/**
+ * Daily digests: at each channel's time in its zone, a header message and one thread per top story since
+ * the previous digest. A digest missed while the worker was down is sent at the next tick; every post goes
+ * through the deliverer, so a digest interrupted by a crash is finished, not repeated.
+ */
+export class DailyDigests {
+  constructor(private readonly opts: DailyDigestOptions) {}
+
+  /** Sends every digest that is due at `now`; returns how many channels got one. */
+  async tick(now: Date): Promise<number> {
+    let sent = 0;
+    for (const channel of await this.opts.channels.list()) {
+      const slot = dueSlot(channel, now);
+      if (!slot) continue;
+      try {
+        await this.run(channel, slot);
+        sent++;
+      } catch (err) {
+        this.opts.logger.error({ err, channel: channel.key }, 'daily digest failed');
+      }
+    }
+    return sent;
+  }
+
+  /** The stories a channel's digest for `slot` would carry, best first. */
+  pick(channel: ChannelSettings, slot: Date): StoryDigest[] {
+    const since = channel.lastDigestAt ? Date.parse(channel.lastDigestAt) : slot.getTime() - DAY;
+    const candidates = this.opts.stories
+      .stories()
+      .filter((s) => Date.parse(s.lastUpdated) > since && Date.parse(s.lastUpdated) <= slot.getTime())
+      .filter((s) => channelWants(channel, this.opts.stories.storyItems(s.id)))
+      .map((s) => this.opts.stories.digest(s.id))
+      .filter((d): d is StoryDigest => !!d);
+    const inputs = candidates.map((digest) => {
+      const fresh = digest.coverage.filter((c) => Date.parse(c.publishedAt) > since).length;
+      return {
+        digest,
+        newFacts: Math.round((digest.facts.length * fresh) / Math.max(1, digest.coverage.length)),
+      };
+    });
+    return rankStories(inputs, slot, this.opts.maxStories ?? 5).map((r) => r.digest);
+  }
+
+  async run(channel: ChannelSettings, slot: Date): Promise<void> {
+    const adapter = this.opts.adapter(channel);
+    if (!adapter) throw new Error(`no adapter for platform ${channel.platform}`);
+    const date = localDate(slot, channel.timezone);
+    const top = this.pick(channel, slot);
+    if (top.length) {
+      const header = `Daily digest for ${date}: ${top.length} top ${top.length === 1 ? 'story' : 'stories'}`;
+      await this.opts.deliverer.once(
+        `${channel.key}|daily-${date}|header`,
+        (key) => adapter.postNotice(channel, header, key),
+        adapter.recover && ((key) => adapter.recover!(channel, key)),
+      );
+      const sink = new ChannelSink(channel, adapter, this.opts.channels, {
+        idSuffix: `daily-${date}`,
+        minSources: 1,
+      });
+      for (const digest of top) await this.opts.deliverer.deliver(sink, digest);
+    }
+    const latest = (await this.opts.channels.get(channel.key)) ?? channel;
+    await this.opts.channels.save({ ...latest, lastDigestAt: slot.toISOString() });
+  }
+}

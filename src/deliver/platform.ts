@@ -1,0 +1,33 @@
+import type { Item, StoryDigest } from '../model.js';
+import type { ChannelSettings, Platform } from './channels.js';
+import type { PostedRef, StoryUpdate } from './sink.js';
+
+/** Why a platform refused a delivery. `gone` and `forbidden` pause the channel; the rest are retried later. */
+export type PlatformErrorKind = 'gone' | 'forbidden' | 'rate-limited' | 'transient';
+
+export class PlatformError extends Error {
+  override name = 'PlatformError';
+  constructor(
+    message: string,
+    readonly kind: PlatformErrorKind,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * What the delivery layer needs from a chat platform. Each adapter renders the digest with its own
+ * renderer and enforces its own limits; `key` is an idempotency key the adapter uses where it can.
+ */
+export interface ChatAdapter {
+  readonly platform: Platform;
+  postStory(channel: ChannelSettings, digest: StoryDigest, key: string): Promise<PostedRef>;
+  updateStory(channel: ChannelSettings, ref: PostedRef, update: StoryUpdate, key: string): Promise<void>;
+  /** A plain notice or digest header in the channel itself (not in a thread). */
+  postNotice(channel: ChannelSettings, text: string, key: string): Promise<PostedRef>;
+  /** Finds a message posted under `key` before a crash, if the platform can tell. */
+  recover?(channel: ChannelSettings, key: string): Promise<PostedRef | undefined>;
+}
+
+/** Stories a channel should see, decided from the story's items. */
+export type StoryFilter = (items: Item[]) => boolean;

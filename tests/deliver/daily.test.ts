@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { ChannelStore } from '../../src/deliver/channels.js';
+import { DailyDigests, dueSlot } from '../../src/deliver/daily.js';
+import { Deliverer } from '../../src/deliver/deliverer.js';
+import { silentLogger } from '../../src/log.js';
+import type { Item } from '../../src/model.js';
+import { StoryEngine } from '../../src/pipeline/engine.js';
+import { openStore } from '../../src/store/index.js';
+import { RecordingAdapter } from '../helpers/recording-adapter.js';
+
+const FEED = 'https://wire.example/rss';
+
+function item(id: string, title: string, source: string, publishedAt: string): Item {
+  return { id, title, source, publishedAt, feedUrl: FEED, description: title };
+}
+
+async function setup() {
+  const store = openStore('memory://');
+  const channels = new ChannelStore(store);
+  const engine = new StoryEngine({ store, sinks: () => [], logger: silentLogger });
+  await engine.init();
+  await engine.ingest([
+    item('a1', 'Volcano erupts in Iceland, flights grounded', 'Wire A', '2026-01-14T20:00:00Z'),
+    item('a2', 'Iceland volcano erupts, flights grounded', 'Wire B', '2026-01-14T21:00:00Z'),
+    item('a3', 'Iceland volcano eruption grounds flights', 'Wire C', '2026-01-14T22:00:00Z'),
+    item('b1', 'Central bank raises interest rates', 'Wire A', '2026-01-14T23:00:00Z'),
+    item('b2', 'Central bank raises interest rates again', 'Wire B', '2026-01-15T01:00:00Z'),
+  ]);
+  const channel = await channels.getOrCreate('discord', 'g1', 'c1');
+  Object.assign(channel, {
+    feeds: [{ url: FEED }],
+    mode: 'daily',
+    digestTime: '08:00',
+    timezone: 'Europe/Berlin',
+    lastDigestAt: '2026-01-14T07:00:00.000Z',
+  });
+  await channels.save(channel);
+  const adapter = new RecordingAdapter();
+  const daily = new DailyDigests({
+    channels,
+    deliverer: new Deliverer(store),
+    stories: engine,
+    adapter: () => adapter,
+    logger: silentLogger,
+  });
+  return { channels, adapter, daily };
+}
+
+describe('daily digests', () => {
+  it('is due once per local day, at the channel time in its zone', async () => {
+    const { channels } = await setup();
+    const channel = (await channels.get('discord:g1:c1'))!;
+    // 08:00 in Berlin is 07:00 UTC in January.
+    expect(dueSlot(channel, new Date('2026-01-15T06:59:00Z'))).toBeUndefined();
+    expect(dueSlot(channel, new Date('2026-01-15T07:00:00Z'))?.toISOString()).toBe(
+      '2026-01-15T07:00:00.000Z',
+    );
+    expect(dueSlot({ ...channel, mode: 'realtime' }, new Date('2026-01-15T07:00:00Z'))).toBeUndefined();
+  });
+
+  it('posts a header and one thread per top story, broadest first, and not again at the next tick', async () => {
+    const { adapter, daily, channels } = await setup();
+    expect(await daily.tick(new Date('2026-01-15T06:59:00Z'))).toBe(0);
+    expect(await daily.tick(new Date('2026-01-15T07:00:30Z'))).toBe(1);
+    expect(adapter.notices.map((n) => n.text)).toEqual(['Daily digest for 2026-01-15: 2 top stories']);
+    expect(adapter.stories.map((s) => s.headline)).toHaveLength(2);
+    expect(adapter.stories[0]!.headline).toMatch(/volcano/i);
+    expect((await channels.get('discord:g1:c1'))?.lastDigestAt).toBe('2026-01-15T07:00:00.000Z');
+    expect(await daily.tick(new Date('2026-01-15T07:01:00Z'))).toBe(0);
+    expect(adapter.stories).toHaveLength(2);
+  });
+
+  it('finishes an interrupted digest without repeating what was posted', async () => {
+    const { adapter, daily } = await setup();
+    adapter.failNext('post');
+    // The first story fails; the header went out.
+    await daily.tick(new Date('2026-01-15T07:00:00Z'));
+    expect(adapter.notices).toHaveLength(1);
+    expect(adapter.stories).toHaveLength(0);
+    await daily.tick(new Date('2026-01-15T07:01:00Z'));
+    expect(adapter.notices).toHaveLength(1);
+    expect(adapter.stories).toHaveLength(2);
+    expect(new Set(adapter.stories.map((s) => s.key)).size).toBe(2);
+  });
+
+  it('pauses the channel when the platform says it is gone, and stops trying', async () => {
+    const { adapter, daily, channels } = await setup();
+    adapter.failNext('post', 'gone');
+    await daily.tick(new Date('2026-01-15T07:00:00Z'));
+    expect((await channels.get('discord:g1:c1'))?.paused?.reason).toBe('post refused');
+    expect(await daily.tick(new Date('2026-01-16T07:00:00Z'))).toBe(0);
+    expect(adapter.stories).toHaveLength(0);
+  });
+});

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { rankStories } from '../../src/digest/rank.js';
+import { searchStories } from '../../src/digest/search.js';
+import type { StoryDigest } from '../../src/model.js';
+
+function digest(id: string, outlets: number, lastUpdated: string, facts = 0): StoryDigest {
+  return {
+    id,
+    headline: id,
+    lead: '',
+    facts: Array.from({ length: facts }, (_, i) => ({
+      key: `${id}-${i}`,
+      text: 'f',
+      sources: ['a'],
+      count: 1,
+    })),
+    opinion: [],
+    coverage: [],
+    outletCount: outlets,
+    firstSeen: lastUpdated,
+    lastUpdated,
+  };
+}
+
+describe('daily ranking', () => {
+  const now = new Date('2026-01-02T08:00:00Z');
+
+  it('puts broad coverage first, then new facts, then freshness', () => {
+    const ranked = rankStories(
+      [
+        { digest: digest('narrow', 2, '2026-01-02T07:00:00Z'), newFacts: 0 },
+        { digest: digest('broad', 8, '2026-01-02T06:00:00Z'), newFacts: 0 },
+        { digest: digest('narrow-with-facts', 2, '2026-01-02T07:00:00Z', 6), newFacts: 6 },
+        { digest: digest('stale-broad', 8, '2026-01-01T08:00:00Z'), newFacts: 0 },
+      ],
+      now,
+      10,
+    );
+    expect(ranked.map((r) => r.digest.id)).toEqual(['broad', 'narrow-with-facts', 'narrow', 'stale-broad']);
+  });
+
+  it('breaks exact ties deterministically and honours the limit', () => {
+    const inputs = ['c', 'a', 'b'].map((id) => ({
+      digest: digest(id, 3, '2026-01-02T07:00:00Z'),
+      newFacts: 1,
+    }));
+    expect(rankStories(inputs, now, 2).map((r) => r.digest.id)).toEqual(['a', 'b']);
+    expect(rankStories([...inputs].reverse(), now, 2).map((r) => r.digest.id)).toEqual(['a', 'b']);
+  });
+});
+
+describe('story search', () => {
+  const stories = [
+    {
+      id: 's1',
+      headline: 'Trump hints at big progress on Russia',
+      text: 'Envoy outlines Ukraine security offer',
+      outletCount: 5,
+      lastUpdated: '2025-08-17T12:00:00Z',
+    },
+    {
+      id: 's2',
+      headline: 'Ukrainian grain exports rise',
+      text: 'Ports busy again',
+      outletCount: 2,
+      lastUpdated: '2025-08-17T13:00:00Z',
+    },
+    {
+      id: 's3',
+      headline: 'Storm hits coast',
+      text: 'Thousands without power',
+      outletCount: 4,
+      lastUpdated: '2025-08-17T14:00:00Z',
+    },
+  ];
+
+  it('finds the best matching story and leaves out non-matches', () => {
+    expect(searchStories('ukraine', stories).map((s) => s.id)).toEqual(['s1', 's2']);
+    expect(searchStories('russia ukraine security', stories)[0]?.id).toBe('s1');
+    expect(searchStories('storm', stories).map((s) => s.id)).toEqual(['s3']);
+    expect(searchStories('volcano', stories)).toEqual([]);
+    expect(searchStories('', stories)).toEqual([]);
+  });
+});
