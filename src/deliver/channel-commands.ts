@@ -1,0 +1,253 @@
+import type { Config } from '../config/schema.js';
+import { type SearchableStory, searchStories } from '../digest/search.js';
+import {
+  discoverFeeds,
+  FeedParseError,
+  FetchError,
+  parseFeed,
+  parseOpml,
+  safeFetch,
+  toOpml,
+} from '../ingest/index.js';
+import type { StoryDigest } from '../model.js';
+import type { ChannelKind, ChannelSettings, ChannelStore, DeliveryMode, Platform } from './channels.js';
+import type { StorySource } from './daily.js';
+import { isValidTimeZone, parseClockTime } from './zoned-time.js';
+
+/** Where a command was given. */
+export interface CommandContext {
+  platform: Platform;
+  workspaceId: string;
+  channelId: string;
+  channelKind?: ChannelKind;
+}
+
+/** A command's answer, as plain text; each platform escapes and formats it. */
+export type CommandReply = { ok: true; text: string } | { ok: false; error: string };
+
+export interface StoryMatch {
+  digest: StoryDigest;
+}
+
+const MAX_FEEDS_PER_CHANNEL = 200;
+const MAX_TOPICS_PER_CHANNEL = 50;
+const ok = (text: string): CommandReply => ({ ok: true, text });
+const fail = (error: string): CommandReply => ({ ok: false, error });
+
+/**
+ * What the chat commands do, independent of any platform: handlers parse options, call one of these
+ * methods and render the reply. Every change is saved before the reply goes out.
+ */
+export class ChannelCommands {
+  constructor(
+    private readonly channels: ChannelStore,
+    private readonly stories: StorySource,
+    private readonly fetchPolicy: Config['fetch'],
+  ) {}
+
+  private load(ctx: CommandContext): Promise<ChannelSettings> {
+    return this.channels.getOrCreate(ctx.platform, ctx.workspaceId, ctx.channelId, ctx.channelKind);
+  }
+
+  /** Saves a change; any configuration command also lifts a pause, so a fixed channel resumes. */
+  private async save(channel: ChannelSettings): Promise<void> {
+    await this.channels.save({ ...channel, paused: undefined });
+  }
+
+  /** Fetches a URL once and returns the feed it is or advertises, or a clear reason it is not one. */
+  async validateFeed(input: string): Promise<{ url: string; title: string } | { error: string }> {
+    let url: URL;
+    try {
+      url = new URL(input.trim());
+    } catch {
+      return { error: `"${input}" is not a URL` };
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      return { error: 'only http and https feeds are supported' };
+    for (let hop = 0; hop < 2; hop++) {
+      let res: Awaited<ReturnType<typeof safeFetch>>;
+      try {
+        res = await safeFetch(url.href, this.fetchPolicy, {
+          headers: {
+            accept: 'application/rss+xml, application/atom+xml, application/feed+json, text/html;q=0.5',
+          },
+        });
+      } catch (err) {
+        return {
+          error: `cannot fetch ${url.href}: ${err instanceof FetchError ? err.message : 'request failed'}`,
+        };
+      }
+      if (res.status !== 200) return { error: `${url.href} answered HTTP ${res.status}` };
+      try {
+        const feed = await parseFeed(res.body, {
+          contentType: res.headers['content-type'],
+          url: res.finalUrl,
+        });
+        return { url: res.finalUrl, title: feed.title || new URL(res.finalUrl).hostname };
+      } catch (err) {
+        if (!(err instanceof FeedParseError)) throw err;
+        const found = hop === 0 ? discoverFeeds(res.body.toString('utf8'), res.finalUrl)[0] : undefined;
+        if (!found) return { error: `${url.href} is not a feed (${err.message})` };
+        url = new URL(found);
+      }
+    }
+    return { error: `${input} is not a feed` };
+  }
+
+  async subscribeFeed(ctx: CommandContext, input: string): Promise<CommandReply> {
+    const channel = await this.load(ctx);
+    if (channel.feeds.length >= MAX_FEEDS_PER_CHANNEL)
+      return fail(`a channel can follow at most ${MAX_FEEDS_PER_CHANNEL} feeds`);
+    const feed = await this.validateFeed(input);
+    if ('error' in feed) return fail(feed.error);
+    if (channel.feeds.some((f) => f.url === feed.url))
+      return ok(`This channel already follows ${feed.title} (${feed.url}).`);
+    await this.save({ ...channel, feeds: [...channel.feeds, feed] });
+    return ok(`Subscribed to ${feed.title} (${feed.url}). ${this.modeSummary(channel)}`);
+  }
+
+  async subscribeTopic(ctx: CommandContext, keywords: string): Promise<CommandReply> {
+    const topic = keywords.replace(/\s+/g, ' ').trim().toLowerCase();
+    if (topic.length < 2 || topic.length > 100) return fail('a topic is 2 to 100 characters of keywords');
+    const channel = await this.load(ctx);
+    if (channel.topics.includes(topic)) return ok(`This channel already follows the topic "${topic}".`);
+    if (channel.topics.length >= MAX_TOPICS_PER_CHANNEL)
+      return fail(`a channel can follow at most ${MAX_TOPICS_PER_CHANNEL} topics`);
+    await this.save({ ...channel, topics: [...channel.topics, topic] });
+    return ok(
+      `Following stories about "${topic}" from every feed Threadline polls. ${this.modeSummary(channel)}`,
+    );
+  }
+
+  /** Removes a feed (by URL or title) or a topic; with no target, everything. */
+  async unsubscribe(ctx: CommandContext, target?: string): Promise<CommandReply> {
+    const channel = await this.load(ctx);
+    const wanted = target?.trim().toLowerCase();
+    if (!wanted) {
+      if (!channel.feeds.length && !channel.topics.length) return fail('this channel has no subscriptions');
+      await this.save({ ...channel, feeds: [], topics: [] });
+      return ok(`Unsubscribed from ${channel.feeds.length} feeds and ${channel.topics.length} topics.`);
+    }
+    const feeds = channel.feeds.filter(
+      (f) => f.url.toLowerCase() !== wanted && f.title?.toLowerCase() !== wanted,
+    );
+    const topics = channel.topics.filter((t) => t !== wanted);
+    if (feeds.length === channel.feeds.length && topics.length === channel.topics.length) {
+      return fail(`this channel does not follow "${target}"; see the subscriptions list`);
+    }
+    await this.save({ ...channel, feeds, topics });
+    return ok(`Unsubscribed from "${target}".`);
+  }
+
+  async list(ctx: CommandContext): Promise<CommandReply> {
+    const channel = await this.load(ctx);
+    const lines: string[] = [];
+    if (channel.paused)
+      lines.push(`Deliveries are paused: ${channel.paused.reason}. Any settings command resumes them.`);
+    lines.push(channel.feeds.length ? `Feeds (${channel.feeds.length}):` : 'Feeds: none');
+    for (const f of channel.feeds) lines.push(`• ${f.title ?? f.url} — ${f.url}`);
+    lines.push(
+      channel.topics.length ? `Topics: ${channel.topics.map((t) => `"${t}"`).join(', ')}` : 'Topics: none',
+    );
+    lines.push(this.modeSummary(channel));
+    return ok(lines.join('\n'));
+  }
+
+  async setDigest(
+    ctx: CommandContext,
+    opts: { time?: string; timezone?: string; mode?: string; minSources?: number },
+  ): Promise<CommandReply> {
+    const channel = await this.load(ctx);
+    const next = { ...channel };
+    if (opts.time !== undefined) {
+      if (!parseClockTime(opts.time))
+        return fail(`"${opts.time}" is not a time: use HH:MM, for example 08:00`);
+      const { hour, minute } = parseClockTime(opts.time)!;
+      next.digestTime = `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
+    }
+    if (opts.timezone !== undefined) {
+      if (!isValidTimeZone(opts.timezone))
+        return fail(`"${opts.timezone}" is not an IANA time zone, such as Europe/Berlin`);
+      next.timezone = opts.timezone;
+    }
+    if (opts.mode !== undefined) {
+      if (!['realtime', 'daily', 'both'].includes(opts.mode)) return fail('mode is realtime, daily or both');
+      next.mode = opts.mode as DeliveryMode;
+    }
+    if (opts.minSources !== undefined) {
+      if (!Number.isInteger(opts.minSources) || opts.minSources < 1 || opts.minSources > 20) {
+        return fail('minimum sources is a whole number from 1 to 20');
+      }
+      next.minSources = opts.minSources;
+    }
+    // The first daily digest covers what happens from now on, not the whole archive.
+    if (next.mode !== 'realtime' && !next.lastDigestAt) next.lastDigestAt = new Date().toISOString();
+    await this.save(next);
+    return ok(this.modeSummary(next));
+  }
+
+  private modeSummary(channel: ChannelSettings): string {
+    const daily = `a daily digest at ${channel.digestTime} ${channel.timezone}`;
+    const realtime = `stories as soon as ${channel.minSources} outlets cover them`;
+    if (channel.mode === 'daily') return `Delivery: ${daily}.`;
+    if (channel.mode === 'both') return `Delivery: ${realtime}, and ${daily}.`;
+    return `Delivery: ${realtime}.`;
+  }
+
+  private searchable(): SearchableStory[] {
+    return this.stories.stories().map((s) => {
+      const items = this.stories.storyItems(s.id);
+      const digest = this.stories.digest(s.id);
+      return {
+        id: s.id,
+        headline: digest?.headline ?? items[0]?.title ?? '',
+        text: items.map((i) => `${i.title} ${i.description ?? ''}`).join(' '),
+        outletCount: digest?.outletCount ?? 0,
+        lastUpdated: s.lastUpdated,
+      };
+    });
+  }
+
+  /** The best matching story's digest, or why there is none. */
+  story(query: string): { digest: StoryDigest } | { error: string } {
+    if (!query.trim()) return { error: 'give a few words about the story, for example: ukraine security' };
+    const [best] = searchStories(query, this.searchable(), 1);
+    const digest = best && this.stories.digest(best.id);
+    return digest ? { digest } : { error: `no recent story matches "${query}"` };
+  }
+
+  /** Headline suggestions for autocomplete: matches for the typed text, or the latest stories. */
+  suggest(query: string, limit = 25): { name: string; value: string }[] {
+    const all = this.searchable();
+    const found = query.trim()
+      ? searchStories(query, all, limit)
+      : all.sort((a, b) => b.lastUpdated.localeCompare(a.lastUpdated)).slice(0, limit);
+    return found.map((s) => ({ name: s.headline, value: s.headline }));
+  }
+
+  async importOpml(ctx: CommandContext, text: string): Promise<CommandReply> {
+    let listed: { url: string; title?: string }[];
+    try {
+      listed = parseOpml(text);
+    } catch (err) {
+      return fail((err as Error).message);
+    }
+    if (!listed.length) return fail('the OPML file lists no feeds');
+    const channel = await this.load(ctx);
+    const known = new Set(channel.feeds.map((f) => f.url));
+    const fresh = listed
+      .filter((f) => !known.has(f.url))
+      .slice(0, MAX_FEEDS_PER_CHANNEL - channel.feeds.length);
+    const skipped = listed.length - fresh.length;
+    await this.save({ ...channel, feeds: [...channel.feeds, ...fresh] });
+    return ok(
+      `Imported ${fresh.length} feeds${skipped ? ` (${skipped} already followed or over the limit)` : ''}. ` +
+        'Each is fetched at the next poll; feeds that keep failing are paused with a notice here.',
+    );
+  }
+
+  async exportOpml(ctx: CommandContext): Promise<string> {
+    const channel = await this.load(ctx);
+    return toOpml(`Threadline feeds for ${channel.key}`, channel.feeds);
+  }
+}

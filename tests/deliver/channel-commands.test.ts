@@ -1,0 +1,162 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/load.js';
+import { ChannelCommands, type CommandContext } from '../../src/deliver/channel-commands.js';
+import { ChannelStore } from '../../src/deliver/channels.js';
+import { silentLogger } from '../../src/log.js';
+import { StoryEngine } from '../../src/pipeline/engine.js';
+import { openStore } from '../../src/store/index.js';
+import { FeedServer, renderRss } from '../helpers/feed-server.js';
+
+const ctx: CommandContext = { platform: 'discord', workspaceId: 'g1', channelId: 'c1' };
+
+describe('channel commands', () => {
+  const server = new FeedServer();
+  let commands: ChannelCommands;
+  let channels: ChannelStore;
+  let guarded: ChannelCommands;
+
+  beforeAll(async () => {
+    await server.start();
+    server.setFeed(
+      '/rss.xml',
+      renderRss('Example Wire', 'https://wire.example/', [
+        {
+          guid: '1',
+          title: 'Volcano erupts in Iceland',
+          link: 'https://wire.example/volcano',
+          body: 'Flights were grounded.',
+          pubDate: new Date('2026-01-01T10:00:00Z'),
+        },
+      ]),
+    );
+    server.setFeed(
+      '/page.html',
+      `<html><head><link rel="alternate" type="application/rss+xml" href="/rss.xml"></head><body>hi</body></html>`,
+    );
+    server.setFeed('/garbage', 'this is neither html nor a feed');
+    const store = openStore('memory://');
+    channels = new ChannelStore(store);
+    const engine = new StoryEngine({ store, sinks: () => [], logger: silentLogger });
+    await engine.init();
+    await engine.ingest([
+      {
+        id: 'a',
+        title: 'Trump hints at big progress on Russia',
+        description: 'Envoy outlines Ukraine security offer',
+        source: 'Wire',
+        publishedAt: '2026-01-01T10:00:00Z',
+      },
+    ]);
+    const fetch = parseConfig({ fetch: { allowPrivate: ['127.0.0.1'], timeoutMs: 2000 } }).fetch;
+    commands = new ChannelCommands(channels, engine, fetch);
+    guarded = new ChannelCommands(channels, engine, parseConfig({}).fetch);
+  });
+
+  afterAll(() => server.stop());
+
+  it('subscribes to a feed after fetching it once, and only once', async () => {
+    const reply = await commands.subscribeFeed(ctx, server.url('/rss.xml'));
+    expect(reply).toEqual({ ok: true, text: expect.stringContaining('Subscribed to Example Wire') });
+    expect((await commands.subscribeFeed(ctx, server.url('/rss.xml'))).ok).toBe(true);
+    expect((await channels.get('discord:g1:c1'))?.feeds).toEqual([
+      { url: server.url('/rss.xml'), title: 'Example Wire' },
+    ]);
+  });
+
+  it('follows a web page to the feed it advertises', async () => {
+    const other = { ...ctx, channelId: 'c2' };
+    expect(await commands.subscribeFeed(other, server.url('/page.html'))).toMatchObject({ ok: true });
+    expect((await channels.get('discord:g1:c2'))?.feeds[0]?.url).toBe(server.url('/rss.xml'));
+  });
+
+  it('refuses bad feeds with a clear reason', async () => {
+    const other = { ...ctx, channelId: 'c3' };
+    expect(await commands.subscribeFeed(other, 'not a url')).toEqual({
+      ok: false,
+      error: '"not a url" is not a URL',
+    });
+    expect(await commands.subscribeFeed(other, 'ftp://x.example/feed')).toMatchObject({
+      error: /only http and https/,
+    });
+    expect(await commands.subscribeFeed(other, server.url('/missing'))).toMatchObject({ error: /HTTP 404/ });
+    expect(await commands.subscribeFeed(other, server.url('/garbage'))).toMatchObject({
+      error: /is not a feed/,
+    });
+    // Without the allow-list, a loopback address is refused before any request is made.
+    const before = server.requests.length;
+    expect(await guarded.subscribeFeed(other, server.url('/rss.xml'))).toMatchObject({
+      ok: false,
+      error: /cannot fetch/,
+    });
+    expect(server.requests.length).toBe(before);
+    expect((await channels.get('discord:g1:c3'))?.feeds ?? []).toEqual([]);
+  });
+
+  it('manages topics and unsubscribes by URL, title or topic', async () => {
+    const c = { ...ctx, channelId: 'c4' };
+    expect((await commands.subscribeTopic(c, '  Ukraine   Security ')).ok).toBe(true);
+    expect((await commands.subscribeTopic(c, 'x')).ok).toBe(false);
+    await commands.subscribeFeed(c, server.url('/rss.xml'));
+    const list = await commands.list(c);
+    expect(list.ok && list.text).toContain('"ukraine security"');
+    expect(list.ok && list.text).toContain('Example Wire');
+    expect(await commands.unsubscribe(c, 'nothing')).toMatchObject({ ok: false });
+    expect((await commands.unsubscribe(c, 'example wire')).ok).toBe(true);
+    expect((await commands.unsubscribe(c, 'ukraine security')).ok).toBe(true);
+    expect(await channels.get('discord:g1:c4')).toMatchObject({ feeds: [], topics: [] });
+  });
+
+  it('validates digest settings and lifts a pause', async () => {
+    const c = { ...ctx, channelId: 'c5' };
+    expect(await commands.setDigest(c, { time: '25:00' })).toMatchObject({ ok: false, error: /HH:MM/ });
+    expect(await commands.setDigest(c, { timezone: 'Mars/Base' })).toMatchObject({
+      ok: false,
+      error: /IANA/,
+    });
+    expect(await commands.setDigest(c, { mode: 'hourly' })).toMatchObject({ ok: false });
+    const channel = await channels.getOrCreate('discord', 'g1', 'c5');
+    await channels.save({
+      ...channel,
+      paused: { reason: 'missing permissions', at: '2026-01-01T00:00:00Z' },
+    });
+    const reply = await commands.setDigest(c, { time: '7:30', timezone: 'Europe/Berlin', mode: 'both' });
+    expect(reply).toMatchObject({
+      ok: true,
+      text: expect.stringContaining('daily digest at 07:30 Europe/Berlin'),
+    });
+    const saved = await channels.get('discord:g1:c5');
+    expect(saved).toMatchObject({ digestTime: '07:30', timezone: 'Europe/Berlin', mode: 'both' });
+    expect(saved?.paused).toBeUndefined();
+    expect(saved?.lastDigestAt).toBeDefined();
+  });
+
+  it('imports and exports OPML', async () => {
+    const c = { ...ctx, channelId: 'c6' };
+    const opml = `<?xml version="1.0"?><opml version="2.0"><head/><body><outline text="News">
+      <outline type="rss" text="A" xmlUrl="https://a.example/rss"/><outline type="rss" text="B" xmlUrl="https://b.example/rss"/>
+    </outline></body></opml>`;
+    expect(await commands.importOpml(c, opml)).toMatchObject({
+      ok: true,
+      text: expect.stringMatching(/^Imported 2 feeds/),
+    });
+    expect(await commands.importOpml(c, opml)).toMatchObject({
+      text: expect.stringMatching(/^Imported 0 feeds \(2 already/),
+    });
+    expect(await commands.importOpml(c, '<html><body>no</body></html>')).toMatchObject({
+      ok: false,
+      error: /not OPML/,
+    });
+    const exported = await commands.exportOpml(c);
+    expect(exported).toContain('xmlUrl="https://a.example/rss"');
+    expect(exported).toContain('xmlUrl="https://b.example/rss"');
+  });
+
+  it('finds a story by query and suggests headlines', () => {
+    const found = commands.story('ukraine');
+    expect('digest' in found && found.digest.headline).toBe('Trump hints at big progress on Russia');
+    expect(commands.story('volcano')).toEqual({ error: 'no recent story matches "volcano"' });
+    expect(commands.suggest('russ')).toEqual([
+      { name: 'Trump hints at big progress on Russia', value: 'Trump hints at big progress on Russia' },
+    ]);
+  });
+});
