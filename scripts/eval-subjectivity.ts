@@ -89,7 +89,10 @@ function main(): void {
     } else {
       counts[p].fp++;
       counts[d.gold as 'fact' | 'opinion'].fn++;
-      if (showErrors) console.log(`${d.gold === 'opinion' ? 'MISSED-SUBJ' : 'FALSE-SUBJ '} ${predicted[i]!.score}  ${d.text}`);
+      if (showErrors)
+        console.log(
+          `${d.gold === 'opinion' ? 'MISSED-SUBJ' : 'FALSE-SUBJ '} ${predicted[i]!.score}  ${d.text}`,
+        );
     }
   });
   const obj = f1(counts.fact.tp, counts.fact.fp, counts.fact.fn);
@@ -100,7 +103,9 @@ function main(): void {
   console.log(`SUBJ (opinion) P ${fmt(subj.p)}  R ${fmt(subj.r)}  F1 ${fmt(subj.f)}`);
   console.log(`accuracy ${fmt(correct / data.length)}`);
   console.log(`macro-F1 ${fmt((obj.f + subj.f) / 2)}`);
-  console.log(`speed ${Math.round((data.length / ms) * 1000)} sentences/s (${(ms / data.length).toFixed(3)} ms each)`);
+  console.log(
+    `speed ${Math.round((data.length / ms) * 1000)} sentences/s (${(ms / data.length).toFixed(3)} ms each)`,
+  );
 }
 
-if (process.argv[1]?.endsWith("eval-subjectivity.ts")) main();
+if (process.argv[1]?.endsWith('eval-subjectivity.ts')) main();

@@ -8,6 +8,7 @@ import type { ChatAdapter } from './deliver/platform.js';
 import type { Sink } from './deliver/sink.js';
 import type { Logger } from './log.js';
 import { type IngestSummary, StoryEngine } from './pipeline/engine.js';
+import { ItemEnricher } from './pipeline/enrich.js';
 import { type PollSummary, pollFeeds } from './pipeline/poller.js';
 import { ConsoleSink } from './platforms/console/sink.js';
 import { openStore, type Store } from './store/index.js';
@@ -34,6 +35,7 @@ export class App {
   readonly channels: ChannelStore;
   readonly deliverer: Deliverer;
   readonly daily: DailyDigests;
+  private readonly enricher: ItemEnricher;
   private readonly staticSinks: Sink[];
   private readonly adapters = new Map<Platform, ChatAdapter>();
   private tasks: ScheduledTask[] = [];
@@ -46,6 +48,7 @@ export class App {
     this.store = openStore(config.store);
     this.channels = new ChannelStore(this.store);
     this.deliverer = new Deliverer(this.store);
+    this.enricher = new ItemEnricher(config.fetch, opts.logger, this.store);
     for (const adapter of opts.adapters ?? []) this.adapters.set(adapter.platform, adapter);
     this.staticSinks = [...(opts.sinks ?? [])];
     if (config.sinks.console.enabled) {
@@ -86,7 +89,7 @@ export class App {
   async feeds(): Promise<FeedConfig[]> {
     const feeds = new Map(this.config.feeds.map((f) => [f.url, f]));
     for (const f of await this.channels.subscribedFeeds()) {
-      if (!feeds.has(f.url)) feeds.set(f.url, { url: f.url, name: f.title, kind: 'report' });
+      if (!feeds.has(f.url)) feeds.set(f.url, { url: f.url, name: f.title, kind: 'report', fetchArticles: true });
     }
     return [...feeds.values()];
   }
@@ -95,17 +98,19 @@ export class App {
     await this.engine.init();
   }
 
-  /** One pass: poll due feeds, store new items, then persist feed states, cluster and deliver. */
+  /** One pass: poll due feeds, complete and store new items, then persist feed states, cluster and deliver. */
   async pollOnce(force = false): Promise<PassSummary> {
+    const feeds = await this.feeds();
     const poll = await pollFeeds(
-      await this.feeds(),
+      feeds,
       this.store,
       this.config.fetch,
       this.opts.logger,
       () => this.now(),
       force,
     );
-    const ingest = await this.engine.ingest(poll.items, poll.commit);
+    const enriched = await this.enricher.enrich(poll.items, feeds);
+    const ingest = await this.engine.ingest(enriched, poll.commit);
     for (const url of poll.paused) await this.noticeFeedHealth(url, 'paused');
     for (const url of poll.resumed) await this.noticeFeedHealth(url, 'resumed');
     const { items, commit: _commit, ...counts } = poll;

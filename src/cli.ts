@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
+import { registerClassifyCommand } from './commands/classify.js';
 import { registerClusterCommand } from './commands/cluster.js';
+import { registerParseFeedCommand } from './commands/parse-feed.js';
 import { registerWorkerCommands } from './commands/worker.js';
 import { ConfigError } from './config/load.js';
 import { StoreError } from './store/index.js';
@@ -21,6 +23,8 @@ export function buildProgram(): Command {
     .exitOverride();
   registerWorkerCommands(program);
   registerClusterCommand(program);
+  registerClassifyCommand(program);
+  registerParseFeedCommand(program);
   return program;
 }
 

@@ -23,6 +23,10 @@ export interface Item {
   imageUrl?: string;
   /** Set when the feed or page says the item is opinion or analysis (config, category, URL path, page type). */
   kindHint?: ItemKind;
+  /** schema.org type of the article page (JSON-LD), e.g. "OpinionNewsArticle", when the page was read. */
+  pageType?: string;
+  /** Section named by the page's metadata (article:section). */
+  section?: string;
 }
 
 export type ItemKind = 'report' | 'opinion' | 'analysis' | 'advocacy';

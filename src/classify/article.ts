@@ -1,7 +1,7 @@
 import { cleanText } from '../extract/clean.js';
 import type { Attribution, ItemKind } from '../model.js';
-import { type ItemKindInput, classifyItemKind, headingKind } from './kind.js';
-import { type SentenceLabel, classifySentence } from './sentence.js';
+import { classifyItemKind, headingKind, type ItemKindInput } from './kind.js';
+import { classifySentence, type SentenceLabel } from './sentence.js';
 import { splitSentences } from './sentences.js';
 
 export interface AnalysedSentence {
@@ -27,8 +27,30 @@ export interface ArticleInput extends Omit<ItemKindInput, 'title'> {
 }
 
 const SMALL_WORDS = new Set([
-  'a', 'an', 'the', 'and', 'or', 'but', 'of', 'in', 'on', 'at', 'to', 'for', 'by', 'with', 'as', 'vs', 'from',
-  'into', 'over', 'is', 'are', 'be', 'its', 'it',
+  'a',
+  'an',
+  'the',
+  'and',
+  'or',
+  'but',
+  'of',
+  'in',
+  'on',
+  'at',
+  'to',
+  'for',
+  'by',
+  'with',
+  'as',
+  'vs',
+  'from',
+  'into',
+  'over',
+  'is',
+  'are',
+  'be',
+  'its',
+  'it',
 ]);
 
 /** A line standing alone as a subheading: short, title-cased, not a finished sentence, not a list item. */
@@ -98,7 +120,10 @@ export function analyseArticle(input: ArticleInput): AnalysedArticle {
 
     for (const sentence of splitSentences(line)) {
       const r = classifySentence(sentence);
-      const out: AnalysedSentence = { text: sentence, label: current.kind === 'report' ? r.label : 'opinion' };
+      const out: AnalysedSentence = {
+        text: sentence,
+        label: current.kind === 'report' ? r.label : 'opinion',
+      };
       if (r.attribution) {
         const a = { ...r.attribution };
         const lower = a.speaker.toLowerCase();

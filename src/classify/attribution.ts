@@ -23,33 +23,200 @@ function tokenize(text: string): Token[] {
 
 const PRONOUNS = new Set(['he', 'she', 'they', 'i', 'we']);
 /** Words allowed inside a multi-word name: "Ursula von der Leyen", "Secretary of State Marco Rubio". */
-const NAME_CONNECTORS = new Set(['von', 'der', 'van', 'de', 'da', 'di', 'del', 'la', 'le', 'al', 'bin', 'of', 'the']);
+const NAME_CONNECTORS = new Set([
+  'von',
+  'der',
+  'van',
+  'de',
+  'da',
+  'di',
+  'del',
+  'la',
+  'le',
+  'al',
+  'bin',
+  'of',
+  'the',
+]);
 /** Adverbs and auxiliaries that may sit between a speaker and the verb: "Witkoff later told", "has said". */
 const BETWEEN = new Set([
-  'later', 'also', 'then', 'previously', 'earlier', 'again', 'publicly', 'privately', 'repeatedly', 'has', 'had',
-  'have', 'reportedly', 'separately', 'recently', 'once', 'first', 'only', 'further', 'subsequently', 'ultimately',
-  'explicitly', 'bluntly', 'flatly', 'openly', 'quickly', 'would', 'will', 'did', 'long',
+  'later',
+  'also',
+  'then',
+  'previously',
+  'earlier',
+  'again',
+  'publicly',
+  'privately',
+  'repeatedly',
+  'has',
+  'had',
+  'have',
+  'reportedly',
+  'separately',
+  'recently',
+  'once',
+  'first',
+  'only',
+  'further',
+  'subsequently',
+  'ultimately',
+  'explicitly',
+  'bluntly',
+  'flatly',
+  'openly',
+  'quickly',
+  'would',
+  'will',
+  'did',
+  'long',
 ]);
 /** Titles and descriptors dropped from the front of a name so the speaker is the person or body. */
 const TITLE_WORDS = new Set([
-  'us', 'u.s.', 'uk', 'u.k.', 'eu', 'president', 'vice', 'prime', 'minister', 'secretary', 'of', 'state', 'the',
-  'chancellor', 'special', 'envoy', 'commission', 'european', 'ukrainian', 'russian', 'american', 'german',
-  'french', 'italian', 'finnish', 'british', 'chinese', 'israeli', 'general', 'senator', 'sen.', 'rep.',
-  'governor', 'gov.', 'mayor', 'foreign', 'defense', 'defence', 'chief', 'kremlin', 'spokesman', 'spokeswoman',
-  'spokesperson', 'ambassador', 'leader', 'former', 'then', 'acting', 'deputy', 'white', 'house', 'press',
-  'national', 'security', 'adviser', 'advisor', 'director', 'ceo', 'chairman', 'chair', 'speaker', 'attorney',
-  'finance', 'treasury', 'interior', 'justice', 'health', 'trade', 'commerce', 'dr.', 'mr.', 'mrs.', 'ms.',
-  'prof.', 'lt.', 'gen.', 'col.', 'lawmaker', 'congressman', 'congresswoman', 'ministry', 'official',
+  'us',
+  'u.s.',
+  'uk',
+  'u.k.',
+  'eu',
+  'president',
+  'vice',
+  'prime',
+  'minister',
+  'secretary',
+  'of',
+  'state',
+  'the',
+  'chancellor',
+  'special',
+  'envoy',
+  'commission',
+  'european',
+  'ukrainian',
+  'russian',
+  'american',
+  'german',
+  'french',
+  'italian',
+  'finnish',
+  'british',
+  'chinese',
+  'israeli',
+  'general',
+  'senator',
+  'sen.',
+  'rep.',
+  'governor',
+  'gov.',
+  'mayor',
+  'foreign',
+  'defense',
+  'defence',
+  'chief',
+  'kremlin',
+  'spokesman',
+  'spokeswoman',
+  'spokesperson',
+  'ambassador',
+  'leader',
+  'former',
+  'then',
+  'acting',
+  'deputy',
+  'white',
+  'house',
+  'press',
+  'national',
+  'security',
+  'adviser',
+  'advisor',
+  'director',
+  'ceo',
+  'chairman',
+  'chair',
+  'speaker',
+  'attorney',
+  'finance',
+  'treasury',
+  'interior',
+  'justice',
+  'health',
+  'trade',
+  'commerce',
+  'dr.',
+  'mr.',
+  'mrs.',
+  'ms.',
+  'prof.',
+  'lt.',
+  'gen.',
+  'col.',
+  'lawmaker',
+  'congressman',
+  'congresswoman',
+  'ministry',
+  'official',
 ]);
 /** Nouns that head an unnamed but concrete source: "the envoy", "officials", "sources briefed on…". */
 const ROLE_NOUNS = new Set([
-  'official', 'officials', 'source', 'sources', 'envoy', 'spokesman', 'spokeswoman', 'spokesperson', 'ministry',
-  'minister', 'president', 'police', 'authorities', 'government', 'aide', 'aides', 'diplomat', 'diplomats',
-  'lawmakers', 'residents', 'witnesses', 'researchers', 'scientists', 'study', 'report', 'survey', 'statement',
-  'company', 'agency', 'office', 'department', 'court', 'judge', 'prosecutors', 'investigators', 'military',
-  'army', 'commission', 'committee', 'leader', 'leaders', 'secretary', 'chancellor', 'kremlin', 'white',
-  'administration', 'campaign', 'spokespeople', 'representative', 'analysts', 'experts', 'critics', 'observers',
-  'supporters', 'opponents', 'others', 'some', 'many', 'people',
+  'official',
+  'officials',
+  'source',
+  'sources',
+  'envoy',
+  'spokesman',
+  'spokeswoman',
+  'spokesperson',
+  'ministry',
+  'minister',
+  'president',
+  'police',
+  'authorities',
+  'government',
+  'aide',
+  'aides',
+  'diplomat',
+  'diplomats',
+  'lawmakers',
+  'residents',
+  'witnesses',
+  'researchers',
+  'scientists',
+  'study',
+  'report',
+  'survey',
+  'statement',
+  'company',
+  'agency',
+  'office',
+  'department',
+  'court',
+  'judge',
+  'prosecutors',
+  'investigators',
+  'military',
+  'army',
+  'commission',
+  'committee',
+  'leader',
+  'leaders',
+  'secretary',
+  'chancellor',
+  'kremlin',
+  'white',
+  'administration',
+  'campaign',
+  'spokespeople',
+  'representative',
+  'analysts',
+  'experts',
+  'critics',
+  'observers',
+  'supporters',
+  'opponents',
+  'others',
+  'some',
+  'many',
+  'people',
 ]);
 
 const OUTLET_SUFFIX = /\b(News|Times|Post|Press|Journal|Herald|Tribune|Gazette|TV|Radio|Telegraph|Daily)$/;
@@ -132,12 +299,19 @@ function classifySpeaker(speaker: string): { named: boolean; pronoun: boolean } 
   const lower = speaker.toLowerCase();
   if (PRONOUNS.has(lower)) return { named: true, pronoun: true };
   const head = lower.split(/\s+/).filter((w) => w !== 'the' && w !== 'his' && w !== 'her' && w !== 'their');
-  if (head.length > 0 && head.every((w) => VAGUE_SPEAKERS.has(w) || ['some', 'many', 'other', 'most'].includes(w))) {
+  if (
+    head.length > 0 &&
+    head.every((w) => VAGUE_SPEAKERS.has(w) || ['some', 'many', 'other', 'most'].includes(w))
+  ) {
     return { named: false, pronoun: false };
   }
   // Whole camps ("Leftists", "Democrats", "Conservatives") speak for nobody in particular.
   if (/^[A-Z][a-z]+(ists|ives|als|ans|ites|crats)$/.test(speaker)) return { named: false, pronoun: false };
-  if (head.length >= 1 && VAGUE_SPEAKERS.has(head[head.length - 1]!) && !/[A-Z]/.test(speaker.replace(/^\w/, '')))
+  if (
+    head.length >= 1 &&
+    VAGUE_SPEAKERS.has(head[head.length - 1]!) &&
+    !/[A-Z]/.test(speaker.replace(/^\w/, ''))
+  )
     return { named: false, pronoun: false };
   return { named: true, pronoun: false };
 }
@@ -180,7 +354,9 @@ export function extractAttribution(sentence: string): AttributionMatch | undefin
         if (r) return r;
       }
       // "according to the envoy", "according to officials"
-      const np = /^according to ((?:the |his |her |their )?[a-z]+(?: [a-z]+)?)/i.exec(sentence.slice(tok.start));
+      const np = /^according to ((?:the |his |her |their )?[a-z]+(?: [a-z]+)?)/i.exec(
+        sentence.slice(tok.start),
+      );
       if (np) {
         const words = np[1]!.split(' ');
         const headIdx = words.findIndex((w) => ROLE_NOUNS.has(w.toLowerCase()));
@@ -231,7 +407,11 @@ export function extractAttribution(sentence: string): AttributionMatch | undefin
     // Inverted: '…," said Rubio' or '…," said the minister'.
     const before = tokens[i - 1]?.text ?? '';
     // "told" is followed by its audience, never by the speaker.
-    if ((before === ',' || isQuoteToken(before) || before === '”') && !/^tel/.test(lower) && lower !== 'told') {
+    if (
+      (before === ',' || isQuoteToken(before) || before === '”') &&
+      !/^tel/.test(lower) &&
+      lower !== 'told'
+    ) {
       const name = nameStartingAt(tokens, i + 1);
       if (name) {
         const r = make(textOf(sentence, tokens, name), tok.text, tokens[name[1]]!.end);

@@ -14,15 +14,20 @@ export interface ItemKindInput {
 
 const OPINION_PATH =
   /\/(opinions?|commentisfree|comment(ary|aries)?|editorials?|op-?eds?|columns?|columnists?|views?|viewpoints?|perspectives?|letters(-to-the-editor)?|blogs?\/opinion|ideas|voices)(\/|$|-)/i;
-const ANALYSIS_PATH = /\/(analysis|news-analysis|explainers?|explained|fact-?checks?|in-depth|long-?reads?|the-big-picture)(\/|$|-)/i;
+const ANALYSIS_PATH =
+  /\/(analysis|news-analysis|explainers?|explained|fact-?checks?|in-depth|long-?reads?|the-big-picture)(\/|$|-)/i;
 const ADVOCACY_PATH = /\/(take-action|action|petitions?|campaigns?)(\/|$)/i;
 
 const OPINION_LABEL =
   /^(opinion|opinions|comment|commentary|comment is free|editorial|editorials|op-?ed|column|columns|columnists?|viewpoints?|perspectives?|letters?( to the editor)?|our view|views|review|reviews|essay|guest (essay|column|post)|ideas|voices)$/i;
-const ANALYSIS_LABEL = /^(analysis|news analysis|explainer|explained|fact ?check|in depth|in-depth|the big picture|long read)$/i;
+const ANALYSIS_LABEL =
+  /^(analysis|news analysis|explainer|explained|fact ?check|in depth|in-depth|the big picture|long read)$/i;
 
 function fromLabel(label: string): ItemKind | undefined {
-  const l = label.trim().replace(/[:|–—-]+$/, '').trim();
+  const l = label
+    .trim()
+    .replace(/[:|–—-]+$/, '')
+    .trim();
   if (OPINION_LABEL.test(l)) return 'opinion';
   if (ANALYSIS_LABEL.test(l)) return 'analysis';
   if (/^(take action|action|petition|campaign)s?$/i.test(l)) return 'advocacy';
@@ -39,7 +44,10 @@ function fromLabel(label: string): ItemKind | undefined {
 
 function fromPageType(type: string): ItemKind | undefined {
   const t = type.replace(/^https?:\/\/schema\.org\//i, '');
-  if (/^(Opinion(News)?Article|Review(News)?Article|Review|CriticReview|Editorial|SatiricalArticle)$/i.test(t)) return 'opinion';
+  if (
+    /^(Opinion(News)?Article|Review(News)?Article|Review|CriticReview|Editorial|SatiricalArticle)$/i.test(t)
+  )
+    return 'opinion';
   if (/^(Analysis(News)?Article|Background(News)?Article|Explainer)$/i.test(t)) return 'analysis';
   if (/^(Reportage(News)?Article|NewsArticle|Report|LiveBlogPosting)$/i.test(t)) return 'report';
   return undefined;
@@ -114,7 +122,8 @@ export function headingKind(heading: string): ItemKind | undefined {
     )
   )
     return 'opinion';
-  if (/^(analysis|news analysis|explainer|what it means|what this means|context)$/i.test(h)) return 'analysis';
+  if (/^(analysis|news analysis|explainer|what it means|what this means|context)$/i.test(h))
+    return 'analysis';
   if (
     /^(actions?|to ?do|to-do|take action|call to action|get involved|how (you|we) can help|next steps for (you|readers)|what (can|should|could) (we|you|i)( personally)? do( about (this|it))?|exact actions (we|you) can take|what you can do|sign (the|our) petition)$/i.test(
       h,
@@ -122,7 +131,11 @@ export function headingKind(heading: string): ItemKind | undefined {
   )
     return 'advocacy';
   // Forward-looking speculation headings: "What could happen next?", "The road ahead".
-  if (/^(what (could|might|will|would) happen( next)?|what('s| is) next|what comes next|the road ahead|outlook|scenarios?)$/i.test(h))
+  if (
+    /^(what (could|might|will|would) happen( next)?|what('s| is) next|what comes next|the road ahead|outlook|scenarios?)$/i.test(
+      h,
+    )
+  )
     return 'analysis';
   return undefined;
 }

@@ -31,7 +31,7 @@ const W = {
   firstPersonPlural: 0.7,
   secondPerson: 0.8,
   prescriptive: 1.1,
-  speculative: 0.45,
+  speculative: 0.75,
   hedge: 0.5,
   intensifier: 0.35,
   evaluative: 0.45,
@@ -50,7 +50,7 @@ const W = {
   number: -0.45,
   numberCap: 3,
   timeWord: -0.35,
-  properNoun: -0.18,
+  properNoun: -0.1,
   properNounCap: 6,
   genericPlural: 0.25,
   noSpecifics: 0.4,
@@ -80,7 +80,11 @@ function count<T>(items: T[], pred: (t: T) => boolean): number {
 }
 
 /** Sums the weighted features of one sentence; exported for diagnostics and tests. */
-export function scoreSentence(text: string): { raw: number; features: Record<string, number>; attribution?: AttributionMatch } {
+export function scoreSentence(text: string): {
+  raw: number;
+  features: Record<string, number>;
+  attribution?: AttributionMatch;
+} {
   const f: Record<string, number> = {};
   const add = (name: string, v: number) => {
     if (v !== 0) f[name] = (f[name] ?? 0) + v;
@@ -95,22 +99,69 @@ export function scoreSentence(text: string): { raw: number; features: Record<str
   add('bias', W.bias);
 
   // Person: the writer or the reader addressed directly.
-  add('firstPersonSingular', W.firstPersonSingular * Math.min(2, count(lower, (w) => /^(i|me|my|mine|myself|i'm|i've|i'd|i'll)$/.test(w))));
-  add('firstPersonPlural', W.firstPersonPlural * Math.min(2, count(lower, (w) => /^(we|us|our|ours|ourselves|we're|we've|we'd|we'll|let's)$/.test(w))));
-  add('secondPerson', W.secondPerson * Math.min(2, count(lower, (w) => /^(you|your|yours|yourself|you're|you've|you'd|you'll)$/.test(w))));
+  add(
+    'firstPersonSingular',
+    W.firstPersonSingular *
+      Math.min(
+        2,
+        count(lower, (w) => /^(i|me|my|mine|myself|i'm|i've|i'd|i'll)$/.test(w)),
+      ),
+  );
+  add(
+    'firstPersonPlural',
+    W.firstPersonPlural *
+      Math.min(
+        2,
+        count(lower, (w) => /^(we|us|our|ours|ourselves|we're|we've|we'd|we'll|let's)$/.test(w)),
+      ),
+  );
+  add(
+    'secondPerson',
+    W.secondPerson *
+      Math.min(
+        2,
+        count(lower, (w) => /^(you|your|yours|yourself|you're|you've|you'd|you'll)$/.test(w)),
+      ),
+  );
 
   // Modality and stance.
-  const prescriptive = count(lower, (w) => PRESCRIPTIVE.has(w)) + (PRESCRIPTIVE_PHRASES.test(outside) ? 1 : 0);
+  const prescriptive =
+    count(lower, (w) => PRESCRIPTIVE.has(w)) + (PRESCRIPTIVE_PHRASES.test(outside) ? 1 : 0);
   add('prescriptive', W.prescriptive * Math.min(2, prescriptive));
-  add('speculative', W.speculative * Math.min(2, count(lower, (w) => SPECULATIVE.has(w))));
-  add('hedge', W.hedge * Math.min(2, count(lower, (w) => HEDGES.has(w))));
-  add('intensifier', W.intensifier * Math.min(2, count(lower, (w) => INTENSIFIERS.has(w))));
+  add(
+    'speculative',
+    W.speculative *
+      Math.min(
+        2,
+        count(lower, (w) => SPECULATIVE.has(w)),
+      ),
+  );
+  add(
+    'hedge',
+    W.hedge *
+      Math.min(
+        2,
+        count(lower, (w) => HEDGES.has(w)),
+      ),
+  );
+  add(
+    'intensifier',
+    W.intensifier *
+      Math.min(
+        2,
+        count(lower, (w) => INTENSIFIERS.has(w)),
+      ),
+  );
   const evaluative = count(lower, (w) => EVALUATIVE.has(w));
   add('evaluative', W.evaluative * Math.min(W.evaluativeCap, evaluative));
   const superl = count(lower, (w) => SUPERLATIVE_WORDS.has(w) || /^[a-z]{3,}iest$/.test(w));
   add('superlative', W.superlative * Math.min(2, superl));
   if (IMPERSONAL_EVAL.test(outside)) add('impersonalEval', W.impersonalEval);
-  if (/\bnot\s+(\w+\s+)?(good|enough|clear|true|right|fair|acceptable|the (answer|solution|point|case))\b/i.test(outside))
+  if (
+    /\bnot\s+(\w+\s+)?(good|enough|clear|true|right|fair|acceptable|the (answer|solution|point|case))\b/i.test(
+      outside,
+    )
+  )
     add('negatedEval', W.negatedEval);
 
   // Openers: argument markers and bare imperatives.
@@ -118,7 +169,11 @@ export function scoreSentence(text: string): { raw: number; features: Record<str
   if (ARGUMENT_OPENERS.some((o) => start.startsWith(`${o} `) || start.startsWith(`${o},`)))
     add('argumentOpener', W.argumentOpener);
   const firstWord = lower[0] ?? '';
-  if (IMPERATIVE_OPENERS.has(firstWord) && lower[1] !== undefined && !/^(is|was|are|were|has|had|said|says)$/.test(lower[1]))
+  if (
+    IMPERATIVE_OPENERS.has(firstWord) &&
+    lower[1] !== undefined &&
+    !/^(is|was|are|were|has|had|said|says)$/.test(lower[1])
+  )
     add('imperative', W.imperative);
 
   // Punctuation outside quotations.
@@ -127,7 +182,11 @@ export function scoreSentence(text: string): { raw: number; features: Record<str
 
   // Attribution: a named source turns claims into reports; "critics argue" does not.
   const attribution = extractAttribution(trimmed);
-  if (attribution) add(attribution.named ? 'namedAttribution' : 'vagueAttribution', attribution.named ? W.namedAttribution : W.vagueAttribution);
+  if (attribution)
+    add(
+      attribution.named ? 'namedAttribution' : 'vagueAttribution',
+      attribution.named ? W.namedAttribution : W.vagueAttribution,
+    );
 
   // Quotations: a sentence that is mostly a quotation reports speech; a short quoted phrase without a
   // speaker is usually a scare quote.
@@ -135,7 +194,10 @@ export function scoreSentence(text: string): { raw: number; features: Record<str
   let shortQuotes = 0;
   for (const [s, e] of spans) {
     quoted += e - s;
-    const inner = trimmed.slice(s + 1, e - 1).trim().split(/\s+/).length;
+    const inner = trimmed
+      .slice(s + 1, e - 1)
+      .trim()
+      .split(/\s+/).length;
     if (inner <= 3) shortQuotes++;
   }
   if (quoted > 0.5 * trimmed.length) add('fullQuote', W.fullQuote);
@@ -144,22 +206,35 @@ export function scoreSentence(text: string): { raw: number; features: Record<str
   // Concrete, checkable detail: numbers, dates, names.
   const numbers = (outside.match(/\b\d[\d,.]*\b|%|\$|£|€/g) ?? []).length;
   add('number', W.number * Math.min(W.numberCap, numbers));
-  add('timeWord', W.timeWord * Math.min(2, count(lower, (w) => TIME_WORDS.has(w))));
-  const proper = count(words.slice(1), (w) => /^[A-Z]/.test(w) && w.toUpperCase() !== w) +
+  add(
+    'timeWord',
+    W.timeWord *
+      Math.min(
+        2,
+        count(lower, (w) => TIME_WORDS.has(w)),
+      ),
+  );
+  const proper =
+    count(words.slice(1), (w) => /^[A-Z]/.test(w) && w.toUpperCase() !== w) +
     count(words, (w) => /^[A-Z]{2,}$/.test(w) && w.length <= 6);
   add('properNoun', W.properNoun * Math.min(W.properNounCap, proper));
 
   // Generalising statements: "politicians are", "the media will", no concrete subject.
   if (/^(the\s+)?[a-z]+s\s+(are|will|can|cannot|never|always|do|don't)\b/i.test(start) && proper === 0)
     add('genericPlural', W.genericPlural);
-  if (/\b(is|are|was|were)\s+(a|an|the)?\s*(\w+\s+)?(problem|question|point|issue|lesson|truth|reality|danger|irony|tragedy|answer|mistake)\b/i.test(outside))
+  if (
+    /\b(is|are|was|were)\s+(a|an|the)?\s*(\w+\s+)?(problem|question|point|issue|lesson|truth|reality|danger|irony|tragedy|answer|mistake)\b/i.test(
+      outside,
+    )
+  )
     add('copulaGeneric', W.copulaGeneric);
 
   // Tense and specificity: reports narrate particular past events; commentary states general present truths.
   const hasPast = /\b(was|were|had|did)\b/i.test(outside) || /\b[a-z]{3,}ed\b/.test(outside);
   const hasPresent = /\b(is|are|has|have|can|does|do|isn't|aren't|isn’t|aren’t)\b/i.test(outside);
   if (numbers === 0 && proper === 0 && spans.length === 0 && !attribution) add('noSpecifics', W.noSpecifics);
-  if (hasPast && !hasPresent) add('pastNarrative', W.pastNarrative);
+  const modal = lower.some((w) => SPECULATIVE.has(w) || PRESCRIPTIVE.has(w));
+  if (hasPast && !hasPresent && !modal) add('pastNarrative', W.pastNarrative);
   if (hasPresent && !hasPast) add('presentOnly', W.presentOnly);
 
   let raw = 0;
@@ -174,7 +249,10 @@ export function scoreSentence(text: string): { raw: number; features: Record<str
 export function classifySentence(text: string): SentenceResult {
   const { raw, attribution } = scoreSentence(text);
   const score = 1 / (1 + Math.exp(-raw));
-  const result: SentenceResult = { label: score >= 0.5 ? 'opinion' : 'fact', score: Math.round(score * 1000) / 1000 };
+  const result: SentenceResult = {
+    label: score >= 0.5 ? 'opinion' : 'fact',
+    score: Math.round(score * 1000) / 1000,
+  };
   if (attribution) {
     const a: Attribution = { speaker: attribution.speaker, verb: attribution.verb };
     if (attribution.outlet) a.outlet = attribution.outlet;

@@ -6,20 +6,163 @@
 
 /** Abbreviations that are followed by a period but rarely end a sentence (lower-case, no final period). */
 const ABBREVIATIONS = new Set([
-  'mr', 'mrs', 'ms', 'dr', 'prof', 'sr', 'jr', 'st', 'mt', 'ft', 'gen', 'lt', 'col', 'maj', 'capt', 'cpt', 'sgt',
-  'cmdr', 'adm', 'gov', 'sen', 'rep', 'reps', 'pres', 'rev', 'hon', 'supt', 'insp', 'det', 'amb', 'atty', 'fr',
-  'inc', 'ltd', 'co', 'corp', 'plc', 'llc', 'bros', 'dept', 'univ', 'assn', 'est', 'vs', 'v', 'etc', 'cf', 'al',
-  'approx', 'no', 'nos', 'vol', 'vols', 'p', 'pp', 'fig', 'ch', 'sec', 'art', 'jan', 'feb', 'mar', 'apr', 'jun',
-  'jul', 'aug', 'sep', 'sept', 'oct', 'nov', 'dec', 'mon', 'tue', 'tues', 'wed', 'thu', 'thur', 'thurs', 'fri',
-  'sat', 'sun', 'ave', 'blvd', 'rd', 'hwy', 'e.g', 'i.e', 'a.m', 'p.m', 'u.s', 'u.k', 'u.n', 'e.u', 'd.c',
+  'mr',
+  'mrs',
+  'ms',
+  'dr',
+  'prof',
+  'sr',
+  'jr',
+  'st',
+  'mt',
+  'ft',
+  'gen',
+  'lt',
+  'col',
+  'maj',
+  'capt',
+  'cpt',
+  'sgt',
+  'cmdr',
+  'adm',
+  'gov',
+  'sen',
+  'rep',
+  'reps',
+  'pres',
+  'rev',
+  'hon',
+  'supt',
+  'insp',
+  'det',
+  'amb',
+  'atty',
+  'fr',
+  'inc',
+  'ltd',
+  'co',
+  'corp',
+  'plc',
+  'llc',
+  'bros',
+  'dept',
+  'univ',
+  'assn',
+  'est',
+  'vs',
+  'v',
+  'etc',
+  'cf',
+  'al',
+  'approx',
+  'no',
+  'nos',
+  'vol',
+  'vols',
+  'p',
+  'pp',
+  'fig',
+  'ch',
+  'sec',
+  'art',
+  'jan',
+  'feb',
+  'mar',
+  'apr',
+  'jun',
+  'jul',
+  'aug',
+  'sep',
+  'sept',
+  'oct',
+  'nov',
+  'dec',
+  'mon',
+  'tue',
+  'tues',
+  'wed',
+  'thu',
+  'thur',
+  'thurs',
+  'fri',
+  'sat',
+  'sun',
+  'ave',
+  'blvd',
+  'rd',
+  'hwy',
+  'e.g',
+  'i.e',
+  'a.m',
+  'p.m',
+  'u.s',
+  'u.k',
+  'u.n',
+  'e.u',
+  'd.c',
 ]);
 
 /** Abbreviations that may legitimately end a sentence; split after them only before a typical sentence opener. */
-const SOMETIMES_FINAL = new Set(['etc', 'u.s', 'u.k', 'u.n', 'e.u', 'd.c', 'a.m', 'p.m', 'inc', 'ltd', 'co', 'corp']);
+const SOMETIMES_FINAL = new Set([
+  'etc',
+  'u.s',
+  'u.k',
+  'u.n',
+  'e.u',
+  'd.c',
+  'a.m',
+  'p.m',
+  'inc',
+  'ltd',
+  'co',
+  'corp',
+]);
 const SENTENCE_OPENERS = new Set([
-  'the', 'a', 'an', 'he', 'she', 'it', 'they', 'we', 'i', 'you', 'this', 'that', 'these', 'those', 'but', 'and',
-  'in', 'on', 'at', 'for', 'as', 'if', 'when', 'while', 'after', 'before', 'however', 'meanwhile', 'there', 'his',
-  'her', 'their', 'its', 'our', 'my', 'some', 'many', 'most', 'no', 'not', 'so', 'yet', 'still', 'since', 'last',
+  'the',
+  'a',
+  'an',
+  'he',
+  'she',
+  'it',
+  'they',
+  'we',
+  'i',
+  'you',
+  'this',
+  'that',
+  'these',
+  'those',
+  'but',
+  'and',
+  'in',
+  'on',
+  'at',
+  'for',
+  'as',
+  'if',
+  'when',
+  'while',
+  'after',
+  'before',
+  'however',
+  'meanwhile',
+  'there',
+  'his',
+  'her',
+  'their',
+  'its',
+  'our',
+  'my',
+  'some',
+  'many',
+  'most',
+  'no',
+  'not',
+  'so',
+  'yet',
+  'still',
+  'since',
+  'last',
 ]);
 
 const CLOSE_AFTER_TERMINATOR = `"'”’»)]`;
@@ -68,7 +211,8 @@ function splitBlock(block: string): string[] {
     if (c !== '.' && c !== '!' && c !== '?' && c !== '…') continue;
     // Run of terminators and closing quotes/brackets ("?!", '."', '…”').
     let j = i + 1;
-    while (j < block.length && ('.!?…'.includes(block[j]!) || CLOSE_AFTER_TERMINATOR.includes(block[j]!))) j++;
+    while (j < block.length && ('.!?…'.includes(block[j]!) || CLOSE_AFTER_TERMINATOR.includes(block[j]!)))
+      j++;
     if (j >= block.length) break;
     if (!/\s/.test(block[j]!)) continue;
     let k = j;
@@ -77,7 +221,7 @@ function splitBlock(block: string): string[] {
     let next = k;
     if (/[-–•*]/.test(block[next] ?? '') && /\s/.test(block[next + 1] ?? '')) next += 2;
     const nextChar = block[next] ?? '';
-    if (!/[A-Z0-9"“‘'«(\[]/.test(nextChar)) continue;
+    if (!/[A-Z0-9"“‘'«([]/.test(nextChar)) continue;
     if (c === '.' && block[i + 1] !== '.') {
       const w = wordBefore(block, i);
       const lw = w.toLowerCase();
@@ -93,6 +237,14 @@ function splitBlock(block: string): string[] {
       }
     }
     if (insideSpan(spans, i, j)) continue;
+    // '"… STAY TUNED!" Trump wrote.': a quotation followed by its speaker and a reporting verb goes on.
+    if (
+      /["”’']/.test(block[j - 1]!) &&
+      /^(?!(?:He|She|They|It|We|I|You|This|That)\s)(?:[A-Z][\w.’'-]*\s+){1,4}(said|says|wrote|writes|told|added|asked|noted|explained|tweeted|posted|insisted|replied|continued)\b/.test(
+        block.slice(next),
+      )
+    )
+      continue;
     out.push(block.slice(start, j));
     start = next;
     i = next - 1;

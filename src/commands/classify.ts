@@ -7,7 +7,10 @@ export function registerClassifyCommand(program: Command): void {
   program
     .command('classify')
     .description('label sentences as reported fact or opinion; prints {"id","label"} per input line')
-    .requiredOption('-i, --input <file>', 'JSON-lines file of {"id", "text"} objects (one sentence each), or - for stdin')
+    .requiredOption(
+      '-i, --input <file>',
+      'JSON-lines file of {"id", "text"} objects (one sentence each), or - for stdin',
+    )
     .action(async (opts: { input: string }) => {
       for await (const { line, value } of readJsonl(opts.input)) {
         const where = `${opts.input}: line ${line}`;

@@ -16,8 +16,16 @@ class ParserPool {
   private spawn(): Worker {
     const here = import.meta.url;
     // Under tsx the sources run as .ts; built code runs as .js beside this file.
-    const url = new URL(here.endsWith('.ts') ? '../ingest/parse-worker.ts' : '../ingest/parse-worker.js', here);
-    const w = new Worker(url, { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB }, stdout: true, stderr: true });
+    const fromSource = here.endsWith('.ts');
+    const url = new URL(fromSource ? '../ingest/parse-worker.ts' : '../ingest/parse-worker.js', here);
+    const opts = { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB }, stdout: true, stderr: true };
+    // Workers do not inherit tsx's loader; when running from source, register it inside the worker first.
+    const w = fromSource
+      ? new Worker(
+          `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`,
+          { ...opts, eval: true },
+        )
+      : new Worker(url, opts);
     w.unref();
     return w;
   }
@@ -43,7 +51,12 @@ class ParserPool {
       };
       const onError = (err: Error & { code?: string }) =>
         finish(
-          { id, ok: false, error: err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'out of memory' : `parser failed: ${err.message}` },
+          {
+            id,
+            ok: false,
+            error:
+              err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'out of memory' : `parser failed: ${err.message}`,
+          },
           true,
         );
       const onExit = () => finish({ id, ok: false, error: 'parser exited unexpectedly' }, true);
@@ -71,7 +84,11 @@ async function parseOne(pool: ParserPool, file: string): Promise<ParseReply> {
     if (st.size > MAX_FILE_BYTES) return { id: 0, ok: false, error: `file too large (${st.size} bytes)` };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    return { id: 0, ok: false, error: code === 'ENOENT' ? 'no such file' : `cannot read: ${(err as Error).message}` };
+    return {
+      id: 0,
+      ok: false,
+      error: code === 'ENOENT' ? 'no such file' : `cannot read: ${(err as Error).message}`,
+    };
   }
   return pool.parse(file);
 }
@@ -84,7 +101,9 @@ async function parseOne(pool: ParserPool, file: string): Promise<ParseReply> {
 export function registerParseFeedCommand(program: Command): void {
   program
     .command('parse-feed')
-    .description('parse RSS/Atom/JSON Feed files; one file: the normalised feed as JSON; several: one summary line each')
+    .description(
+      'parse RSS/Atom/JSON Feed files; one file: the normalised feed as JSON; several: one summary line each',
+    )
     .argument('<files...>', 'feed files')
     .action(async (files: string[]) => {
       const pool = new ParserPool();

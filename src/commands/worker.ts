@@ -6,6 +6,7 @@ import { App } from '../app.js';
 import { loadConfig } from '../config/load.js';
 import { createLogger } from '../log.js';
 import type { Item } from '../model.js';
+import { ItemEnricher } from '../pipeline/enrich.js';
 import { InputError, readJsonl } from '../util/jsonl.js';
 import { toItem } from './item-input.js';
 
@@ -67,7 +68,8 @@ export function registerWorkerCommands(program: Command): void {
         throw new InputError('--batch-minutes must be a positive number');
       const logger = createLogger(process.env.LOG_LEVEL ?? 'warn');
       const config = { ...loadConfig(opts.config), store: opts.store, feeds: [] };
-      const items = await readArchive(opts.input);
+      // Archived items are classified like live ones, but no page is fetched: a replay stays offline.
+      const items = await new ItemEnricher(config.fetch, logger).enrich(await readArchive(opts.input), []);
       const app = new App(config, { logger });
       try {
         await app.init();

@@ -5,6 +5,8 @@ const feedSchema = z.object({
   url: z.url({ protocol: /^https?$/ }),
   name: z.string().min(1).optional(),
   kind: z.enum(['report', 'opinion', 'analysis']).default('report'),
+  /** Fetch the article page when the feed carries only a summary. */
+  fetchArticles: z.boolean().default(true),
 });
 
 export const configSchema = z

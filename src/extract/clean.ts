@@ -44,11 +44,59 @@ const INLINE_BOILERPLATE: RegExp[] = [
 ];
 
 const NAV_WORDS = new Set([
-  'home', 'news', 'world', 'politics', 'business', 'sport', 'sports', 'opinion', 'culture', 'tech', 'technology',
-  'science', 'health', 'search', 'subscribe', 'categories', 'about', 'contact', 'menu', 'login', 'log', 'in',
-  'sign', 'up', 'register', 'account', 'newsletters', 'newsletter', 'video', 'videos', 'podcasts', 'live',
-  'latest', 'more', 'us', 'uk', 'local', 'entertainment', 'lifestyle', 'travel', 'weather', 'markets', 'donate',
-  'shop', 'events', 'archive', 'help', 'privacy', 'terms', 'cookies', 'advertise', 'careers', 'faq',
+  'home',
+  'news',
+  'world',
+  'politics',
+  'business',
+  'sport',
+  'sports',
+  'opinion',
+  'culture',
+  'tech',
+  'technology',
+  'science',
+  'health',
+  'search',
+  'subscribe',
+  'categories',
+  'about',
+  'contact',
+  'menu',
+  'login',
+  'log',
+  'in',
+  'sign',
+  'up',
+  'register',
+  'account',
+  'newsletters',
+  'newsletter',
+  'video',
+  'videos',
+  'podcasts',
+  'live',
+  'latest',
+  'more',
+  'us',
+  'uk',
+  'local',
+  'entertainment',
+  'lifestyle',
+  'travel',
+  'weather',
+  'markets',
+  'donate',
+  'shop',
+  'events',
+  'archive',
+  'help',
+  'privacy',
+  'terms',
+  'cookies',
+  'advertise',
+  'careers',
+  'faq',
 ]);
 
 /** "Home     Categories     Search     Subscribe", "News | World | Sport": a row of short menu items. */
@@ -57,7 +105,8 @@ function isNavigationLine(line: string): boolean {
     .split(/\s{2,}|\t|\s*[|•·»›]\s*/)
     .map((p) => p.trim())
     .filter(Boolean);
-  if (parts.length >= 3 && parts.every((p) => p.split(/\s+/).length <= 3) && !/[.!?]$/.test(line.trim())) return true;
+  if (parts.length >= 3 && parts.every((p) => p.split(/\s+/).length <= 3) && !/[.!?]$/.test(line.trim()))
+    return true;
   const words = line.toLowerCase().match(/[a-z]+/g) ?? [];
   return words.length >= 2 && words.length <= 12 && words.every((w) => NAV_WORDS.has(w));
 }
@@ -116,7 +165,15 @@ export function cleanText(text: string, options: CleanOptions = {}): string {
     }
     if (BOILERPLATE_LINES.some((re) => re.test(line)) || isNavigationLine(line)) continue;
     for (const re of INLINE_BOILERPLATE) line = line.replace(re, '');
-    line = line.trim();
+    // Markdown emphasis and links from aggregators: keep the words, drop the markup.
+    line = line
+      .replace(/\[([^\]]+)\]\((https?:[^)\s]+)\)/g, '$1')
+      .replace(/\*\*([^*]+)\*\*/g, '$1')
+      .replace(/__([^_]+)__/g, '$1')
+      .trim();
+    // A line repeated right after itself (titles echoed by templates) is kept once.
+    const previous = [...kept].reverse().find((l) => l !== '');
+    if (line && previous !== undefined && normalise(previous) === normalise(line)) continue;
     if (line) kept.push(line);
   }
   return kept

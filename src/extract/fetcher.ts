@@ -2,7 +2,9 @@ import type Keyv from 'keyv';
 import { type ExtractedPage, extractPage } from './page.js';
 
 /** The guarded HTTP client (SSRF checks, size and time caps live there); injected so this module has no network code. */
-export type PageFetch = (url: string) => Promise<{ status: number; body: string; finalUrl: string; contentType?: string }>;
+export type PageFetch = (
+  url: string,
+) => Promise<{ status: number; body: string; finalUrl: string; contentType?: string }>;
 
 export interface ArticleSuccess {
   ok: true;
@@ -105,7 +107,12 @@ export class ArticleFetcher {
       return { ok: false, url, status: res.status, error: `extraction failed: ${(err as Error).message}` };
     }
     if (page.text.length < this.minTextLength) {
-      return { ok: false, url, status: res.status, error: `no article text found (${page.text.length} characters)` };
+      return {
+        ok: false,
+        url,
+        status: res.status,
+        error: `no article text found (${page.text.length} characters)`,
+      };
     }
     return { ok: true, url, finalUrl: res.finalUrl || url, page };
   }

@@ -37,13 +37,14 @@ function flattenJsonLd(values: Json[]): JsonObject[] {
   const out: JsonObject[] = [];
   const visit = (v: Json | undefined, depth: number) => {
     if (depth > 4 || v === undefined) return;
-    if (Array.isArray(v)) v.forEach((x) => visit(x, depth + 1));
-    else if (isObject(v)) {
+    if (Array.isArray(v)) {
+      for (const x of v) visit(x, depth + 1);
+    } else if (isObject(v)) {
       out.push(v);
       if (v['@graph'] !== undefined) visit(v['@graph'], depth + 1);
     }
   };
-  values.forEach((v) => visit(v, 0));
+  for (const v of values) visit(v, 0);
   return out;
 }
 
@@ -92,10 +93,46 @@ function resolveUrl(href: string | undefined, base: string): string | undefined 
 }
 
 const BLOCK_TAGS = new Set([
-  'P', 'DIV', 'SECTION', 'ARTICLE', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'LI', 'BLOCKQUOTE', 'PRE', 'TR', 'UL',
-  'OL', 'TABLE', 'FIGURE', 'FIGCAPTION', 'HEADER', 'FOOTER', 'ASIDE', 'MAIN', 'DL', 'DT', 'DD', 'HR', 'BR',
+  'P',
+  'DIV',
+  'SECTION',
+  'ARTICLE',
+  'H1',
+  'H2',
+  'H3',
+  'H4',
+  'H5',
+  'H6',
+  'LI',
+  'BLOCKQUOTE',
+  'PRE',
+  'TR',
+  'UL',
+  'OL',
+  'TABLE',
+  'FIGURE',
+  'FIGCAPTION',
+  'HEADER',
+  'FOOTER',
+  'ASIDE',
+  'MAIN',
+  'DL',
+  'DT',
+  'DD',
+  'HR',
+  'BR',
 ]);
-const SKIP_TAGS = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'SVG', 'IFRAME', 'BUTTON', 'FORM', 'NAV']);
+const SKIP_TAGS = new Set([
+  'SCRIPT',
+  'STYLE',
+  'NOSCRIPT',
+  'TEMPLATE',
+  'SVG',
+  'IFRAME',
+  'BUTTON',
+  'FORM',
+  'NAV',
+]);
 
 /** The slice of the DOM this module reads; linkedom provides it (the project compiles without lib "dom"). */
 interface DomElement {
@@ -154,7 +191,9 @@ function meta(document: DomDocument, ...keys: string[]): string | undefined {
 
 /** linkedom needs a whole document: fragments and plain text get wrapped so documentElement exists. */
 function parseDocument(html: string): DomDocument {
-  const whole = /<html[\s>]/i.test(html) ? html : `<!doctype html><html><head></head><body>${html}</body></html>`;
+  const whole = /<html[\s>]/i.test(html)
+    ? html
+    : `<!doctype html><html><head></head><body>${html}</body></html>`;
   return (parseHTML(whole) as unknown as { document: DomDocument }).document;
 }
 
@@ -196,20 +235,24 @@ export function extractPage(html: string, url: string): ExtractedPage {
     resolveUrl(canonicalHref, url) ??
     resolveUrl(meta(document, 'og:url'), url) ??
     resolveUrl(article ? (urlOf(article.mainEntityOfPage) ?? firstString(article.url)) : undefined, url);
-  const section = meta(document, 'article:section') ?? (article ? firstString(article.articleSection) : undefined);
+  const section =
+    meta(document, 'article:section') ?? (article ? firstString(article.articleSection) : undefined);
   const publishedAt = toIso(
     meta(document, 'article:published_time', 'og:published_time', 'datePublished', 'date') ??
       (article ? firstString(article.datePublished) : undefined),
   );
   const metaTitle =
     (article ? firstString(article.headline) : undefined) ?? meta(document, 'og:title', 'twitter:title');
-  const metaAuthor = (article ? authorName(article.author) : undefined) ?? meta(document, 'author', 'article:author');
+  const metaAuthor =
+    (article ? authorName(article.author) : undefined) ?? meta(document, 'author', 'article:author');
 
   let title = metaTitle ?? document.querySelector('title')?.textContent?.trim() ?? undefined;
   let text = '';
   let byline = metaAuthor;
   try {
-    const parsed = new Readability(document as unknown as ReadabilityDocument, { charThreshold: 200 }).parse();
+    const parsed = new Readability(document as unknown as ReadabilityDocument, {
+      charThreshold: 200,
+    }).parse();
     if (parsed?.content) {
       const contentDoc = parseDocument(`<!doctype html><html><body>${parsed.content}</body></html>`);
       if (contentDoc.body) text = blockText(contentDoc.body);

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { splitSentences } from '../../src/classify/index.js';
+
+describe('splitSentences', () => {
+  it('splits on terminators followed by a capital', () => {
+    expect(
+      splitSentences('Talks ended on Friday. Both sides met again! Was it enough? Nobody knows.'),
+    ).toEqual(['Talks ended on Friday.', 'Both sides met again!', 'Was it enough?', 'Nobody knows.']);
+  });
+
+  it('keeps abbreviations, titles, initials and dotted acronyms inside sentences', () => {
+    expect(
+      splitSentences(
+        'Dr. Jane Smith met Mr. Lee at 10 a.m. in Washington, D.C. on Monday. J. K. Rowling was not there.',
+      ),
+    ).toEqual([
+      'Dr. Jane Smith met Mr. Lee at 10 a.m. in Washington, D.C. on Monday.',
+      'J. K. Rowling was not there.',
+    ]);
+    expect(splitSentences('The U.S. and the U.K. agreed. The E.U. did not.')).toEqual([
+      'The U.S. and the U.K. agreed.',
+      'The E.U. did not.',
+    ]);
+  });
+
+  it('does not split inside a quotation, but does after one', () => {
+    expect(splitSentences('"BIG PROGRESS ON RUSSIA. STAY TUNED!" Trump wrote. Witkoff agreed.')).toEqual([
+      '"BIG PROGRESS ON RUSSIA. STAY TUNED!" Trump wrote.',
+      'Witkoff agreed.',
+    ]);
+    expect(
+      splitSentences('He said, “we’re not at the precipice of a peace agreement.” He added more.'),
+    ).toEqual(['He said, “we’re not at the precipice of a peace agreement.”', 'He added more.']);
+  });
+
+  it('treats lines as boundaries and strips list bullets', () => {
+    expect(
+      splitSentences('Heading Without Stop\n- First item. - Second item\n\n1. Numbered item here.'),
+    ).toEqual(['Heading Without Stop', 'First item.', 'Second item', '1. Numbered item here.']);
+  });
+
+  it('returns nothing for blank text', () => {
+    expect(splitSentences('  \n\n ')).toEqual([]);
+  });
+});

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { cleanText } from '../../src/extract/index.js';
+
+describe('cleanText', () => {
+  it('removes boilerplate lines and keeps content in order', () => {
+    const text = [
+      'Site Logo',
+      'Home     World     Politics     Subscribe',
+      'The Headline',
+      'example.com -- Sunday, August 17, 2025, 10:28:29 AM',
+      'Categories: World, Politics',
+      'The Headline',
+      '',
+      'First paragraph of the story.',
+      '',
+      'Story continues below this ad',
+      'Advertisement',
+      'Second paragraph of the story.',
+      'Expand',
+      'Sign Our Petition',
+      'Subscribe to our newsletter for daily updates',
+      'Share this article',
+      '(With inputs from agencies)',
+      '',
+      '10 Related Article(s):',
+      '',
+      'Another story about something - Some Outlet',
+      '',
+      'A headline cut short,...',
+      '',
+      'Updated very often',
+      'All Opinions and Actions are (C)opyright 2025 - Example.com',
+      '© 2025 Example Media. All rights reserved.',
+      'Follow us for more news at Example.com',
+    ].join('\n');
+    expect(cleanText(text, { title: 'The Headline' })).toBe(
+      'First paragraph of the story.\n\nSecond paragraph of the story.',
+    );
+  });
+
+  it('cuts inline boilerplate phrases and markdown markup but keeps the sentence', () => {
+    expect(cleanText('The envoy spoke to CNN. Follow us for more news at valleynewz.com')).toBe(
+      'The envoy spoke to CNN.',
+    );
+    expect(cleanText('1. **Stay Informed**: read [the report](https://example.com/r).')).toBe(
+      '1. Stay Informed: read the report.',
+    );
+  });
+
+  it('ends a related list at the first real paragraph', () => {
+    const text =
+      'Related stories\nOne headline\nTwo headline\nThe article goes on here with a full sentence.';
+    expect(cleanText(text)).toBe('The article goes on here with a full sentence.');
+  });
+
+  it('leaves ordinary prose alone', () => {
+    const prose =
+      'Witkoff told CNN that Putin had agreed.\n\nHe added that any deal would depend on Ukraine.';
+    expect(cleanText(prose)).toBe(prose);
+    // Words that only look like menu items inside a sentence stay.
+    expect(cleanText('News of the deal reached home quickly.')).toBe(
+      'News of the deal reached home quickly.',
+    );
+  });
+});
