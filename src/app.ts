@@ -89,7 +89,8 @@ export class App {
   async feeds(): Promise<FeedConfig[]> {
     const feeds = new Map(this.config.feeds.map((f) => [f.url, f]));
     for (const f of await this.channels.subscribedFeeds()) {
-      if (!feeds.has(f.url)) feeds.set(f.url, { url: f.url, name: f.title, kind: 'report', fetchArticles: true });
+      if (!feeds.has(f.url))
+        feeds.set(f.url, { url: f.url, name: f.title, kind: 'report', fetchArticles: true });
     }
     return [...feeds.values()];
   }

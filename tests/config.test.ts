@@ -23,7 +23,9 @@ describe('config', () => {
       'feeds:\n  - url: https://example.com/rss\n    name: Example\nfetch:\n  timeoutMs: 2000\n',
     );
     const config = loadConfig(file, { THREADLINE_STORE: 'memory://' });
-    expect(config.feeds).toEqual([{ url: 'https://example.com/rss', name: 'Example', kind: 'report', fetchArticles: true }]);
+    expect(config.feeds).toEqual([
+      { url: 'https://example.com/rss', name: 'Example', kind: 'report', fetchArticles: true },
+    ]);
     expect(config.fetch.timeoutMs).toBe(2000);
     expect(config.fetch.maxRedirects).toBe(5);
     expect(config.store).toBe('memory://');

@@ -30,6 +30,12 @@ export const configSchema = z
         userAgent: z.string().min(1).default('Threadline/0.1'),
         concurrency: z.number().int().min(1).max(256).default(8),
         allowPrivate: z.array(z.string()).default([]),
+        connectTimeoutMs: z.number().int().min(100).max(60_000).optional(),
+        perHostConcurrency: z.number().int().min(1).max(64).default(2),
+        minIntervalMinutes: z.number().min(1).max(1440).default(5),
+        maxIntervalMinutes: z.number().min(1).max(10_080).default(360),
+        maxBackoffMinutes: z.number().min(1).max(10_080).default(1440),
+        pauseAfterFailures: z.number().int().min(1).max(1000).default(5),
       })
       .strict()
       .default({
@@ -39,6 +45,11 @@ export const configSchema = z
         userAgent: 'Threadline/0.1',
         concurrency: 8,
         allowPrivate: [],
+        perHostConcurrency: 2,
+        minIntervalMinutes: 5,
+        maxIntervalMinutes: 360,
+        maxBackoffMinutes: 1440,
+        pauseAfterFailures: 5,
       }),
     cluster: z
       .object({

@@ -6,7 +6,10 @@ import { HTML_ENTITIES } from './text.js';
 /** Lower-cased charset label → what iconv-lite understands; WHATWG treats latin1/ascii labels as windows-1252. */
 function normaliseCharset(label: string | undefined): string | undefined {
   if (!label) return undefined;
-  const l = label.trim().replace(/^["']|["']$/g, '').toLowerCase();
+  const l = label
+    .trim()
+    .replace(/^["']|["']$/g, '')
+    .toLowerCase();
   if (!l) return undefined;
   if (l === 'utf8' || l === 'utf-8' || l === 'unicode-1-1-utf-8') return 'utf-8';
   if (/^(iso[-_]?8859[-_]1|latin-?1|l1|us-ascii|ascii|ansi_x3\.4-1968|cp819|iso_8859-1:1987)$/.test(l)) {
@@ -26,8 +29,10 @@ export function decodeBody(body: Buffer, contentType?: string): string {
   if (body.length >= 3 && body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf) {
     return body.toString('utf8', 3);
   }
-  if (body.length >= 2 && body[0] === 0xff && body[1] === 0xfe) return iconv.decode(body.subarray(2), 'utf-16le');
-  if (body.length >= 2 && body[0] === 0xfe && body[1] === 0xff) return iconv.decode(body.subarray(2), 'utf-16be');
+  if (body.length >= 2 && body[0] === 0xff && body[1] === 0xfe)
+    return iconv.decode(body.subarray(2), 'utf-16le');
+  if (body.length >= 2 && body[0] === 0xfe && body[1] === 0xff)
+    return iconv.decode(body.subarray(2), 'utf-16be');
   if (body.length >= 4 && body[0] === 0x3c && body[1] === 0 && body[2] === 0x3f && body[3] === 0) {
     return iconv.decode(body, 'utf-16le');
   }
@@ -57,29 +62,44 @@ const AMP_RE = /&(?:(#\d{1,7};|#[xX][0-9a-fA-F]{1,6};)|([A-Za-z_][\w.-]{0,31});)
 // Control characters that XML 1.0 forbids; feeds carry them from pasted text.
 const INVALID_CHARS_RE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g;
 
-const XHTML_RE = /(<((?:\w+:)?(?:content|summary|title|subtitle|rights))\b[^>]*\btype\s*=\s*["']xhtml["'][^>]*>)([\s\S]*?)(<\/\2\s*>)/g;
+const XHTML_RE =
+  /(<((?:\w+:)?(?:content|summary|title|subtitle|rights))\b[^>]*\btype\s*=\s*["']xhtml["'][^>]*>)([\s\S]*?)(<\/\2\s*>)/g;
 
 function wrapXhtml(_m: string, open: string, _name: string, inner: string, close: string): string {
   if (inner.indexOf('<![CDATA[') >= 0) return _m;
   return `${open}<![CDATA[${inner.replace(/]]>/g, ']]]]><![CDATA[>')}]]>${close}`;
 }
 
+/** xml2js loses the order of mixed content, so inline XHTML is handed over as text. */
+export function wrapXhtmlContent(xml: string): string {
+  return xml.replace(XHTML_RE, wrapXhtml);
+}
+
 function repairSegment(s: string, declared: Set<string>): string {
-  let out = s.indexOf('&') >= 0 ? s.replace(AMP_RE, (m, num?: string, name?: string) => {
-    if (num) {
-      const cp = num[1] === 'x' || num[1] === 'X' ? Number.parseInt(num.slice(2), 16) : Number.parseInt(num.slice(1), 10);
-      return cp === 9 || cp === 10 || cp === 13 || (cp >= 0x20 && cp <= 0x10ffff && !(cp >= 0xd800 && cp <= 0xdfff))
-        ? m
-        : '';
-    }
-    if (name) {
-      if (XML_PREDEFINED.has(name) || declared.has(name)) return m;
-      const cp = HTML_ENTITIES.get(name);
-      return cp !== undefined ? `&#${cp};` : `&amp;${name};`;
-    }
-    // A bare ampersand, or a legacy entity without its semicolon: literal text.
-    return '&amp;';
-  }) : s;
+  let out =
+    s.indexOf('&') >= 0
+      ? s.replace(AMP_RE, (m, num?: string, name?: string) => {
+          if (num) {
+            const cp =
+              num[1] === 'x' || num[1] === 'X'
+                ? Number.parseInt(num.slice(2), 16)
+                : Number.parseInt(num.slice(1), 10);
+            return cp === 9 ||
+              cp === 10 ||
+              cp === 13 ||
+              (cp >= 0x20 && cp <= 0x10ffff && !(cp >= 0xd800 && cp <= 0xdfff))
+              ? m
+              : '';
+          }
+          if (name) {
+            if (XML_PREDEFINED.has(name) || declared.has(name)) return m;
+            const cp = HTML_ENTITIES.get(name);
+            return cp !== undefined ? `&#${cp};` : `&amp;${name};`;
+          }
+          // A bare ampersand, or a legacy entity without its semicolon: literal text.
+          return '&amp;';
+        })
+      : s;
   INVALID_CHARS_RE.lastIndex = 0;
   if (INVALID_CHARS_RE.test(out)) out = out.replace(INVALID_CHARS_RE, '');
   return out;
@@ -118,10 +138,12 @@ export function repairXml(xml: string): string {
     i = stop;
   }
   s = parts.join('');
-  // xml2js loses the order of mixed content, so inline XHTML is handed over as text.
-  if (s.indexOf('xhtml') >= 0) s = s.replace(XHTML_RE, wrapXhtml);
+  if (s.indexOf('xhtml') >= 0) s = wrapXhtmlContent(s);
   // Drop anything after the root element closes (trailing scripts, tracking pixels, a second document).
-  const root = /^(?:\s*<\?[\s\S]*?\?>|\s*<!--[\s\S]*?-->|\s*<!DOCTYPE[^[>]*(?:\[[\s\S]*?\])?\s*>)*\s*<([A-Za-z_][\w:.-]*)/.exec(s);
+  const root =
+    /^(?:\s*<\?[\s\S]*?\?>|\s*<!--[\s\S]*?-->|\s*<!DOCTYPE[^[>]*(?:\[[\s\S]*?\])?\s*>)*\s*<([A-Za-z_][\w:.-]*)/.exec(
+      s,
+    );
   if (root) {
     const close = `</${root[1]}`;
     const at = s.lastIndexOf(close);
@@ -133,7 +155,8 @@ export function repairXml(xml: string): string {
   return s;
 }
 
-const TOKEN_RE = /<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<!DOCTYPE[^[>]*(?:\[[\s\S]*?\])?\s*>|<(\/?)([A-Za-z_][\w:.-]*)((?:[^>"']|"[^"]*"|'[^']*')*?)(\/?)>/g;
+const TOKEN_RE =
+  /<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<!DOCTYPE[^[>]*(?:\[[\s\S]*?\])?\s*>|<(\/?)([A-Za-z_][\w:.-]*)((?:[^>"']|"[^"]*"|'[^']*')*?)(\/?)>/g;
 
 /**
  * Second-chance repair for mismatched tags, used only after a strict parse failed: a close tag that matches

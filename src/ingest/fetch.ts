@@ -24,7 +24,7 @@ export interface PollTuning {
   pauseAfterFailures?: number;
 }
 
-export type FetchPolicy = Config['fetch'] & PollTuning;
+export type FetchPolicy = Omit<Config['fetch'], keyof PollTuning> & PollTuning;
 
 export interface FetchResult {
   status: number;
@@ -54,7 +54,11 @@ function allowListOf(policy: FetchPolicy): AllowList {
   return a;
 }
 
-type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+type LookupCallback = (
+  err: NodeJS.ErrnoException | null,
+  address: string | LookupAddress[],
+  family?: number,
+) => void;
 
 /** A dns.lookup replacement that only ever hands the socket addresses the guard permits. */
 function guardedLookup(allow: AllowList) {
@@ -82,7 +86,8 @@ function checkUrl(raw: string): URL {
   } catch {
     throw new FetchError(`invalid URL: ${raw}`);
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new FetchError(`refused: only http and https URLs (${u.protocol})`);
+  if (u.protocol !== 'http:' && u.protocol !== 'https:')
+    throw new FetchError(`refused: only http and https URLs (${u.protocol})`);
   if (u.username || u.password) throw new FetchError('refused: credentials in URL');
   return u;
 }
@@ -108,7 +113,13 @@ interface Hop {
   res: IncomingMessage;
 }
 
-function requestOnce(u: URL, policy: FetchPolicy, init: FetchInit, allow: AllowList, deadline: number): Promise<Hop> {
+function requestOnce(
+  u: URL,
+  policy: FetchPolicy,
+  init: FetchInit,
+  allow: AllowList,
+  deadline: number,
+): Promise<Hop> {
   return new Promise((resolve, reject) => {
     const host = u.hostname.replace(/^\[|\]$/g, '');
     if (isIP(host) && !addressPermitted(host, host, allow)) {
@@ -117,7 +128,8 @@ function requestOnce(u: URL, policy: FetchPolicy, init: FetchInit, allow: AllowL
     const isHttps = u.protocol === 'https:';
     const headers: Record<string, string> = {
       'user-agent': policy.userAgent,
-      accept: 'application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8',
+      accept:
+        'application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8',
       'accept-encoding': 'gzip, deflate, br',
     };
     for (const [k, v] of Object.entries(init.headers ?? {})) headers[k.toLowerCase()] = v;
@@ -136,7 +148,10 @@ function requestOnce(u: URL, policy: FetchPolicy, init: FetchInit, allow: AllowL
     });
     const connectMs = Math.min(policy.connectTimeoutMs ?? 10_000, policy.timeoutMs);
     let connectTimer: NodeJS.Timeout | undefined;
-    const total = setTimeout(() => req.destroy(new FetchError(`timed out after ${policy.timeoutMs} ms`)), remaining);
+    const total = setTimeout(
+      () => req.destroy(new FetchError(`timed out after ${policy.timeoutMs} ms`)),
+      remaining,
+    );
     req.on('socket', (sock) => {
       if (!sock.connecting) return;
       connectTimer = setTimeout(
@@ -251,7 +266,11 @@ async function decodeContent(raw: Buffer, encoding: string | undefined, max: num
  * decompressed and capped at `maxBytes`. Any final status (including 304 and errors) is returned; refusals,
  * network failures, time-outs and over-size bodies throw a FetchError.
  */
-export async function safeFetch(url: string, policy: FetchPolicy, init: FetchInit = {}): Promise<FetchResult> {
+export async function safeFetch(
+  url: string,
+  policy: FetchPolicy,
+  init: FetchInit = {},
+): Promise<FetchResult> {
   const allow = allowListOf(policy);
   const deadline = Date.now() + policy.timeoutMs;
   let u = checkUrl(url);
@@ -276,7 +295,11 @@ export async function safeFetch(url: string, policy: FetchPolicy, init: FetchIni
     const body =
       init.method === 'HEAD' || status === 304 || status === 204
         ? await drain(hop)
-        : await decodeContent(await readRaw(hop, policy, deadline), headers['content-encoding'], policy.maxBytes);
+        : await decodeContent(
+            await readRaw(hop, policy, deadline),
+            headers['content-encoding'],
+            policy.maxBytes,
+          );
     return { status, headers, body, finalUrl: u.href };
   }
 }

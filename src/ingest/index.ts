@@ -1,7 +1,14 @@
 /** Feed ingestion: guarded fetching, parsing, normalisation and poll scheduling. */
 export { discoverFeeds } from './discover.js';
 export { FeedParseError, FetchError } from './errors.js';
-export { type FetchInit, type FetchPolicy, type FetchResult, HostLimiter, type PollTuning, safeFetch } from './fetch.js';
+export {
+  type FetchInit,
+  type FetchPolicy,
+  type FetchResult,
+  HostLimiter,
+  type PollTuning,
+  safeFetch,
+} from './fetch.js';
 export { canonicalUrl } from './normalize.js';
 export { parseOpml, toOpml } from './opml.js';
 export { type ParsedFeed, type ParseOptions, parseDate, parseFeed } from './parse.js';

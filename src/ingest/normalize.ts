@@ -3,22 +3,84 @@ import { createHash } from 'node:crypto';
 
 // Query parameters that only track the click; everything else may select content and is kept.
 const TRACKING_PARAMS = new Set([
-  'fbclid', 'gclid', 'dclid', 'gclsrc', 'msclkid', 'yclid', 'twclid', 'ttclid', 'li_fat_id', 'igshid', 'mc_cid',
-  'mc_eid', '_ga', '_gl', '_hsenc', '_hsmi', '__hstc', '__hssc', '__hsfp', 'hsctatracking', 'mkt_tok', 'oly_anon_id',
-  'oly_enc_id', 'vero_id', 'wt_mc', 'wt.mc_id', 'cmpid', 'cmp', 'ncid', 'ocid', 'sr_share', 'smid', 'smtyp',
-  'soc_src', 'soc_trk', 'at_medium', 'at_campaign', 'at_custom1', 'at_custom2', 'at_custom3', 'at_custom4',
-  'guccounter', 'guce_referrer', 'guce_referrer_sig', 'ito', 'cid_source', 'rss', 'rssfeed', 'feedtype', 'xtor',
-  's_cid', 'spm', 'share', 'ref_src', 'ref_url', 'referrer', 'src_trk', 'trk', 'trkcampaign', 'utm',
+  'fbclid',
+  'gclid',
+  'dclid',
+  'gclsrc',
+  'msclkid',
+  'yclid',
+  'twclid',
+  'ttclid',
+  'li_fat_id',
+  'igshid',
+  'mc_cid',
+  'mc_eid',
+  '_ga',
+  '_gl',
+  '_hsenc',
+  '_hsmi',
+  '__hstc',
+  '__hssc',
+  '__hsfp',
+  'hsctatracking',
+  'mkt_tok',
+  'oly_anon_id',
+  'oly_enc_id',
+  'vero_id',
+  'wt_mc',
+  'wt.mc_id',
+  'cmpid',
+  'cmp',
+  'ncid',
+  'ocid',
+  'sr_share',
+  'smid',
+  'smtyp',
+  'soc_src',
+  'soc_trk',
+  'at_medium',
+  'at_campaign',
+  'at_custom1',
+  'at_custom2',
+  'at_custom3',
+  'at_custom4',
+  'guccounter',
+  'guce_referrer',
+  'guce_referrer_sig',
+  'ito',
+  'cid_source',
+  'rss',
+  'rssfeed',
+  'feedtype',
+  'xtor',
+  's_cid',
+  'spm',
+  'share',
+  'ref_src',
+  'ref_url',
+  'referrer',
+  'src_trk',
+  'trk',
+  'trkcampaign',
+  'utm',
 ]);
 
 function isTracking(key: string): boolean {
   const k = key.toLowerCase();
-  return k.startsWith('utm_') || k.startsWith('pk_') || k.startsWith('mtm_') || k.startsWith('__twitter')
-    || TRACKING_PARAMS.has(k);
+  return (
+    k.startsWith('utm_') ||
+    k.startsWith('pk_') ||
+    k.startsWith('mtm_') ||
+    k.startsWith('__twitter') ||
+    TRACKING_PARAMS.has(k)
+  );
 }
 
 /** Resolves `href` against `base` (either may be missing or bad); returns undefined for non-http(s) results. */
-export function resolveUrl(href: string | undefined | null, ...bases: (string | undefined | null)[]): string | undefined {
+export function resolveUrl(
+  href: string | undefined | null,
+  ...bases: (string | undefined | null)[]
+): string | undefined {
   if (!href) return undefined;
   const h = String(href).trim();
   if (!h) return undefined;
@@ -44,9 +106,14 @@ export function resolveUrl(href: string | undefined | null, ...bases: (string | 
  * Returns undefined for anything that is not an absolute http(s) URL.
  */
 export function canonicalUrl(href: string | undefined | null, base?: string): string | undefined {
-  const abs = resolveUrl(href, base);
-  if (!abs) return undefined;
-  const u = new URL(abs);
+  if (!href) return undefined;
+  let u: URL;
+  try {
+    u = base ? new URL(String(href).trim(), base) : new URL(String(href).trim());
+  } catch {
+    return undefined;
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') return undefined;
   u.hash = '';
   if (u.search) {
     const kept: [string, string][] = [];

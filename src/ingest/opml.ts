@@ -1,6 +1,7 @@
 /** OPML import/export of feed subscriptions. */
-import { decodeEntities } from './text.js';
+
 import { resolveUrl } from './normalize.js';
+import { decodeEntities } from './text.js';
 
 export class OpmlError extends Error {
   override name = 'OpmlError';
@@ -21,7 +22,9 @@ function attrsOf(tag: string): Record<string, string> {
 export function parseOpml(text: string): { url: string; title?: string }[] {
   const s = String(text ?? '').replace(/^\uFEFF/, '');
   if (!/<opml\b/i.test(s.slice(0, 5000))) {
-    throw new OpmlError(/<html\b/i.test(s.slice(0, 5000)) ? 'not OPML: this is an HTML page' : 'not OPML: no <opml> element');
+    throw new OpmlError(
+      /<html\b/i.test(s.slice(0, 5000)) ? 'not OPML: this is an HTML page' : 'not OPML: no <opml> element',
+    );
   }
   if (!/<body\b/i.test(s)) throw new OpmlError('malformed OPML: no <body> element');
   const out: { url: string; title?: string }[] = [];

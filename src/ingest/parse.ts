@@ -1,7 +1,7 @@
 /** Feed bytes → normalised items. XML goes through rss-parser after repair; JSON Feed is read here. */
 import Parser from 'rss-parser';
 import type { Item } from '../model.js';
-import { balanceTags, decodeBody, repairXml } from './decode.js';
+import { balanceTags, decodeBody, repairXml, wrapXhtmlContent } from './decode.js';
 import { FeedParseError } from './errors.js';
 import { canonicalUrl, resolveUrl, shortHash, urlIdentity } from './normalize.js';
 import { htmlToText, inlineText, truncate } from './text.js';
@@ -138,9 +138,10 @@ function describeParseError(err: unknown): string {
 
 /** First element name of an XML document, skipping the declaration, comments, doctype and PIs. */
 function rootElement(s: string): string | undefined {
-  const m = /^(?:\s+|<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^[>]*(?:\[[\s\S]*?\])?\s*>)*<([A-Za-z_][\w:.-]*)/i.exec(
-    s.slice(0, 50_000),
-  );
+  const m =
+    /^(?:\s+|<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^[>]*(?:\[[\s\S]*?\])?\s*>)*<([A-Za-z_][\w:.-]*)/i.exec(
+      s.slice(0, 50_000),
+    );
   return m?.[1];
 }
 
@@ -166,7 +167,11 @@ export async function parseFeed(body: Buffer | string, opts: ParseOptions = {}):
   const c = text[start];
   if (c === '{' || c === '[') return parseJsonFeed(text, opts, now);
   if (c !== '<') {
-    throw new FeedParseError(/[\u0000-\u0008\ufffd]/.test(text.slice(0, 512)) ? 'not a feed: binary data' : 'not a feed: neither XML nor JSON');
+    throw new FeedParseError(
+      /[\u0000-\u0008\ufffd]/.test(text.slice(0, 512))
+        ? 'not a feed: binary data'
+        : 'not a feed: neither XML nor JSON',
+    );
   }
   let xml = text.slice(start);
   const root = rootElement(xml);
@@ -175,40 +180,55 @@ export async function parseFeed(body: Buffer | string, opts: ParseOptions = {}):
     throw new FeedParseError('not a feed: no root element');
   }
   const rootLc = root.toLowerCase();
-  if (rootLc === 'html' || rootLc === 'body' || rootLc === 'head') throw new FeedParseError('not a feed: HTML page');
+  if (rootLc === 'html' || rootLc === 'body' || rootLc === 'head')
+    throw new FeedParseError('not a feed: HTML page');
   const local = rootLc.includes(':') ? rootLc.slice(rootLc.indexOf(':') + 1) : rootLc;
   if (local === 'feed' && rootLc !== local) xml = unprefixAtom(xml, root);
   else if (local !== 'rss' && local !== 'feed' && local !== 'rdf') {
     throw new FeedParseError(`not a feed: XML root <${root}> is not RSS, Atom or RDF`);
   }
-  let repaired = repairXml(xml);
+  // Well-formed feeds (most of them) go straight to the parser; the repairs run only when it fails.
+  const first = xml.indexOf('<');
+  let repaired = first > 0 ? xml.slice(first) : xml;
+  if (repaired.indexOf('xhtml') >= 0) repaired = wrapXhtmlContent(repaired);
   // rss-parser needs a <channel>; an RSS or RDF document without one is an empty feed, not an error.
   if (local !== 'feed' && !/<channel[\s>/]/.test(repaired)) {
-    repaired = repaired.replace(/(<(?:\w+:)?(?:rss|rdf)\b(?:[^>"']|"[^"]*"|'[^']*')*?)(\/?)>/i, (_m, open: string, self: string) =>
-      self ? `${open}><channel></channel></${root}>` : `${open}><channel></channel>`,
+    repaired = repaired.replace(
+      /(<(?:\w+:)?(?:rss|rdf)\b(?:[^>"']|"[^"]*"|'[^']*')*?)(\/?)>/i,
+      (_m, open: string, self: string) =>
+        self ? `${open}><channel></channel></${root}>` : `${open}><channel></channel>`,
     );
   }
-  let raw: Raw;
-  try {
-    raw = await getParser().parseString(repaired);
-  } catch (err) {
-    rssParser = undefined;
-    const balanced = /Unexpected close tag|Unclosed root tag|Unmatched closing tag/i.test((err as Error)?.message ?? '')
-      ? balanceTags(repaired)
-      : undefined;
-    if (!balanced) throw new FeedParseError(describeParseError(err));
-    try {
-      raw = await getParser().parseString(balanced);
-    } catch {
-      rssParser = undefined;
-      throw new FeedParseError(describeParseError(err));
-    }
+  let raw: Raw = await tryParse(repaired);
+  if (raw instanceof Error) {
+    repaired = repairXml(repaired);
+    raw = await tryParse(repaired);
   }
+  if (
+    raw instanceof Error &&
+    /Unexpected close tag|Unclosed root tag|Unmatched closing tag/i.test(raw.message)
+  ) {
+    const again = await tryParse(balanceTags(repaired));
+    if (!(again instanceof Error)) raw = again;
+  }
+  if (raw instanceof Error) throw new FeedParseError(describeParseError(raw));
   // rss-parser drops the root element's attributes; its xml:base is the outermost base.
-  const rootBase = /^[^>]*?\sxml:base\s*=\s*["']([^"']*)["']/.exec(repaired.slice(repaired.indexOf(`<${root}`)))?.[1];
+  const rootBase = /^[^>]*?\sxml:base\s*=\s*["']([^"']*)["']/.exec(
+    repaired.slice(repaired.indexOf(`<${root}`)),
+  )?.[1];
   if (rootBase && !raw.attrs?.['xml:base']) raw.attrs = { ...(raw.attrs ?? {}), 'xml:base': rootBase };
   const format = local === 'feed' ? 'atom' : local === 'rdf' ? 'rdf' : 'rss';
   return normaliseXmlFeed(raw, format, opts, now);
+}
+
+async function tryParse(xml: string): Promise<Raw | Error> {
+  try {
+    return await getParser().parseString(xml);
+  } catch (err) {
+    // A failed parse can leave xml2js mid-document; start the next one on a fresh parser.
+    rssParser = undefined;
+    return err instanceof Error ? err : new Error(String(err));
+  }
 }
 
 function firstString(...vals: Raw[]): string | undefined {
@@ -233,7 +253,9 @@ function pickAtomLink(links: Raw[] | undefined): string | undefined {
     const type = attr(l, 'type');
     if (rel === 'alternate' && (!type || /html/i.test(type))) return href;
     if (rel === 'alternate') fallback ??= href;
-    else if (!/^(self|enclosure|replies|edit|edit-media|hub|next|previous|prev|first|last|license|via)$/.test(rel)) {
+    else if (
+      !/^(self|enclosure|replies|edit|edit-media|hub|next|previous|prev|first|last|license|via)$/.test(rel)
+    ) {
       fallback ??= href;
     }
   }
@@ -243,7 +265,8 @@ function pickAtomLink(links: Raw[] | undefined): string | undefined {
 function authorName(raw: Raw, fallback?: Raw): string | undefined {
   const a = Array.isArray(raw) ? raw[0] : raw;
   let name: string | undefined;
-  if (a && typeof a === 'object' && !('_' in a) && (a.name || a.email)) name = nodeText(a.name) ?? nodeText(a.email);
+  if (a && typeof a === 'object' && !('_' in a) && (a.name || a.email))
+    name = nodeText(a.name) ?? nodeText(a.email);
   else name = nodeText(a);
   name ??= nodeText(fallback);
   if (!name) return undefined;
@@ -330,7 +353,8 @@ interface Draft {
 
 function normaliseXmlFeed(raw: Raw, format: ParsedFeed['format'], opts: ParseOptions, now: Date): ParsedFeed {
   const feedBase = resolveUrl(attr({ $: raw.attrs }, 'xml:base') ?? undefined, opts.url) ?? opts.url;
-  const feedLinkRaw = format === 'atom' ? pickAtomLink(raw.linksRaw) ?? raw.link : firstString(raw.linksRaw, raw.link);
+  const feedLinkRaw =
+    format === 'atom' ? (pickAtomLink(raw.linksRaw) ?? raw.link) : firstString(raw.linksRaw, raw.link);
   const feedLink = resolveUrl(feedLinkRaw, feedBase);
   const title = titleText(raw.titleRaw, raw.title);
   const ttl = Number.parseInt(String(nodeText(raw.ttl) ?? ''), 10);
@@ -342,7 +366,9 @@ function normaliseXmlFeed(raw: Raw, format: ParsedFeed['format'], opts: ParseOpt
     if (guid) guid = guid.trim();
     const isPermaLink = attr(it.guidRaw?.[0], 'isPermaLink') !== 'false';
     let link =
-      format === 'atom' ? pickAtomLink(it.linksRaw) : firstString(it.linksRaw, it.link) ?? attr(it.linksRaw?.[0], 'href');
+      format === 'atom'
+        ? pickAtomLink(it.linksRaw)
+        : (firstString(it.linksRaw, it.link) ?? attr(it.linksRaw?.[0], 'href'));
     if (!link && guid && isPermaLink && /^https?:\/\//i.test(guid)) link = guid;
     if (!link && format === 'rdf') link = it['rdf:about'];
     const resolved = canonicalUrl(link?.trim(), itemBase ?? feedLink);
@@ -352,7 +378,14 @@ function normaliseXmlFeed(raw: Raw, format: ParsedFeed['format'], opts: ParseOpt
     const descriptionHtml =
       format === 'atom'
         ? firstString(it.summary, it.summaryRaw)
-        : firstString(it.descriptionRaw, it.summary, it.contentRaw, it.dcDescription, it.itunes?.summary, it.itunesSummary);
+        : firstString(
+            it.descriptionRaw,
+            it.summary,
+            it.contentRaw,
+            it.dcDescription,
+            it.itunes?.summary,
+            it.itunesSummary,
+          );
     drafts.push({
       guid,
       link: resolved,
@@ -360,7 +393,16 @@ function normaliseXmlFeed(raw: Raw, format: ParsedFeed['format'], opts: ParseOpt
       descriptionHtml,
       contentHtml,
       published: parseDate(
-        firstString(it.published, it.pubDate, it.dcDate, it.issued, it.created, it.updated, it.modified, it.isoDate),
+        firstString(
+          it.published,
+          it.pubDate,
+          it.dcDate,
+          it.issued,
+          it.created,
+          it.updated,
+          it.modified,
+          it.isoDate,
+        ),
       ),
       author: authorName(it.authorRaw, it.creator ?? it['dc:creator'] ?? it.itunes?.author),
       categories: categoriesOf(it),
@@ -377,7 +419,13 @@ function normaliseXmlFeed(raw: Raw, format: ParsedFeed['format'], opts: ParseOpt
 }
 
 /** Drafts → Items: plain text, ids, source, dates; drops duplicates within the feed. */
-function finishItems(drafts: Draft[], feedTitle: string, feedLink: string | undefined, opts: ParseOptions, now: Date): Item[] {
+function finishItems(
+  drafts: Draft[],
+  feedTitle: string,
+  feedLink: string | undefined,
+  opts: ParseOptions,
+  now: Date,
+): Item[] {
   const feedKey = opts.url ?? feedLink ?? feedTitle;
   const source = opts.name ?? (feedTitle || hostOf(opts.url ?? feedLink) || 'unknown');
   // A link shared by several items (often the site's home page) cannot identify any one of them.
@@ -397,9 +445,12 @@ function finishItems(drafts: Draft[], feedTitle: string, feedLink: string | unde
     const id = shortHash(key);
     if (seen.has(id)) continue;
     seen.add(id);
-    const description = d.descriptionHtml ? truncate(htmlToText(d.descriptionHtml), DESCRIPTION_MAX) : undefined;
+    const description = d.descriptionHtml
+      ? truncate(htmlToText(d.descriptionHtml), DESCRIPTION_MAX)
+      : undefined;
     const fullText = d.contentHtml ? htmlToText(d.contentHtml) : undefined;
-    const title = d.title || (description ? truncate(description.replace(/\s+/g, ' '), 120) : '') || '(untitled)';
+    const title =
+      d.title || (description ? truncate(description.replace(/\s+/g, ' '), 120) : '') || '(untitled)';
     const published = d.published && d.published.getTime() <= latest ? d.published : now;
     const item: Item = {
       id,
@@ -437,14 +488,17 @@ function parseJsonFeed(text: string, opts: ParseOptions, now: Date): ParsedFeed 
   } catch (err) {
     throw new FeedParseError(`malformed JSON: ${(err as Error).message.split('\n')[0]}`);
   }
-  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new FeedParseError('not a feed: JSON but not a JSON Feed');
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc))
+    throw new FeedParseError('not a feed: JSON but not a JSON Feed');
   const version = typeof doc.version === 'string' ? doc.version : '';
   // Strictly JSON Feed carries a jsonfeed.org version; in the wild "1.0"/"1.1" and missing versions occur.
   const looksLikeFeed =
     /^https?:\/\/jsonfeed\.org\/version\/1/.test(version) ||
-    (Array.isArray(doc.items) && (!!version || typeof doc.title === 'string' || typeof doc.home_page_url === 'string'));
+    (Array.isArray(doc.items) &&
+      (!!version || typeof doc.title === 'string' || typeof doc.home_page_url === 'string'));
   if (!looksLikeFeed) throw new FeedParseError('not a feed: JSON but not a JSON Feed');
-  if (doc.items !== undefined && !Array.isArray(doc.items)) throw new FeedParseError('malformed JSON Feed: items is not an array');
+  if (doc.items !== undefined && !Array.isArray(doc.items))
+    throw new FeedParseError('malformed JSON Feed: items is not an array');
   const str = (v: unknown) => (typeof v === 'string' && v.trim() ? v : undefined);
   const base = resolveUrl(str(doc.feed_url), opts.url) ?? opts.url;
   const feedLink = resolveUrl(str(doc.home_page_url), base);
@@ -452,8 +506,13 @@ function parseJsonFeed(text: string, opts: ParseOptions, now: Date): ParsedFeed 
   const drafts: Draft[] = [];
   for (const it of (doc.items ?? []) as Raw[]) {
     if (!it || typeof it !== 'object') continue;
-    const authors = Array.isArray(it.authors) ? it.authors : it.author ? [it.author] : doc.authors ?? (doc.author ? [doc.author] : []);
-    const contentHtml = str(it.content_html) ?? (str(it.content_text) ? escapeText(it.content_text) : undefined);
+    const authors = Array.isArray(it.authors)
+      ? it.authors
+      : it.author
+        ? [it.author]
+        : (doc.authors ?? (doc.author ? [doc.author] : []));
+    const contentHtml =
+      str(it.content_html) ?? (str(it.content_text) ? escapeText(it.content_text) : undefined);
     drafts.push({
       guid: it.id != null ? String(it.id) : undefined,
       link: canonicalUrl(str(it.url) ?? str(it.external_url), feedLink ?? base),
@@ -462,15 +521,25 @@ function parseJsonFeed(text: string, opts: ParseOptions, now: Date): ParsedFeed 
       contentHtml,
       published: parseDate(str(it.date_published) ?? str(it.date_modified)),
       author: str(authors?.[0]?.name) ? inlineText(authors[0].name) : undefined,
-      categories: Array.isArray(it.tags) ? it.tags.filter((t: unknown) => typeof t === 'string' && t.trim()).map(inlineText) : undefined,
+      categories: Array.isArray(it.tags)
+        ? it.tags.filter((t: unknown) => typeof t === 'string' && t.trim()).map(inlineText)
+        : undefined,
       image: str(it.image) ?? str(it.banner_image) ?? (contentHtml ? imageOf({}, contentHtml) : undefined),
     });
   }
   for (const d of drafts) if (d.categories && !d.categories.length) d.categories = undefined;
-  return { title: title || hostOf(feedLink) || '', link: feedLink, format: 'json', items: finishItems(drafts, title, feedLink, opts, now) };
+  return {
+    title: title || hostOf(feedLink) || '',
+    link: feedLink,
+    format: 'json',
+    items: finishItems(drafts, title, feedLink, opts, now),
+  };
 }
 
 /** Plain text → HTML-safe text, so it can share the HTML → text path with paragraphs kept. */
 function escapeText(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/\n\s*\n/g, '<p>');
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/\n\s*\n/g, '<p>');
 }

@@ -108,7 +108,13 @@ function maxAgeMinutes(headers: Record<string, string>): number | undefined {
 export function nextInterval(
   prev: number | undefined,
   t: { min: number; max: number },
-  signal: { newItems: number; itemTimes: number[]; now: number; floorMinutes?: number; notModified?: boolean },
+  signal: {
+    newItems: number;
+    itemTimes: number[];
+    now: number;
+    floorMinutes?: number;
+    notModified?: boolean;
+  },
 ): number {
   let interval: number;
   const base = prev ?? t.min * 3;
@@ -143,7 +149,11 @@ function addMinutes(now: Date, minutes: number): string {
  * Polls one feed. Network and parse failures never throw: they come back as status 'error' with the
  * state backed off, and the feed pauses (pausedNow, once) after the configured run of failures.
  */
-export async function pollFeed(feed: PollFeedInput, state: FeedState | undefined, ctx: PollContext): Promise<PollOutcome> {
+export async function pollFeed(
+  feed: PollFeedInput,
+  state: FeedState | undefined,
+  ctx: PollContext,
+): Promise<PollOutcome> {
   const { policy, now } = ctx;
   const t = tuning(policy);
   const prev: FeedState = state ? { ...state, url: feed.url } : { url: feed.url, failures: 0, paused: false };
@@ -208,16 +218,24 @@ export async function pollFeed(feed: PollFeedInput, state: FeedState | undefined
       floorMinutes: floor,
       notModified: true,
     });
-    const next: FeedState = { ...base, lastStatus: 304, intervalMinutes: interval, nextPollAt: addMinutes(now, interval) };
+    const next: FeedState = {
+      ...base,
+      lastStatus: 304,
+      intervalMinutes: interval,
+      nextPollAt: addMinutes(now, interval),
+    };
     if (res.headers.etag) next.etag = res.headers.etag;
     return { ...succeed(next), items: [], status: 'not-modified' };
   }
   if (res.status === 429 || res.status === 503) {
     const retryAfterSec = parseRetryAfter(res.headers['retry-after'], now.getTime());
-    return fail(`HTTP ${res.status}${retryAfterSec !== undefined ? ` (retry after ${retryAfterSec} s)` : ''}`, {
-      status: res.status,
-      retryAfterSec,
-    });
+    return fail(
+      `HTTP ${res.status}${retryAfterSec !== undefined ? ` (retry after ${retryAfterSec} s)` : ''}`,
+      {
+        status: res.status,
+        retryAfterSec,
+      },
+    );
   }
   if (res.status < 200 || res.status >= 300) return fail(`HTTP ${res.status}`, { status: res.status });
 
@@ -235,7 +253,12 @@ export async function pollFeed(feed: PollFeedInput, state: FeedState | undefined
       floorMinutes: floor,
       notModified: true,
     });
-    const next: FeedState = { ...base, ...cacheHeaders, intervalMinutes: interval, nextPollAt: addMinutes(now, interval) };
+    const next: FeedState = {
+      ...base,
+      ...cacheHeaders,
+      intervalMinutes: interval,
+      nextPollAt: addMinutes(now, interval),
+    };
     return { ...succeed(next), items: [], status: 'not-modified' };
   }
 
@@ -249,7 +272,10 @@ export async function pollFeed(feed: PollFeedInput, state: FeedState | undefined
       kind: feed.kind,
     });
   } catch (err) {
-    const msg = err instanceof FeedParseError || err instanceof FetchError ? err.message : `cannot parse feed: ${String(err)}`;
+    const msg =
+      err instanceof FeedParseError || err instanceof FetchError
+        ? err.message
+        : `cannot parse feed: ${String(err)}`;
     return fail(msg, { status: res.status });
   }
   const seen = new Set(prev.seen ?? []);

@@ -73,7 +73,10 @@ export class AllowList {
 
   constructor(entries: readonly string[]) {
     for (const raw of entries) {
-      const e = raw.trim().toLowerCase().replace(/^\[|\]$/g, '');
+      const e = raw
+        .trim()
+        .toLowerCase()
+        .replace(/^\[|\]$/g, '');
       if (!e) continue;
       const slash = e.indexOf('/');
       if (slash > 0) {

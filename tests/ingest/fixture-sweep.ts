@@ -39,7 +39,11 @@ function expectedFor(file: string): Expected | undefined {
   const rel = path.relative(FEEDS_DIR, file);
   let exp: Json;
   if (rel.startsWith('rss-parser/test/input/')) {
-    const out = path.join(FEEDS_DIR, 'rss-parser/test/output', `${path.basename(file).replace(/\.\w+$/, '')}.json`);
+    const out = path.join(
+      FEEDS_DIR,
+      'rss-parser/test/output',
+      `${path.basename(file).replace(/\.\w+$/, '')}.json`,
+    );
     try {
       exp = JSON.parse(readFileSync(out, 'utf8')).feed;
     } catch {
@@ -50,7 +54,8 @@ function expectedFor(file: string): Expected | undefined {
   if (!rel.startsWith('gofeed/')) return undefined;
   let sibling: string;
   if (file.endsWith('.xml')) sibling = file.replace(/\.xml$/, '.json');
-  else if (file.endsWith('.json') && !file.endsWith('_expected.json')) sibling = file.replace(/\.json$/, '_expected.json');
+  else if (file.endsWith('.json') && !file.endsWith('_expected.json'))
+    sibling = file.replace(/\.json$/, '_expected.json');
   else return undefined;
   try {
     exp = JSON.parse(readFileSync(sibling, 'utf8'));
@@ -88,10 +93,16 @@ export function isCorpusInput(file: string): boolean {
   return true;
 }
 
-const MUST_FAIL = new Set(['node-feedparser/test/feeds/notafeed.html', 'node-feedparser/test/feeds/invalid-characters-gzipped.xml']);
+const MUST_FAIL = new Set([
+  'node-feedparser/test/feeds/notafeed.html',
+  'node-feedparser/test/feeds/invalid-characters-gzipped.xml',
+]);
 const BASE = 'http://fixture.example/feed.xml';
 
-const norm = (s: string | undefined) => inlineText(s ?? '').replace(/\s+/g, ' ').trim();
+const norm = (s: string | undefined) =>
+  inlineText(s ?? '')
+    .replace(/\s+/g, ' ')
+    .trim();
 
 export async function sweepFile(file: string): Promise<SweepResult> {
   const rel = path.relative(FEEDS_DIR, file);
@@ -104,8 +115,10 @@ export async function sweepFile(file: string): Promise<SweepResult> {
     const exp = isCorpusInput(file) ? expectedFor(file) : undefined;
     if (exp) {
       const problems: string[] = [];
-      if (exp.title && norm(exp.title) !== feed.title) problems.push(`title ${JSON.stringify(feed.title)} ≠ ${JSON.stringify(norm(exp.title))}`);
-      if (exp.links.length !== feed.items.length) problems.push(`items ${feed.items.length} ≠ ${exp.links.length}`);
+      if (exp.title && norm(exp.title) !== feed.title)
+        problems.push(`title ${JSON.stringify(feed.title)} ≠ ${JSON.stringify(norm(exp.title))}`);
+      if (exp.links.length !== feed.items.length)
+        problems.push(`items ${feed.items.length} ≠ ${exp.links.length}`);
       else {
         exp.links.forEach((l, i) => {
           const want = canonicalUrl(l?.trim(), BASE);

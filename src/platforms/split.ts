@@ -1,0 +1,203 @@
+/**
+ * Text shaping shared by the platform renderers: packing entries under a length limit, splitting an entry
+ * that is too long at word boundaries, and the plain phrasing of a digest that every platform uses.
+ *
+ * Lengths are UTF-16 code units (`string.length`), which is never less than the code-point count the
+ * platforms check, so a chunk within the limit here is within it there.
+ */
+import type { Attribution, DigestCoverage, DigestFact, DigestOpinion, StoryDigest } from '../model.js';
+
+const SPACE = /[ \t\n]/;
+
+/**
+ * Collapses feed text to one line: whitespace runs become one space, and control characters plus the
+ * bidi embedding/override/isolate marks are removed (they can corrupt a terminal or reorder displayed text).
+ */
+export function oneLine(text: string): string {
+  return text
+    .replace(/[\u0000-\u0008\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+const isHigh = (code: number) => code >= 0xd800 && code <= 0xdbff;
+const isLow = (code: number) => code >= 0xdc00 && code <= 0xdfff;
+
+/**
+ * Moves a hard cut at `at` left so that it does not fall inside a surrogate pair, right after an escaping
+ * backslash (Discord), or inside an `&amp;`/`&lt;`/`&gt;` entity (Slack). Returns `at` if no safe point is left.
+ */
+function safeCut(text: string, at: number): number {
+  let i = at;
+  const amp = text.lastIndexOf('&', i - 1);
+  if (amp >= 0 && i - amp < 5) {
+    const entity = /^&(?:amp|lt|gt);/.exec(text.slice(amp, amp + 5));
+    if (entity && amp + entity[0].length > i) i = amp;
+  }
+  let slashes = 0;
+  while (slashes < i && text[i - 1 - slashes] === '\\') slashes++;
+  if (slashes % 2 === 1) i--;
+  if (i > 0 && i < text.length && isHigh(text.charCodeAt(i - 1)) && isLow(text.charCodeAt(i))) i--;
+  return i > 0 ? i : at;
+}
+
+/**
+ * Splits one text into pieces of at most `limit` characters at whitespace (the whitespace at a break is
+ * dropped). A single token longer than the limit is cut hard, at the last safe point before the limit.
+ */
+export function splitText(text: string, limit: number): string[] {
+  if (!(limit >= 1)) throw new RangeError(`split limit must be at least 1, got ${limit}`);
+  const pieces: string[] = [];
+  let rest = text.replace(/^[ \t\n]+|[ \t\n]+$/g, '');
+  while (rest.length > limit) {
+    let space = -1;
+    for (let i = limit; i > 0; i--) {
+      if (SPACE.test(rest[i]!)) {
+        space = i;
+        break;
+      }
+    }
+    if (space > 0) {
+      pieces.push(rest.slice(0, space).replace(/[ \t\n]+$/, ''));
+      rest = rest.slice(space).replace(/^[ \t\n]+/, '');
+    } else {
+      const cut = safeCut(rest, limit);
+      pieces.push(rest.slice(0, cut));
+      rest = rest.slice(cut);
+    }
+  }
+  if (rest) pieces.push(rest);
+  return pieces;
+}
+
+/**
+ * Packs entries (each an atomic line or paragraph) into as few chunks of at most `limit` characters as
+ * possible, in order, joined by `separator`. An entry is only split, at word boundaries, if it alone
+ * exceeds the limit; its last piece may then share a chunk with the entries after it.
+ */
+export function packEntries(entries: readonly string[], limit: number, separator = '\n'): string[] {
+  const chunks: string[] = [];
+  let current = '';
+  for (const entry of entries) {
+    if (!entry) continue;
+    for (const piece of entry.length > limit ? splitText(entry, limit) : [entry]) {
+      if (!current) current = piece;
+      else if (current.length + separator.length + piece.length <= limit) current += separator + piece;
+      else {
+        chunks.push(current);
+        current = piece;
+      }
+    }
+  }
+  if (current) chunks.push(current);
+  return chunks;
+}
+
+/**
+ * Shortens a text to at most `limit` characters, at a word boundary with an ellipsis. Only for labels whose
+ * full text also appears elsewhere (embed titles, thread names, Slack headers, notification fallbacks).
+ */
+export function truncateWords(text: string, limit: number, ellipsis = '…'): string {
+  if (text.length <= limit) return text;
+  const room = limit - ellipsis.length;
+  let end = -1;
+  for (let i = room; i > 0; i--) {
+    if (SPACE.test(text[i]!)) {
+      end = i;
+      break;
+    }
+  }
+  const cut = end > 0 ? end : safeCut(text, room);
+  return `${text.slice(0, cut).replace(/[ \t\n]+$/, '')}${ellipsis}`;
+}
+
+// ---- Plain phrasing shared by all renderers (platform escaping is applied by the caller) ----
+
+export const plural = (n: number, word: string, many = `${word}s`) => `${n} ${n === 1 ? word : many}`;
+
+/** "5 outlets · 12 facts · 2 opinion pieces" */
+export function countsLine(digest: StoryDigest): string {
+  return [
+    plural(digest.outletCount, 'outlet'),
+    plural(digest.facts.length, 'fact'),
+    plural(digest.opinion.length, 'opinion piece'),
+  ].join(' · ');
+}
+
+/** "Trump wrote", "Witkoff told CNN", "according to the ministry" */
+export function attributionText(a: Attribution): string {
+  const speaker = oneLine(a.speaker);
+  const verb = oneLine(a.verb);
+  const outlet = a.outlet ? oneLine(a.outlet) : '';
+  if (/^according to$/i.test(verb)) return `according to ${speaker}${outlet ? ` (${outlet})` : ''}`;
+  if (outlet && /^told$/i.test(verb)) return `${speaker} told ${outlet}`;
+  return `${speaker} ${verb}${outlet ? ` (${outlet})` : ''}`;
+}
+
+/**
+ * The claim itself, in quotation marks when a speaker said or wrote it and it is not quoted already; an
+ * "according to" claim is a report of what a source holds, not a quotation, and stays unquoted.
+ */
+export function claimText(fact: DigestFact): string {
+  const text = oneLine(fact.text);
+  const a = fact.attribution;
+  if (!a || /^according to$/i.test(oneLine(a.verb)) || /^["“„«‘']/.test(text)) return text;
+  return `“${text}”`;
+}
+
+/** "5 outlets: A, B, C, D, E" */
+export function corroborationText(fact: DigestFact): string {
+  const sources = fact.sources.map(oneLine);
+  const n = Math.max(fact.count, sources.length);
+  return sources.length ? `${plural(n, 'outlet')}: ${sources.join(', ')}` : plural(n, 'outlet');
+}
+
+const KIND_LABEL: Record<DigestOpinion['kind'], string> = {
+  opinion: 'Opinion',
+  analysis: 'Analysis',
+  advocacy: 'Advocacy',
+};
+
+export const kindLabel = (kind: DigestOpinion['kind']) => KIND_LABEL[kind] ?? 'Opinion';
+
+/** Coverage in order of publication, first report first; items with the same time keep their order. */
+export function byFirstReport(coverage: readonly DigestCoverage[]): DigestCoverage[] {
+  return [...coverage].sort((a, b) => a.publishedAt.localeCompare(b.publishedAt));
+}
+
+/** Distinct outlet names of some coverage, in order. */
+export function outletNames(coverage: readonly DigestCoverage[]): string[] {
+  return [...new Set(coverage.map((c) => oneLine(c.source)))];
+}
+
+/** Unix seconds of an ISO time, or undefined when it does not parse. */
+export function unixSeconds(iso: string): number | undefined {
+  const ms = Date.parse(iso);
+  return Number.isFinite(ms) ? Math.floor(ms / 1000) : undefined;
+}
+
+/** "2025-03-14 09:30 UTC", or the raw text when it does not parse. */
+export function utcTime(iso: string): string {
+  const ms = Date.parse(iso);
+  if (!Number.isFinite(ms)) return oneLine(iso);
+  return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/**
+ * The URL as a link target when it is absolute http(s), normalised, with the characters that would end a
+ * Discord `(<…>)` or Slack `<…|…>` link percent-encoded; undefined otherwise (javascript:, relative, junk).
+ */
+export function safeHttpUrl(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(url.trim());
+  } catch {
+    return undefined;
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return undefined;
+  return parsed.href.replace(
+    /[()<>|\s"`]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`,
+  );
+}

@@ -1,0 +1,257 @@
+import iconv from 'iconv-lite';
+import { describe, expect, it } from 'vitest';
+import {
+  canonicalUrl,
+  discoverFeeds,
+  FeedParseError,
+  parseFeed,
+  parseOpml,
+  toOpml,
+} from '../../src/ingest/index.js';
+import { htmlToText } from '../../src/ingest/text.js';
+
+const now = new Date('2024-01-01T00:00:00Z');
+const wrap = (item: string, head = '<?xml version="1.0"?>') =>
+  `${head}<rss version="2.0"><channel><title>T</title><link>https://site.example/</link>${item}</channel></rss>`;
+
+describe('charset decoding', () => {
+  const xml = (enc: string) =>
+    `<?xml version="1.0" encoding="${enc}"?>${wrap('<item><title>Café — “quoted” €5</title><link>https://site.example/c</link></item>', '')}`;
+  it('uses the XML declaration (windows-1252)', async () => {
+    const f = await parseFeed(iconv.encode(xml('windows-1252'), 'windows-1252'));
+    expect(f.items[0]!.title).toBe('Café — “quoted” €5');
+  });
+  it('treats ISO-8859-1 as windows-1252, as browsers do', async () => {
+    const f = await parseFeed(iconv.encode(xml('ISO-8859-1'), 'windows-1252'));
+    expect(f.items[0]!.title).toBe('Café — “quoted” €5');
+  });
+  it('uses Content-Type charset (ISO-8859-15, KOI8-R)', async () => {
+    const body = `<rss version="2.0"><channel><title>Новости</title><item><title>Привет €</title><link>https://s.example/r</link></item></channel></rss>`;
+    const f = await parseFeed(iconv.encode(body, 'koi8-r'), {
+      contentType: 'application/rss+xml; charset=KOI8-R',
+    });
+    expect(f.title).toBe('Новости');
+    const g = await parseFeed(
+      iconv.encode(xml('iso-8859-15').replace('—', '-').replace(/[“”]/g, '"'), 'iso-8859-15'),
+    );
+    expect(g.items[0]!.title).toBe('Café - "quoted" €5');
+  });
+  it('honours BOMs (UTF-8, UTF-16LE) and leading whitespace', async () => {
+    const utf8 = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`\n\n  ${wrap('')}`)]);
+    expect((await parseFeed(utf8)).title).toBe('T');
+    const utf16 = Buffer.concat([
+      Buffer.from([0xff, 0xfe]),
+      iconv.encode(wrap('').replace('?>', ' encoding="utf-16"?>'), 'utf-16le'),
+    ]);
+    expect((await parseFeed(utf16)).title).toBe('T');
+  });
+  it('falls back to windows-1252 for undeclared non-UTF-8 bytes', async () => {
+    const f = await parseFeed(iconv.encode(wrap('<item><title>naïve</title></item>', ''), 'windows-1252'));
+    expect(f.items[0]!.title).toBe('naïve');
+  });
+});
+
+describe('recovery from broken XML', () => {
+  it('repairs bare ampersands and HTML entities, keeping real entities', async () => {
+    const f = await parseFeed(
+      wrap(
+        '<item><title>Fish & Chips &amp; more&nbsp;&eacute;t&eacute; &copy=2</title><link>https://s.example/a?x=1&y=2</link></item>',
+      ),
+    );
+    expect(f.items[0]!.title).toBe('Fish & Chips & more été &copy=2');
+    expect(f.items[0]!.url).toBe('https://s.example/a?x=1&y=2');
+  });
+  it('closes misspelt and missing close tags, drops junk after the root', async () => {
+    const f = await parseFeed(
+      `${wrap('<language>en</langauge><item><title>X</title><link>https://s.example/x</link></item>')}<script>junk</script>`,
+    );
+    expect(f.items).toHaveLength(1);
+    const truncated = await parseFeed(
+      '<rss version="2.0"><channel><title>T</title><item><title>A</title><link>https://s.example/a</link></item><item><title>B',
+    );
+    expect(truncated.items.map((i) => i.title)).toEqual(['A', 'B']);
+  });
+  it.each([
+    ['<!DOCTYPE html><html><head><title>x</title></head><body></body></html>', /HTML page/],
+    ['<html><body>x</body></html>', /HTML page/],
+    ['hello world', /neither XML nor JSON/],
+    ['', /empty/],
+    ['{"hello": 1}', /not a JSON Feed/],
+    ['<note><to>x</to></note>', /not RSS, Atom or RDF/],
+    ['<rss version="2.0"><channel><title>x</title><item><title>a</item></channel></rss', /malformed XML/],
+  ])('rejects %j with a clear error', async (body, msg) => {
+    const err = await parseFeed(body).catch((e) => e);
+    expect(err).toBeInstanceOf(FeedParseError);
+    expect(err.message).toMatch(msg);
+  });
+  it('rejects binary garbage', async () => {
+    await expect(parseFeed(Buffer.from([0x1f, 0x8b, 8, 0, 1, 2, 3]))).rejects.toThrow(/gzip/);
+    await expect(parseFeed(Buffer.from([0, 1, 2, 3, 255, 254, 7, 8]))).rejects.toThrow(FeedParseError);
+  });
+});
+
+describe('formats and normalisation', () => {
+  it('reads Atom with xml:base, authors, categories, content and summary', async () => {
+    const f = await parseFeed(
+      `<feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://blog.example/"><title type="html">A &lt;b&gt;Blog&lt;/b&gt;</title>
+      <link rel="alternate" href="/"/><link rel="self" href="/feed.atom"/>
+      <entry xml:base="posts/"><title>Post</title><id>tag:blog.example,2024:1</id><link rel="alternate" href="first?utm_source=x&amp;id=3#c"/>
+      <updated>2024-01-01T10:00:00Z</updated><author><name>Ann</name></author><category term="tech"/><category term="Tech"/>
+      <summary>Short</summary><content type="html">&lt;p&gt;Para one.&lt;/p&gt;&lt;p&gt;Para &lt;b&gt;two&lt;/b&gt;.&lt;/p&gt;&lt;img src="/i.jpg"&gt;</content></entry></feed>`,
+      { url: 'https://blog.example/feed.atom', now },
+    );
+    expect(f.title).toBe('A Blog');
+    expect(f.link).toBe('https://blog.example/');
+    const it0 = f.items[0]!;
+    expect(it0.url).toBe('https://blog.example/posts/first?id=3');
+    expect(it0.author).toBe('Ann');
+    expect(it0.categories).toEqual(['tech']);
+    expect(it0.description).toBe('Short');
+    expect(it0.text).toBe('Para one.\n\nPara two.');
+    expect(it0.imageUrl).toBe('https://blog.example/i.jpg');
+    expect(it0.publishedAt).toBe('2024-01-01T10:00:00.000Z');
+  });
+
+  it('reads RSS 1.0 and RSS 0.91', async () => {
+    const rdf = await parseFeed(
+      `<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel rdf:about="x"><title>R</title><link>https://r.example/</link></channel><item rdf:about="https://r.example/1"><title>One</title><link>https://r.example/1</link><dc:date>2024-01-01T00:00:00Z</dc:date><dc:creator>Bo</dc:creator></item></rdf:RDF>`,
+    );
+    expect(rdf.items[0]).toMatchObject({ title: 'One', url: 'https://r.example/1', author: 'Bo' });
+    const old = await parseFeed(
+      '<rss version="0.91"><channel><title>Old</title><item><title>I</title><link>http://o.example/i</link></item></channel></rss>',
+    );
+    expect(old.items[0]!.url).toBe('http://o.example/i');
+  });
+
+  it('reads JSON Feed 1.1', async () => {
+    const f = await parseFeed(
+      JSON.stringify({
+        version: 'https://jsonfeed.org/version/1.1',
+        title: 'J',
+        home_page_url: 'https://j.example/',
+        items: [
+          {
+            id: '1',
+            url: '/a',
+            title: 'A',
+            content_html: '<p>x</p><p>y</p>',
+            summary: 's',
+            authors: [{ name: 'Z' }],
+            tags: ['t'],
+            date_published: '2024-01-01T00:00:00Z',
+          },
+        ],
+      }),
+    );
+    expect(f.format).toBe('json');
+    expect(f.items[0]).toMatchObject({
+      url: 'https://j.example/a',
+      title: 'A',
+      text: 'x\n\ny',
+      description: 's',
+      author: 'Z',
+      categories: ['t'],
+    });
+  });
+
+  it('takes media images, RSS author names and content:encoded paragraphs', async () => {
+    const f = await parseFeed(
+      wrap(
+        `<item xmlns:media="http://search.yahoo.com/mrss/" xmlns:content="http://purl.org/rss/1.0/modules/content/"><title>M</title><link>https://s.example/m</link><author>ed@s.example (Ed Smith)</author><description>&lt;p&gt;Sum&lt;/p&gt;</description><content:encoded><![CDATA[<p>One & done.</p><div>Two<br>lines</div><script>x()</script>]]></content:encoded><media:content url="https://img.example/s.jpg" width="140" medium="image"/><media:content url="https://img.example/l.jpg" width="460" medium="image"/></item>`,
+        '<rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/" xmlns:content="http://purl.org/rss/1.0/modules/content/">'.slice(
+          0,
+          0,
+        ),
+      ),
+    );
+    expect(f.items[0]).toMatchObject({
+      author: 'Ed Smith',
+      imageUrl: 'https://img.example/l.jpg',
+      description: 'Sum',
+      text: 'One & done.\n\nTwo\n\nlines',
+    });
+  });
+
+  it('falls back to now for missing dates, and to the guid for identity without links', async () => {
+    const f = await parseFeed(
+      wrap('<item><title>No link</title><guid isPermaLink="false">abc</guid></item>'),
+      { url: 'https://s.example/feed', now },
+    );
+    expect(f.items[0]!.publishedAt).toBe(now.toISOString());
+    const g = await parseFeed(
+      wrap('<item><title>Renamed</title><guid isPermaLink="false">abc</guid></item>'),
+      { url: 'https://s.example/feed', now },
+    );
+    expect(g.items[0]!.id).toBe(f.items[0]!.id);
+    const other = await parseFeed(
+      wrap('<item><title>No link</title><guid isPermaLink="false">abc</guid></item>'),
+      { url: 'https://other.example/feed', now },
+    );
+    expect(other.items[0]!.id).not.toBe(f.items[0]!.id);
+  });
+
+  it('does not let a link shared by every item collapse them', async () => {
+    const f = await parseFeed(
+      wrap(
+        '<item><title>A</title><link>https://site.example/</link><guid>1</guid></item><item><title>B</title><link>https://site.example/</link><guid>2</guid></item>',
+      ),
+    );
+    expect(new Set(f.items.map((i) => i.id)).size).toBe(2);
+  });
+});
+
+describe('canonicalUrl', () => {
+  it('drops tracking parameters and fragments, keeps the rest', () => {
+    expect(canonicalUrl('HTTPS://News.Example:443/a/b?utm_source=rss&utm_medium=x&id=7&fbclid=zz#top')).toBe(
+      'https://news.example/a/b?id=7',
+    );
+    expect(canonicalUrl('/rel/path?utm_campaign=1', 'https://x.example/feed/')).toBe(
+      'https://x.example/rel/path',
+    );
+    expect(canonicalUrl('javascript:alert(1)')).toBeUndefined();
+  });
+});
+
+describe('htmlToText', () => {
+  it('keeps paragraphs and decodes entities', () => {
+    expect(
+      htmlToText('<p>Hello&nbsp;<a href="#">world</a>.</p>\n<p>Caf&eacute; &#8220;x&#8221; &#146;</p>'),
+    ).toBe('Hello world.\n\nCafé “x” ’');
+  });
+});
+
+describe('discoverFeeds', () => {
+  it('follows <link rel="alternate"> with feed types, resolving against <base>', () => {
+    const html = `<html><head><base href="https://site.example/news/">
+      <link rel="alternate" type="application/rss+xml" title="RSS" href="feed.xml">
+      <link rel="alternate" type="application/atom+xml" href="https://site.example/atom">
+      <link rel="alternate" type="application/feed+json" href="/feed.json">
+      <link rel="alternate" type="application/json+oembed" href="/oembed">
+      <link rel="alternate" hreflang="fr" href="/fr/">
+      <link rel="stylesheet" href="/s.css"></head></html>`;
+    expect(discoverFeeds(html, 'https://site.example/news/page')).toEqual([
+      'https://site.example/news/feed.xml',
+      'https://site.example/atom',
+      'https://site.example/feed.json',
+    ]);
+  });
+});
+
+describe('OPML', () => {
+  it('reads nested outlines and round-trips', () => {
+    const text = `<?xml version="1.0"?><opml version="1.0"><head><title>x</title></head><body>
+      <outline text="News"><outline text="A &amp; B" type="rss" xmlUrl="https://a.example/rss"/>
+      <outline text="Deep"><outline title="C" xmlUrl="https://c.example/atom"/></outline></outline>
+      <outline text="folder only"/><outline text="dup" xmlUrl="https://a.example/rss"/></body></opml>`;
+    const feeds = parseOpml(text);
+    expect(feeds).toEqual([
+      { url: 'https://a.example/rss', title: 'A & B' },
+      { url: 'https://c.example/atom', title: 'C' },
+    ]);
+    expect(parseOpml(toOpml('My <channel>', feeds))).toEqual(feeds);
+  });
+  it('rejects non-OPML clearly', () => {
+    expect(() => parseOpml('<html><body></body></html>')).toThrow(/not OPML/);
+    expect(() => parseOpml('garbage')).toThrow(/not OPML/);
+  });
+});

@@ -1,0 +1,216 @@
+import type { KnownBlock } from '@slack/types';
+import { describe, expect, it } from 'vitest';
+import type { StoryDigest } from '../../src/model.js';
+import {
+  escapeSlack,
+  renderSlackStory,
+  renderSlackUpdate,
+  SLACK_LIMITS,
+  type SlackMessagePayload,
+  slackViolations,
+} from '../../src/platforms/slack/render.js';
+import { claimText, oneLine } from '../../src/platforms/split.js';
+import { bigDigest, HOSTILE, storyDigest, storyUpdate, VOCABULARY } from './fixture.js';
+import { expectGolden, goldenJson } from './golden.js';
+
+/** Checks every limit independently of the renderer's own validator. */
+function expectWithinLimits(p: SlackMessagePayload, posted = true): void {
+  expect(p.blocks.length).toBeGreaterThan(0);
+  expect(p.blocks.length).toBeLessThanOrEqual(50);
+  expect(p.text.length).toBeGreaterThan(0);
+  expect(p.text.length).toBeLessThanOrEqual(40_000);
+  let total = 0;
+  for (const b of p.blocks) {
+    if (b.type === 'header') {
+      expect(b.text.type).toBe('plain_text');
+      expect(b.text.text.length).toBeLessThanOrEqual(150);
+      total += b.text.text.length;
+    } else if (b.type === 'section') {
+      expect(b.text.text.length).toBeLessThanOrEqual(3000);
+      total += b.text.text.length;
+    } else {
+      expect(b.elements.length).toBeLessThanOrEqual(10);
+      for (const e of b.elements) total += e.text.length;
+    }
+  }
+  expect(total).toBeLessThanOrEqual(SLACK_LIMITS.messageBlockText);
+  if (posted) expect([p.unfurl_links, p.unfurl_media]).toEqual([false, false]);
+  expect(slackViolations(p)).toEqual([]);
+}
+
+/** Section text of a story with titles, header and context left out and all whitespace dropped. */
+function storyStream(digest: StoryDigest): string {
+  const { parent, replies } = renderSlackStory(digest);
+  const texts: string[] = [];
+  for (const b of parent.blocks) if (b.type === 'section') texts.push(b.text.text);
+  for (const r of replies) {
+    for (const b of r.blocks.slice(1)) if (b.type === 'section') texts.push(b.text.text);
+  }
+  return texts.join('').replace(/\s+/g, '');
+}
+
+function expectInOrder(stream: string, needles: string[]): void {
+  let at = 0;
+  for (const needle of needles) {
+    const found = stream.indexOf(needle.replace(/\s+/g, ''), at);
+    expect(found, `missing or out of order: ${needle.slice(0, 80)}`).toBeGreaterThanOrEqual(0);
+    at = found + 1;
+  }
+}
+
+describe('renderSlackStory', () => {
+  it('matches the golden payloads', () => {
+    expectGolden('slack-story.json', goldenJson(renderSlackStory(storyDigest())));
+  });
+
+  it('matches the golden update', () => {
+    expectGolden('slack-update.json', goldenJson(renderSlackUpdate(storyUpdate())));
+  });
+
+  it('builds a header, the lead, counts and the first report', () => {
+    const { parent, replies } = renderSlackStory(storyDigest());
+    expect(parent.blocks.map((b) => b.type)).toEqual(['header', 'section', 'context']);
+    expect(parent.text).toBe(
+      'Northvale rail operator halts night trains after bridge inspection finds cracks — ' +
+        '5 outlets · 5 facts · 2 opinion pieces',
+    );
+    const context = parent.blocks[2]!;
+    expect(context.type === 'context' && context.elements[1]!.text).toMatch(
+      /^First report: <https:\/\/harbourtimes\.example\/news\/2025\/03\/11\/night-trains-halted\|Harbour Times> · <!date\^1741727100\^/,
+    );
+    expect(replies.map((r) => r.text)).toEqual([
+      'Reported facts · 5 facts',
+      'Opinion &amp; analysis · 2 pieces',
+      'Coverage · 6 reports',
+    ]);
+    for (const p of [parent, ...replies]) expectWithinLimits(p);
+  });
+
+  it('fits @slack/types blocks', () => {
+    const { parent, replies } = renderSlackStory(storyDigest());
+    const blocks: KnownBlock[][] = [parent, ...replies].map((p) => p.blocks);
+    expect(JSON.parse(JSON.stringify(blocks))).toEqual(blocks);
+  });
+});
+
+describe('renderSlackUpdate', () => {
+  it('posts one reply with the new sources and only the new facts, and edits the counts', () => {
+    const { reply, parentEdit } = renderSlackUpdate(storyUpdate());
+    expect(reply).toHaveLength(1);
+    expect(reply[0]!.text).toBe('+2 sources: Southport Herald, City Desk');
+    const text = reply[0]!.blocks.map((b) => (b.type === 'section' ? b.text.text : '')).join('\n');
+    expect(text.startsWith('*+2 sources:* Southport Herald, City Desk\n')).toBe(true);
+    expect(text).toContain('Engineers will begin load tests');
+    expect(text).not.toContain('WE WILL NOT RUN');
+    expect(parentEdit.text).toMatch(/7 outlets · 6 facts · 2 opinion pieces$/);
+    expect(parentEdit).not.toHaveProperty('unfurl_links');
+    expectWithinLimits(reply[0]!);
+    expectWithinLimits(parentEdit, false);
+  });
+});
+
+describe('Slack limits (property)', () => {
+  const variants: [string, StoryDigest][] = [
+    ['300 facts, long headline and lead', bigDigest()],
+    ['a headline that is one 5000-character token', bigDigest({ headline: 'H'.repeat(5000) })],
+    ['a lead of 40000 characters', bigDigest({ lead: 'lorem ipsum '.repeat(3400) })],
+  ];
+
+  it.each(variants)('every message meets every limit: %s', (_name, digest) => {
+    const { parent, replies } = renderSlackStory(digest);
+    for (const p of [parent, ...replies]) expectWithinLimits(p);
+    const update = renderSlackUpdate({ digest, newCoverage: digest.coverage, newFacts: digest.facts });
+    for (const p of update.reply) expectWithinLimits(p);
+    expectWithinLimits(update.parentEdit, false);
+  });
+
+  it.each(variants)('nothing is dropped and order is kept: %s', (_name, digest) => {
+    const headline = oneLine(digest.headline);
+    expectInOrder(storyStream(digest), [
+      ...(headline.length > 150 ? [escapeSlack(headline)] : []),
+      escapeSlack(oneLine(digest.lead)),
+      ...digest.facts.map((f) => escapeSlack(claimText(f))),
+      ...digest.opinion.map((o) => escapeSlack(o.gist)),
+      ...digest.coverage.map((c) => escapeSlack(c.title)),
+    ]);
+  });
+
+  it('cuts no word unless one token alone exceeds a limit', () => {
+    const { parent, replies } = renderSlackStory(bigDigest());
+    const texts = [parent, ...replies].flatMap((p) =>
+      p.blocks.map((b) => (b.type === 'section' ? b.text.text : '')),
+    );
+    const format = [
+      'outlet',
+      'outlets',
+      'fact',
+      'facts',
+      'opinion',
+      'piece',
+      'pieces',
+      'report',
+      'reports',
+      'said',
+    ];
+    const known = new Set<string>([...VOCABULARY, ...format]);
+    const fragments = texts.flatMap((t) => t.split(/\s+/)).filter((w) => /^[a-z]+$/.test(w) && !known.has(w));
+    expect(fragments).toEqual([]);
+    const qs = texts.join('').match(/Q+/g)!;
+    expect(qs.length).toBeGreaterThan(1);
+    expect(qs.join('')).toBe('Q'.repeat(4500));
+  });
+});
+
+describe('escapeSlack', () => {
+  it('neutralises mentions, links and formatting from feed text', () => {
+    const out = escapeSlack(HOSTILE);
+    expect(out).not.toMatch(/[<>]/);
+    expect(out).toContain('&lt;!channel&gt; &lt;!here&gt; &lt;!everyone&gt;');
+    expect(out).toContain('&lt;@123456789012345678&gt;');
+    expect(out).toContain('&lt;@U024BE7LH&gt;');
+    expect(out).toContain('&lt;@&amp;99&gt;');
+    expect(out).toContain('@\u2060everyone');
+    expect(out).toContain('∗∗bold∗∗');
+    expect(out).toContain('∗it∗ ˍitˍ');
+    expect(out).toContain('∼strike∼');
+    expect(out).toContain('ˋcodeˋ');
+    expect(out).toContain('\u00ad&gt; quote');
+    expect(out).not.toMatch(/[*~`]/);
+  });
+
+  it('leaves markers inside words alone', () => {
+    expect(escapeSlack('snake_case_name and 2*3*4')).toBe('snake_case_name and 2*3*4');
+    expect(escapeSlack('Q&A: a > b')).toBe('Q&amp;A: a \u00ad&gt; b');
+  });
+
+  it('keeps hostile feed text inert in every rendered message', () => {
+    const digest = storyDigest();
+    const hostile: StoryDigest = {
+      ...digest,
+      headline: HOSTILE,
+      lead: HOSTILE,
+      facts: [{ key: 'h', text: HOSTILE, sources: ['<!channel>', '<@U1>'], count: 2 }],
+      opinion: [
+        { source: '*Bold Outlet*', kind: 'opinion', gist: HOSTILE, url: 'https://a.example/?a=1&b=2|x>y' },
+      ],
+      coverage: [{ ...digest.coverage[0]!, source: '<!here>', title: HOSTILE, url: 'javascript:alert(1)' }],
+    };
+    const { parent, replies } = renderSlackStory(hostile);
+    for (const p of [parent, ...replies]) {
+      expectWithinLimits(p);
+      // Header text is plain_text, which Slack never parses; everything else is mrkdwn.
+      const mrkdwn = p.blocks.flatMap((b) =>
+        b.type === 'context' ? b.elements.map((e) => e.text) : b.type === 'section' ? [b.text.text] : [],
+      );
+      for (const text of [p.text, ...mrkdwn]) {
+        // Every `<` left opens one of our own http(s) links or dates; `[x](javascript:…)` is no link in mrkdwn.
+        expect(text).not.toMatch(/<(?!https?:\/\/[^\s|>]+\||!date\^\d+\^)/);
+      }
+    }
+    const opinion = replies.find((r) => r.text.startsWith('Opinion'))!;
+    const section = opinion.blocks[1]!;
+    expect(section.type === 'section' && section.text.text).toContain(
+      '<https://a.example/?a=1&amp;b=2%7Cx%3Ey|read>',
+    );
+  });
+});

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { packEntries, safeHttpUrl, splitText, truncateWords } from '../../src/platforms/split.js';
+import { VOCABULARY } from './fixture.js';
+
+function randomWords(seed: number, count: number): string[] {
+  let s = seed;
+  const next = () => {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    return s / 2147483648;
+  };
+  return Array.from({ length: count }, () => VOCABULARY[Math.floor(next() * VOCABULARY.length)]!);
+}
+
+describe('packEntries', () => {
+  it('packs whole entries in order and never splits one that fits', () => {
+    const entries = ['alpha beta', 'gamma', 'delta epsilon zeta', 'eta'];
+    expect(packEntries(entries, 20)).toEqual(['alpha beta\ngamma', 'delta epsilon zeta', 'eta']);
+    expect(packEntries(entries, 1000)).toEqual([entries.join('\n')]);
+    expect(packEntries(['a', 'b', 'c'], 10, ', ')).toEqual(['a, b, c']);
+  });
+
+  it('splits an entry only when it alone exceeds the limit, at word boundaries', () => {
+    const long = 'one two three four five six seven';
+    expect(packEntries(['x', long, 'y'], 12)).toEqual(['x\none two', 'three four', 'five six', 'seven\ny']);
+  });
+
+  it('keeps every word whole and every chunk within the limit (fuzz)', () => {
+    for (let seed = 1; seed <= 200; seed++) {
+      const limit = 12 + (seed % 90);
+      const entries = Array.from({ length: 1 + (seed % 13) }, (_, i) =>
+        randomWords(seed * 31 + i, 1 + ((seed * (i + 3)) % 40)).join(' '),
+      );
+      const chunks = packEntries(entries, limit);
+      for (const chunk of chunks) expect(chunk.length).toBeLessThanOrEqual(limit);
+      // No word is cut: the words of the chunks are exactly the words of the entries, in order.
+      expect(chunks.join(' ').split(/\s+/)).toEqual(entries.join(' ').split(/\s+/));
+      // An entry that fits is found whole inside one chunk.
+      for (const entry of entries.filter((e) => e.length <= limit)) {
+        expect(chunks.some((c) => c.split('\n').includes(entry))).toBe(true);
+      }
+    }
+  });
+});
+
+describe('splitText', () => {
+  it('cuts a single over-long token hard, and only that token', () => {
+    const token = 'x'.repeat(25);
+    expect(splitText(`head ${token} tail`, 10)).toEqual(['head', 'xxxxxxxxxx', 'xxxxxxxxxx', 'xxxxx tail']);
+  });
+
+  it('never cuts a surrogate pair, an escaping backslash or an entity', () => {
+    const emoji = '😀'.repeat(10);
+    for (const piece of splitText(emoji, 5)) expect(piece).not.toMatch(/^[\udc00-\udfff]|[\ud800-\udbff]$/);
+    expect(splitText(emoji, 5).join('')).toBe(emoji);
+
+    const escaped = '\\*'.repeat(10);
+    const pieces = splitText(escaped, 5);
+    for (const piece of pieces) expect(piece.match(/\\*$/)![0].length % 2).toBe(0);
+    expect(pieces.join('')).toBe(escaped);
+
+    const entities = 'a&amp;&lt;&gt;b'.repeat(5);
+    const parts = splitText(entities, 7);
+    for (const part of parts) {
+      expect(part).not.toMatch(/&(?:a|am|l|g)?$/);
+      expect(part).not.toMatch(/^(?:amp|mp|p|lt|t|gt);/);
+    }
+    expect(parts.join('')).toBe(entities);
+  });
+
+  it('rejects a limit below one', () => {
+    expect(() => splitText('abc', 0)).toThrow(RangeError);
+  });
+});
+
+describe('truncateWords', () => {
+  it('shortens at a word boundary with an ellipsis', () => {
+    expect(truncateWords('short', 10)).toBe('short');
+    expect(truncateWords('the quick brown fox', 12)).toBe('the quick…');
+    expect(truncateWords('x'.repeat(30), 10)).toBe(`${'x'.repeat(9)}…`);
+  });
+});
+
+describe('safeHttpUrl', () => {
+  it('accepts absolute http(s) only and encodes link-breaking characters', () => {
+    expect(safeHttpUrl('javascript:alert(1)')).toBeUndefined();
+    expect(safeHttpUrl('/relative/path')).toBeUndefined();
+    expect(safeHttpUrl('data:text/html,hi')).toBeUndefined();
+    expect(safeHttpUrl('https://a.example/x_(y)|z>')).toBe('https://a.example/x_%28y%29%7Cz%3E');
+  });
+});
