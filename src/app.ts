@@ -56,7 +56,13 @@ export class App {
         new ConsoleSink({ minSources: config.sinks.console.minSources, write: opts.write }),
       );
     }
-    this.engine = new StoryEngine({ store: this.store, sinks: () => this.sinks(), logger: opts.logger });
+    this.engine = new StoryEngine({
+      store: this.store,
+      sinks: () => this.sinks(),
+      logger: opts.logger,
+      retentionMs: config.cluster.retentionDays * 86_400_000,
+      now: opts.now,
+    });
     this.daily = new DailyDigests({
       channels: this.channels,
       deliverer: this.deliverer,
@@ -114,6 +120,7 @@ export class App {
     const ingest = await this.engine.ingest(enriched, poll.commit);
     for (const url of poll.paused) await this.noticeFeedHealth(url, 'paused');
     for (const url of poll.resumed) await this.noticeFeedHealth(url, 'resumed');
+    await this.engine.prune();
     const { items, commit: _commit, ...counts } = poll;
     const summary = { poll: { ...counts, items: items.length }, ingest };
     this.opts.logger.info(summary, 'poll pass done');

@@ -36,6 +36,9 @@ describe('config', () => {
     expect(() => parseConfig({ feeds: [{ url: 'ftp://x.example/feed' }] })).toThrow(/"feeds\.0\.url"/);
     expect(() => parseConfig({ pollCron: 'every minute' })).toThrow(/"pollCron": not a valid cron/);
     expect(() => parseConfig({ store: 'mysql://x' })).toThrow(/"store"/);
+    expect(() => parseConfig({ cluster: { windowHours: 96, retentionDays: 2 } })).toThrow(
+      /"cluster\.retentionDays": must cover cluster\.windowHours/,
+    );
   });
 
   it('names unknown keys, so typos do not pass silently', () => {

@@ -31,8 +31,8 @@ export const SPECULATIVE = words(`could might may would`);
 
 /** Hedges and epistemic stance markers. */
 export const HEDGES = words(`
-  perhaps probably possibly maybe arguably apparently presumably seemingly likely unlikely supposedly
-  conceivably seem seems seemed appear appears appeared suppose guess doubt doubtless surely certainly
+  perhaps probably possibly maybe arguably apparently presumably seemingly supposedly
+  conceivably seem seems seemed suppose guess doubt doubtless surely certainly
   undoubtedly evidently obviously clearly plainly frankly honestly admittedly naturally unfortunately
   fortunately sadly happily hopefully ironically interestingly curiously tellingly notably remarkably
   regrettably thankfully mercifully predictably inevitably inevitable essentially basically simply merely
@@ -55,49 +55,48 @@ export const EVALUATIVE = words(`
   disgraceful shameful shameless scandalous outrageous egregious deplorable despicable disgusting repugnant
   abhorrent vile obscene grotesque monstrous evil wicked sinister nefarious cynical hypocritical hypocrisy
   absurd absurdity ridiculous ludicrous laughable preposterous silly stupid foolish idiotic dumb naive naïve
-  misguided wrongheaded wrong right correct incorrect mistaken misleading dishonest honest disingenuous
+  misguided wrongheaded wrong correct incorrect mistaken misleading dishonest honest disingenuous
   deceptive dubious questionable dubious specious spurious bogus sham phony phoney fake nonsense rubbish
   garbage drivel folly foolishness madness insane insanity crazy lunatic delusional paranoid hysterical
-  important crucial vital essential critical key significant meaningful valuable worthwhile worthy unworthy
-  necessary unnecessary needless pointless useless worthless futile fruitless hopeless helpless desperate
-  dire grave serious severe harsh cruel brutal ruthless callous heartless reckless irresponsible responsible
+  meaningful valuable worthwhile worthy unworthy
+  unnecessary needless pointless useless worthless futile fruitless hopeless helpless desperate
+  dire grave harsh cruel brutal ruthless callous heartless reckless irresponsible responsible
   careless careful thoughtful thoughtless sensible senseless reasonable unreasonable rational irrational
-  fair unfair just unjust unjustified justified legitimate illegitimate acceptable unacceptable intolerable
+  fair unfair unjust unjustified justified legitimate illegitimate acceptable unacceptable intolerable
   tolerable appropriate inappropriate proper improper decent indecent moral immoral amoral ethical unethical
-  noble ignoble heroic cowardly brave courageous bold timid weak strong powerful powerless feeble pathetic
+  noble ignoble heroic cowardly brave courageous bold timid powerless feeble pathetic
   sad tragic tragically unfortunate lamentable regrettable deplorable miserable wretched pitiful pitiable
   beautiful ugly elegant clumsy awkward crude vulgar crass tasteless tacky
   dangerous perilous risky reckless harmful damaging destructive disastrous catastrophic calamitous ruinous
-  toxic poisonous corrosive insidious pernicious malign malignant benign healthy unhealthy sick
+  toxic poisonous corrosive insidious pernicious malign malignant benign healthy unhealthy
   interesting boring dull tedious fascinating intriguing compelling convincing unconvincing persuasive
-  clear unclear obvious evident apparent plain transparent opaque vague confused confusing incoherent coherent
-  simple simplistic complex complicated nuanced subtle crude sophisticated primitive
-  genuine authentic true false real fake hollow empty shallow superficial profound deep
+  clear unclear obvious evident apparent transparent opaque vague confused confusing incoherent coherent
+  simplistic complex complicated nuanced subtle crude sophisticated primitive
+  genuine authentic true false real fake hollow empty shallow superficial profound
   troubling disturbing worrying worrisome alarming concerning frightening terrifying scary chilling
   encouraging promising hopeful optimistic pessimistic bleak grim gloomy rosy bright dark
-  unprecedented historic landmark momentous monumental seismic sweeping radical extreme extremist
+  seismic sweeping radical extreme extremist
   fanatical zealous ideological partisan biased unbiased objective subjective arbitrary capricious
-  corrupt corrupted rotten bankrupt broken failed failing flawed defective inadequate insufficient sufficient
+  corrupt corrupted rotten bankrupt failing flawed defective inadequate insufficient sufficient
   adequate excessive exorbitant extravagant lavish wasteful frugal prudent imprudent wise unwise clever
   smart savvy shrewd cunning brilliant genius idiot fool fools idiots morons clowns thugs
   arrogant smug condescending patronizing patronising pompous self-righteous sanctimonious righteous
   elitist populist demagogue demagoguery propaganda lies lie liar liars lying myth myths hoax farce
-  travesty charade disgrace scandal outrage shame disaster catastrophe fiasco debacle mess chaos failure
-  success triumph victory defeat betrayal treachery cowardice courage virtue vice sin sins
+  travesty charade disgrace scandal outrage shame disaster catastrophe fiasco debacle mess chaos
+  triumph betrayal treachery cowardice courage virtue vice sin sins
   naturally inevitably sadly tragically shamefully disgracefully rightly wrongly justly unjustly unfairly
-  fairly blatantly brazenly flagrantly wildly grossly woefully sorely badly poorly nicely happily
+  blatantly brazenly flagrantly wildly grossly woefully sorely badly poorly nicely happily
   ominous ominously fragile precarious vulnerable resilient robust ironclad
-  so-called supposed alleged purported self-styled
+  so-called purported self-styled
   strange bizarre weird odd peculiar curious surprising unsurprising predictable unpredictable ironic
   staggering stark striking glaring blatant flagrant brazen gross woeful
-  vast huge enormous massive tremendous immense colossal tiny trivial minor major
-  urgent pressing acute chronic endemic rampant pervasive widespread
+  endemic rampant pervasive
   worthy deserving undeserved deserved
   mere merely sheer utter pure purely
   oppressive tyrannical tyranny authoritarian totalitarian draconian dystopian orwellian
   fortunate lucky unlucky blessed cursed doomed
   wrong-headed ill-advised ill-conceived half-baked well-meaning
-  nice lovely pleasant unpleasant nasty mean kind unkind generous stingy greedy selfish
+  nice lovely pleasant unpleasant nasty unkind generous stingy greedy selfish
   lazy diligent incompetent competent inept capable incapable effective ineffective efficient inefficient
   successful unsuccessful productive counterproductive
   embarrassing embarrassed humiliating humiliated disappointing disappointed frustrating
@@ -113,11 +112,26 @@ export const EVALUATIVE = words(`
   panic hysteria paranoia delusion delusions fantasy fantasies illusion illusions mirage
   gimmick gimmicks stunt stunts ploy ploys charade pretence pretense pretext facade façade veneer
   puppet puppets stooge stooges lackey lackeys cronies cronyism crony
-  wildfire plague epidemic cancer poison virus disease rot decay
+  wildfire
   sham bluster bluff bullying bully bullies tyrant tyrants despot despots dictator dictators
   greed greedy avarice arrogance ignorance ignorant stupidity incompetence
-  appeasement capitulation surrender betrayal
+  appeasement capitulation betrayal
   utopian utopia dystopia apocalyptic apocalypse doom
+  chaotic vitriol vitriolic embittered bitter bitterly hateful spiteful petty vacuous vacuity hollowness
+  paradoxical paradox animosity horror horrific horrendous contemptible contempt scornful farcical laughably
+  deranged unhinged inexcusable indefensible unforgivable shabby sordid squalid seedy grubby sloppy shoddy
+  lackluster lacklustre mediocre feckless spineless gutless toothless clueless tone-deaf out-of-touch
+  glorious triumphant visionary inspiring inspired heartening laudable commendable praiseworthy exemplary
+`);
+
+/**
+ * Words of size, importance and urgency: evaluative, but also the ordinary vocabulary of reporting
+ * ("a major storm", "a key witness", "critical condition"), so they count for little.
+ */
+export const WEAK_EVALUATIVE = words(`
+  important crucial vital essential critical key significant major minor serious severe huge vast enormous
+  massive immense tremendous colossal tiny trivial widespread necessary unprecedented historic landmark
+  momentous monumental acute chronic urgent pressing strong weak powerful simple plain deep
 `);
 
 /** Words of comparison and degree often used to judge: superlative-like forms not ending in -est. */
@@ -259,4 +273,82 @@ export const NON_SPEAKERS = words(`
   Some Many Most Several Both Each Every Another Other No Not One Although Though Because Since Unless Whether
   Consider Imagine Suppose Usually Often Presumably Perhaps Indeed Clearly Surely Now Today Yesterday Any All
   Nor Thus Hence Moreover Furthermore Instead Rather Nonetheless Nevertheless My Our Your His Her Their
+`);
+
+/**
+ * Adjectives that sort things into kinds or place them in time rather than grade them: they say which, not
+ * how good. Relational adjectives in -al, -ic, -ary, -ian, -ese, -ish and participles in -ed are excluded
+ * by suffix in features.ts unless they are also evaluative.
+ */
+export const CLASSIFYING_ADJECTIVES = words(`
+  other such same own many much few several more most less least first last next previous former latter
+  new old recent current present future past early late earlier later annual daily weekly monthly yearly
+  main chief primary secondary total whole entire full half single double only certain various particular
+  specific general overall average human public private federal domestic foreign international global
+  local rural urban northern southern eastern western central top senior junior male female young elderly
+  left right far near high low able unable available possible due likely unlikely open closed free
+  additional further direct indirect initial final tentative potential proposed existing
+  second third fourth fifth sixth seventh eighth ninth tenth similar separate multiple individual
+  immune infected vaccinated unvaccinated antiviral medical mental physical clinical genetic
+  black white red blue green yellow brown rural suburban coastal online digital nuclear eligible subject
+`);
+
+/** -ly adverbs of time, frequency, manner of report or precision: they carry no stance. */
+export const NEUTRAL_ADVERBS = new Set(
+  `
+  recently previously currently early daily weekly monthly yearly annually initially finally eventually
+  formerly originally subsequently immediately shortly nearly only approximately roughly mostly partly
+  largely mainly publicly privately reportedly officially jointly separately directly indirectly
+  respectively nationally locally globally internationally politically economically financially legally
+  physically mentally socially historically traditionally typically usually generally normally commonly
+  frequently regularly occasionally rarely newly lately briefly partially fully likely already
+  increasingly exactly precisely personally allegedly solely exclusively primarily repeatedly illegally
+  lawfully unlawfully namely firstly secondly thirdly potentially temporarily permanently
+  `
+    .trim()
+    .split(/\s+/),
+);
+
+/** "is a problem", "was a mistake": a copula naming an abstract judgement. */
+export const GENERIC_NOUNS =
+  /\b(is|are|was|were)\s+(a|an|the)?\s*(\w+\s+)?(problem|question|point|issue|lesson|truth|reality|danger|irony|tragedy|answer|mistake)\b/i;
+
+/** Universal quantifiers and absolutes: sweeping claims are the writer's generalisation. */
+export const GENERALISERS = words(`
+  all every everyone everybody everything always never nothing nobody nowhere whatever whoever
+`);
+
+/**
+ * Collective actors that commentary characterises as a bloc ("the media will try", "politicians use"),
+ * where reporting would name a particular person or body.
+ */
+export const COLLECTIVE_ACTORS = words(`
+  government governments politicians media journalists elites elite establishment left leftists liberals
+  conservatives progressives socialists democrats republicans tories bureaucrats bureaucracy
+  society people citizens taxpayers voters public americans westerners activists ideologues
+`);
+
+/**
+ * Verbs (by lemma) that impute motive, blame or damage, or that describe policy through violent metaphor:
+ * a report says what was done, commentary says what it "really" amounts to.
+ */
+export const LOADED_VERBS = words(`
+  undermine erode sabotage wreck ruin destroy devour cripple gut poison infect corrupt rot squander waste
+  betray abandon capitulate cave grovel pander peddle smear demonize demonise vilify whitewash obscure
+  distort twist spin manipulate exploit weaponize weaponise hijack loot plunder fleece swindle con dupe
+  deceive mislead lie pretend posture grandstand virtue-signal preach lecture moralize moralise scapegoat
+  bully intimidate silence censor indoctrinate brainwash cling flail dither bungle botch blunder squander
+  tout trumpet parrot regurgitate spew sneer scoff mock ridicule gloat whine wail shriek rant
+  crush trample bulldoze steamroll shackle strangle choke bleed drain devalue cheapen debase degrade
+  deserve fail succeed thrive flourish languish stagnate crumble collapse unravel implode backfire
+`);
+
+/** Phrases that frame a claim as the writer's conclusion or put-down. */
+export const STANCE_PHRASES =
+  /\b(nothing (more|less|short) than|little more than|no more than a|far from (being )?(a|the)?|the (fact|idea|notion|myth|truth|reality) (is )?that|in (reality|truth|practice|effect)|so[- ]called|the (very )?(last|least|most) \w+ (thing|place|way)|there is no (doubt|question|excuse|reason|way)|it goes without saying|what('s| is) (more|worse|clear|striking|needed)|all (too|the more)|not (only|just) \w+ but|at (best|worst)|by (any|no) (measure|means|stretch)|of all (people|places|things)|let alone|the (real|true) (problem|question|issue|story|reason|cost))\b/i;
+
+/** Ideological blocs: "the Left says" characterises a camp rather than citing a source. */
+export const BLOC_SPEAKERS = words(`
+  left leftists liberals conservatives progressives socialists elites establishment right-wingers
+  left-wingers globalists
 `);

@@ -58,9 +58,14 @@ export const configSchema = z
           .positive()
           .max(24 * 90)
           .default(72),
+        retentionDays: z.number().positive().max(3650).default(14),
       })
       .strict()
-      .default({ windowHours: 72 }),
+      .refine((c) => c.retentionDays * 24 >= c.windowHours, {
+        message: 'must cover cluster.windowHours, or a restart would forget live stories',
+        path: ['retentionDays'],
+      })
+      .default({ windowHours: 72, retentionDays: 14 }),
     feeds: z.array(feedSchema).default([]),
     sinks: z
       .object({

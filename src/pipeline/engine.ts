@@ -12,6 +12,9 @@ export interface EngineOptions {
   sinks: () => Sink[] | Promise<Sink[]>;
   logger: Logger;
   clusterer?: () => OnlineClusterer;
+  /** Items are kept (and replayed at start-up) this long after they were accepted. */
+  retentionMs?: number;
+  now?: () => Date;
 }
 
 export interface IngestSummary {
@@ -43,7 +46,7 @@ export class StoryEngine {
   async init(): Promise<void> {
     this.clusterer = (this.opts.clusterer ?? createClusterer)();
     this.items.clear();
-    const logged = await this.log.load();
+    const logged = await this.log.load(this.cutoff());
     for (const item of logged) {
       this.items.set(item.id, item);
       this.clusterer.add(item);
@@ -54,13 +57,30 @@ export class StoryEngine {
     await this.deliverStories(all);
   }
 
+  private cutoff(): Date | undefined {
+    if (!this.opts.retentionMs) return undefined;
+    return new Date((this.opts.now?.() ?? new Date()).getTime() - this.opts.retentionMs);
+  }
+
+  /**
+   * Drops items past the retention window from the log and from memory. Their stories have long gone cold
+   * in the clusterer, so the index it is rebuilt from at the next start makes the same decisions.
+   */
+  async prune(): Promise<number> {
+    const cutoff = this.cutoff();
+    if (!cutoff) return 0;
+    const dropped = await this.log.prune(cutoff);
+    for (const id of dropped) this.items.delete(id);
+    return dropped.length;
+  }
+
   /**
    * Accepts new items (duplicates of earlier ones are dropped), clusters them and delivers what changed.
    * `afterAccept` runs once the items are in the log, before any slower work.
    */
   async ingest(batch: Item[], afterAccept?: () => Promise<void>): Promise<IngestSummary> {
     if (!this.ready) throw new Error('StoryEngine.init() must run before ingest()');
-    const fresh = await this.log.append(batch);
+    const fresh = await this.log.append(batch, this.opts.now?.());
     await afterAccept?.();
     const touched = new Set<string>();
     for (const item of fresh) {

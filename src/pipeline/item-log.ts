@@ -2,64 +2,117 @@ import type { Item } from '../model.js';
 import type { Store } from '../store/index.js';
 
 const HEAD = 'log:head';
+const TAIL = 'log:tail';
 const CHUNK = 500;
+/** Ids of pruned items are remembered this long, so a feed that keeps old items never delivers them twice. */
+const PRUNED_ID_TTL_MS = 365 * 86_400_000;
+
+/** A logged item and when the worker accepted it (retention counts from acceptance, not publication). */
+interface Entry {
+  item: Item;
+  acceptedAt: string;
+}
 
 /**
- * Append-only log of every item the worker has accepted, in arrival order. It is the source of truth for
+ * Append-only log of the items the worker has accepted, in arrival order. It is the source of truth for
  * story state: the clusterer is rebuilt by replaying it, so a restart reproduces the same assignments.
  * Each item is written under its sequence number before the head moves; a crash between the two leaves an
  * entry past the head, which `load` picks up, so nothing accepted is lost and nothing is accepted twice.
+ * Entries older than the retention window are dropped from the tail, which bounds start-up time and memory.
  */
 export class ItemLog {
   private readonly ids = new Set<string>();
   private head = 0;
+  /** First sequence number still kept. */
+  private tail = 1;
 
   constructor(private readonly store: Store) {}
 
+  /** Items currently kept. */
   get size(): number {
-    return this.head;
+    return this.head - this.tail + 1;
   }
 
   has(id: string): boolean {
     return this.ids.has(id);
   }
 
-  /** Reads the whole log in arrival order. */
-  async load(): Promise<Item[]> {
-    const log = this.store.ns<Item>('log');
-    const recorded = (await this.store.ns<number>('meta').get(HEAD)) ?? 0;
-    const items: Item[] = [];
-    for (let from = 1; from <= recorded; from += CHUNK) {
+  private get entries() {
+    return this.store.ns<Entry>('log');
+  }
+
+  private get meta() {
+    return this.store.ns<number>('meta');
+  }
+
+  /** Reads every kept item in arrival order, first pruning those accepted before `cutoff` when given. */
+  async load(cutoff?: Date): Promise<Item[]> {
+    const recorded = (await this.meta.get(HEAD)) ?? 0;
+    this.tail = (await this.meta.get(TAIL)) ?? 1;
+    const entries: Entry[] = [];
+    for (let from = this.tail; from <= recorded; from += CHUNK) {
       const keys = [];
       for (let seq = from; seq < from + CHUNK && seq <= recorded; seq++) keys.push(String(seq));
-      for (const item of await log.getMany(keys)) if (item) items.push(item);
+      for (const entry of await this.entries.getMany(keys)) if (entry) entries.push(entry);
     }
     let head = recorded;
-    for (let next = await log.get(String(head + 1)); next; next = await log.get(String(head + 1))) {
-      items.push(next);
+    for (
+      let next = await this.entries.get(String(head + 1));
+      next;
+      next = await this.entries.get(String(head + 1))
+    ) {
+      entries.push(next);
       head++;
     }
-    if (head !== recorded) await this.store.ns<number>('meta').set(HEAD, head);
+    if (head !== recorded) await this.meta.set(HEAD, head);
     this.head = head;
     this.ids.clear();
-    for (const item of items) this.ids.add(item.id);
-    return items;
+    for (const entry of entries) this.ids.add(entry.item.id);
+    const dropped = cutoff ? await this.prune(cutoff) : [];
+    return entries.slice(dropped.length).map((e) => e.item);
   }
 
   /** Appends the items not seen before (in order, first copy wins) and returns them. */
-  async append(items: Item[]): Promise<Item[]> {
-    const log = this.store.ns<Item>('log');
+  async append(items: Item[], now: Date = new Date()): Promise<Item[]> {
     const fresh: Item[] = [];
+    const pruned = this.store.ns<true>('seen');
     for (const item of items) {
-      if (this.ids.has(item.id)) continue;
+      if (this.ids.has(item.id) || (await pruned.has(item.id))) continue;
       this.ids.add(item.id);
       fresh.push(item);
     }
     if (!fresh.length) return fresh;
+    const acceptedAt = now.toISOString();
     let seq = this.head;
-    for (const item of fresh) await log.set(String(++seq), item);
-    await this.store.ns<number>('meta').set(HEAD, seq);
+    for (const item of fresh) await this.entries.set(String(++seq), { item, acceptedAt });
+    await this.meta.set(HEAD, seq);
     this.head = seq;
     return fresh;
+  }
+
+  /**
+   * Drops entries accepted before `cutoff`, oldest first, and returns their item ids. The tail pointer moves
+   * before the entries are deleted, so a crash in between only leaves unreachable rows behind.
+   */
+  async prune(cutoff: Date): Promise<string[]> {
+    const dropped: string[] = [];
+    let seq = this.tail;
+    while (seq <= this.head) {
+      const entry = await this.entries.get(String(seq));
+      if (entry && Date.parse(entry.acceptedAt) >= cutoff.getTime()) break;
+      if (entry) dropped.push(entry.item.id);
+      seq++;
+    }
+    if (seq === this.tail) return dropped;
+    const pruned = this.store.ns<true>('seen');
+    for (const id of dropped) await pruned.set(id, true, PRUNED_ID_TTL_MS);
+    const from = this.tail;
+    this.tail = seq;
+    await this.meta.set(TAIL, seq);
+    const keys = [];
+    for (let s = from; s < seq; s++) keys.push(String(s));
+    await this.entries.deleteMany(keys);
+    for (const id of dropped) this.ids.delete(id);
+    return dropped;
   }
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { classifySentence, extractAttribution } from '../../src/classify/index.js';
+import { measure } from '../../src/classify/features.js';
+import { classifySentence, extractAttribution, scoreSentence } from '../../src/classify/index.js';
+import { tagSentence } from '../../src/classify/pos.js';
 
 describe('classifySentence', () => {
   it.each([
@@ -104,5 +106,71 @@ describe('extractAttribution', () => {
     expect(extractAttribution('We will be told there is a new variant.')).toBeUndefined();
     expect(extractAttribution('The time for talks is over.')).toBeUndefined();
     expect(extractAttribution('He described it as the first time.')?.outlet).toBeUndefined();
+  });
+});
+
+describe('subjectivity features', () => {
+  it('tags parts of speech and lemmas', () => {
+    const tokens = tagSentence('The strongest case was made.');
+    expect(tokens.find((t) => t.text === 'strongest')).toMatchObject({ pos: 'ADJ', lemma: 'strong' });
+    expect(tokens.find((t) => t.text === 'made')).toMatchObject({ pos: 'VERB', lemma: 'make' });
+  });
+
+  it('treats an unclosed or unopened quotation as reported speech', () => {
+    expect(measure('“We will never accept this shameful deal.').quoteFragment).toBe(true);
+    expect(measure('That is the end of it,” she said.').quoteFragment).toBe(true);
+    expect(classifySentence('“We will never accept this shameful deal.').label).toBe('fact');
+    expect(measure('We will never accept this shameful deal.').quoteFragment).toBe(false);
+  });
+
+  it('ignores cues inside quotations', () => {
+    const s = measure('“This is a disgraceful and absurd decision,” the minister said on Tuesday.');
+    expect(s.evaluative).toBe(0);
+    expect(s.longQuotes).toBe(1);
+  });
+
+  it('counts modal auxiliaries, not the month or the noun', () => {
+    expect(measure('The talks resumed on 5 May in Geneva.').speculative).toBe(0);
+    expect(measure('The deal may collapse.').speculative).toBe(1);
+    expect(measure('He could claim that he won.').hypotheticalSpeech).toBe(true);
+  });
+
+  it('counts "so" and "such" as intensifiers only before a modifier', () => {
+    expect(measure('Prices rose, so the bank acted.').intensifiers).toBe(0);
+    expect(measure('Costs such as rent rose.').intensifiers).toBe(0);
+    expect(measure('The plan is so absurd.').intensifiers).toBe(1);
+  });
+
+  it('does not read a fragment of a name as the pronoun "I"', () => {
+    expect(measure('Vučić cancelled the event.').firstSingular).toBe(0);
+    expect(measure('I think the event should go ahead.').firstSingular).toBe(1);
+  });
+
+  it('separates graded from classifying adjectives', () => {
+    expect(measure('The federal budget was annual.').gradableAdjectives).toBe(0);
+    expect(measure('The plan was clumsy and naive.').gradableAdjectives).toBe(2);
+  });
+
+  it('credits named sources but not the writer or an ideological bloc', () => {
+    expect(scoreSentence('Rubio said the talks had failed.').features.namedAttribution).toBeLessThan(0);
+    const bloc = scoreSentence('The Left describes every critic as a bigot.').features;
+    expect(bloc.namedAttribution).toBeUndefined();
+    expect(classifySentence('The Left describes every critic as a bigot.').label).toBe('opinion');
+  });
+
+  it('labels spelled-out figures and sourced reports as facts', () => {
+    expect(classifySentence('The summit lasted nearly three hours, officials said.').label).toBe('fact');
+    expect(classifySentence('Officials confirmed that 12 people were injured on Sunday.').label).toBe('fact');
+  });
+
+  it('labels sweeping, loaded and hedged claims as opinion', () => {
+    for (const text of [
+      'The media will always pander to whoever holds power.',
+      'This is nothing more than a cynical stunt.',
+      'Politicians never admit they were wrong.',
+      'Perhaps the real problem is that nobody is listening.',
+    ]) {
+      expect(classifySentence(text).label, text).toBe('opinion');
+    }
   });
 });

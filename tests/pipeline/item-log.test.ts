@@ -30,7 +30,7 @@ describe('ItemLog', () => {
     await log.load();
     await log.append([item('a')]);
     // A crash after the entry was written but before the head moved.
-    await store.ns<Item>('log').set('2', item('b'));
+    await store.ns('log').set('2', { item: item('b'), acceptedAt: '2025-01-01T00:00:00.000Z' });
 
     const reopened = new ItemLog(store);
     expect((await reopened.load()).map((i) => i.id)).toEqual(['a', 'b']);
@@ -38,5 +38,21 @@ describe('ItemLog', () => {
     expect(await reopened.append([item('b')])).toEqual([]);
     expect((await reopened.append([item('c')])).map((i) => i.id)).toEqual(['c']);
     expect((await new ItemLog(store).load()).map((i) => i.id)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('prunes entries accepted before the cutoff and still refuses their ids afterwards', async () => {
+    const store = openStore('memory://');
+    const log = new ItemLog(store);
+    await log.load();
+    await log.append([item('old1'), item('old2')], new Date('2025-01-01T00:00:00Z'));
+    await log.append([item('new1')], new Date('2025-01-20T00:00:00Z'));
+    expect(await log.prune(new Date('2025-01-10T00:00:00Z'))).toEqual(['old1', 'old2']);
+    expect(log.size).toBe(1);
+    expect(await log.prune(new Date('2025-01-10T00:00:00Z'))).toEqual([]);
+
+    const reopened = new ItemLog(store);
+    expect((await reopened.load()).map((i) => i.id)).toEqual(['new1']);
+    expect(await reopened.append([item('old1'), item('new2')])).toEqual([item('new2')]);
+    expect((await new ItemLog(store).load()).map((i) => i.id)).toEqual(['new1', 'new2']);
   });
 });

@@ -1,0 +1,341 @@
+/**
+ * Measures one sentence for the subjectivity scorer: counts of lexical, grammatical and structural cues,
+ * taken outside quotations (a quotation is someone else's voice, not the writer's). The weights that turn
+ * these counts into a score live in sentence.ts.
+ */
+import { type AttributionMatch, extractAttribution } from './attribution.js';
+import {
+  ARGUMENT_OPENERS,
+  CLASSIFYING_ADJECTIVES,
+  COLLECTIVE_ACTORS,
+  EVALUATIVE,
+  GENERALISERS,
+  GENERIC_NOUNS,
+  HEDGES,
+  IMPERATIVE_OPENERS,
+  IMPERSONAL_EVAL,
+  INTENSIFIERS,
+  LOADED_VERBS,
+  NEUTRAL_ADVERBS,
+  PRESCRIPTIVE,
+  PRESCRIPTIVE_PHRASES,
+  REPORTING_VERBS,
+  SPECULATIVE,
+  STANCE_PHRASES,
+  SUPERLATIVE_WORDS,
+  TIME_WORDS,
+  WEAK_EVALUATIVE,
+} from './lexicon.js';
+import { type TaggedToken, tagSentence } from './pos.js';
+import { quoteSpans } from './sentences.js';
+
+export interface Signals {
+  firstSingular: number;
+  firstPlural: number;
+  second: number;
+  prescriptive: number;
+  speculative: number;
+  /** "will", "can", "cannot": predictions and general claims of possibility. */
+  futureOrAbility: number;
+  /** "This is…", "That's…": the writer characterising what was just said. */
+  demonstrativeCopula: boolean;
+  /** Opens with a connective of argument: "But", "Yet", "Still", "So". */
+  connectiveOpener: boolean;
+  /** A modal before a verb of saying: "he could claim", "critics may argue". */
+  hypotheticalSpeech: boolean;
+  /** he, she, his, her: narration about particular people. */
+  thirdSingular: number;
+  /** all, every, always, never, nothing: sweeping generalisation. */
+  generalisers: number;
+  /** Groups that opinion writing generalises about: "the media", "politicians", "the Left". */
+  collectiveActors: number;
+  hedges: number;
+  intensifiers: number;
+  evaluative: number;
+  /** Size, importance and urgency: "major", "critical", "huge". */
+  weakEvaluative: number;
+  /** Verbs of blame, motive and violent metaphor: "undermine", "pander", "gut". */
+  loadedVerbs: number;
+  /** Framing phrases: "nothing more than", "in reality", "the real problem". */
+  stancePhrase: boolean;
+  /** Adjectives that grade or judge, as opposed to classify ("federal", "Chinese", "annual"). */
+  gradableAdjectives: number;
+  superlatives: number;
+  /** -ly adverbs of manner and stance, not of time or frequency. */
+  stanceAdverbs: number;
+  /** A copula followed by an adjective: "the risk is real", "they are limited". */
+  predicativeAdjective: boolean;
+  negations: number;
+  /** Figures, amounts and percentages; spelled-out numbers count half. */
+  quantities: number;
+  timeWords: number;
+  properNouns: number;
+  pastVerbs: number;
+  presentVerbs: number;
+  impersonalEval: boolean;
+  negatedEval: boolean;
+  argumentOpener: boolean;
+  imperative: boolean;
+  question: boolean;
+  exclamation: boolean;
+  scareQuotes: number;
+  /** Quotations of four words or more: someone else's words, reported. */
+  longQuotes: number;
+  /** A verb of saying outside quotations, whoever the subject ("it was reported", "officials noted"). */
+  reportingVerb: boolean;
+  /** A parenthetical aside: acronyms, sources, figures. */
+  parenthetical: boolean;
+  /** Share of the sentence's characters inside quotation marks. */
+  quotedShare: number;
+  /** The sentence opens inside a quotation, or closes one it never opened: part of someone's speech. */
+  quoteFragment: boolean;
+  genericPlural: boolean;
+  copulaGeneric: boolean;
+  attribution?: AttributionMatch;
+}
+
+const FIRST_SINGULAR = /^(i|me|my|mine|myself|i'm|i've|i'd|i'll)$/;
+const FIRST_PLURAL = /^(we|us|our|ours|ourselves|we're|we've|we'd|we'll|let's)$/;
+const SECOND = /^(you|your|yours|yourself|yourselves|you're|you've|you'd|you'll)$/;
+
+/** Offsets of each token in the text, rebuilt by walking the text in order. */
+function offsets(text: string, tokens: TaggedToken[]): number[] {
+  const out: number[] = [];
+  let pos = 0;
+  for (const t of tokens) {
+    const at = text.indexOf(t.text, pos);
+    if (at < 0) {
+      out.push(pos);
+      continue;
+    }
+    out.push(at);
+    pos = at + t.text.length;
+  }
+  return out;
+}
+
+/**
+ * Quotation spans, plus the runs that a sentence splitter leaves unbalanced: a sentence that opens a
+ * quotation and never closes it is speech to its end; one that closes a quotation it never opened is
+ * speech from its start.
+ */
+function speechSpans(text: string): { spans: [number, number][]; fragment: boolean } {
+  const spans = quoteSpans(text);
+  const opens = (text.match(/“/g) ?? []).length;
+  const closes = (text.match(/”/g) ?? []).length;
+  let fragment = false;
+  if (opens > closes) {
+    const at = text.lastIndexOf('“');
+    spans.push([at, text.length]);
+    fragment = at === 0;
+  } else if (closes > opens) {
+    const at = text.indexOf('”');
+    spans.push([0, at + 1]);
+    fragment = true;
+  } else if (/^"/.test(text) && (text.match(/"/g) ?? []).length % 2 === 1) {
+    spans.push([0, text.length]);
+    fragment = true;
+  }
+  return { spans, fragment };
+}
+
+const AMBIGUOUS_INTENSIFIERS = new Set([
+  'so',
+  'too',
+  'such',
+  'rather',
+  'pretty',
+  'fairly',
+  'quite',
+  'especially',
+]);
+
+/** The text with each quotation replaced by a placeholder, keeping contractions and spacing intact. */
+function withoutSpans(text: string, spans: [number, number][]): string {
+  let out = '';
+  let pos = 0;
+  for (const [s, e] of [...spans].sort((a, b) => a[0] - b[0])) {
+    if (s < pos) continue;
+    out += `${text.slice(pos, s)} Q `;
+    pos = e;
+  }
+  return out + text.slice(pos);
+}
+
+const isWord = (t: TaggedToken) => /^[A-Za-z]/.test(t.text);
+
+export function measure(text: string): Signals {
+  const trimmed = text.trim();
+  const { spans, fragment } = speechSpans(trimmed);
+  const inQuote = (i: number) => spans.some(([s, e]) => i > s && i < e);
+
+  const all = tagSentence(trimmed);
+  const at = offsets(trimmed, all);
+  const outside = all.filter((_, i) => !inQuote(at[i]!));
+  const words = outside.filter(isWord);
+  const lower = words.map((t) => t.lower);
+  const outsideText = withoutSpans(trimmed, spans);
+  const countIn = (set: Set<string>) => lower.filter((w) => set.has(w)).length;
+
+  let gradable = 0;
+  let superlatives = 0;
+  let stanceAdverbs = 0;
+  let past = 0;
+  let present = 0;
+  let proper = 0;
+  let negations = 0;
+  let predicative = false;
+  let speculative = 0;
+  let intensifiers = 0;
+  let prescriptive = 0;
+  let hypothetical = false;
+  let thirdSingular = 0;
+  let generalisers = 0;
+  let actors = 0;
+  for (let i = 0; i < outside.length; i++) {
+    const t = outside[i]!;
+    const prev = outside[i - 1];
+    const next = outside[i + 1];
+    // "may" is also a month and "might" a noun: only the auxiliary speculates.
+    // "would" is as often reported future-in-the-past or a plan's terms as the writer's conjecture.
+    if (SPECULATIVE.has(t.lower) && (t.pos === 'AUX' || t.pos === 'VERB')) {
+      speculative += t.lower === 'would' ? 0.5 : 1;
+      // "he could claim", "some might argue": the writer imagining what someone would say.
+      if (next && (REPORTING_VERBS.has(next.lower) || REPORTING_VERBS.has(`${next.lemma}s`)))
+        hypothetical = true;
+    }
+    // Obligation modals, but not the conditional "if it should continue".
+    if (PRESCRIPTIVE.has(t.lower) && t.lower !== 'needs' && prev?.lower !== 'if' && t.pos !== 'NOUN')
+      prescriptive++;
+    if (/^(he|she|him|her|his|hers)$/.test(t.lower)) thirdSingular++;
+    // "so", "too", "such", "rather" intensify only before a modifier ("so absurd", "such a folly"), not as
+    // conjunctions or in "such as".
+    if (INTENSIFIERS.has(t.lower)) {
+      const modifies =
+        next?.pos === 'ADJ' || next?.pos === 'ADV' || (t.lower === 'such' && next?.pos === 'DET');
+      if (!AMBIGUOUS_INTENSIFIERS.has(t.lower) || modifies) intensifiers++;
+    }
+    if (GENERALISERS.has(t.lower)) generalisers++;
+    if (COLLECTIVE_ACTORS.has(t.lower) && !(i > 0 && outside[i - 1]!.pos === 'PROPN')) actors++;
+    if (t.pos === 'ADJ' && /^[a-z]/.test(t.text)) {
+      const classifying =
+        CLASSIFYING_ADJECTIVES.has(t.lemma) ||
+        WEAK_EVALUATIVE.has(t.lower) ||
+        (/(al|ic|ary|ian|ese|ish|ed)$/.test(t.lemma) && !EVALUATIVE.has(t.lower));
+      if (!classifying) gradable++;
+      if (t.lower !== t.lemma && /est$/.test(t.lower)) superlatives++;
+      if (prev && /^(is|are|was|were|be|been|being|seems?|seemed|remains?|looks?|'s|'re)$/.test(prev.lower))
+        predicative = true;
+    }
+    if (t.pos === 'ADV' && /ly$/.test(t.lower) && !NEUTRAL_ADVERBS.has(t.lower)) stanceAdverbs++;
+    if (
+      (t.lower === 'most' || t.lower === 'least') &&
+      (next?.pos === 'ADJ' || next?.pos === 'ADV') &&
+      prev?.lower === 'the'
+    )
+      superlatives++;
+    const capitalisedOpener = i === 0 && IMPERATIVE_OPENERS.has(t.lower);
+    if (
+      (t.pos === 'PROPN' && /^[A-Z]/.test(t.text) && !capitalisedOpener) ||
+      (t.pos === 'NOUN' && /^[A-Z]{2,6}$/.test(t.text))
+    )
+      proper++;
+    if (t.pos === 'VERB') {
+      if (t.lower !== t.lemma && !/(s|ing)$/.test(t.lower)) past++;
+      else if (/s$/.test(t.lower) && t.lower !== t.lemma) present++;
+    }
+    if (t.pos === 'AUX') {
+      if (/^(was|were|had|did)$/.test(t.lower)) past++;
+      else if (/^(is|are|am|has|does|'s|'re)$/.test(t.lower)) present++;
+    }
+    if (/^(not|n't|never|no|nothing|nobody|none|neither|nor)$/.test(t.lower)) negations++;
+  }
+  // Figures in digits, amounts and percentages. Spelled-out numbers ("three hours") count half; "one" is left out, being as often a pronoun.
+  let quantities = 0;
+  for (const t of outside) {
+    if (/^\d/.test(t.text) || /^[$£€%]$/.test(t.text)) quantities++;
+    else if (t.pos === 'NUM' && t.lower !== 'one') quantities += 0.5;
+  }
+
+  const start = outsideText
+    .toLowerCase()
+    .replace(/’/g, "'")
+    .replace(/^[^a-z]+/, '');
+  const firstWord = lower[0] ?? '';
+
+  let quoted = 0;
+  let scareQuotes = 0;
+  let longQuotes = 0;
+  for (const [s, e] of spans) {
+    quoted += e - s;
+    const inner = trimmed
+      .slice(s + 1, e - 1)
+      .trim()
+      .split(/\s+/).length;
+    if (inner <= 3 && !(s === 0 && e === trimmed.length)) scareQuotes++;
+    else if (inner >= 4) longQuotes++;
+  }
+  const attribution = extractAttribution(trimmed);
+
+  return {
+    // Lower-case "i" is left out: it is more often a fragment of a tokenised name than the pronoun.
+    firstSingular: words.filter((t) => t.text === 'I' || (t.lower !== 'i' && FIRST_SINGULAR.test(t.lower)))
+      .length,
+    firstPlural: lower.filter((w) => FIRST_PLURAL.test(w)).length,
+    second: lower.filter((w) => SECOND.test(w)).length,
+    prescriptive: prescriptive > 0 ? prescriptive : PRESCRIPTIVE_PHRASES.test(outsideText) ? 1 : 0,
+    speculative,
+    hypotheticalSpeech: hypothetical,
+    futureOrAbility: outside.filter(
+      (t) => /^(will|'ll|can|cannot|can't|won't)$/.test(t.lower) && (t.pos === 'AUX' || t.pos === 'VERB'),
+    ).length,
+    demonstrativeCopula: /^(this|that|these|those)\s*(is|was|are|were|'s|remains|seems)\b/.test(start),
+    connectiveOpener: /^(but|yet|still|so|and yet|after all|thus|hence)\b/.test(start),
+    thirdSingular,
+    generalisers,
+    collectiveActors: actors,
+    hedges: countIn(HEDGES),
+    intensifiers,
+    evaluative: countIn(EVALUATIVE),
+    weakEvaluative: countIn(WEAK_EVALUATIVE),
+    loadedVerbs: words.filter(
+      (t) => t.pos === 'VERB' && LOADED_VERBS.has(t.lemma) && !EVALUATIVE.has(t.lower),
+    ).length,
+    stancePhrase: STANCE_PHRASES.test(outsideText),
+    gradableAdjectives: gradable,
+    superlatives: superlatives + lower.filter((w) => SUPERLATIVE_WORDS.has(w)).length,
+    stanceAdverbs,
+    predicativeAdjective: predicative,
+    negations,
+    quantities,
+    timeWords: countIn(TIME_WORDS),
+    properNouns: proper,
+    pastVerbs: past,
+    presentVerbs: present,
+    impersonalEval: IMPERSONAL_EVAL.test(outsideText),
+    negatedEval:
+      /\bnot\s+(\w+\s+)?(good|enough|clear|true|right|fair|acceptable|the (answer|solution|point|case))\b/i.test(
+        outsideText,
+      ),
+    argumentOpener: ARGUMENT_OPENERS.some((o) => start.startsWith(`${o} `) || start.startsWith(`${o},`)),
+    imperative:
+      IMPERATIVE_OPENERS.has(firstWord) &&
+      // The tagger often reads a capitalised imperative as a name ("Contact your…"), so accept either.
+      (words[0]?.pos === 'VERB' || words[0]?.pos === 'PROPN' || words[0]?.pos === 'NOUN') &&
+      lower[1] !== undefined &&
+      !/^(is|was|are|were|has|had|said|says)$/.test(lower[1]),
+    question: /\?/.test(outsideText),
+    exclamation: /!/.test(outsideText),
+    scareQuotes: attribution ? 0 : scareQuotes,
+    longQuotes,
+    reportingVerb: lower.some((w) => REPORTING_VERBS.has(w)) || /\baccording to\b/i.test(outsideText),
+    parenthetical: /\([^)]+\)/.test(trimmed),
+    quotedShare: trimmed.length === 0 ? 0 : Math.min(1, quoted / trimmed.length),
+    quoteFragment: fragment,
+    genericPlural:
+      proper === 0 &&
+      /^(the\s+)?[a-z]+s\s+(are|will|can|cannot|never|always|do|don't|have|tend|want|need)\b/.test(start),
+    copulaGeneric: GENERIC_NOUNS.test(outsideText),
+    attribution,
+  };
+}
