@@ -13,7 +13,9 @@ import { type Assignment, type ClusterInput, createClusterer, type StoryInfo } f
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const devPath = fileURLToPath(new URL('../../shared/data/uci-news-dev.jsonl', import.meta.url));
-const rumcaPath = fileURLToPath(new URL('../../shared/data/rumca-news-2023-11-17_to_24.jsonl', import.meta.url));
+const rumcaPath = fileURLToPath(
+  new URL('../../shared/data/rumca-news-2023-11-17_to_24.jsonl', import.meta.url),
+);
 
 interface DevRow {
   id: string;
@@ -30,8 +32,7 @@ function readJsonl<T>(file: string): T[] {
     .map((l) => JSON.parse(l) as T);
 }
 
-const fmt = (s: BCubed) =>
-  `P ${s.precision.toFixed(3)}  R ${s.recall.toFixed(3)}  F1 ${s.f1.toFixed(3)}`;
+const fmt = (s: BCubed) => `P ${s.precision.toFixed(3)}  R ${s.recall.toFixed(3)}  F1 ${s.f1.toFixed(3)}`;
 
 /** Same steps as the command: add in file order, then resolve every assignment through merges. */
 function clusterInProcess(items: ClusterInput[]): string[] {
@@ -89,7 +90,14 @@ function devSet(): void {
     const keep = new Set(order.filter((_, i) => i % 2 === half));
     const sub = rows.filter((r) => keep.has(r.story));
     const pred = clusterInProcess(sub.map((r) => items[rows.indexOf(r)]!));
-    console.log(`half ${half + 1} (${keep.size} stories, ${sub.length} items)  ${fmt(bcubed(pred, sub.map((r) => r.story)))}`);
+    console.log(
+      `half ${half + 1} (${keep.size} stories, ${sub.length} items)  ${fmt(
+        bcubed(
+          pred,
+          sub.map((r) => r.story),
+        ),
+      )}`,
+    );
   }
 }
 
@@ -107,17 +115,21 @@ const EVENTS: { name: string; match: (text: string) => boolean }[] = [
   { name: 'Rosalynn Carter', match: (t) => /\brosalynn\b/i.test(t) },
   {
     name: 'Gaza truce',
-    match: (t) => /\b(truce|cease-?fire|pause in fighting|hostage (deal|release))/i.test(t) && /gaza|hamas|israel/i.test(t),
+    match: (t) =>
+      /\b(truce|cease-?fire|pause in fighting|hostage (deal|release))/i.test(t) &&
+      /gaza|hamas|israel/i.test(t),
   },
 ];
 
 function rumcaWeek(): void {
   const rows = readJsonl<RumcaRow>(rumcaPath);
   // Arrival order is publication order (the file is grouped by day and outlet); ties keep file order.
-  const order = rows.map((_, i) => i).sort((a, b) => {
-    const d = Date.parse(rows[a]!.date_published) - Date.parse(rows[b]!.date_published);
-    return d || a - b;
-  });
+  const order = rows
+    .map((_, i) => i)
+    .sort((a, b) => {
+      const d = Date.parse(rows[a]!.date_published) - Date.parse(rows[b]!.date_published);
+      return d || a - b;
+    });
   const items: ClusterInput[] = order.map((i) => ({
     id: `rumca-${i}`,
     title: rows[i]!.title,
@@ -141,7 +153,9 @@ function rumcaWeek(): void {
   );
 
   const chosen = EVENTS.map((ev) => {
-    const hits = items.map((_, k) => k).filter((k) => ev.match(`${items[k]!.title} ${items[k]!.description ?? ''}`));
+    const hits = items
+      .map((_, k) => k)
+      .filter((k) => ev.match(`${items[k]!.title} ${items[k]!.description ?? ''}`));
     const count = new Map<string, number>();
     for (const k of hits) count.set(final[k]!, (count.get(final[k]!) ?? 0) + 1);
     const ranked = [...count].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
@@ -171,7 +185,9 @@ function rumcaWeek(): void {
     const s = info.get(storyId);
     const inStory = ranked[0]![1];
     const outlets = new Set(m.map((k) => items[k]!.source));
-    console.log(`story ${storyId}: ${m.length} items, ${outlets.size} outlets; holds ${inStory} of the ${hits.length}`);
+    console.log(
+      `story ${storyId}: ${m.length} items, ${outlets.size} outlets; holds ${inStory} of the ${hits.length}`,
+    );
     if (s) {
       console.log(`  headline: ${s.headline}`);
       console.log(`  keywords: ${s.keywords.join(', ')}`);
@@ -182,11 +198,15 @@ function rumcaWeek(): void {
     const others = ranked.slice(1).filter(([, n]) => n >= 2);
     console.log(
       `  other stories with 2+ mentions: ${others.length}` +
-        (others.length ? ` (sizes ${others.map(([id, n]) => `${n}/${members.get(id)!.length}`).join(', ')})` : ''),
+        (others.length
+          ? ` (sizes ${others.map(([id, n]) => `${n}/${members.get(id)!.length}`).join(', ')})`
+          : ''),
     );
     const hitSet = new Set(hits);
     console.log(`  members not mentioning it: ${m.filter((k) => !hitSet.has(k)).length}`);
-    const unsure = [...m].sort((a, b) => (assignments[a]!.score ?? 1) - (assignments[b]!.score ?? 1) || a - b);
+    const unsure = [...m].sort(
+      (a, b) => (assignments[a]!.score ?? 1) - (assignments[b]!.score ?? 1) || a - b,
+    );
     console.log('  five least certain members:');
     for (const k of unsure.slice(0, 5)) {
       console.log(`    ${(assignments[k]!.score ?? 1).toFixed(3)}  [${items[k]!.source}] ${items[k]!.title}`);

@@ -1,4 +1,4 @@
-import { type Token, tokenizeText } from './tokenize.js';
+import { type Scan, scan, type WordInfo } from './tokenize.js';
 import type { Vocabulary } from './vocabulary.js';
 
 export interface FeatureWeights {
@@ -6,8 +6,8 @@ export interface FeatureWeights {
   description: number;
   /** Weight of the article lead relative to the title. */
   text: number;
-  /** Words of the article text used (its lead says what the story is; the rest drifts). */
-  textWords: number;
+  /** Words of the description and of the article text used: the lead says what the story is, the rest drifts. */
+  leadWords: number;
   /** Multiplier for names (learned from capitalisation) and abbreviations. */
   name: number;
   /** Multiplier for numbers. */
@@ -19,7 +19,7 @@ export interface FeatureWeights {
 export const DEFAULT_FEATURE_WEIGHTS: FeatureWeights = {
   description: 0.5,
   text: 0.5,
-  textWords: 150,
+  leadWords: 30,
   name: 1.5,
   number: 1.25,
   namePair: 0.5,
@@ -37,105 +37,157 @@ export interface ItemFeatures {
   entities: string[];
 }
 
-interface Field {
-  tokens: Token[];
-  weight: number;
+const ENTITIES: Record<string, string> = { amp: '&', quot: '"', apos: "'", lt: '<', gt: '>', nbsp: ' ' };
+
+/** Feeds often put markup in summaries (images, links, entities); only the words count. */
+function plain(text: string): string {
+  let t = text;
+  if (t.includes('<')) t = t.replace(/<[^>]*>/g, ' ');
+  if (t.includes('&')) {
+    t = t.replace(/&(#x?[0-9a-f]+|[a-z]+);/gi, (m, e: string) => {
+      if (e[0] !== '#') return ENTITIES[e.toLowerCase()] ?? m;
+      const code =
+        e[1] === 'x' || e[1] === 'X' ? Number.parseInt(e.slice(2), 16) : Number.parseInt(e.slice(1), 10);
+      return Number.isFinite(code) && code > 0 && code < 0x110000 ? String.fromCodePoint(code) : m;
+    });
+  }
+  return t;
 }
 
-function leadWords(text: string, words: number): string {
+function lead(text: string, words: number): string {
   let count = 0;
-  let i = 0;
-  const re = /\S+/g;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    if (++count > words) break;
-    i = m.index + m[0].length;
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    const space = text.charCodeAt(i) <= 32;
+    if (!space && !inWord && ++count > words) return text.slice(0, i);
+    inWord = !space;
   }
-  return text.slice(0, i);
+  return text;
 }
 
 /**
- * Turns an item's text into a unit TF-IDF vector using the document frequencies known so far (the item
- * itself included), and records the item in the vocabulary.
+ * Turns an item's text into a unit TF-IDF vector using the document frequencies known so far (the item itself
+ * included), and records the item in the vocabulary. Holds scratch arrays, so one extractor serves one clusterer.
  */
-export function itemFeatures(
-  vocab: Vocabulary,
-  input: { title: string; description?: string; text?: string },
-  nowMs: number,
-  weights: FeatureWeights,
-): ItemFeatures {
-  const fields: Field[] = [{ tokens: tokenizeText(input.title), weight: 1 }];
-  if (input.description && weights.description > 0) {
-    fields.push({ tokens: tokenizeText(input.description), weight: weights.description });
-  }
-  if (input.text && weights.text > 0) {
-    fields.push({ tokens: tokenizeText(leadWords(input.text, weights.textWords)), weight: weights.text });
+export class FeatureExtractor {
+  private tf = new Float64Array(1024);
+  private boost = new Float64Array(1024);
+  private touched: number[] = [];
+
+  constructor(
+    private readonly vocab: Vocabulary,
+    private readonly weights: FeatureWeights,
+  ) {}
+
+  extract(input: { title: string; description?: string; text?: string }, nowMs: number): ItemFeatures {
+    const wts = this.weights;
+    this.vocab.advance(nowMs);
+    const entities: string[] = [];
+    this.field(scan(plain(input.title)), 1, entities);
+    if (input.description && wts.description > 0) {
+      this.field(scan(lead(plain(input.description), wts.leadWords)), wts.description, entities);
+    }
+    if (input.text && wts.text > 0)
+      this.field(scan(lead(plain(input.text), wts.leadWords)), wts.text, entities);
+
+    const ids = this.touched.sort((a, b) => a - b);
+    this.touched = [];
+    this.vocab.observe(ids);
+    const w: number[] = new Array(ids.length);
+    let norm = 0;
+    for (let k = 0; k < ids.length; k++) {
+      const id = ids[k]!;
+      const f = this.tf[id]!;
+      const x = (f <= 1 ? f : 1 + Math.log(f)) * this.vocab.idf(id) * this.boost[id]!;
+      w[k] = x;
+      norm += x * x;
+      this.tf[id] = 0;
+      this.boost[id] = 0;
+    }
+    norm = Math.sqrt(norm) || 1;
+    for (let k = 0; k < w.length; k++) w[k] = w[k]! / norm;
+    return { vec: { ids, w }, entities };
   }
 
-  const tf = new Map<number, number>();
-  const boost = new Map<number, number>();
-  const entities: string[] = [];
-  const entitySeen = new Set<string>();
-  const addEntity = (name: string) => {
-    const key = name.toLowerCase();
-    if (entitySeen.has(key)) return;
-    entitySeen.add(key);
-    entities.push(name);
-  };
+  private idsOf(word: WordInfo): number[] {
+    if (word.stamp === this.vocab.stamp && word.ids) return word.ids;
+    const ids = word.terms.map((t, j) => this.vocab.intern(t, word.surfaces[j]!));
+    word.ids = ids;
+    word.stamp = this.vocab.stamp;
+    return ids;
+  }
 
-  for (const field of fields) {
-    const ids = field.tokens.map((t) => vocab.intern(t.term, t.surface));
-    // Learn capitalisation first, so that this text's own evidence counts.
-    field.tokens.forEach((t, i) => {
-      if (!t.caseBlind && !t.number) vocab.noteCase(ids[i]!, t.cap || t.acronym);
-    });
-    const names = field.tokens.map(
-      (t, i) => !t.number && (t.acronym || (t.caseBlind ? vocab.isName(ids[i]!) : t.cap)),
-    );
-    let run: string[] = [];
-    let runEnd = -2;
-    const flush = () => {
-      if (run.length > 0) addEntity(run.join(' '));
-      run = [];
-    };
-    field.tokens.forEach((t, i) => {
-      const id = ids[i]!;
-      tf.set(id, (tf.get(id) ?? 0) + field.weight);
-      const b = names[i] ? weights.name : t.number ? weights.number : 1;
-      if (b > (boost.get(id) ?? 1)) boost.set(id, b);
-      if (t.number && t.raw.length >= 2) addEntity(t.raw);
-      if (names[i]) {
-        if (t.pos !== runEnd + 1) flush();
-        if (run.length === 0 || run[run.length - 1] !== t.raw) run.push(t.raw);
-        runEnd = t.pos;
+  private add(id: number, amount: number, boost: number): void {
+    if (id >= this.tf.length) {
+      const size = Math.max(id + 1, this.tf.length * 2);
+      const tf = new Float64Array(size);
+      tf.set(this.tf);
+      this.tf = tf;
+      const b = new Float64Array(size);
+      b.set(this.boost);
+      this.boost = b;
+    }
+    if (this.tf[id] === 0) this.touched.push(id);
+    this.tf[id]! += amount;
+    if (boost > this.boost[id]!) this.boost[id] = boost;
+  }
+
+  private field(text: Scan, weight: number, entities: string[]): void {
+    const wts = this.weights;
+    const vocab = this.vocab;
+    const { words, initial, typographic, lower } = text;
+    let run = '';
+    let prevNameTerm = -1;
+    let prevNameSurface = '';
+    for (let i = 0; i < words.length; i++) {
+      const word = words[i]!;
+      const ids = this.idsOf(word);
+      const blind = typographic || initial[i]!;
+      const acronym = word.acronym && lower;
+      let name = false;
+      if (!word.number && ids.length > 0) {
+        // Learn capitalisation where it is informative, then decide from this text or from what was learned.
+        if (!blind) for (const id of ids) vocab.noteCase(id, word.cap || acronym);
+        name = acronym || (blind ? vocab.isName(ids[ids.length - 1]!) : word.cap);
+      }
+      const boost = name ? wts.name : word.number ? wts.number : 1;
+      for (const id of ids) this.add(id, weight, boost);
+      if (word.number && word.raw.length >= 2) pushEntity(entities, word.raw);
+      if (name) {
+        const last = ids[ids.length - 1]!;
+        run = run ? `${run} ${word.raw}` : word.raw;
         // Adjacent names form a name of their own: "sam altman" is more specific than "sam" and "altman".
-        const prev = field.tokens[i - 1];
-        if (weights.namePair > 0 && prev && names[i - 1] && prev.pos === t.pos - 1 && prev.term !== t.term) {
-          const pid = vocab.intern(`${prev.term}_${t.term}`, `${prev.surface} ${t.surface}`);
-          tf.set(pid, (tf.get(pid) ?? 0) + field.weight * weights.namePair);
-          if (weights.name > (boost.get(pid) ?? 1)) boost.set(pid, weights.name);
+        if (wts.namePair > 0 && prevNameTerm >= 0 && prevNameTerm !== last) {
+          const pair = vocab.intern(
+            `${vocab.term(prevNameTerm)}_${vocab.term(last)}`,
+            `${prevNameSurface} ${word.surfaces[word.surfaces.length - 1]}`,
+          );
+          this.add(pair, weight * wts.namePair, wts.name);
         }
-      } else flush();
-    });
-    flush();
+        prevNameTerm = last;
+        prevNameSurface = word.surfaces[word.surfaces.length - 1]!;
+      } else {
+        if (run) pushEntity(entities, run);
+        run = '';
+        // Stopwords between names break the run ("Bank of England" stays two names; good enough).
+        prevNameTerm = -1;
+      }
+    }
+    if (run) pushEntity(entities, run);
   }
+}
 
-  vocab.observe(tf.keys(), nowMs);
-  const ids = [...tf.keys()].sort((a, b) => a - b);
-  const w: number[] = [];
-  let norm = 0;
-  for (const id of ids) {
-    const f = tf.get(id)!;
-    const x = (f <= 1 ? f : 1 + Math.log(f)) * vocab.idf(id, nowMs) * (boost.get(id) ?? 1);
-    w.push(x);
-    norm += x * x;
-  }
-  norm = Math.sqrt(norm) || 1;
-  for (let i = 0; i < w.length; i++) w[i]! /= norm;
-  return { vec: { ids, w }, entities };
+function pushEntity(entities: string[], name: string): void {
+  if (!entities.includes(name)) entities.push(name);
 }
 
 /** Dot product of two sparse vectors with ascending ids. */
-export function dot(aIds: number[], aW: number[], bIds: number[], bW: number[]): number {
+export function dot(
+  aIds: readonly number[],
+  aW: readonly number[],
+  bIds: readonly number[],
+  bW: readonly number[],
+): number {
   let i = 0;
   let j = 0;
   let s = 0;

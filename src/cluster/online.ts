@@ -1,4 +1,10 @@
-import { DEFAULT_FEATURE_WEIGHTS, dot, type FeatureWeights, itemFeatures, type SparseVector } from './features.js';
+import {
+  DEFAULT_FEATURE_WEIGHTS,
+  dot,
+  FeatureExtractor,
+  type FeatureWeights,
+  type SparseVector,
+} from './features.js';
 import type { Assignment, ClusterInput, OnlineClusterer, StoryInfo } from './types.js';
 import { Vocabulary } from './vocabulary.js';
 
@@ -7,13 +13,15 @@ export interface ClusterOptions {
   threshold: number;
   /** Two stories an item matches are merged when their centroids are at least this similar. */
   mergeThreshold: number;
+  /** A merge needs one of the two stories to have at most this many items. */
+  mergeMaxSize: number;
   /** Stories idle longer than this stop being candidates and are dropped from memory. */
   windowHours: number;
   /** Similarity to a story halves for every this many hours it has been idle. */
   decayHalfLifeHours: number;
   /** Half-life of document frequencies; defaults to the window. */
   idfHalfLifeHours?: number;
-  /** How long ids of merged-away stories still resolve after their survivor left memory. */
+  /** How long ids of merged-away stories still resolve after their survivor left memory; default 4 windows. */
   mergeMemoryHours?: number;
   /** Most terms kept in a story centroid (the heaviest ones). */
   centroidTerms: number;
@@ -29,12 +37,13 @@ export interface ClusterOptions {
 export const DEFAULT_CLUSTER_OPTIONS: ClusterOptions = {
   threshold: 0.18,
   mergeThreshold: 0.25,
+  mergeMaxSize: 8,
   windowHours: 72,
-  decayHalfLifeHours: 24,
+  decayHalfLifeHours: 12,
   centroidTerms: 64,
-  queryTerms: 10,
-  postingScan: 256,
-  candidates: 32,
+  queryTerms: 6,
+  postingScan: 64,
+  candidates: 16,
   features: DEFAULT_FEATURE_WEIGHTS,
 };
 
@@ -50,7 +59,7 @@ interface TitleCandidate {
 }
 
 class Story {
-  /** Sum of the unit vectors of the story's items, heaviest `centroidTerms` terms, ids ascending. */
+  /** Sum of the unit vectors of the story's items, heaviest terms only, ids ascending. */
   ids: number[] = [];
   w: number[] = [];
   norm2 = 0;
@@ -61,6 +70,8 @@ class Story {
   sourceSeqs: number[] = [];
   titles: TitleCandidate[] = [];
   entityNames: string[] = [];
+  /** Lower-cased names, for matching spellings that differ only in case. */
+  entityKeys: string[] = [];
   entityCounts: number[] = [];
   /** Ids of stories merged into this one. */
   absorbed: string[] = [];
@@ -101,8 +112,14 @@ class Story {
   }
 }
 
+/** Titles that shout, ask or trail off make poor headlines for a thread. */
 function sensational(title: string): boolean {
   return /[!?]|\.\.\.|…|^[^a-z]*$/.test(title);
+}
+
+interface Match {
+  story: Story;
+  score: number;
 }
 
 /**
@@ -113,9 +130,11 @@ function sensational(title: string): boolean {
 export class StoryClusterer implements OnlineClusterer {
   readonly opts: ClusterOptions;
   private readonly vocab: Vocabulary;
+  private readonly features: FeatureExtractor;
   private readonly live = new Map<number, Story>();
   private readonly byId = new Map<string, Story>();
   private readonly itemStory = new Map<string, Story>();
+  /** term id -> stories whose centroid holds it, oldest first (dropped stories linger until swept). */
   private postings: (Story[] | undefined)[] = [];
   private stale: number[] = [];
   /** Merged-away story id -> surviving story id (always the final survivor). */
@@ -130,8 +149,12 @@ export class StoryClusterer implements OnlineClusterer {
   private epoch = 0;
   private clock = Number.NEGATIVE_INFINITY;
   private nextPruneMs = Number.NEGATIVE_INFINITY;
+  /** The current item's weights by term id, for scoring candidates without merging sparse vectors. */
+  private query = new Float64Array(1024);
   private readonly windowMs: number;
   private readonly decayLambda: number;
+  private readonly pruneAt: number;
+  private readonly keepTerms: number;
 
   constructor(options: Partial<ClusterOptions> = {}) {
     this.opts = {
@@ -141,7 +164,11 @@ export class StoryClusterer implements OnlineClusterer {
     };
     this.windowMs = this.opts.windowHours * HOUR;
     this.decayLambda = Math.LN2 / (this.opts.decayHalfLifeHours * HOUR);
+    this.keepTerms = this.opts.centroidTerms;
+    // Centroids may overshoot by half before being cut back, so the cut (a sort) is not paid on every item.
+    this.pruneAt = Math.ceil(this.opts.centroidTerms * 1.5);
     this.vocab = new Vocabulary(this.opts.idfHalfLifeHours ?? this.opts.windowHours);
+    this.features = new FeatureExtractor(this.vocab, this.opts.features);
   }
 
   /** Stories currently held in memory (active within the window). */
@@ -154,6 +181,7 @@ export class StoryClusterer implements OnlineClusterer {
   }
 
   add(item: ClusterInput): Assignment {
+    // The same item again (a re-polled feed) keeps its story.
     const seen = this.itemStory.get(item.id);
     if (seen?.alive) return { id: item.id, storyId: seen.id, merged: [], score: 1 };
 
@@ -165,18 +193,22 @@ export class StoryClusterer implements OnlineClusterer {
     this.expire(now);
     const seq = this.seq++;
 
-    const { vec, entities } = itemFeatures(this.vocab, item, now, this.opts.features);
+    const { vec, entities } = this.features.extract(item, now);
+    this.load(vec);
     const matches = this.match(vec, now);
-    const best = matches[0];
     let story: Story;
-    let score: number;
+    let score = 1;
     const merged: string[] = [];
+    const best = matches[0];
     if (best) {
       story = best.story;
       score = best.score;
+      // The item bridges other stories too: if those are about the same thing, they were one story all along.
       for (let i = 1; i < matches.length; i++) {
         const other = matches[i]!.story;
         if (!other.alive || !story.alive) continue;
+        // Only fragments are folded in: two stories that each grew on their own are kept apart.
+        if (Math.min(story.size, other.size) > this.opts.mergeMaxSize) continue;
         const sim = dot(story.ids, story.w, other.ids, other.w) / Math.sqrt(story.norm2 * other.norm2 || 1);
         if (sim < this.opts.mergeThreshold) continue;
         const [older, younger] = other.serial < story.serial ? [other, story] : [story, other];
@@ -186,9 +218,9 @@ export class StoryClusterer implements OnlineClusterer {
       }
     } else {
       story = this.createStory(item.id, now);
-      score = 1;
     }
     this.join(story, item, vec, entities, seq, now);
+    this.unload(vec);
     return { id: item.id, storyId: story.id, merged, score };
   }
 
@@ -205,21 +237,50 @@ export class StoryClusterer implements OnlineClusterer {
     for (const s of this.live.values()) yield this.info(s);
   }
 
+  private load(vec: SparseVector): void {
+    const last = vec.ids[vec.ids.length - 1] ?? 0;
+    if (last >= this.query.length) {
+      const q = new Float64Array(Math.max(last + 1, this.query.length * 2));
+      q.set(this.query);
+      this.query = q;
+    }
+    for (let k = 0; k < vec.ids.length; k++) this.query[vec.ids[k]!] = vec.w[k]!;
+  }
+
+  private unload(vec: SparseVector): void {
+    for (const id of vec.ids) this.query[id] = 0;
+  }
+
+  /** Cosine of the loaded item with a story's centroid. */
+  private similarity(s: Story): number {
+    if (s.norm2 <= 0) return 0;
+    const q = this.query;
+    const ids = s.ids;
+    const w = s.w;
+    let d = 0;
+    for (let k = 0; k < ids.length; k++) d += q[ids[k]!]! * w[k]!;
+    return d / Math.sqrt(s.norm2);
+  }
+
   /** Candidate stories above the threshold, best first (ties: older story first). */
-  private match(vec: SparseVector, now: number): { story: Story; score: number }[] {
+  private match(vec: SparseVector, now: number): Match[] {
     const epoch = ++this.epoch;
     const horizon = now - this.windowMs;
     // Heaviest query terms first: rare words and names find the right stories; common words only add noise.
-    const order = vec.ids.map((_, i) => i).sort((a, b) => vec.w[b]! - vec.w[a]! || vec.ids[a]! - vec.ids[b]!);
+    const n = vec.ids.length;
+    const order: number[] = new Array(n);
+    for (let k = 0; k < n; k++) order[k] = k;
+    order.sort((a, b) => vec.w[b]! - vec.w[a]! || a - b);
     const cands: Story[] = [];
-    const q = Math.min(order.length, this.opts.queryTerms);
+    const q = Math.min(n, this.opts.queryTerms);
+    const scan = this.opts.postingScan;
     for (let k = 0; k < q; k++) {
       const i = order[k]!;
       const term = vec.ids[i]!;
       const posting = this.postings[term];
       if (!posting) continue;
       const qw = vec.w[i]!;
-      const stop = Math.max(0, posting.length - this.opts.postingScan);
+      const stop = Math.max(0, posting.length - scan);
       for (let p = posting.length - 1; p >= stop; p--) {
         const s = posting[p]!;
         if (!s.alive || s.lastMs < horizon) continue;
@@ -239,13 +300,13 @@ export class StoryClusterer implements OnlineClusterer {
       cands.sort((a, b) => b.acc - a.acc || a.serial - b.serial);
       cands.length = this.opts.candidates;
     }
-    const out: { story: Story; score: number }[] = [];
+    const out: Match[] = [];
     for (const s of cands) {
       const decay = Math.exp(-this.decayLambda * Math.max(0, now - s.lastMs));
-      const score = s.cosine(vec) * decay;
+      const score = this.similarity(s) * decay;
       if (score >= this.opts.threshold) out.push({ story: s, score });
     }
-    out.sort((a, b) => b.score - a.score || a.story.serial - b.story.serial);
+    if (out.length > 1) out.sort((a, b) => b.score - a.score || a.story.serial - b.story.serial);
     return out;
   }
 
@@ -259,7 +320,14 @@ export class StoryClusterer implements OnlineClusterer {
     return s;
   }
 
-  private join(s: Story, item: ClusterInput, vec: SparseVector, entities: string[], seq: number, now: number): void {
+  private join(
+    s: Story,
+    item: ClusterInput,
+    vec: SparseVector,
+    entities: string[],
+    seq: number,
+    now: number,
+  ): void {
     this.addToCentroid(s, vec.ids, vec.w);
     s.itemIds.push(item.id);
     s.itemSeqs.push(seq);
@@ -270,40 +338,53 @@ export class StoryClusterer implements OnlineClusterer {
       s.sourceSeqs.push(seq);
     }
     for (const e of entities) this.countEntity(s, e, 1);
-    this.offerTitle(s, { title: item.title, vec, score: 0, seq });
+    this.offerTitle(s, { title: item.title, vec, score: this.similarity(s), seq });
     s.lastMs = Math.max(s.lastMs, now);
     this.evictSerials.push(s.serial);
     this.evictMs.push(s.lastMs);
   }
 
   /** Adds `ids/w` (ascending ids) into the story's centroid, keeping its heaviest terms and the index in step. */
-  private addToCentroid(s: Story, ids: number[], w: number[]): void {
+  private addToCentroid(s: Story, ids: readonly number[], w: readonly number[]): void {
     const outIds: number[] = [];
     const outW: number[] = [];
     let i = 0;
     let j = 0;
-    while (i < s.ids.length || j < ids.length) {
-      const a = i < s.ids.length ? s.ids[i]! : Number.POSITIVE_INFINITY;
+    const sIds = s.ids;
+    const sW = s.w;
+    while (i < sIds.length || j < ids.length) {
+      const a = i < sIds.length ? sIds[i]! : Number.POSITIVE_INFINITY;
       const b = j < ids.length ? ids[j]! : Number.POSITIVE_INFINITY;
       if (a === b) {
         outIds.push(a);
-        outW.push(s.w[i++]! + w[j++]!);
+        outW.push(sW[i++]! + w[j++]!);
       } else if (a < b) {
         outIds.push(a);
-        outW.push(s.w[i++]!);
+        outW.push(sW[i++]!);
       } else {
         outIds.push(b);
         outW.push(w[j++]!);
         this.index(b, s);
       }
     }
-    if (outIds.length > this.opts.centroidTerms) {
-      // Keep the heaviest terms; ties go to the lower id so that the choice is reproducible.
-      const order = outIds.map((_, k) => k).sort((x, y) => outW[y]! - outW[x]! || outIds[x]! - outIds[y]!);
-      const keep = order.slice(0, this.opts.centroidTerms).sort((x, y) => x - y);
-      for (const k of order.slice(this.opts.centroidTerms)) this.unindex(outIds[k]!);
-      s.ids = keep.map((k) => outIds[k]!);
-      s.w = keep.map((k) => outW[k]!);
+    if (outIds.length > this.pruneAt) {
+      // Keep the heaviest terms; at the cut, lower ids win, so the choice is reproducible.
+      const sorted = Float64Array.from(outW).sort();
+      const cut = sorted[sorted.length - this.keepTerms]!;
+      let above = 0;
+      for (const x of outW) if (x > cut) above++;
+      let ties = this.keepTerms - above;
+      const keptIds: number[] = [];
+      const keptW: number[] = [];
+      for (let k = 0; k < outIds.length; k++) {
+        const x = outW[k]!;
+        if (x > cut || (x === cut && ties-- > 0)) {
+          keptIds.push(outIds[k]!);
+          keptW.push(x);
+        } else this.unindex(outIds[k]!);
+      }
+      s.ids = keptIds;
+      s.w = keptW;
     } else {
       s.ids = outIds;
       s.w = outW;
@@ -345,30 +426,43 @@ export class StoryClusterer implements OnlineClusterer {
     this.stale[term] = 0;
   }
 
+  /** Folds the younger story into the older one; the younger id resolves to the older from now on. */
   private merge(older: Story, younger: Story): void {
-    // Re-adding the younger centroid indexes its terms under the survivor.
     this.addToCentroid(older, younger.ids, younger.w);
-    older.itemIds = mergeBySeq(older.itemIds, older.itemSeqs, younger.itemIds, younger.itemSeqs, (ids, seqs) => {
-      older.itemSeqs = seqs;
-      return ids;
-    });
+    older.itemIds = mergeBySeq(
+      older.itemIds,
+      older.itemSeqs,
+      younger.itemIds,
+      younger.itemSeqs,
+      (ids, seqs) => {
+        older.itemSeqs = seqs;
+        return ids;
+      },
+    );
     for (const itemId of younger.itemIds) this.itemStory.set(itemId, older);
-    older.sources = mergeBySeq(older.sources, older.sourceSeqs, younger.sources, younger.sourceSeqs, (src, seqs) => {
-      const out: string[] = [];
-      const outSeqs: number[] = [];
-      src.forEach((x, k) => {
-        if (!out.includes(x)) {
-          out.push(x);
-          outSeqs.push(seqs[k]!);
-        }
-      });
-      older.sourceSeqs = outSeqs;
-      return out;
-    });
+    older.sources = mergeBySeq(
+      older.sources,
+      older.sourceSeqs,
+      younger.sources,
+      younger.sourceSeqs,
+      (src, seqs) => {
+        const out: string[] = [];
+        const outSeqs: number[] = [];
+        src.forEach((x, k) => {
+          if (!out.includes(x)) {
+            out.push(x);
+            outSeqs.push(seqs[k]!);
+          }
+        });
+        older.sourceSeqs = outSeqs;
+        return out;
+      },
+    );
     younger.entityNames.forEach((e, k) => {
       this.countEntity(older, e, younger.entityCounts[k]!);
     });
-    for (const t of younger.titles) this.offerTitle(older, t);
+    for (const t of younger.titles) this.offerTitle(older, { ...t, score: older.cosine(t.vec) });
+    this.rescoreTitles(older);
     older.firstMs = Math.min(older.firstMs, younger.firstMs);
     older.lastMs = Math.max(older.lastMs, younger.lastMs);
     const moved = [younger.id, ...younger.absorbed];
@@ -413,10 +507,10 @@ export class StoryClusterer implements OnlineClusterer {
       this.forgetQueue.splice(0, this.forgetHead);
       this.forgetHead = 0;
     }
-    // Forget unused vocabulary a few times per window; amortised over the items in between.
+    // Forget unused vocabulary a few times per window.
     if (now >= this.nextPruneMs) {
       if (this.nextPruneMs !== Number.NEGATIVE_INFINITY) {
-        for (const id of this.vocab.prune(now)) {
+        for (const id of this.vocab.prune()) {
           this.postings[id] = undefined;
           this.stale[id] = 0;
         }
@@ -431,7 +525,7 @@ export class StoryClusterer implements OnlineClusterer {
 
   private countEntity(s: Story, name: string, n: number): void {
     const key = name.toLowerCase();
-    const k = s.entityNames.findIndex((e) => e.toLowerCase() === key);
+    const k = s.entityKeys.indexOf(key);
     if (k >= 0) {
       s.entityCounts[k]! += n;
       return;
@@ -442,18 +536,32 @@ export class StoryClusterer implements OnlineClusterer {
       for (let i = 1; i < s.entityCounts.length; i++) if (s.entityCounts[i]! <= s.entityCounts[min]!) min = i;
       if (s.entityCounts[min]! > n) return;
       s.entityNames.splice(min, 1);
+      s.entityKeys.splice(min, 1);
       s.entityCounts.splice(min, 1);
     }
     s.entityNames.push(name);
+    s.entityKeys.push(key);
     s.entityCounts.push(n);
   }
 
-  /** Keeps the few titles closest to the current centroid, to pick the headline from. */
+  /**
+   * Keeps the few titles closest to the centroid, to pick the headline from. Scores of kept titles are
+   * refreshed as the story grows (each time it doubles, and every 16 items), not on every item.
+   */
   private offerTitle(s: Story, cand: TitleCandidate): void {
-    const pool = [...s.titles, { ...cand }];
-    for (const t of pool) t.score = s.cosine(t.vec) * (sensational(t.title) ? 0.9 : 1);
+    if (sensational(cand.title)) cand.score *= 0.9;
+    const pool = s.titles;
+    if (pool.length < HEADLINE_POOL) pool.push(cand);
+    else if (cand.score > pool[pool.length - 1]!.score) pool[pool.length - 1] = cand;
+    else return;
     pool.sort((a, b) => b.score - a.score || a.seq - b.seq);
-    s.titles = pool.slice(0, HEADLINE_POOL);
+    const n = s.size;
+    if ((n & (n - 1)) === 0 || n % 16 === 0) this.rescoreTitles(s);
+  }
+
+  private rescoreTitles(s: Story): void {
+    for (const t of s.titles) t.score = s.cosine(t.vec) * (sensational(t.title) ? 0.9 : 1);
+    s.titles.sort((a, b) => b.score - a.score || a.seq - b.seq);
   }
 
   private info(s: Story): StoryInfo {

@@ -32,13 +32,201 @@ export interface Token {
   pos: number;
 }
 
-const WORD = /[\p{L}\p{N}]+(?:['’.\-&][\p{L}\p{N}]+)*\.?/gu;
+/** What a word is, independent of where it stands; cached because news vocabulary repeats heavily. */
+export interface WordInfo {
+  raw: string;
+  /** Matching terms (none for a stopword, several for a hyphenated compound), with their surface forms. */
+  terms: string[];
+  surfaces: string[];
+  number: boolean;
+  cap: boolean;
+  acronym: boolean;
+  /** Counts for Title-Case detection: a longer word that is not a number. */
+  long: boolean;
+  hasLower: boolean;
+  /** Term ids in the vocabulary that stamped them (a cache owned by the feature extractor). */
+  ids?: number[];
+  stamp?: number;
+}
+
+/** Letters and digits of the Basic Multilingual Plane, as a lookup table: scanning by table beats a regex. */
+const WORD_CHAR = (() => {
+  const table = new Uint8Array(65536);
+  const re = /[\p{L}\p{N}\p{M}]/u;
+  for (let c = 0; c < 65536; c++)
+    if (c < 0xd800 || c > 0xdfff) table[c] = re.test(String.fromCharCode(c)) ? 1 : 0;
+  return table;
+})();
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+/** Joins two runs of word characters into one word: apostrophes, dots, hyphens, ampersands ("AT&T"). */
+function isJoiner(code: number): boolean {
+  return code === 39 || code === 0x2019 || code === 46 || code === 45 || code === 38;
+}
+
 const UPPER = /^\p{Lu}/u;
-const HAS_LOWER = /\p{Ll}/u;
 const DIGIT = /^\p{N}/u;
 
+const ACRONYM = /^(?:(?:\p{Lu}\.)+\p{Lu}\.?|\p{Lu}{2,5}s?)$/u;
+
 function fold(s: string): string {
-  return s.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase();
+  // ASCII needs no decomposition; most news words are ASCII.
+  return /^[\x00-\x7f]*$/.test(s)
+    ? s.toLowerCase()
+    : s
+        .normalize('NFKD')
+        .replace(/\p{M}+/gu, '')
+        .toLowerCase();
+}
+
+const wordCache = new Map<string, WordInfo>();
+const WORD_CACHE_MAX = 200_000;
+
+function analyse(raw: string): WordInfo {
+  const hit = wordCache.get(raw);
+  if (hit) return hit;
+  const info = analyseUncached(raw);
+  if (wordCache.size >= WORD_CACHE_MAX) wordCache.clear();
+  wordCache.set(raw, info);
+  return info;
+}
+
+function analyseUncached(raw: string): WordInfo {
+  const number = DIGIT.test(raw);
+  const cap = UPPER.test(raw);
+  const acronym = !number && ACRONYM.test(raw);
+  const info: WordInfo = {
+    raw,
+    terms: [],
+    surfaces: [],
+    number,
+    cap,
+    acronym,
+    long: raw.length >= 4 && !number,
+    hasLower: raw !== raw.toUpperCase(),
+  };
+  let surface = fold(raw);
+  if (number) {
+    // "37,000" and "37000" are one number; "1.8" keeps its point.
+    let term = surface.replace(/(\d),(?=\d{3}\b)/g, '$1');
+    if (!/^\d+(?:[.,]\d+)?[a-z]{0,3}$/.test(term)) term = term.replace(/[^a-z0-9.]/g, '');
+    if (term) {
+      info.terms.push(term);
+      info.surfaces.push(surface);
+    }
+    return info;
+  }
+  surface = surface.replace(/['’](?:s)?$/, '').replace(/['’.]/g, '');
+  if (acronym) {
+    // Abbreviations skip the stopword list: "US" the country is not "us".
+    info.terms.push(/\p{Lu}s$/u.test(raw) ? surface.slice(0, -1) : surface);
+    info.surfaces.push(surface);
+    return info;
+  }
+  // Hyphenated compounds count as their parts ("half-baked" -> half, baked).
+  for (const part of surface.split(/[-&]/)) {
+    if (part.length < 2 || STOPWORDS.has(part)) continue;
+    info.terms.push(stem(part));
+    info.surfaces.push(part);
+  }
+  return info;
+}
+
+function isBreak(code: number): boolean {
+  // . ! ? : ; " | newline and curly quotes end a sentence or a headline segment.
+  return (
+    code === 46 ||
+    code === 33 ||
+    code === 63 ||
+    code === 58 ||
+    code === 59 ||
+    code === 34 ||
+    code === 124 ||
+    code === 10 ||
+    code === 0x201c ||
+    code === 0x201d
+  );
+}
+
+/** True when the text between two words starts a new sentence or segment. */
+function startsSentence(text: string, from: number, to: number): boolean {
+  for (let k = to - 1; k >= from; k--) {
+    const code = text.charCodeAt(k);
+    if (code === 32 || code === 9 || code === 13) continue;
+    if (isBreak(code)) return true;
+    // A spaced dash separates headline segments ("Markets - Stocks fall").
+    if ((code === 45 || code === 0x2013 || code === 0x2014) && k > from) {
+      const before = text.charCodeAt(k - 1);
+      return before === 32 || before === 9;
+    }
+    return false;
+  }
+  return false;
+}
+
+/** The words of a text, and which of them stand where capitals carry no information. */
+export interface Scan {
+  words: WordInfo[];
+  /** Sentence or segment start. */
+  initial: boolean[];
+  /** Title Case or ALL CAPS: capitals carry no information anywhere in this text. */
+  typographic: boolean;
+  /** Some lower case in the text (else abbreviations cannot be told from shouting). */
+  lower: boolean;
+}
+
+export function scan(text: string): Scan {
+  const words: WordInfo[] = [];
+  const initial: boolean[] = [];
+  let prevEnd = 0;
+  let long = 0;
+  let capLong = 0;
+  let lower = false;
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    if (WORD_CHAR[text.charCodeAt(i)] === 0) {
+      i++;
+      continue;
+    }
+    const start = i;
+    for (;;) {
+      while (i < n && WORD_CHAR[text.charCodeAt(i)] === 1) i++;
+      if (i + 1 >= n || WORD_CHAR[text.charCodeAt(i + 1)] === 0) break;
+      const c = text.charCodeAt(i);
+      if (isJoiner(c)) {
+        i++;
+        continue;
+      }
+      // Thousands separators: "37,000".
+      if (
+        c === 44 &&
+        isDigit(text.charCodeAt(i - 1)) &&
+        isDigit(text.charCodeAt(i + 1)) &&
+        isDigit(text.charCodeAt(i + 2)) &&
+        isDigit(text.charCodeAt(i + 3)) &&
+        !isDigit(text.charCodeAt(i + 4))
+      ) {
+        i++;
+        continue;
+      }
+      break;
+    }
+    const raw = text.slice(start, i);
+    const info = analyse(raw);
+    initial.push(words.length === 0 || startsSentence(text, prevEnd, start));
+    words.push(info);
+    prevEnd = i;
+    if (info.long) {
+      long++;
+      if (info.cap) capLong++;
+    }
+    if (info.hasLower) lower = true;
+  }
+  return { words, initial, typographic: (long >= 3 && capLong / long > 0.6) || !lower, lower };
 }
 
 /**
@@ -46,73 +234,22 @@ function fold(s: string): string {
  * case-blind, because there a capital letter is typography, not a sign of a name.
  */
 export function tokenizeText(text: string): Token[] {
-  const words: { raw: string; start: number; end: number }[] = [];
-  for (const m of text.matchAll(WORD)) {
-    let raw = m[0];
-    // A trailing dot belongs to the word only for abbreviations like "U.S."
-    if (raw.endsWith('.') && !/^(?:\p{L}\.)+$/u.test(raw)) raw = raw.slice(0, -1);
-    words.push({ raw, start: m.index, end: m.index + raw.length });
-  }
-  // Title Case: most longer words capitalised, so capitals carry no information in this text.
-  let long = 0;
-  let capLong = 0;
-  for (const w of words) {
-    if (w.raw.length >= 4 && !DIGIT.test(w.raw)) {
-      long++;
-      if (UPPER.test(w.raw)) capLong++;
-    }
-  }
-  const titleCase = long >= 3 && capLong / long > 0.6;
-  const allCaps = !HAS_LOWER.test(text);
+  const { words, initial, typographic, lower } = scan(text);
   const out: Token[] = [];
-  let prevEnd = 0;
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
-    const gap = text.slice(prevEnd, w.start);
-    const sentenceStart = i === 0 || /[.!?:;"“”|]\s*$|[\n]/.test(gap) || /\s[-–—]\s*$/.test(gap);
-    prevEnd = w.end;
-    const isNumber = DIGIT.test(w.raw);
-    const acronym =
-      !isNumber && !allCaps && (/^(?:\p{Lu}\.){2,}$/u.test(w.raw) || /^\p{Lu}{2,5}s?$/u.test(w.raw));
-    let surface = fold(w.raw);
-    let term: string;
-    if (isNumber) {
-      // "37,000" and "37000" are one number; "1.8" keeps its point.
-      term = surface.replace(/(\d),(?=\d{3}\b)/g, '$1');
-      if (!/^\d+(?:[.,]\d+)?[a-z]{0,3}$/.test(term)) term = term.replace(/[^a-z0-9.]/g, '');
-    } else {
-      surface = surface.replace(/['’](?:s)?$/, '').replace(/['’.]/g, '');
-      if (acronym) term = surface.replace(/s$/, '');
-      else if (surface.includes('-') || surface.includes('&')) {
-        // Hyphenated compounds count as their parts ("half-baked" -> half, baked).
-        for (const part of surface.split(/[-&]/)) {
-          if (part.length < 2 || STOPWORDS.has(part)) continue;
-          out.push({
-            term: stem(part),
-            surface: part,
-            raw: w.raw,
-            number: false,
-            cap: UPPER.test(w.raw),
-            acronym: false,
-            caseBlind: sentenceStart || titleCase || allCaps,
-            pos: i,
-          });
-        }
-        continue;
-      } else term = stem(surface);
-      if (surface.length < 2 || (!acronym && STOPWORDS.has(surface))) continue;
+    for (let j = 0; j < w.terms.length; j++) {
+      out.push({
+        term: w.terms[j]!,
+        surface: w.surfaces[j]!,
+        raw: w.raw,
+        number: w.number,
+        cap: w.cap,
+        acronym: w.acronym && lower,
+        caseBlind: initial[i]! || typographic,
+        pos: i,
+      });
     }
-    if (!term) continue;
-    out.push({
-      term,
-      surface,
-      raw: w.raw,
-      number: isNumber,
-      cap: UPPER.test(w.raw),
-      acronym,
-      caseBlind: sentenceStart || titleCase || allCaps,
-      pos: i,
-    });
   }
   return out;
 }

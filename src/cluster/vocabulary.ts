@@ -1,9 +1,12 @@
+let stamps = 0;
+
 /**
  * Term dictionary with integer ids and incremental, time-decayed document frequencies.
  *
  * Document frequencies decay with a half-life so that IDF reflects what the news is saying lately, and so
  * that terms nobody uses any more can be forgotten: memory follows the retention window, not the age of
- * the process.
+ * the process. Counts are kept in units that grow with time (each new document adds exp(λ(t - t₀))), so
+ * decaying them costs nothing per term.
  */
 export class Vocabulary {
   private readonly ids = new Map<string, number>();
@@ -11,7 +14,6 @@ export class Vocabulary {
   /** Lower-case unstemmed form first seen, for display. */
   surface: string[] = [];
   private df: number[] = [];
-  private seen: number[] = [];
   /** Capitalised / lower-case sightings where case is informative: learns which words are names. */
   private capEv: number[] = [];
   private lowEv: number[] = [];
@@ -19,15 +21,30 @@ export class Vocabulary {
   refs: number[] = [];
   private readonly free: number[] = [];
   private docs = 0;
-  private docsMs = 0;
   private readonly lambda: number;
+  private refMs = Number.NaN;
+  private unit = 1;
+  /** Changes whenever ids may have been reused, so that caches of ids know to refresh. */
+  stamp = ++stamps;
 
-  constructor(halfLifeHours: number) {
+  /**
+   * `priorDocs` pseudo-documents that contain no term keep IDF sane at cold start: after five articles about
+   * one story, the words they share are still informative, not weightless.
+   */
+  constructor(
+    halfLifeHours: number,
+    private readonly priorDocs = 50,
+  ) {
     this.lambda = Math.LN2 / (halfLifeHours * 3_600_000);
   }
 
   get size(): number {
     return this.ids.size;
+  }
+
+  /** Highest id handed out plus one. */
+  get capacity(): number {
+    return this.terms.length;
   }
 
   lookup(term: string): number | undefined {
@@ -42,7 +59,6 @@ export class Vocabulary {
     this.terms[id] = term;
     this.surface[id] = surface;
     this.df[id] = 0;
-    this.seen[id] = 0;
     this.capEv[id] = 0;
     this.lowEv[id] = 0;
     this.refs[id] = 0;
@@ -53,24 +69,35 @@ export class Vocabulary {
     return this.terms[id]!;
   }
 
-  private decay(value: number, fromMs: number, nowMs: number): number {
-    return nowMs > fromMs ? value * Math.exp(-this.lambda * (nowMs - fromMs)) : value;
+  /** Moves the clock (never backwards); counts added from now on weigh exp(λ(now - t₀)). */
+  advance(nowMs: number): void {
+    if (Number.isNaN(this.refMs)) this.refMs = nowMs;
+    this.unit = Math.exp(this.lambda * Math.max(0, nowMs - this.refMs));
+    if (this.unit > 1e100) this.rebase(nowMs);
   }
 
-  /** Counts one document containing `termIds` (distinct) at time `nowMs`. */
-  observe(termIds: Iterable<number>, nowMs: number): void {
-    this.docs = this.decay(this.docs, this.docsMs, nowMs) + 1;
-    this.docsMs = nowMs;
-    for (const id of termIds) {
-      this.df[id] = this.decay(this.df[id]!, this.seen[id]!, nowMs) + 1;
-      this.seen[id] = nowMs;
-    }
+  private rebase(nowMs: number): void {
+    const k = 1 / this.unit;
+    for (let id = 0; id < this.df.length; id++) this.df[id]! *= k;
+    this.docs *= k;
+    this.refMs = nowMs;
+    this.unit = 1;
   }
 
-  idf(id: number, nowMs: number): number {
-    const n = this.decay(this.docs, this.docsMs, nowMs);
-    const df = this.decay(this.df[id]!, this.seen[id]!, nowMs);
-    return Math.log((n + 1) / (df + 0.5));
+  /** Counts one document containing `termIds` (distinct), at the current clock. */
+  observe(termIds: readonly number[]): void {
+    this.docs += this.unit;
+    for (const id of termIds) this.df[id]! += this.unit;
+  }
+
+  /** Decayed document frequency at the current clock. */
+  docFreq(id: number): number {
+    return this.df[id]! / this.unit;
+  }
+
+  idf(id: number): number {
+    // ln((N + prior + 1) / (df + 0.5)) with N and df both decayed to the current clock.
+    return Math.log((this.docs + (this.priorDocs + 1) * this.unit) / (this.df[id]! + 0.5 * this.unit));
   }
 
   noteCase(id: number, capitalised: boolean): void {
@@ -88,20 +115,22 @@ export class Vocabulary {
    * Forgets terms no live story holds whose decayed document frequency fell below one half. Returns the
    * ids freed, so that the caller can drop their postings.
    */
-  prune(nowMs: number): number[] {
+  prune(): number[] {
     const freed: number[] = [];
+    const limit = 0.5 * this.unit;
     for (const [term, id] of this.ids) {
-      if (this.refs[id]! > 0) continue;
-      if (this.decay(this.df[id]!, this.seen[id]!, nowMs) >= 0.5) continue;
+      if (this.refs[id]! > 0 || this.df[id]! >= limit) continue;
       this.ids.delete(term);
       this.terms[id] = '';
       this.surface[id] = '';
       freed.push(id);
     }
-    // Reuse low ids first; sorted so that reuse does not depend on anything but the input sequence.
-    freed.sort((a, b) => b - a);
-    this.free.push(...freed);
-    this.free.sort((a, b) => b - a);
+    if (freed.length > 0) {
+      // Reuse low ids first, in an order that depends only on the input sequence.
+      this.free.push(...freed);
+      this.free.sort((a, b) => b - a);
+      this.stamp = ++stamps;
+    }
     return freed;
   }
 }

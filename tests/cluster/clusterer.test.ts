@@ -1,0 +1,262 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { type ClusterInput, createClusterer, StoryClusterer } from '../../src/cluster/index.js';
+
+const shared = (p: string) => fileURLToPath(new URL(`../../../shared/${p}`, import.meta.url));
+const H = 3_600_000;
+const at = (ms: number) => new Date(Date.UTC(2024, 0, 1) + ms).toISOString();
+
+/** Seed write-ups: a short first line is the title; otherwise the first sentence is. */
+function seeds(startMs: number): ClusterInput[] {
+  const dir = shared('seeds');
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.txt'))
+    .sort()
+    .map((f, k) => {
+      const body = readFileSync(`${dir}/${f}`, 'utf8');
+      const lines = body.split('\n').map((l) => l.trim());
+      const line = lines.find((l) => l.split(/\s+/).length >= 6);
+      const words = line?.split(/\s+/).length ?? 0;
+      const title =
+        line && words <= 25
+          ? line
+          : (body.trim().match(/^.*?[a-z0-9][.!?](?=\s)/s)?.[0] ?? body.slice(0, 120));
+      return {
+        id: `seed-${k}`,
+        title,
+        text: body,
+        source: `seed outlet ${k}`,
+        publishedAt: new Date(startMs + k * 20 * 60_000).toISOString(),
+      };
+    });
+}
+
+interface RumcaRow {
+  outlet: string;
+  title: string;
+  description?: string | null;
+  date_published: string;
+}
+
+function rumca(): ClusterInput[] {
+  const rows = readFileSync(shared('data/rumca-news-2023-11-17_to_24.jsonl'), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as RumcaRow);
+  return rows
+    .map((r, i) => ({ r, i, t: Date.parse(r.date_published) }))
+    .sort((a, b) => a.t - b.t || a.i - b.i)
+    .map(({ r, i, t }) => ({
+      id: `rumca-${i}`,
+      title: r.title,
+      description: r.description ?? undefined,
+      source: r.outlet,
+      publishedAt: new Date(t).toISOString(),
+    }));
+}
+
+const week = rumca();
+
+describe('the seed story', () => {
+  it('forms one story from the five write-ups', () => {
+    const c = createClusterer();
+    const ids = seeds(Date.UTC(2025, 7, 17, 9)).map((s) => c.add(s).storyId);
+    const story = c.resolve(ids[0]!);
+    expect(ids.map((id) => c.resolve(id))).toEqual(Array(5).fill(story));
+    const info = c.story(story)!;
+    expect(info.itemIds).toEqual(['seed-0', 'seed-1', 'seed-2', 'seed-3', 'seed-4']);
+    expect(info.sources).toHaveLength(5);
+    expect(info.keywords).toEqual(expect.arrayContaining(['trump', 'russia']));
+    expect(info.entities.join(' ')).toMatch(/Trump/);
+    expect(info.headline).toMatch(/progress/i);
+  });
+
+  it('takes in no item of the rumca week, when the seeds follow that week in the same stream', () => {
+    const c = createClusterer();
+    const assigned = new Map<string, string>();
+    for (const it of week) assigned.set(it.id, c.add(it).storyId);
+    // The seeds arrive on their own date, as they would on a worker that has been running since.
+    const seedItems = seeds(Date.UTC(2025, 7, 17, 9));
+    for (const it of seedItems) assigned.set(it.id, c.add(it).storyId);
+    const seedStory = c.resolve(assigned.get('seed-0')!);
+    const members = [...assigned].filter(([, s]) => c.resolve(s) === seedStory).map(([id]) => id);
+    expect(members.sort()).toEqual(seedItems.map((s) => s.id));
+  });
+});
+
+describe('determinism and restart', () => {
+  const items = week.slice(0, 3000);
+
+  it('gives identical assignments on two runs', () => {
+    const run = () => {
+      const c = createClusterer();
+      const a = items.map((it) => c.add(it));
+      return a.map((x) => `${x.id}:${c.resolve(x.storyId)}:${x.merged.join(',')}:${x.score}`);
+    };
+    expect(run()).toEqual(run());
+  });
+
+  it('continues after a restart (replay of the log) exactly as without one', () => {
+    const k = 1700;
+    const straight = createClusterer();
+    const before = items.slice(0, k).map((it) => straight.add(it).storyId);
+    const after = items.slice(k).map((it) => straight.add(it).storyId);
+    // Restart: a fresh clusterer replays the logged items, then carries on with the rest.
+    const restarted = createClusterer();
+    const replayed = items.slice(0, k).map((it) => restarted.add(it).storyId);
+    const continued = items.slice(k).map((it) => restarted.add(it).storyId);
+    expect(replayed).toEqual(before);
+    expect(continued).toEqual(after);
+    expect(items.map((it) => restarted.resolve(restarted.add(it).storyId))).toEqual(
+      items.map((it) => straight.resolve(straight.add(it).storyId)),
+    );
+  });
+});
+
+describe('StoryClusterer features', () => {
+  it('joins the same story across outlets and keeps different stories apart', () => {
+    const c = createClusterer();
+    const a = c.add({
+      id: '1',
+      title: 'Zorblax recalls Quibbit phones over battery fires',
+      source: 'A',
+      publishedAt: at(0),
+    });
+    const b = c.add({
+      id: '2',
+      title: 'Quibbit phone battery fires force Zorblax recall',
+      source: 'B',
+      publishedAt: at(H),
+    });
+    const d = c.add({
+      id: '3',
+      title: 'Volcano erupts near Reykjavik, flights grounded',
+      source: 'A',
+      publishedAt: at(2 * H),
+    });
+    expect(b.storyId).toBe(a.storyId);
+    expect(d.storyId).not.toBe(a.storyId);
+    expect(b.score).toBeGreaterThan(0);
+    expect(b.score).toBeLessThanOrEqual(1);
+    const info = c.story(a.storyId)!;
+    expect(info.sources).toEqual(['A', 'B']);
+    expect(info.firstSeen).toBe(at(0));
+    expect(info.lastUpdated).toBe(at(H));
+  });
+
+  it('picks the most representative title as headline, not the first', () => {
+    const c = createClusterer();
+    const titles = [
+      'Zorblax recalls Quibbit phones; plus weather, football scores and more in our morning roundup',
+      'Zorblax recalls Quibbit phones over battery fires',
+      'Zorblax Quibbit phones recalled after battery fires',
+      'Battery fires force Zorblax to recall Quibbit phones',
+      'Zorblax expands Quibbit phone recall over battery fires',
+    ];
+    const ids = titles.map(
+      (title, k) => c.add({ id: `${k}`, title, source: `o${k}`, publishedAt: at(k * H) }).storyId,
+    );
+    expect(new Set(ids.map((id) => c.resolve(id))).size).toBe(1);
+    const headline = c.story(ids[0]!)!.headline;
+    expect(headline).not.toBe(titles[0]);
+    expect(titles.slice(1)).toContain(headline);
+  });
+
+  it('lets a story go cold: similarity decays with idle time', () => {
+    const c = new StoryClusterer({ windowHours: 500 });
+    const title = 'Zorblax recalls Quibbit phones over battery fires';
+    const first = c.add({ id: '1', title, publishedAt: at(0) });
+    c.add({ id: 'x', title: 'Unrelated filler about tulip prices in Holland', publishedAt: at(H) });
+    const soon = c.add({
+      id: '2',
+      title: 'Zorblax Quibbit recall widens after battery fires',
+      publishedAt: at(2 * H),
+    });
+    const late = c.add({
+      id: '3',
+      title: 'Zorblax Quibbit recall widens after battery fires',
+      publishedAt: at(200 * H),
+    });
+    expect(soon.storyId).toBe(first.storyId);
+    expect(late.storyId).not.toBe(first.storyId);
+  });
+
+  it('merges two stories an item shows to be one, and records the merge', () => {
+    const c = new StoryClusterer({ threshold: 0.6, mergeThreshold: 0.1 });
+    const a = c.add({ id: 'a', title: 'alpha beta gamma delta', source: 'A', publishedAt: at(0) });
+    const b = c.add({ id: 'b', title: 'gamma delta epsilon zeta', source: 'B', publishedAt: at(60_000) });
+    expect(b.storyId).not.toBe(a.storyId);
+    const bridge = c.add({
+      id: 'c',
+      title: 'alpha beta gamma delta epsilon zeta',
+      source: 'C',
+      publishedAt: at(120_000),
+    });
+    expect(bridge.storyId).toBe(a.storyId); // the older story survives
+    expect(bridge.merged).toEqual([b.storyId]);
+    expect(c.resolve(b.storyId)).toBe(a.storyId);
+    expect(c.story(b.storyId)?.id).toBe(a.storyId);
+    const info = c.story(a.storyId)!;
+    expect(info.itemIds).toEqual(['a', 'b', 'c']);
+    expect(info.sources).toEqual(['A', 'B', 'C']);
+    expect([...c.stories()].map((s) => s.id)).toEqual([a.storyId]);
+  });
+
+  it('evicts idle stories after the window but still resolves merged ids for a while', () => {
+    const c = new StoryClusterer({
+      threshold: 0.6,
+      mergeThreshold: 0.1,
+      windowHours: 10,
+      mergeMemoryHours: 10,
+    });
+    const a = c.add({ id: 'a', title: 'alpha beta gamma delta', publishedAt: at(0) });
+    const b = c.add({ id: 'b', title: 'gamma delta epsilon zeta', publishedAt: at(60_000) });
+    c.add({ id: 'c', title: 'alpha beta gamma delta epsilon zeta', publishedAt: at(120_000) });
+    expect(c.activeStories).toBe(1);
+    // 11 hours later the story is gone from memory and from the candidates.
+    const later = c.add({ id: 'd', title: 'alpha beta gamma delta epsilon zeta', publishedAt: at(11 * H) });
+    expect(later.storyId).not.toBe(a.storyId);
+    expect(c.story(a.storyId)).toBeUndefined();
+    expect(c.resolve(b.storyId)).toBe(a.storyId);
+    expect(c.activeStories).toBe(1);
+    // After the merge memory runs out too, the record is dropped (memory stays bounded).
+    c.add({ id: 'e', title: 'unrelated words here', publishedAt: at(30 * H) });
+    expect(c.resolve(b.storyId)).toBe(b.storyId);
+  });
+
+  it('keeps memory bounded by the window on a long stream', () => {
+    const c = new StoryClusterer({ windowHours: 24 });
+    const counts: number[] = [];
+    for (let day = 0; day < 12; day++) {
+      for (let k = 0; k < 50; k++) {
+        c.add({
+          id: `${day}-${k}`,
+          title: `Topic${day}x${k} happening in Place${k} today`,
+          publishedAt: at(day * 24 * H + k * 60_000),
+        });
+      }
+      counts.push(c.activeStories);
+    }
+    expect(Math.max(...counts.slice(2))).toBeLessThanOrEqual(100);
+    expect(c.vocabularySize).toBeLessThan(12 * 50 * 2);
+  });
+
+  it('finds candidates through the index as an exhaustive scan would', () => {
+    const items = week.slice(0, 1500);
+    const fast = new StoryClusterer();
+    const full = new StoryClusterer({ queryTerms: 1e6, postingScan: 1e9, candidates: 1e9 });
+    const a = items.map((it) => fast.resolve(fast.add(it).storyId));
+    const b = items.map((it) => full.resolve(full.add(it).storyId));
+    const same = a.filter((s, k) => s === b[k]).length;
+    expect(same / items.length).toBeGreaterThan(0.97);
+  });
+
+  it('returns the existing story for a repeated item id', () => {
+    const c = createClusterer();
+    const first = c.add({ id: 'x', title: 'Zorblax recalls Quibbit phones', publishedAt: at(0) });
+    const again = c.add({ id: 'x', title: 'Zorblax recalls Quibbit phones', publishedAt: at(60_000) });
+    expect(again.storyId).toBe(first.storyId);
+    expect(c.story(first.storyId)!.itemIds).toEqual(['x']);
+  });
+});

@@ -1,0 +1,187 @@
+import { describe, expect, it } from 'vitest';
+import { bcubed } from '../../src/cluster/bcubed.js';
+import { DEFAULT_FEATURE_WEIGHTS, FeatureExtractor } from '../../src/cluster/features.js';
+import { stem } from '../../src/cluster/stem.js';
+import { tokenize, tokenizeText } from '../../src/cluster/tokenize.js';
+import { Vocabulary } from '../../src/cluster/vocabulary.js';
+
+describe('stem (Porter)', () => {
+  it('reduces inflections to one stem', () => {
+    const cases: [string, string][] = [
+      ['caresses', 'caress'],
+      ['ponies', 'poni'],
+      ['cats', 'cat'],
+      ['feed', 'feed'],
+      ['agreed', 'agre'],
+      ['plastered', 'plaster'],
+      ['motoring', 'motor'],
+      ['hopping', 'hop'],
+      ['filing', 'file'],
+      ['happy', 'happi'],
+      ['relational', 'relat'],
+      ['triplicate', 'triplic'],
+      ['adjustable', 'adjust'],
+    ];
+    for (const [word, expected] of cases) expect(stem(word), word).toBe(expected);
+    expect(stem('banning')).toBe(stem('banned'));
+    expect(stem('banned')).toBe(stem('ban'));
+    expect(stem('elections')).toBe(stem('election'));
+  });
+});
+
+describe('tokenize', () => {
+  it('drops stopwords and stems', () => {
+    expect(tokenize('The ECB is unlikely to end sterilisation of purchases')).toEqual([
+      'ecb',
+      'unlik',
+      'end',
+      'sterilis',
+      'purchas',
+    ]);
+  });
+
+  it('keeps numbers whole and abbreviations apart from stopwords', () => {
+    expect(tokenize('Chrysler recalls 37,000 cars in the U.S. for $1.8B')).toEqual([
+      'chrysler',
+      'recal',
+      '37000',
+      'car',
+      'us',
+      '1.8b',
+    ]);
+    expect(tokenize('US stocks fall')).toContain('us');
+    expect(tokenize('tell us more')).not.toContain('us');
+  });
+
+  it('splits hyphenated compounds and drops possessives', () => {
+    expect(tokenize("Europe's half-baked bank union")).toEqual(['europ', 'half', 'bake', 'bank', 'union']);
+  });
+
+  it('marks capitals as uninformative in Title Case and at sentence starts', () => {
+    const title = tokenizeText('Miley Cyrus Performs In Underwear After Missing Costume Change');
+    expect(title.every((t) => t.caseBlind)).toBe(true);
+    const sentence = tokenizeText('Fans say Miley Cyrus performed in her underwear');
+    const byTerm = new Map(sentence.map((t) => [t.surface, t]));
+    expect(byTerm.get('fans')?.caseBlind).toBe(true);
+    expect(byTerm.get('cyrus')?.caseBlind).toBe(false);
+    expect(byTerm.get('cyrus')?.cap).toBe(true);
+    expect(byTerm.get('underwear')?.cap).toBe(false);
+  });
+});
+
+describe('Vocabulary: incremental IDF with decay', () => {
+  const H = 3_600_000;
+
+  it('gives rare terms more weight than common ones, from what it has seen so far', () => {
+    const v = new Vocabulary(72);
+    const common = v.intern('market', 'market');
+    const rare = v.intern('sbarro', 'sbarro');
+    v.advance(0);
+    for (let i = 0; i < 20; i++) v.observe(i === 0 ? [common, rare] : [common]);
+    expect(v.idf(rare)).toBeGreaterThan(v.idf(common));
+    expect(v.docFreq(common)).toBeCloseTo(20);
+  });
+
+  it('lets document frequencies decay with their half-life, and forgets unused terms', () => {
+    const v = new Vocabulary(10);
+    const a = v.intern('alpha', 'alpha');
+    const b = v.intern('beta', 'beta');
+    v.advance(0);
+    v.observe([a, b]);
+    v.refs[b] = 1; // held by a live story
+    v.advance(10 * H);
+    expect(v.docFreq(a)).toBeCloseTo(0.5);
+    v.advance(20 * H);
+    expect(v.docFreq(a)).toBeCloseTo(0.25);
+    const freed = v.prune();
+    expect(freed).toEqual([a]);
+    expect(v.lookup('alpha')).toBeUndefined();
+    expect(v.lookup('beta')).toBe(b);
+    // A freed id is reused.
+    expect(v.intern('gamma', 'gamma')).toBe(a);
+  });
+
+  it('learns which words are names from where capitals are informative', () => {
+    const v = new Vocabulary(72);
+    const altman = v.intern('altman', 'altman');
+    const board = v.intern('board', 'board');
+    v.noteCase(altman, true);
+    v.noteCase(altman, true);
+    v.noteCase(board, false);
+    v.noteCase(board, true);
+    expect(v.isName(altman)).toBe(true);
+    expect(v.isName(board)).toBe(false);
+  });
+});
+
+describe('FeatureExtractor', () => {
+  function weights(fx: FeatureExtractor, v: Vocabulary, text: string, terms: string[]): number[] {
+    const { vec } = fx.extract({ title: text }, 0);
+    return terms.map((term) => {
+      const id = v.lookup(term);
+      const k = id === undefined ? -1 : vec.ids.indexOf(id);
+      return k < 0 ? 0 : vec.w[k]!;
+    });
+  }
+
+  it('weights names and numbers up', () => {
+    const v = new Vocabulary(72);
+    const fx = new FeatureExtractor(v, DEFAULT_FEATURE_WEIGHTS);
+    // Same document frequencies for "turner" and "painter"; only capitalisation differs.
+    fx.extract({ title: 'a turner and a painter' }, 0);
+    const [named, plain] = weights(fx, v, 'Reports say that Turner met with the painter yesterday evening', [
+      'turner',
+      'painter',
+    ]);
+    expect(named).toBeGreaterThan(plain! * 1.3);
+    const v2 = new Vocabulary(72);
+    const fx2 = new FeatureExtractor(v2, DEFAULT_FEATURE_WEIGHTS);
+    fx2.extract({ title: 'seventy 70' }, 0);
+    const [number, word] = weights(fx2, v2, 'seventy 70', ['70', 'seventi']);
+    expect(number).toBeGreaterThan(word!);
+  });
+
+  it('produces unit vectors with ascending ids, a name-pair feature and entities', () => {
+    const v = new Vocabulary(72);
+    const fx = new FeatureExtractor(v, DEFAULT_FEATURE_WEIGHTS);
+    const { vec, entities } = fx.extract(
+      {
+        title: 'Board ousts Sam Altman',
+        description: 'The board said Sam Altman was not candid, 2,000 staff say.',
+      },
+      0,
+    );
+    const norm = Math.sqrt(vec.w.reduce((s, x) => s + x * x, 0));
+    expect(norm).toBeCloseTo(1);
+    expect([...vec.ids].sort((a, b) => a - b)).toEqual(vec.ids);
+    expect(v.lookup('sam_altman')).toBeDefined();
+    expect(vec.ids).toContain(v.lookup('sam_altman'));
+    expect(entities).toContain('Sam Altman');
+    expect(entities).toContain('2,000');
+  });
+
+  it('reads through markup and entities in feed summaries', () => {
+    const v = new Vocabulary(72);
+    const fx = new FeatureExtractor(v, DEFAULT_FEATURE_WEIGHTS);
+    fx.extract(
+      { title: 'Title', description: '<img src="https://x.ru/a.jpg" alt="Preview" /> Kool &amp; The Gang' },
+      0,
+    );
+    expect(v.lookup('img')).toBeUndefined();
+    expect(v.lookup('preview')).toBeUndefined();
+    expect(v.lookup('amp')).toBeUndefined();
+    expect(v.lookup('kool')).toBeDefined();
+  });
+});
+
+describe('bcubed', () => {
+  it('scores a perfect clustering 1 and a lumped one by cluster sizes', () => {
+    expect(bcubed(['a', 'a', 'b'], ['x', 'x', 'y'])).toEqual({ precision: 1, recall: 1, f1: 1 });
+    const lumped = bcubed(['a', 'a', 'a', 'a'], ['x', 'x', 'y', 'y']);
+    expect(lumped.precision).toBeCloseTo(0.5);
+    expect(lumped.recall).toBe(1);
+    const split = bcubed(['a', 'b', 'c', 'd'], ['x', 'x', 'y', 'y']);
+    expect(split.precision).toBe(1);
+    expect(split.recall).toBeCloseTo(0.5);
+  });
+});
