@@ -27,6 +27,9 @@ export interface Secrets {
   slackSigningSecret?: string;
   slackAppToken?: string;
   slackApiUrl?: string;
+  slackClientId?: string;
+  slackClientSecret?: string;
+  slackStateSecret?: string;
 }
 
 export function readSecrets(env: NodeJS.ProcessEnv = process.env): Secrets {
@@ -39,6 +42,9 @@ export function readSecrets(env: NodeJS.ProcessEnv = process.env): Secrets {
     slackSigningSecret: pick('SLACK_SIGNING_SECRET'),
     slackAppToken: pick('SLACK_APP_TOKEN'),
     slackApiUrl: pick('SLACK_API_URL'),
+    slackClientId: pick('SLACK_CLIENT_ID'),
+    slackClientSecret: pick('SLACK_CLIENT_SECRET'),
+    slackStateSecret: pick('SLACK_STATE_SECRET'),
   };
 }
 

@@ -1,5 +1,6 @@
 import cron from 'node-cron';
 import { z } from 'zod';
+import { slackConfigSchema } from '../platforms/slack/config.js';
 
 const feedSchema = z.object({
   url: z.url({ protocol: /^https?$/ }),
@@ -67,6 +68,7 @@ export const configSchema = z
       })
       .default({ windowHours: 72, retentionDays: 14 }),
     feeds: z.array(feedSchema).default([]),
+    slack: slackConfigSchema,
     sinks: z
       .object({
         console: z

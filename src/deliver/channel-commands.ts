@@ -43,6 +43,7 @@ export class ChannelCommands {
     private readonly channels: ChannelStore,
     private readonly stories: StorySource,
     private readonly fetchPolicy: Config['fetch'],
+    private readonly now: () => Date = () => new Date(),
   ) {}
 
   private load(ctx: CommandContext): Promise<ChannelSettings> {
@@ -181,7 +182,7 @@ export class ChannelCommands {
       next.minSources = opts.minSources;
     }
     // The first daily digest covers what happens from now on, not the whole archive.
-    if (next.mode !== 'realtime' && !next.lastDigestAt) next.lastDigestAt = new Date().toISOString();
+    if (next.mode !== 'realtime' && !next.lastDigestAt) next.lastDigestAt = this.now().toISOString();
     await this.save(next);
     return ok(this.modeSummary(next));
   }

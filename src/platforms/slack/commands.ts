@@ -1,0 +1,294 @@
+/**
+ * The slash commands: `/story <words>` and the management command (`/threadline …`). Every handler acks
+ * at once (Slack allows 3 s) and answers through response_url, ephemerally, once the work is done.
+ */
+import type { App as BoltApp, RespondArguments, webApi } from '@slack/bolt';
+import type { Config } from '../../config/schema.js';
+import type { ChannelCommands, CommandContext, CommandReply } from '../../deliver/channel-commands.js';
+import { FetchError, safeFetch } from '../../ingest/index.js';
+import type { Logger } from '../../log.js';
+import type { StoryDigest } from '../../model.js';
+import type { SlackConfig } from './config.js';
+import type { KeyvInstallationStore } from './installation-store.js';
+import { CONFIGURING, helpText, type ManageCommand, parseManageCommand } from './parse.js';
+import { escapeSlack, renderSlackStory, SLACK_LIMITS, type SlackBlock } from './render.js';
+
+export interface CommandDeps {
+  config: SlackConfig;
+  fetchPolicy: Config['fetch'];
+  logger: Logger;
+  /** Late-bound: the worker builds ChannelCommands from the App that this adapter is part of. */
+  commands(): ChannelCommands;
+  installations?: KeyvInstallationStore;
+  /** The Web API base URL, whose host may also serve private file downloads (a local fake). */
+  apiUrl?: string;
+}
+
+type ReplyBlock = SlackBlock | { type: 'divider' };
+/** An ephemeral answer posted to the command's response_url. */
+export interface Reply {
+  response_type: 'ephemeral';
+  replace_original: false;
+  text: string;
+  blocks?: ReplyBlock[];
+}
+
+const ephemeral = (text: string, blocks?: ReplyBlock[]): Reply => ({
+  response_type: 'ephemeral',
+  replace_original: false,
+  text,
+  ...(blocks ? { blocks } : {}),
+});
+
+/** An error from the core (a lowercase phrase) as one clear sentence; `hint` is our own mrkdwn. */
+function errorReply(error: string, hint = ''): Reply {
+  const sentence = escapeSlack(error.charAt(0).toUpperCase() + error.slice(1)) + hint;
+  return ephemeral(`:warning: ${sentence}${/[.!?]$/.test(sentence) ? '' : '.'}`);
+}
+
+function commandReply(reply: CommandReply, note = ''): Reply {
+  return reply.ok ? ephemeral(escapeSlack(reply.text) + note) : errorReply(reply.error);
+}
+
+/**
+ * A story as ephemeral messages: the parent and its thread replies, packed into as few messages as the
+ * block and text limits allow, and at most five (a response_url takes five posts).
+ */
+export function storyReplies(digest: StoryDigest): Reply[] {
+  const { parent, replies } = renderSlackStory(digest);
+  const blockText = (b: SlackBlock) =>
+    b.type === 'context' ? b.elements.reduce((n, e) => n + e.text.length, 0) : b.text.text.length;
+  const out: { text: string; blocks: ReplyBlock[]; size: number }[] = [];
+  for (const payload of [parent, ...replies]) {
+    const size = payload.blocks.reduce((n, b) => n + blockText(b), 0);
+    const last = out.at(-1);
+    if (
+      last &&
+      last.blocks.length + 1 + payload.blocks.length <= SLACK_LIMITS.blocks &&
+      last.size + size <= SLACK_LIMITS.messageBlockText
+    ) {
+      last.blocks.push({ type: 'divider' }, ...payload.blocks);
+      last.size += size;
+    } else out.push({ text: payload.text, blocks: [...payload.blocks], size });
+  }
+  const messages = out.map((m) => ephemeral(m.text, m.blocks));
+  if (messages.length <= 5) return messages;
+  return [
+    ...messages.slice(0, 4),
+    ephemeral(
+      'This story is longer than a reply can show; its thread in a subscribed channel has all of it.',
+    ),
+  ];
+}
+
+/** The OPML as code blocks of at most ~3,900 characters each; undefined when it needs more than five. */
+export function opmlReplies(opml: string): Reply[] | undefined {
+  const safe = opml.replace(/```/g, 'ˋˋˋ').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const chunks: string[] = [];
+  let chunk = '';
+  for (const line of safe.split('\n')) {
+    if (chunk && chunk.length + line.length + 1 > 3900) {
+      chunks.push(chunk);
+      chunk = '';
+    }
+    chunk += chunk ? `\n${line}` : line;
+  }
+  if (chunk) chunks.push(chunk);
+  if (chunks.length > 5) return undefined;
+  return chunks.map((c, i) =>
+    ephemeral(`${chunks.length > 1 ? `Part ${i + 1}/${chunks.length}\n` : ''}\`\`\`${c}\`\`\``),
+  );
+}
+
+/** Why the user may not change this channel's settings, or undefined when they may. */
+async function refusal(
+  client: webApi.WebClient,
+  policy: SlackConfig['whoCanConfigure'],
+  userId: string,
+  channelId: string,
+): Promise<string | undefined> {
+  if (policy === 'everyone') return undefined;
+  let user: { is_admin?: boolean; is_owner?: boolean; is_primary_owner?: boolean } | undefined;
+  try {
+    user = (await client.users.info({ user: userId })).user;
+  } catch {
+    return 'Threadline could not check your role in this workspace (it needs the users:read scope)';
+  }
+  if (user?.is_admin || user?.is_owner || user?.is_primary_owner) return undefined;
+  if (policy === 'admins') return 'only workspace admins and owners can change what this channel follows';
+  // Slack has no per-channel manager flag that every plan exposes; the channel's creator stands in for it.
+  if (channelId.startsWith('D')) return undefined;
+  try {
+    const info = await client.conversations.info({ channel: channelId });
+    if (info.channel?.creator === userId) return undefined;
+  } catch {
+    // A private channel the app is not in cannot be checked; only admins may configure it.
+  }
+  return "only this channel's creator and workspace admins can change what this channel follows";
+}
+
+/** A hint to invite the app when it cannot post in the channel yet. */
+async function membershipNote(
+  client: webApi.WebClient,
+  channelId: string,
+  botUserId?: string,
+): Promise<string> {
+  if (channelId.startsWith('D')) return '';
+  try {
+    const info = await client.conversations.info({ channel: channelId });
+    if (info.channel?.is_member) return '';
+  } catch {
+    // Not visible to the app: a private channel it was not invited to.
+  }
+  const who = botUserId ? `<@${botUserId}>` : 'the Threadline app';
+  return `\n:information_source: Invite ${who} to this channel (\`/invite\`) so it can post here.`;
+}
+
+/** Only Slack's own file hosts (or the configured API host, for a local fake) get the bot token. */
+function trustedFileUrl(url: string, apiUrl?: string): boolean {
+  try {
+    const u = new URL(url);
+    if (u.protocol === 'https:' && (u.hostname === 'slack.com' || u.hostname.endsWith('.slack.com')))
+      return true;
+    return !!apiUrl && u.origin === new URL(apiUrl).origin;
+  } catch {
+    return false;
+  }
+}
+
+async function readOpml(
+  source: Extract<ManageCommand, { op: 'import' }>['source'],
+  deps: CommandDeps,
+  client: webApi.WebClient,
+  token: string | undefined,
+): Promise<{ text: string } | { error: string }> {
+  if (source.kind === 'url') {
+    try {
+      const res = await safeFetch(source.url, deps.fetchPolicy, {
+        headers: { accept: 'text/x-opml, application/xml, text/xml;q=0.9, */*;q=0.5' },
+      });
+      if (res.status !== 200) return { error: `${source.url} answered HTTP ${res.status}` };
+      return { text: res.body.toString('utf8') };
+    } catch (err) {
+      return {
+        error: `cannot fetch ${source.url}: ${err instanceof FetchError ? err.message : 'request failed'}`,
+      };
+    }
+  }
+  let file: { url_private_download?: string; url_private?: string; size?: number; name?: string } | undefined;
+  try {
+    file = (await client.files.info({ file: source.fileId })).file;
+  } catch (err) {
+    const code = (err as { data?: { error?: string } }).data?.error ?? 'request failed';
+    return { error: `Slack did not find that file (${code}); upload it to this channel and give its link` };
+  }
+  const url = file?.url_private_download ?? file?.url_private;
+  if (!url || !token || !trustedFileUrl(url, deps.apiUrl))
+    return { error: 'Slack gave no download link for that file' };
+  if ((file?.size ?? 0) > deps.fetchPolicy.maxBytes)
+    return { error: 'that file is too large for an OPML list' };
+  try {
+    const res = await fetch(url, {
+      headers: { authorization: `Bearer ${token}` },
+      redirect: 'manual',
+      signal: AbortSignal.timeout(deps.fetchPolicy.timeoutMs),
+    });
+    const body = Buffer.from(await res.arrayBuffer());
+    // Without access Slack redirects to its sign-in page rather than answering 401 or 403.
+    if (res.status !== 200 || (res.headers.get('content-type') ?? '').includes('text/html')) {
+      return { error: 'Slack did not hand over the file; the app needs the files:read scope' };
+    }
+    if (body.length > deps.fetchPolicy.maxBytes) return { error: 'that file is too large for an OPML list' };
+    return { text: body.toString('utf8') };
+  } catch {
+    return { error: 'downloading the file from Slack failed' };
+  }
+}
+
+export function registerCommands(bolt: BoltApp, deps: CommandDeps): void {
+  const { config, logger } = deps;
+
+  /** Runs the slow part after the ack; any failure still gets an answer. */
+  async function answer(respond: (m: RespondArguments) => Promise<unknown>, work: () => Promise<Reply[]>) {
+    let replies: Reply[];
+    try {
+      replies = await work();
+    } catch (err) {
+      logger.error({ err }, 'slack command failed');
+      replies = [ephemeral(':warning: Something went wrong on Threadline’s side; the error is in its log.')];
+    }
+    for (const reply of replies) {
+      try {
+        await respond(reply);
+      } catch (err) {
+        logger.warn({ err }, 'slack response_url post failed');
+        return;
+      }
+    }
+  }
+
+  bolt.command(config.commands.story, async ({ command, ack, respond }) => {
+    await ack();
+    await answer(respond, async () => {
+      const found = deps.commands().story(command.text);
+      return 'error' in found ? [errorReply(found.error)] : storyReplies(found.digest);
+    });
+  });
+
+  bolt.command(config.commands.manage, async ({ command, ack, respond, client, context }) => {
+    await ack();
+    await answer(respond, async () => {
+      if (command.is_enterprise_install === 'true' && command.enterprise_id) {
+        await deps.installations?.noteOrgWorkspace(command.team_id, command.enterprise_id);
+      }
+      const parsed = parseManageCommand(command.text);
+      const ctx: CommandContext = {
+        platform: 'slack',
+        workspaceId: command.team_id,
+        channelId: command.channel_id,
+      };
+      const commands = deps.commands();
+      if (CONFIGURING.has(parsed.op)) {
+        const why = await refusal(client, config.whoCanConfigure, command.user_id, command.channel_id);
+        if (why) return [errorReply(why)];
+      }
+      const note = () => membershipNote(client, command.channel_id, context.botUserId);
+      switch (parsed.op) {
+        case 'help':
+          return [ephemeral(helpText(config.commands.manage, config.commands.story))];
+        case 'invalid':
+          return [errorReply(parsed.error, `; see \`${config.commands.manage} help\``)];
+        case 'list':
+          return [commandReply(await commands.list(ctx))];
+        case 'export': {
+          const parts = opmlReplies(await commands.exportOpml(ctx));
+          return (
+            parts ?? [
+              errorReply('this channel follows too many feeds to show them here; use the list subcommand'),
+            ]
+          );
+        }
+        case 'subscribe-feed': {
+          const reply = await commands.subscribeFeed(ctx, parsed.url);
+          return [commandReply(reply, reply.ok ? await note() : '')];
+        }
+        case 'subscribe-topic': {
+          const reply = await commands.subscribeTopic(ctx, parsed.topic);
+          return [commandReply(reply, reply.ok ? await note() : '')];
+        }
+        case 'unsubscribe':
+          return [commandReply(await commands.unsubscribe(ctx, parsed.target))];
+        case 'digest': {
+          const { op: _op, ...settings } = parsed;
+          return [commandReply(await commands.setDigest(ctx, settings))];
+        }
+        case 'import': {
+          const opml = await readOpml(parsed.source, deps, client, context.botToken);
+          if ('error' in opml) return [errorReply(opml.error)];
+          const reply = await commands.importOpml(ctx, opml.text);
+          return [commandReply(reply, reply.ok ? await note() : '')];
+        }
+      }
+    });
+  });
+}

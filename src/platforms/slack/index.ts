@@ -1,0 +1,277 @@
+/**
+ * The Slack app: a Bolt app (Socket Mode or HTTP; one workspace's token or OAuth installs) for the slash
+ * commands, and a ChatAdapter that delivers stories to subscribed channels.
+ *
+ * The worker builds it before the core App (which takes the adapter) and binds the App's store and
+ * ChannelCommands afterwards:
+ *
+ *   const slack = slackConfigured(readSlackSecrets()) ? await createSlackAdapter({ config, secrets, logger }) : undefined;
+ *   const app = new App(config, { logger, adapters: slack ? [slack.adapter] : [] });
+ *   slack?.attach(app);
+ *   await app.init(); await slack?.start(); app.start();
+ *   // on shutdown: await slack?.stop(); await app.stop();
+ */
+import {
+  type AppOptions,
+  App as BoltApp,
+  type Logger as BoltLogger,
+  LogLevel,
+  type webApi,
+} from '@slack/bolt';
+import type { Secrets } from '../../config/load.js';
+import type { Config } from '../../config/schema.js';
+import { ChannelCommands } from '../../deliver/channel-commands.js';
+import type { ChannelStore } from '../../deliver/channels.js';
+import type { StorySource } from '../../deliver/daily.js';
+import type { Logger } from '../../log.js';
+import type { Store } from '../../store/index.js';
+import { SlackAdapter } from './adapter.js';
+import { registerCommands } from './commands.js';
+import {
+  checkSlackSetup,
+  readSlackSecrets,
+  type SlackConfig,
+  SlackConfigError,
+  type SlackConfigInput,
+  type SlackSecrets,
+  slackConfigSchema,
+} from './config.js';
+import { KeyvInstallationStore } from './installation-store.js';
+
+export { SlackAdapter } from './adapter.js';
+export {
+  readSlackSecrets,
+  SLACK_BOT_SCOPES,
+  type SlackConfig,
+  SlackConfigError,
+  type SlackSecrets,
+  slackConfigSchema,
+  slackConfigured,
+} from './config.js';
+export { KeyvInstallationStore } from './installation-store.js';
+
+/** The core's Secrets, plus the OAuth ones once load.ts reads them (until then they come from `env`). */
+export type SlackSecretsInput = Secrets & {
+  slackClientId?: string;
+  slackClientSecret?: string;
+  slackStateSecret?: string;
+};
+
+export interface CreateSlackOptions {
+  /** The whole config; `slack` is optional so this works before the section is part of the schema. */
+  config: { fetch: Config['fetch']; slack?: SlackConfigInput };
+  secrets?: SlackSecretsInput;
+  /** Read for SLACK_CLIENT_ID/SECRET, SLACK_STATE_SECRET and PORT, and for anything `secrets` leaves out. */
+  env?: NodeJS.ProcessEnv;
+  logger: Logger;
+  store?: Store;
+  commands?: ChannelCommands;
+}
+
+/** What attach() takes from the core App. */
+export interface SlackAppBinding {
+  store: Store;
+  channels: ChannelStore;
+  engine: StorySource;
+  config: { fetch: Config['fetch'] };
+}
+
+export interface SlackRuntime {
+  adapter: SlackAdapter;
+  /** The Bolt app, for listeners beyond ours. */
+  bolt: BoltApp;
+  mode: SlackConfig['mode'];
+  auth: 'token' | 'oauth';
+  /** Supplies what the core App owns, once it exists; needed before start(). */
+  bind(deps: { store?: Store; commands?: ChannelCommands }): void;
+  /** bind() from the core App itself: its store, and ChannelCommands over its channels and stories. */
+  attach(app: SlackAppBinding): void;
+  /** Verifies the token (auth.test) and connects (Socket Mode) or listens (HTTP; `port` is the bound one). */
+  start(): Promise<{ port?: number }>;
+  stop(): Promise<void>;
+}
+
+const PINO_TO_BOLT: Record<string, LogLevel> = {
+  trace: LogLevel.DEBUG,
+  debug: LogLevel.DEBUG,
+  info: LogLevel.INFO,
+  warn: LogLevel.WARN,
+};
+
+/** Bolt's logger interface over pino; the level stays pino's, whatever Bolt asks for. */
+export function boltLogger(logger: Logger): BoltLogger {
+  const child = logger.child({ component: 'slack' });
+  const write =
+    (level: 'debug' | 'info' | 'warn' | 'error') =>
+    (...msg: unknown[]) => {
+      const err = msg.find((m) => m instanceof Error);
+      const text = msg
+        .filter((m) => !(m instanceof Error))
+        .map((m) => (typeof m === 'string' ? m : JSON.stringify(m)))
+        .join(' ');
+      child[level](err ? { err } : {}, text);
+    };
+  return {
+    debug: write('debug'),
+    info: write('info'),
+    warn: write('warn'),
+    error: write('error'),
+    setLevel: () => undefined,
+    getLevel: () => PINO_TO_BOLT[child.level] ?? LogLevel.ERROR,
+    setName: () => undefined,
+  };
+}
+
+function mergeSecrets(input: SlackSecretsInput | undefined, env: NodeJS.ProcessEnv): SlackSecrets {
+  const fromEnv = readSlackSecrets(env);
+  return {
+    botToken: input?.slackBotToken ?? fromEnv.botToken,
+    signingSecret: input?.slackSigningSecret ?? fromEnv.signingSecret,
+    appToken: input?.slackAppToken ?? fromEnv.appToken,
+    apiUrl: input?.slackApiUrl ?? fromEnv.apiUrl,
+    clientId: input?.slackClientId ?? fromEnv.clientId,
+    clientSecret: input?.slackClientSecret ?? fromEnv.clientSecret,
+    stateSecret: input?.slackStateSecret ?? fromEnv.stateSecret,
+    port: fromEnv.port,
+  };
+}
+
+export async function createSlackAdapter(opts: CreateSlackOptions): Promise<SlackRuntime> {
+  const parsed = slackConfigSchema.safeParse(opts.config.slack);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `slack.${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new SlackConfigError(`invalid slack config: ${issues}`);
+  }
+  const config = parsed.data;
+  const secrets = mergeSecrets(opts.secrets, opts.env ?? process.env);
+  const auth = checkSlackSetup(config, secrets);
+  const logger = opts.logger.child({ platform: 'slack' });
+  const apiUrl = secrets.apiUrl ? `${secrets.apiUrl.replace(/\/+$/, '')}/` : undefined;
+  const port = secrets.port ?? config.port;
+
+  let store = opts.store;
+  let commands = opts.commands;
+  const needStore = () => {
+    if (!store) throw new Error('the Slack adapter is not bound to a store yet (call bind)');
+    return store;
+  };
+  const installations = auth === 'oauth' ? new KeyvInstallationStore(needStore) : undefined;
+
+  // Listener clients may retry: they only read (users.info, conversations.info, files.info).
+  const clientOptions = (): webApi.WebClientOptions => ({
+    ...(apiUrl ? { slackApiUrl: apiUrl } : {}),
+    retryConfig: {
+      retries: 2,
+      minTimeout: config.delivery.backoffMs,
+      maxTimeout: config.delivery.backoffMs * 4,
+    },
+    timeout: config.delivery.timeoutMs,
+  });
+  const options: AppOptions = {
+    logger: boltLogger(logger),
+    clientOptions: clientOptions(),
+    deferInitialization: true,
+    socketMode: config.mode === 'socket',
+    ...(config.mode === 'socket' ? { appToken: secrets.appToken } : { signingSecret: secrets.signingSecret }),
+    port,
+    ...(auth === 'token'
+      ? { token: secrets.botToken }
+      : {
+          clientId: secrets.clientId,
+          clientSecret: secrets.clientSecret,
+          stateSecret: secrets.stateSecret,
+          installationStore: installations,
+          scopes: config.oauth.scopes,
+          ...(config.oauth.redirectUri ? { redirectUri: config.oauth.redirectUri } : {}),
+          installerOptions: {
+            installPath: config.oauth.installPath,
+            redirectUriPath: config.oauth.redirectUriPath,
+            directInstall: true,
+          },
+        }),
+  };
+  const bolt = new BoltApp(options);
+  bolt.error(async (error) => {
+    logger.error({ err: error }, 'slack listener failed');
+  });
+
+  registerCommands(bolt, {
+    config,
+    fetchPolicy: opts.config.fetch,
+    logger,
+    apiUrl,
+    installations,
+    commands: () => {
+      if (!commands) throw new Error('the Slack adapter is not bound to ChannelCommands yet (call bind)');
+      return commands;
+    },
+  });
+
+  if (installations) {
+    // An uninstall or revoked bot token leaves nothing to deliver with; its installation is dropped.
+    const forget = (context: { teamId?: string; enterpriseId?: string; isEnterpriseInstall?: boolean }) =>
+      installations.deleteInstallation({
+        teamId: context.teamId,
+        enterpriseId: context.enterpriseId,
+        isEnterpriseInstall: !!context.isEnterpriseInstall,
+      });
+    bolt.event('app_uninstalled', async ({ context }) => forget(context));
+    bolt.event('tokens_revoked', async ({ event, context }) => {
+      if (event.tokens.bot?.length) await forget(context);
+    });
+  }
+
+  const adapter = new SlackAdapter({
+    tuning: config.delivery,
+    logger,
+    apiUrl,
+    clientLogger: boltLogger(logger),
+    tokenFor: async (workspaceId) =>
+      installations ? installations.botTokenFor(workspaceId) : secrets.botToken,
+  });
+
+  let started = false;
+  return {
+    adapter,
+    bolt,
+    mode: config.mode,
+    auth,
+    bind(deps) {
+      store = deps.store ?? store;
+      commands = deps.commands ?? commands;
+    },
+    attach(app) {
+      store = app.store;
+      commands = new ChannelCommands(app.channels, app.engine, app.config.fetch);
+    },
+    async start() {
+      if (!commands) throw new Error('bind ChannelCommands before starting the Slack app');
+      if (auth === 'oauth') needStore();
+      try {
+        await bolt.init();
+      } catch (err) {
+        const code = (err as { data?: { error?: string } }).data?.error;
+        throw new SlackConfigError(`Slack refused SLACK_BOT_TOKEN (${code ?? (err as Error).message})`);
+      }
+      let result: unknown;
+      try {
+        result = config.mode === 'http' ? await bolt.start(port) : await bolt.start();
+      } catch (err) {
+        const code = (err as { data?: { error?: string } }).data?.error;
+        if (config.mode === 'http' || !code) throw err;
+        throw new SlackConfigError(`Slack refused SLACK_APP_TOKEN for Socket Mode (${code})`);
+      }
+      started = true;
+      const address =
+        config.mode === 'http' ? (result as { address(): { port: number } | string | null }).address() : null;
+      const bound = address && typeof address === 'object' ? address.port : undefined;
+      logger.info({ mode: config.mode, auth, port: bound }, 'slack app started');
+      return { port: bound };
+    },
+    async stop() {
+      if (!started) return;
+      started = false;
+      await bolt.stop();
+    },
+  };
+}
