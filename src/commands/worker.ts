@@ -3,10 +3,12 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { App } from '../app.js';
-import { loadConfig } from '../config/load.js';
+import { loadConfig, readSecrets } from '../config/load.js';
 import { createLogger } from '../log.js';
 import type { Item } from '../model.js';
 import { ItemEnricher } from '../pipeline/enrich.js';
+import { createDiscordBot } from '../platforms/discord/index.js';
+import { createSlackAdapter, readSlackSecrets, slackConfigured } from '../platforms/slack/index.js';
 import { InputError, readJsonl } from '../util/jsonl.js';
 import { toItem } from './item-input.js';
 
@@ -22,17 +24,43 @@ export function registerWorkerCommands(program: Command): void {
     .option('-c, --config <file>', 'config file merged over config/default.yaml')
     .action(async (opts: ConfigOption) => {
       const logger = createLogger();
-      const app = new App(loadConfig(opts.config), { logger });
+      const config = loadConfig(opts.config);
+      const secrets = readSecrets();
+      // Each platform joins when its credentials are in the environment; with none, the console sink alone.
+      const discord = secrets.discordToken ? createDiscordBot({ secrets, config, logger }) : undefined;
+      const slack = slackConfigured(readSlackSecrets())
+        ? await createSlackAdapter({ config, secrets, logger })
+        : undefined;
+      const adapters = [discord?.adapter, slack?.adapter].filter((a) => a !== undefined);
+      const app = new App(config, { logger, adapters });
       await app.init();
+      discord?.attach(app);
+      slack?.attach(app);
+      try {
+        await discord?.start();
+        await slack?.start();
+      } catch (err) {
+        await Promise.allSettled([discord?.stop(), slack?.stop(), app.stop()]);
+        throw err;
+      }
       app.start();
-      logger.info({ feeds: app.config.feeds.length, schedule: app.config.pollCron }, 'worker started');
+      logger.info(
+        {
+          feeds: app.config.feeds.length,
+          schedule: app.config.pollCron,
+          platforms: adapters.map((a) => a.platform),
+        },
+        'worker started',
+      );
       await new Promise<void>((resolve) => {
         const shutdown = (signal: string) => {
           logger.info({ signal }, 'shutting down');
-          app.stop().then(resolve, (err) => {
-            logger.error({ err }, 'shutdown failed');
-            resolve();
-          });
+          Promise.allSettled([discord?.stop(), slack?.stop()])
+            .then(() => app.stop())
+            .then(resolve, (err) => {
+              logger.error({ err }, 'shutdown failed');
+              resolve();
+            });
         };
         process.once('SIGINT', shutdown);
         process.once('SIGTERM', shutdown);

@@ -34,6 +34,8 @@ export class StoryEngine {
   private readonly deliverer: Deliverer;
   private clusterer: OnlineClusterer;
   private readonly items = new Map<string, Item>();
+  /** Stories a sink failed to take; tried again on the next pass even if nothing new joins them. */
+  private readonly retry = new Set<string>();
   private ready = false;
 
   constructor(private readonly opts: EngineOptions) {
@@ -92,7 +94,7 @@ export class StoryEngine {
       }
       touched.add(assignment.storyId);
     }
-    const delivered = await this.deliverStories([...touched]);
+    const delivered = await this.deliverStories([...new Set([...touched, ...this.retry])]);
     return {
       accepted: fresh.length,
       duplicates: batch.length - fresh.length,
@@ -127,6 +129,7 @@ export class StoryEngine {
   private async deliverStories(storyIds: string[]): Promise<Partial<Record<DeliveryResult, number>>> {
     const counts: Partial<Record<DeliveryResult, number>> = {};
     const sinks = await this.opts.sinks();
+    this.retry.clear();
     const ordered = storyIds
       .map((id) => this.digest(id))
       .filter((d): d is StoryDigest => !!d)
@@ -140,7 +143,11 @@ export class StoryEngine {
           counts[result] = (counts[result] ?? 0) + 1;
         } catch (err) {
           // The pending record stays; the next pass retries with the same idempotency key.
-          this.opts.logger.error({ err, sink: sink.id, story: digest.id }, 'delivery failed');
+          this.retry.add(digest.id);
+          this.opts.logger.warn(
+            { err, sink: sink.id, story: digest.id },
+            'delivery failed; retrying next pass',
+          );
         }
       }
     }

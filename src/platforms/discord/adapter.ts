@@ -1,0 +1,375 @@
+/**
+ * Delivery to Discord: a story is a parent message (one embed) with a thread under it, or one post in a
+ * forum channel; updates are a reply in that thread plus an edit of the parent.
+ *
+ * Idempotency: every channel or thread message carries a nonce derived from the delivery key with
+ * `enforce_nonce`, so a retry after a lost response returns the message already created instead of a
+ * second one. Forum posts take no nonce, so they go through a REST client without automatic retries and
+ * are looked for (by a short reference in the embed footer) before being tried again.
+ */
+import { createHash } from 'node:crypto';
+import {
+  type APIEmbed,
+  type APIMessage,
+  type APIThreadChannel,
+  ChannelFlags,
+  type Client,
+  DiscordAPIError,
+  HTTPError,
+  RateLimitError,
+  REST,
+  RESTJSONErrorCodes,
+  Routes,
+} from 'discord.js';
+import { pauseChannel } from '../../deliver/channel-sink.js';
+import type { ChannelSettings, ChannelStore } from '../../deliver/channels.js';
+import { type ChatAdapter, PlatformError } from '../../deliver/platform.js';
+import type { PostedRef, StoryUpdate } from '../../deliver/sink.js';
+import type { Logger } from '../../log.js';
+import type { StoryDigest } from '../../model.js';
+import { truncateWords } from '../split.js';
+import {
+  DISCORD_LIMITS,
+  type DiscordMessagePayload,
+  escapeDiscord,
+  renderDiscordStory,
+  renderDiscordUpdate,
+  SUPPRESS_EMBEDS,
+} from './render.js';
+
+/** Threads stay open three days without activity: long enough for a story's follow-up coverage. */
+const AUTO_ARCHIVE_MINUTES = 4320;
+/** How far back `recover` looks for a message posted before a crash. */
+const RECOVER_WINDOW = 50;
+const FORUM_POST_ATTEMPTS = 3;
+
+const sha = (text: string) => createHash('sha256').update(text).digest();
+
+/** Discord nonces are at most 25 characters. */
+export function nonceFor(key: string): string {
+  return sha(key).toString('base64url').slice(0, 25);
+}
+
+/**
+ * The key of the delivery a post or update belongs to: a post's key ends in `|post`, its updates' in
+ * `|update-N`, so the parent keeps one footer reference across edits.
+ */
+function deliveryKey(key: string): string {
+  return key.replace(/\|(?:post|update-\d+)$/, '');
+}
+
+/** The short reference shown in a story's embed footer, by which `recover` recognises it. */
+export function storyRef(key: string): string {
+  return `ref ${sha(deliveryKey(key)).toString('hex').slice(0, 10)}`;
+}
+
+function withRef(payload: DiscordMessagePayload, key: string): DiscordMessagePayload {
+  const ref = storyRef(key);
+  const embeds = payload.embeds?.map((e, i) =>
+    i === 0 ? { ...e, footer: { text: e.footer?.text ? `${e.footer.text} · ${ref}` : ref } } : e,
+  );
+  return embeds ? { ...payload, embeds } : payload;
+}
+
+function hasRef(message: Pick<APIMessage, 'embeds'>, key: string): boolean {
+  const ref = storyRef(key);
+  return message.embeds.some((e: APIEmbed) => e.footer?.text?.endsWith(ref));
+}
+
+const isCode = (err: unknown, ...codes: number[]) =>
+  err instanceof DiscordAPIError && typeof err.code === 'number' && codes.includes(err.code);
+
+/** Whether a failure may have been a lost response, or the request never arrived: worth looking, then retrying. */
+function isTransient(err: unknown): boolean {
+  if (err instanceof HTTPError) return true;
+  if (err instanceof DiscordAPIError) return err.status >= 500;
+  return !(err instanceof RateLimitError) && err instanceof Error;
+}
+
+/** Maps Discord's refusals to the delivery layer's kinds; errors that retrying cannot fix otherwise pass as they are. */
+export function toPlatformError(err: unknown): unknown {
+  if (err instanceof PlatformError) return err;
+  if (err instanceof DiscordAPIError) {
+    if (err.code === RESTJSONErrorCodes.UnknownChannel)
+      return new PlatformError('the channel was deleted, or Threadline can no longer see it', 'gone');
+    if (err.code === RESTJSONErrorCodes.MissingAccess)
+      return new PlatformError(
+        'Threadline cannot see this channel (Missing Access: give it View Channel)',
+        'forbidden',
+      );
+    if (err.code === RESTJSONErrorCodes.MissingPermissions) {
+      return new PlatformError(
+        'Threadline lacks a permission here (Missing Permissions: it needs Send Messages, Send Messages in ' +
+          'Threads, Create Public Threads, Embed Links and Read Message History)',
+        'forbidden',
+      );
+    }
+    if (err.status === 429) return new PlatformError('Discord rate limit', 'rate-limited');
+    if (err.status >= 500) return new PlatformError(`Discord answered ${err.status}`, 'transient');
+    return err;
+  }
+  if (err instanceof RateLimitError) return new PlatformError('Discord rate limit', 'rate-limited');
+  if (err instanceof HTTPError) return new PlatformError(`Discord answered ${err.status}`, 'transient');
+  if (err instanceof Error) return new PlatformError(`Discord request failed: ${err.message}`, 'transient');
+  return err;
+}
+
+export interface DiscordAdapterOptions {
+  client: Client;
+  logger: Logger;
+  /** Where paused channels are recorded; bound late, since the store belongs to the App. */
+  channels?: () => ChannelStore | undefined;
+}
+
+export class DiscordAdapter implements ChatAdapter {
+  readonly platform = 'discord' as const;
+  private noRetry?: REST;
+
+  constructor(private readonly opts: DiscordAdapterOptions) {}
+
+  private get rest(): REST {
+    return this.opts.client.rest;
+  }
+
+  /** Same API and token as the client, without automatic retries: for requests Discord cannot dedupe. */
+  private get onceRest(): REST {
+    this.noRetry ??= new REST({ ...this.opts.client.options.rest, retries: 0 });
+    // The client's token is only certain once it has logged in.
+    if (this.opts.client.token) this.noRetry.setToken(this.opts.client.token);
+    return this.noRetry;
+  }
+
+  /** Frees the no-retry REST client's timers. */
+  close(): void {
+    this.noRetry?.clearHashSweeper();
+    this.noRetry?.clearHandlerSweeper();
+    this.noRetry = undefined;
+  }
+
+  async postStory(channel: ChannelSettings, digest: StoryDigest, key: string): Promise<PostedRef> {
+    return this.guard(channel, async () => {
+      const render = renderDiscordStory(digest);
+      const parent = withRef(render.parent, key);
+      let ref: PostedRef;
+      if (channel.kind === 'forum') {
+        const id = await this.forumPost(channel, render.threadName, parent, key);
+        ref = { parentId: id, threadId: id };
+      } else {
+        const message = await this.send(channel.channelId, parent, nonceFor(key));
+        ref = {
+          parentId: message.id,
+          threadId: await this.startThread(channel, message.id, render.threadName),
+        };
+      }
+      await this.sendAll(ref.threadId!, render.replies, key);
+      return ref;
+    });
+  }
+
+  async updateStory(
+    channel: ChannelSettings,
+    ref: PostedRef,
+    update: StoryUpdate,
+    key: string,
+  ): Promise<void> {
+    await this.guard(channel, async () => {
+      const render = renderDiscordUpdate(update);
+      // In a forum the post is the thread and its starter message shares the thread's id.
+      const parentChannel = channel.kind === 'forum' ? (ref.threadId ?? ref.parentId) : channel.channelId;
+      try {
+        await this.sendAll(ref.threadId ?? parentChannel, render.reply, key);
+        await this.rest.patch(Routes.channelMessage(parentChannel, ref.parentId), {
+          body: withRef(render.parentEdit, key),
+        });
+      } catch (err) {
+        if (await this.storyRemoved(channel, err)) {
+          this.opts.logger.info(
+            { channel: channel.key, parentId: ref.parentId },
+            'story thread was deleted or locked; update skipped',
+          );
+          return;
+        }
+        throw err;
+      }
+    });
+  }
+
+  async postNotice(channel: ChannelSettings, text: string, key: string): Promise<PostedRef> {
+    return this.guard(channel, async () => {
+      const payload: DiscordMessagePayload = {
+        content: truncateWords(escapeDiscord(text), DISCORD_LIMITS.content),
+        allowed_mentions: { parse: [] },
+        flags: SUPPRESS_EMBEDS,
+      };
+      if (channel.kind === 'forum') {
+        const name = truncateWords(text.replace(/\s+/g, ' ').trim(), DISCORD_LIMITS.threadName);
+        const id = await this.forumPost(channel, name, payload, key);
+        return { parentId: id, threadId: id };
+      }
+      const message = await this.send(channel.channelId, payload, nonceFor(key));
+      return { parentId: message.id };
+    });
+  }
+
+  async recover(channel: ChannelSettings, key: string): Promise<PostedRef | undefined> {
+    return this.guard(channel, async () => {
+      if (channel.kind === 'forum') {
+        const id = await this.findForumPost(channel, key);
+        return id ? { parentId: id, threadId: id } : undefined;
+      }
+      const nonce = nonceFor(key);
+      const recent = (await this.rest.get(Routes.channelMessages(channel.channelId), {
+        query: new URLSearchParams({ limit: String(RECOVER_WINDOW) }),
+      })) as APIMessage[];
+      const found = recent.find((m) => this.byBot(m.author.id) && (m.nonce === nonce || hasRef(m, key)));
+      if (!found) return undefined;
+      if (!found.embeds.length) return { parentId: found.id };
+      // A story parent whose thread was never started (crash in between) gets it now; its replies are lost.
+      const threadId =
+        found.thread?.id ??
+        (await this.startThread(
+          channel,
+          found.id,
+          truncateWords(found.embeds[0]?.title ?? 'Story', DISCORD_LIMITS.threadName),
+        ));
+      return { parentId: found.id, threadId };
+    });
+  }
+
+  // ---- Requests ----
+
+  private byBot(authorId: string): boolean {
+    const me = this.opts.client.user?.id;
+    return !me || authorId === me;
+  }
+
+  private async send(channelId: string, payload: DiscordMessagePayload, nonce: string): Promise<APIMessage> {
+    return (await this.rest.post(Routes.channelMessages(channelId), {
+      body: { ...payload, allowed_mentions: { parse: [] }, nonce, enforce_nonce: true },
+    })) as APIMessage;
+  }
+
+  private async sendAll(channelId: string, payloads: DiscordMessagePayload[], key: string): Promise<void> {
+    for (const [i, payload] of payloads.entries())
+      await this.send(channelId, payload, nonceFor(`${key}|${i}`));
+  }
+
+  /** Starts the story's thread on its parent; a retry after a lost response finds the thread already there. */
+  private async startThread(channel: ChannelSettings, messageId: string, name: string): Promise<string> {
+    try {
+      const thread = (await this.rest.post(Routes.threads(channel.channelId, messageId), {
+        body: { name, auto_archive_duration: AUTO_ARCHIVE_MINUTES },
+      })) as APIThreadChannel;
+      return thread.id;
+    } catch (err) {
+      // A thread started from a message has that message's id.
+      if (isCode(err, RESTJSONErrorCodes.ThreadAlreadyCreatedForMessage)) return messageId;
+      throw err;
+    }
+  }
+
+  private async forumPost(
+    channel: ChannelSettings,
+    name: string,
+    message: DiscordMessagePayload,
+    key: string,
+  ): Promise<string> {
+    const body: Record<string, unknown> = {
+      name,
+      auto_archive_duration: AUTO_ARCHIVE_MINUTES,
+      message: { ...message, allowed_mentions: { parse: [] } },
+    };
+    const tag = this.requiredTag(channel.channelId);
+    if (tag) body.applied_tags = [tag];
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const post = (await this.onceRest.post(Routes.threads(channel.channelId), {
+          body,
+        })) as APIThreadChannel;
+        return post.id;
+      } catch (err) {
+        if (!isTransient(err) || attempt >= FORUM_POST_ATTEMPTS) throw err;
+        // The post may exist although the answer was lost: look before posting again.
+        const found = await this.findForumPost(channel, key, message.content);
+        if (found) return found;
+      }
+    }
+  }
+
+  /** Forums that require a tag get one: a tag called news, else the first that anyone may apply. */
+  private requiredTag(forumId: string): string | undefined {
+    const forum = this.opts.client.channels.cache.get(forumId);
+    if (!forum || !('availableTags' in forum) || !forum.flags.has(ChannelFlags.RequireTag)) return undefined;
+    const open = forum.availableTags.filter((t) => !t.moderated);
+    return (open.find((t) => t.name.toLowerCase() === 'news') ?? open[0])?.id;
+  }
+
+  /** A recent post of ours in the forum whose starter carries the key's footer reference (or, for notices, the text). */
+  private async findForumPost(
+    channel: ChannelSettings,
+    key: string,
+    content?: string,
+  ): Promise<string | undefined> {
+    const active = (await this.rest.get(Routes.guildActiveThreads(channel.workspaceId))) as {
+      threads: APIThreadChannel[];
+    };
+    const mine = active.threads
+      .filter((t) => t.parent_id === channel.channelId && this.byBot(t.owner_id ?? ''))
+      .sort((a, b) => (BigInt(b.id) > BigInt(a.id) ? 1 : -1))
+      .slice(0, 10);
+    for (const thread of mine) {
+      let starter: APIMessage;
+      try {
+        starter = (await this.rest.get(Routes.channelMessage(thread.id, thread.id))) as APIMessage;
+      } catch (err) {
+        if (isCode(err, RESTJSONErrorCodes.UnknownMessage)) continue;
+        throw err;
+      }
+      if (
+        hasRef(starter, key) ||
+        (content !== undefined && !starter.embeds.length && starter.content === content)
+      )
+        return thread.id;
+    }
+    return undefined;
+  }
+
+  /**
+   * Whether an update failed because the story's own thread or parent is gone (deleted or locked by a
+   * moderator) while the channel itself is fine: then there is nothing to update.
+   */
+  private async storyRemoved(channel: ChannelSettings, err: unknown): Promise<boolean> {
+    if (isCode(err, RESTJSONErrorCodes.InvalidActionOnArchivedThread)) return true;
+    if (!isCode(err, RESTJSONErrorCodes.UnknownChannel, RESTJSONErrorCodes.UnknownMessage)) return false;
+    try {
+      await this.rest.get(Routes.channel(channel.channelId));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Runs a delivery; a refusal retrying cannot fix pauses the channel (logged once) before it is rethrown. */
+  private async guard<T>(channel: ChannelSettings, act: () => Promise<T>): Promise<T> {
+    try {
+      return await act();
+    } catch (err) {
+      const mapped = toPlatformError(err);
+      if (mapped instanceof PlatformError && (mapped.kind === 'gone' || mapped.kind === 'forbidden')) {
+        await this.pause(channel, mapped.message);
+      }
+      throw mapped;
+    }
+  }
+
+  private async pause(channel: ChannelSettings, reason: string): Promise<void> {
+    const store = this.opts.channels?.();
+    const stored = store ? await store.get(channel.key) : undefined;
+    if (channel.paused || stored?.paused) return;
+    this.opts.logger.warn(
+      { channel: channel.key, reason },
+      'Discord refused delivery; channel paused until a settings command is used there',
+    );
+    if (store) await pauseChannel(store, channel, reason);
+  }
+}

@@ -1,0 +1,626 @@
+/**
+ * The Discord bot end to end: the real discord.js client against the fake Discord (REST + gateway), the
+ * real App polling the seed stories from a local feed server.
+ */
+import { PermissionFlagsBits } from 'discord.js';
+import pino from 'pino';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { App } from '../../src/app.js';
+import { parseConfig } from '../../src/config/load.js';
+import { ChannelCommands } from '../../src/deliver/channel-commands.js';
+import { channelKey } from '../../src/deliver/channels.js';
+import { createDiscordBot, type DiscordBot, registerCommands } from '../../src/platforms/discord/index.js';
+import { renderDiscordStory } from '../../src/platforms/discord/render.js';
+import { FakeDiscord, type FakeMessage, type Json, opt } from '../fakes/discord.js';
+import { FeedServer, renderRss } from '../helpers/feed-server.js';
+import { loadSeeds } from '../helpers/shared.js';
+import { storyDigest, storyUpdate } from './fixture.js';
+
+const OUTLETS = ['Valley Newz', 'Truth and Resistance', 'Capital Ledger', 'Morning Wire', 'Global Desk'];
+const MANAGER = PermissionFlagsBits.ManageChannels | PermissionFlagsBits.ViewChannel;
+const MEMBER = PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages;
+const seeds = loadSeeds();
+const feeds = new FeedServer();
+
+function seedFeed(i: number, outlet = OUTLETS[i]!, seed = i): string {
+  const s = seeds[seed]!;
+  return renderRss(outlet, `https://outlet${i}.example/`, [
+    {
+      guid: `seed-${i}-${seed}`,
+      title: s.title,
+      link: `https://outlet${i}.example/news/${seed}`,
+      body: s.body,
+      pubDate: new Date(Date.UTC(2025, 7, 17, 12 + i)),
+    },
+  ]);
+}
+
+beforeAll(async () => {
+  await feeds.start();
+  for (let i = 0; i < 5; i++) feeds.setFeed(`/seed/${i}.xml`, seedFeed(i));
+  // Seed 2's wire copy, run by two more outlets: one story with seed 2 whatever the clusterer makes of
+  // the other seeds (which by the spec join it too).
+  feeds.setFeed('/wire.xml', seedFeed(5, 'Wire Service', 2));
+  const s2 = seeds[2]!;
+  feeds.setFeed(
+    '/wire2.xml',
+    renderRss('Second Wire', 'https://outlet6.example/', [
+      {
+        guid: 'second-wire-1',
+        title: `Update: ${s2.title}`,
+        link: 'https://outlet6.example/news/2',
+        body: `${s2.body}\nOfficials in Kyiv said the talks would continue next week.`,
+        pubDate: new Date(Date.UTC(2025, 7, 17, 18)),
+      },
+    ]),
+  );
+  feeds.setFeed(
+    '/loud.xml',
+    renderRss('Loud Outlet', 'https://loud.example/', [
+      {
+        guid: 'loud-1',
+        title:
+          '@everyone **Breaking**: <@123456789012345678> wins _everything_ [click](https://evil.example)',
+        link: 'https://loud.example/news/1',
+        body: '@here # Heading\nThe mayor said the vote was **rigged** and ~~fair~~ @everyone should know.',
+        pubDate: new Date(Date.UTC(2025, 7, 17, 9)),
+      },
+    ]),
+  );
+  feeds.setFeed('/not-a-feed', '<html><body>No feed here</body></html>');
+});
+afterAll(() => feeds.stop());
+
+const seedUrl = (i: number) => feeds.url(`/seed/${i}.xml`);
+/** Two outlets with one story: seed 2 and its wire copy. */
+const twoOutlets = () => [seedUrl(2), feeds.url('/wire.xml')];
+const allSeeds = () => [0, 1, 2, 3, 4].map(seedUrl);
+
+interface Harness {
+  fake: FakeDiscord;
+  app: App;
+  bot: DiscordBot;
+  logs: { level: number; msg: string; channel?: string; reason?: string }[];
+  clock: { now?: Date };
+}
+
+let h: Harness;
+
+async function startHarness(): Promise<Harness> {
+  const fake = new FakeDiscord();
+  await fake.start();
+  await registerCommands({ token: fake.token, applicationId: fake.applicationId, apiUrl: fake.restUrl });
+  const logs: Harness['logs'] = [];
+  const logger = pino({ level: 'info' }, { write: (line: string) => logs.push(JSON.parse(line)) });
+  const config = parseConfig({
+    store: 'memory://',
+    fetch: { allowPrivate: ['127.0.0.1'] },
+    sinks: { console: { enabled: false } },
+  });
+  const clock: Harness['clock'] = {};
+  const bot = createDiscordBot({
+    secrets: { discordToken: fake.token, discordApiUrl: fake.restUrl },
+    config,
+    logger,
+  });
+  const app = new App(config, { logger, adapters: [bot.adapter], now: () => clock.now ?? new Date() });
+  await app.init();
+  bot.attach(app);
+  await bot.start();
+  return { fake, app, bot, logs, clock };
+}
+
+beforeEach(async () => {
+  h = await startHarness();
+});
+
+afterEach(async () => {
+  await h.bot.stop();
+  await h.app.stop();
+  await h.fake.stop();
+  expect(h.fake.internalErrors).toEqual([]);
+  expect(h.fake.unknownRequests).toEqual([]);
+  // Nothing Threadline sent may ping anyone: every create and edit carried allowed_mentions none.
+  const loud = h.fake.messagePayloads.filter((p) => JSON.stringify(p.allowedMentions) !== '{"parse":[]}');
+  expect(loud).toEqual([]);
+});
+
+const guildId = () => h.fake.guild().id;
+const idOf = (name: string) => h.fake.channel(name).id;
+const keyOf = (name: string) => channelKey('discord', guildId(), idOf(name));
+
+/** Runs a slash command and returns its (first) reply. */
+async function run(
+  command: string,
+  channel: string,
+  options: Json[] = [],
+  extra: { permissions?: bigint; attachments?: { option: string; filename: string; data: string }[] } = {},
+): Promise<FakeMessage> {
+  const handle = h.fake.sendInteraction({
+    command,
+    channel,
+    options,
+    permissions: extra.permissions ?? MANAGER,
+    attachments: extra.attachments,
+  });
+  return handle.reply();
+}
+
+async function follow(channel: string, urls: string[], minSources?: number): Promise<void> {
+  const settings = await h.app.channels.getOrCreate('discord', guildId(), idOf(channel));
+  const kind =
+    h.fake.channel(channel).type === 15 ? 'forum' : channel === 'announcements' ? 'announcement' : 'text';
+  await h.app.channels.save({
+    ...settings,
+    kind,
+    feeds: urls.map((url) => ({ url })),
+    ...(minSources ? { minSources } : {}),
+  });
+}
+
+/** Bot messages posted in the channel itself (story parents, notices), not in threads. */
+const parents = (channel: string) => h.fake.messages(channel).filter((m) => m.source === 'channel');
+const storyParents = (channel: string) => parents(channel).filter((m) => m.embeds.length > 0);
+const embedOf = (m: FakeMessage) =>
+  m.embeds[0] as { title?: string; description?: string; footer?: { text: string } };
+
+const parentPost = (channel: string) => (r: { method: string; path: string }) =>
+  r.method === 'POST' && r.path === `/channels/${idOf(channel)}/messages`;
+
+/** Stories the App would post with this many outlets. */
+const postable = (min: number) =>
+  h.app.engine.stories().filter((s) => (h.app.engine.digest(s.id)?.outletCount ?? 0) >= min);
+
+describe('register-commands', () => {
+  it('bulk-overwrites the commands globally and for one guild with Manage Channels on configuration', async () => {
+    const global = h.fake.commands();
+    expect(global.map((c) => c.name).sort()).toEqual(
+      ['digest', 'feeds', 'story', 'subscribe', 'subscriptions', 'unsubscribe'].sort(),
+    );
+    const perms = Object.fromEntries(global.map((c) => [c.name, c.default_member_permissions]));
+    expect(perms).toEqual({
+      subscribe: '16',
+      unsubscribe: '16',
+      subscriptions: '16',
+      digest: '16',
+      feeds: '16',
+      story: null,
+    });
+    expect(global.every((c) => c.dm_permission === false)).toBe(true);
+    const story = global.find((c) => c.name === 'story')!;
+    expect((story.options as Json[])[0]).toMatchObject({ name: 'query', autocomplete: true, required: true });
+
+    const done = await registerCommands({
+      token: h.fake.token,
+      applicationId: h.fake.applicationId,
+      apiUrl: h.fake.restUrl,
+      guildId: guildId(),
+    });
+    expect(done.scope).toBe(`guild ${guildId()}`);
+    const guild = h.fake.commands(guildId());
+    expect(guild.map((c) => c.name).sort()).toEqual(global.map((c) => c.name).sort());
+    expect(guild.find((c) => c.name === 'feeds')?.default_member_permissions).toBe('16');
+    // Registering again keeps the ids (a bulk overwrite, not new commands).
+    const ids = guild.map((c) => c.id);
+    await registerCommands({
+      token: h.fake.token,
+      applicationId: h.fake.applicationId,
+      apiUrl: h.fake.restUrl,
+      guildId: guildId(),
+    });
+    expect(h.fake.commands(guildId()).map((c) => c.id)).toEqual(ids);
+  });
+});
+
+describe('configuration commands', () => {
+  it('/subscribe feed: by a manager validates the feed once, saves it and confirms ephemerally', async () => {
+    const before = feeds.requests.length;
+    const reply = await run('subscribe', 'general', [opt.string('feed', seedUrl(0))]);
+    expect(reply.ephemeral).toBe(true);
+    expect(reply.content).toContain('Subscribed to Valley Newz');
+    expect(feeds.requests.slice(before).map((r) => r.path)).toEqual(['/seed/0.xml']);
+    const saved = await h.app.channels.get(keyOf('general'));
+    expect(saved).toMatchObject({ kind: 'text', feeds: [{ url: seedUrl(0), title: 'Valley Newz' }] });
+    // The slow path was deferred first, then completed.
+    expect(h.fake.interactions[0]!.callbacks[0]!.type).toBe(5);
+  });
+
+  it('/subscribe without Manage Channels is refused and saves nothing', async () => {
+    const before = feeds.requests.length;
+    const reply = await run('subscribe', 'general', [opt.string('feed', seedUrl(0))], {
+      permissions: MEMBER,
+    });
+    expect(reply.ephemeral).toBe(true);
+    expect(reply.content).toMatch(/Manage Channels/);
+    expect(feeds.requests.length).toBe(before);
+    expect(await h.app.channels.get(keyOf('general'))).toBeUndefined();
+  });
+
+  it('/subscribe with a URL that is not a feed answers with a clear ephemeral error', async () => {
+    const reply = await run('subscribe', 'general', [opt.string('feed', feeds.url('/not-a-feed'))]);
+    expect(reply.ephemeral).toBe(true);
+    expect(reply.content).toMatch(/Not done:.*is not a feed/);
+    expect(await h.app.channels.get(keyOf('general'))).toBeUndefined();
+  });
+
+  it('/subscribe topic:, /subscriptions and /unsubscribe', async () => {
+    const topic = await run('subscribe', 'announcements', [opt.string('topic', 'Ukraine  Security')]);
+    expect(topic.content).toContain('Following stories about "ukraine security"');
+    expect(await h.app.channels.get(keyOf('announcements'))).toMatchObject({
+      kind: 'announcement',
+      topics: ['ukraine security'],
+    });
+    await run('subscribe', 'announcements', [opt.string('feed', seedUrl(1))]);
+    const list = await run('subscriptions', 'announcements');
+    expect(list.ephemeral).toBe(true);
+    expect(list.content).toContain('Feeds (1):');
+    expect(list.content).toContain(seedUrl(1));
+    expect(list.content).toContain('Topics: "ukraine security"');
+    expect(list.content).toContain('Delivery: stories as soon as 2 outlets cover them.');
+
+    const gone = await run('unsubscribe', 'announcements', [opt.string('target', 'ukraine security')]);
+    expect(gone.content).toContain('Unsubscribed from "ukraine security"');
+    expect((await h.app.channels.get(keyOf('announcements')))?.topics).toEqual([]);
+  });
+
+  it('/digest saves good settings and rejects a bad time, time zone or mode', async () => {
+    const good = await run('digest', 'general', [
+      opt.string('time', '7:30'),
+      opt.string('timezone', 'Europe/Berlin'),
+      opt.string('mode', 'both'),
+      opt.integer('min_sources', 3),
+    ]);
+    expect(good.ephemeral).toBe(true);
+    expect(good.content).toContain(
+      'Delivery: stories as soon as 3 outlets cover them, and a daily digest at 07:30',
+    );
+    expect(await h.app.channels.get(keyOf('general'))).toMatchObject({
+      digestTime: '07:30',
+      timezone: 'Europe/Berlin',
+      mode: 'both',
+      minSources: 3,
+    });
+
+    const badTime = await run('digest', 'general', [opt.string('time', '25:99')]);
+    expect(badTime.content).toMatch(/Not done:.*"25:99" is not a time/);
+    const badZone = await run('digest', 'general', [opt.string('timezone', 'Mars/Olympus')]);
+    expect(badZone.content).toMatch(/not an IANA time zone/);
+    const badMode = await run('digest', 'general', [opt.string('mode', 'weekly')]);
+    expect(badMode.content).toMatch(/mode is realtime, daily or both/);
+    expect(await h.app.channels.get(keyOf('general'))).toMatchObject({ digestTime: '07:30', mode: 'both' });
+
+    const zones = h.fake.sendInteraction({
+      kind: 'autocomplete',
+      command: 'digest',
+      channel: 'general',
+      options: [opt.string('timezone', 'berl', true)],
+    });
+    expect(await zones.choices()).toEqual([{ name: 'Europe/Berlin', value: 'Europe/Berlin' }]);
+  });
+
+  it('/feeds import reads an OPML attachment and /feeds export returns the feeds as a file', async () => {
+    const opml = `<?xml version="1.0"?><opml version="2.0"><head><title>x</title></head><body>
+      <outline text="Valley" title="Valley Newz" type="rss" xmlUrl="${seedUrl(0)}"/>
+      <outline text="Ledger" type="rss" xmlUrl="https://ledger.example/rss.xml"/>
+    </body></opml>`;
+    const imported = await run('feeds', 'general', [opt.subcommand('import')], {
+      attachments: [{ option: 'file', filename: 'feeds.opml', data: opml }],
+    });
+    expect(imported.ephemeral).toBe(true);
+    expect(imported.content).toContain('Imported 2 feeds');
+    expect(h.fake.downloads).toHaveLength(1);
+    expect((await h.app.channels.get(keyOf('general')))?.feeds.map((f) => f.url)).toEqual([
+      seedUrl(0),
+      'https://ledger.example/rss.xml',
+    ]);
+
+    const handle = h.fake.sendInteraction({
+      command: 'feeds',
+      channel: 'general',
+      options: [opt.subcommand('export')],
+      permissions: MANAGER,
+    });
+    const exported = await handle.reply();
+    expect(exported.ephemeral).toBe(true);
+    const file = exported.attachments[0]!;
+    expect(file.filename).toBe('threadline-feeds.opml');
+    const xml = file.data.toString('utf8');
+    expect(xml).toContain(`xmlUrl="${seedUrl(0)}"`);
+    expect(xml).toContain('xmlUrl="https://ledger.example/rss.xml"');
+  });
+
+  it('/feeds import refuses a file over 1 MB without downloading it', async () => {
+    const reply = await run('feeds', 'general', [opt.subcommand('import')], {
+      attachments: [{ option: 'file', filename: 'big.opml', data: 'x'.repeat(1_000_001) }],
+    });
+    expect(reply.content).toMatch(/over 1 MB/);
+    expect(h.fake.downloads).toHaveLength(0);
+  });
+});
+
+describe('realtime delivery', () => {
+  it('posts a seed story as parent + thread at 2 sources, then updates the same thread and edits the parent', async () => {
+    await follow('general', twoOutlets());
+    await h.app.pollOnce(true);
+
+    const [parent, ...others] = storyParents('general');
+    expect(others).toHaveLength(0);
+    expect(parent).toBeDefined();
+    const digest = h.app.engine.digest(postable(2)[0]!.id)!;
+    expect(embedOf(parent!).title).toBe(digest.headline);
+    expect(embedOf(parent!).footer?.text).toMatch(/ · ref [0-9a-f]{10}$/);
+    const [thread] = h.fake.threads(idOf('general'));
+    expect(thread).toMatchObject({ id: parent!.id, parentId: idOf('general') });
+    const replies = h.fake.messages(thread!.id).map((m) => m.content);
+    expect(replies.some((c) => c.startsWith('**Reported facts**'))).toBe(true);
+    expect(replies.some((c) => c.startsWith('**Coverage**'))).toBe(true);
+    // Facts and opinion never share a message.
+    expect(replies.some((c) => c.includes('**Reported facts**') && c.includes('**Opinion'))).toBe(false);
+    const sent = h.fake.requestsTo(parentPost('general'))[0]!.body as Json;
+    expect(sent).toMatchObject({ enforce_nonce: true, allowed_mentions: { parse: [] } });
+    expect(String(sent.nonce).length).toBeLessThanOrEqual(25);
+
+    // More coverage: the wire copy from a third outlet.
+    await follow('general', [...twoOutlets(), feeds.url('/wire2.xml')]);
+    const threadBefore = h.fake.messages(thread!.id).length;
+    await h.app.pollOnce(true);
+    expect(storyParents('general').map((m) => m.id)).toEqual([parent!.id]);
+    const update = h.fake.messages(thread!.id).slice(threadBefore);
+    expect(update.length).toBeGreaterThanOrEqual(1);
+    expect(update[0]!.content).toMatch(/^\*\*\+1 source:\*\* Second Wire/);
+    expect(h.fake.message(parent!.id)!.edits).toHaveLength(1);
+    expect(embedOf(h.fake.message(parent!.id)!).description).toMatch(/3 outlets/);
+    expect(embedOf(h.fake.message(parent!.id)!).footer?.text).toBe(embedOf(parent!).footer?.text);
+
+    // The other seeds: by the spec the same story, so they go into the same thread too.
+    await follow('general', [...twoOutlets(), feeds.url('/wire2.xml'), ...allSeeds()]);
+    await h.app.pollOnce(true);
+    expect(storyParents('general').map((m) => m.id)).toEqual([parent!.id]);
+    expect(h.fake.threads(idOf('general'))).toHaveLength(1);
+  });
+
+  it('the five seed feeds become one story: one parent with five outlets and one thread', async () => {
+    await follow('general', allSeeds());
+    await h.app.pollOnce(true);
+    const posted = storyParents('general');
+    expect(posted).toHaveLength(1);
+    expect(embedOf(posted[0]!).description).toMatch(/5 outlets/);
+    expect(h.fake.threads(idOf('general')).map((t) => t.id)).toEqual([posted[0]!.id]);
+  });
+
+  it('gives a forum channel one forum post per story, with the digest replies and updates inside', async () => {
+    const reply = await run('subscribe', 'news-forum', [opt.string('feed', seedUrl(0))]);
+    expect(reply.content).toContain('Subscribed');
+    expect((await h.app.channels.get(keyOf('news-forum')))?.kind).toBe('forum');
+    await follow('news-forum', twoOutlets());
+    await h.app.pollOnce(true);
+
+    const posts = h.fake.threads(idOf('news-forum'));
+    expect(posts).toHaveLength(postable(2).length);
+    expect(posts).toHaveLength(1);
+    const [starter, ...replies] = h.fake.messages(posts[0]!.id);
+    expect(starter).toMatchObject({ id: posts[0]!.id, source: 'forum-starter' });
+    expect(embedOf(starter!).title).toBe(posts[0]!.name);
+    expect(replies.some((m) => m.content.startsWith('**Reported facts**'))).toBe(true);
+    expect(h.fake.requestsTo(parentPost('news-forum'))).toHaveLength(0);
+
+    // A command given inside the forum post configures the forum itself.
+    const inPost = await run('subscriptions', posts[0]!.id);
+    expect(inPost.content).toMatch(new RegExp(`^For <#${idOf('news-forum')}>:\nFeeds \\(2\\):`));
+
+    await follow('news-forum', [...twoOutlets(), feeds.url('/wire2.xml')]);
+    await h.app.pollOnce(true);
+    expect(h.fake.threads(idOf('news-forum'))).toHaveLength(1);
+    expect(h.fake.messages(posts[0]!.id).at(-1)?.content).toMatch(/Second Wire/);
+    expect(h.fake.message(posts[0]!.id)!.edits).toHaveLength(1);
+  });
+
+  it('escapes markdown and mass mentions from feeds; nothing pings', async () => {
+    await follow('general', [feeds.url('/loud.xml')], 1);
+    await h.app.pollOnce(true);
+    const [parent] = storyParents('general');
+    const embed = embedOf(parent!);
+    expect(embed.title).toContain('@\u200beveryone');
+    expect(embed.title).toContain('\\*\\*Breaking\\*\\*');
+    expect(embed.title).toContain('\\[click\\]');
+    expect(embed.title).not.toMatch(/(^|[^\\])<@/);
+    const thread = h.fake.threads(idOf('general'))[0]!;
+    expect(thread.name).toContain('@\u200beveryone');
+    for (const m of [parent!, ...h.fake.messages(thread.id)]) {
+      expect(h.fake.mentionsOf(m)).toEqual({ users: [], roles: [], everyone: false });
+      expect(m.content).not.toMatch(/(^|[^\u200b])@(everyone|here)/);
+    }
+  });
+});
+
+describe('faults', () => {
+  it('survives a 429 with retry_after and a 500 on the parent post with exactly one parent', async () => {
+    await follow('general', twoOutlets());
+    const limited = h.fake.failNext(parentPost('general'), { status: 429, retryAfter: 0.05 });
+    const failed = h.fake.failNext(parentPost('general'), { status: 500 });
+    await h.app.pollOnce(true);
+    expect(limited.hits).toBe(1);
+    expect(failed.hits).toBe(1);
+    expect(h.fake.requestsTo(parentPost('general')).map((r) => r.status)).toEqual([429, 500, 200]);
+    expect(storyParents('general')).toHaveLength(1);
+    expect(h.fake.threads(idOf('general'))).toHaveLength(1);
+  });
+
+  it('a lost response on the parent (500 after commit) still leaves exactly one parent, by nonce', async () => {
+    await follow('general', twoOutlets());
+    h.fake.failAfterCommit(parentPost('general'));
+    await h.app.pollOnce(true);
+    expect(h.fake.requestsTo(parentPost('general')).map((r) => r.note ?? r.status)).toEqual([
+      500,
+      'nonce-replay',
+    ]);
+    expect(storyParents('general')).toHaveLength(1);
+    expect(h.fake.threads(idOf('general'))).toHaveLength(1);
+  });
+
+  it('a lost response on a forum post is found again instead of posting twice', async () => {
+    await follow('news-forum', twoOutlets());
+    h.fake.failAfterCommit(`POST /channels/${idOf('news-forum')}/threads`);
+    await h.app.pollOnce(true);
+    expect(h.fake.threads(idOf('news-forum'))).toHaveLength(1);
+    expect(h.fake.requestsTo(`POST /channels/${idOf('news-forum')}/threads`)).toHaveLength(1);
+  });
+
+  it('recover finds a story posted before a crash by its footer reference, in channels and forums', async () => {
+    for (const name of ['general', 'news-forum']) {
+      const channel = await h.app.channels.getOrCreate(
+        'discord',
+        guildId(),
+        idOf(name),
+        name === 'general' ? 'text' : 'forum',
+      );
+      const key = `${channel.key}|st-7f3a91|post`;
+      const ref = await h.bot.adapter.postStory(channel, storyDigest(), key);
+      expect(await h.bot.adapter.recover(channel, key)).toEqual(ref);
+      expect(await h.bot.adapter.recover(channel, `${channel.key}|other|post`)).toBeUndefined();
+    }
+  });
+
+  it('skips an update whose thread was deleted, without pausing the channel', async () => {
+    const channel = await h.app.channels.getOrCreate('discord', guildId(), idOf('general'));
+    await h.app.channels.save(channel);
+    const ref = await h.bot.adapter.postStory(channel, storyDigest(), `${channel.key}|st|post`);
+    h.fake.failNext(`POST /channels/${ref.threadId}/messages`, { status: 404, code: 10003 });
+    await h.bot.adapter.updateStory(channel, ref, storyUpdate(), `${channel.key}|st|update-1`);
+    expect((await h.app.channels.get(channel.key))?.paused).toBeUndefined();
+    expect(h.logs.filter((l) => l.level === 40)).toEqual([]);
+  });
+
+  for (const [status, code, reason] of [
+    [403, 50013, /Missing Permissions/],
+    [404, 10003, /deleted/],
+  ] as const) {
+    it(`${code} pauses the channel, reports it once and does not retry`, async () => {
+      await follow('general', twoOutlets());
+      h.fake.failNext(parentPost('general'), { status, code });
+      await h.app.pollOnce(true);
+      const paused = await h.app.channels.get(keyOf('general'));
+      expect(paused?.paused?.reason).toMatch(reason);
+      const warned = h.logs.filter((l) => l.level === 40 && l.channel === keyOf('general'));
+      expect(warned).toHaveLength(1);
+      expect(warned[0]!.reason).toMatch(reason);
+
+      // New coverage arrives: the paused channel is not tried again.
+      const requests = h.fake.requests.length;
+      await follow('general', [...twoOutlets(), feeds.url('/wire2.xml')]);
+      await h.app.pollOnce(true);
+      await h.app.dailyTick();
+      expect(h.fake.requests.slice(requests).filter((r) => r.path.startsWith('/channels/'))).toEqual([]);
+      expect(h.logs.filter((l) => l.level === 40 && l.channel === keyOf('general'))).toHaveLength(1);
+      expect(storyParents('general')).toHaveLength(0);
+
+      const list = await run('subscriptions', 'general');
+      expect(list.content).toMatch(/Deliveries are paused: .*(Missing Permissions|deleted)/);
+    });
+  }
+});
+
+describe('/story', () => {
+  it('answers /story ukraine with the seed story digest, facts and opinion apart, and autocompletes headlines', async () => {
+    await follow('general', [...allSeeds(), feeds.url('/wire.xml')]);
+    await h.app.pollOnce(true);
+    const expected = new ChannelCommands(h.app.channels, h.app.engine, h.app.config.fetch).story('ukraine');
+    if (!('digest' in expected)) throw new Error(expected.error);
+    const digest = expected.digest;
+
+    const handle = h.fake.sendInteraction({
+      command: 'story',
+      channel: 'general',
+      options: [opt.string('query', 'ukraine')],
+      permissions: MEMBER,
+    });
+    const reply = await handle.reply();
+    expect(reply.ephemeral).toBe(false);
+    expect(embedOf(reply).title).toBe(digest.headline);
+    expect(embedOf(reply).footer?.text).toContain(digest.id);
+    const sections = await Promise.all(renderDiscordStory(digest).replies.map((_, n) => handle.followUp(n)));
+    const heads = sections.map((m) => m.content.split('\n')[0]!.replace(/ · .*$/, ''));
+    expect(heads[0]).toBe('**Reported facts**');
+    // Facts first, then opinion (when the digest has any), then coverage; never two kinds in one message.
+    const order = heads.filter((x, n) => x !== heads[n - 1]);
+    expect(order).toEqual([
+      '**Reported facts**',
+      ...(digest.opinion.length ? ['**Opinion & analysis**'] : []),
+      '**Coverage**',
+    ]);
+    expect(sections.every((m) => !m.ephemeral)).toBe(true);
+
+    const completing = h.fake.sendInteraction({
+      kind: 'autocomplete',
+      command: 'story',
+      channel: 'general',
+      options: [opt.string('query', 'ukraine', true)],
+      permissions: MEMBER,
+    });
+    const choices = await completing.choices();
+    expect(choices.map((c) => c.name)).toContain(digest.headline.slice(0, 100));
+
+    // A word still being typed matches recent headlines by text.
+    const word = digest.headline.split(/\s+/).sort((a, b) => b.length - a.length)[0]!;
+    const partial = h.fake.sendInteraction({
+      kind: 'autocomplete',
+      command: 'story',
+      channel: 'general',
+      options: [opt.string('query', word.slice(0, -2).toLowerCase(), true)],
+      permissions: MEMBER,
+    });
+    expect((await partial.choices()).map((c) => c.name)).toContain(digest.headline.slice(0, 100));
+
+    const privately = h.fake.sendInteraction({
+      command: 'story',
+      channel: 'general',
+      options: [opt.string('query', 'zelensky'), opt.boolean('private', true)],
+      permissions: MEMBER,
+    });
+    expect((await privately.reply()).ephemeral).toBe(true);
+
+    const none = await run('story', 'general', [opt.string('query', 'volcano eruption iceland')], {
+      permissions: MEMBER,
+    });
+    expect(none.ephemeral).toBe(true);
+    expect(none.content).toMatch(/no recent story matches/);
+  });
+});
+
+describe('daily digest', () => {
+  it('posts a header and one thread per top story at the channel time in its zone', async () => {
+    await follow('announcements', [...allSeeds(), feeds.url('/wire.xml')]);
+    const reply = await run('digest', 'announcements', [
+      opt.string('time', '08:00'),
+      opt.string('timezone', 'Europe/Berlin'),
+      opt.string('mode', 'daily'),
+    ]);
+    expect(reply.content).toContain('a daily digest at 08:00 Europe/Berlin');
+    // The previous digest went out the day before the seed stories.
+    const channel = (await h.app.channels.get(keyOf('announcements')))!;
+    await h.app.channels.save({ ...channel, lastDigestAt: '2025-08-17T06:00:00.000Z' });
+
+    h.clock.now = new Date('2025-08-18T05:59:00Z');
+    await h.app.pollOnce(true);
+    expect(parents('announcements')).toHaveLength(0);
+    expect(await h.app.dailyTick()).toBe(0);
+
+    // 08:00 in Berlin (CEST) is 06:00 UTC.
+    h.clock.now = new Date('2025-08-18T06:00:30Z');
+    expect(await h.app.dailyTick()).toBe(1);
+    const top = h.app.daily.pick(
+      { ...channel, lastDigestAt: '2025-08-17T06:00:00.000Z' },
+      new Date('2025-08-18T06:00:00Z'),
+    );
+    expect(top.length).toBeGreaterThanOrEqual(1);
+    const [header, ...stories] = parents('announcements');
+    expect(header!.content).toBe(
+      `Daily digest for 2025-08-18: ${top.length} top ${top.length === 1 ? 'story' : 'stories'}`,
+    );
+    expect(stories.map((m) => embedOf(m).title)).toEqual(top.map((d) => d.headline));
+    expect(h.fake.threads(idOf('announcements')).map((t) => t.id)).toEqual(stories.map((m) => m.id));
+
+    expect(await h.app.dailyTick()).toBe(0);
+    expect(parents('announcements')).toHaveLength(1 + top.length);
+  });
+});
