@@ -2,14 +2,18 @@
 import { Command, CommanderError } from 'commander';
 import { registerClassifyCommand } from './commands/classify.js';
 import { registerClusterCommand } from './commands/cluster.js';
+import { registerDigestCommand } from './commands/digest.js';
+import { registerDiscordCommands } from './commands/discord.js';
 import { registerParseFeedCommand } from './commands/parse-feed.js';
 import { registerWorkerCommands } from './commands/worker.js';
 import { ConfigError } from './config/load.js';
+import { DiscordConfigError } from './platforms/discord/index.js';
+import { SlackConfigError } from './platforms/slack/index.js';
 import { StoreError } from './store/index.js';
 import { InputError } from './util/jsonl.js';
 
 /** Errors a user can fix: printed as one line, never with a stack trace. */
-const USER_ERRORS = [ConfigError, InputError, StoreError];
+const USER_ERRORS = [ConfigError, InputError, StoreError, DiscordConfigError, SlackConfigError];
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -23,8 +27,10 @@ export function buildProgram(): Command {
     .exitOverride();
   registerWorkerCommands(program);
   registerClusterCommand(program);
+  registerDigestCommand(program);
   registerClassifyCommand(program);
   registerParseFeedCommand(program);
+  registerDiscordCommands(program);
   return program;
 }
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { App } from '../app.js';
 import { loadConfig, readSecrets } from '../config/load.js';
+import { htmlToText } from '../ingest/text.js';
 import { createLogger } from '../log.js';
 import type { Item } from '../model.js';
 import { ItemEnricher } from '../pipeline/enrich.js';
@@ -130,11 +131,20 @@ export async function readArchive(path: string): Promise<Item[]> {
         const basis = String(value.url ?? value.link ?? value.title ?? line);
         value.id = createHash('sha1').update(basis).digest('hex').slice(0, 16);
       }
-      items.push(toItem(value, `${file}: line ${line}`, epoch));
+      items.push(asText(toItem(value, `${file}: line ${line}`, epoch)));
     }
   }
   // A stable sort keeps file order among items published at the same moment.
   return items.sort((a, b) => a.publishedAt.localeCompare(b.publishedAt));
+}
+
+/** Archived feed items may still carry the feed's HTML; the live pipeline sees them as text. */
+function asText(item: Item): Item {
+  const html = (s: string | undefined) => (s && /<\/?[a-z][^>]*>|&[a-z#0-9]+;/i.test(s) ? htmlToText(s) : s);
+  const out: Item = { ...item, title: html(item.title) ?? item.title };
+  if (item.description !== undefined) out.description = html(item.description);
+  if (item.text !== undefined) out.text = html(item.text);
+  return out;
 }
 
 /** Splits time-ordered items into the batches a poller running every `spanMs` would have seen. */

@@ -27,6 +27,14 @@ export class Deliverer {
     return this.store.ns<DeliveryRecord>('deliveries');
   }
 
+  /** Whether a sink already has every one of these items of a story, with nothing left pending. */
+  async isCurrent(sink: Sink, storyId: string, itemIds: string[]): Promise<boolean> {
+    const record = await this.records.get(recordKey(sink, storyId));
+    if (!record?.ref || record.pending) return false;
+    const known = new Set(record.itemIds);
+    return itemIds.every((id) => known.has(id));
+  }
+
   async deliver(sink: Sink, digest: StoryDigest): Promise<DeliveryResult> {
     if (digest.outletCount < sink.minSources) return 'below-threshold';
     const key = recordKey(sink, digest.id);

@@ -1,76 +1,124 @@
-import { createHash } from 'node:crypto';
 import type { StoryInfo } from '../cluster/index.js';
-import type { DigestCoverage, DigestFact, DigestOpinion, Item, StoryDigest } from '../model.js';
+import type { DigestCoverage, Item, StoryDigest } from '../model.js';
+import { analyseItem, type ItemAnalysis, type Unit } from './analyse.js';
+import { type Claim, type FactSentence, factSentence, rankClaims } from './facts.js';
+import { chooseHeadline } from './headline.js';
+import { opinionEntries } from './opinion.js';
+import { centroid, idfFromCounts, isComplete, weigh } from './text.js';
 
-const REPORTING =
-  /\b(said|says|told|stated|announced|confirmed|wrote|according to|reported|added|explained)\b/i;
+/** Most facts a digest lists; renderers show every one it keeps. */
+export const MAX_FACTS = 15;
 
-/** First-pass sentence splitter: ends at . ! ? followed by space and a capital or quote. */
-function sentences(text: string): string[] {
-  return text
-    .split(/\n+/)
-    .flatMap((para) => para.split(/(?<=[.!?]["”’]?)\s+(?=["“‘A-Z])/))
-    .map((s) => s.trim())
-    .filter((s) => s.length >= 30 && /[.!?]["”’]?$/.test(s));
+function time(iso: string): number {
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? Number.POSITIVE_INFINITY : t;
 }
 
-function factKey(text: string): string {
-  const norm = text
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
-  return createHash('sha1').update(norm).digest('hex').slice(0, 12);
+/** Publication order; the id settles ties so the order never depends on how the items were passed in. */
+function inPublicationOrder(items: Item[]): Item[] {
+  const seen = new Set<string>();
+  return items
+    .map((item) => ({ item, t: time(item.publishedAt) }))
+    .sort(
+      (a, b) =>
+        a.t - b.t ||
+        a.item.publishedAt.localeCompare(b.item.publishedAt) ||
+        a.item.id.localeCompare(b.item.id),
+    )
+    .map((x) => x.item)
+    .filter((i) => !seen.has(i.id) && seen.add(i.id));
+}
+
+function leadCandidate(unit: Unit): boolean {
+  const { text, words } = unit;
+  return words >= 8 && words <= 60 && isComplete(text) && !/^["“‘']/.test(text) && !/\?["'”’)]*$/.test(text);
 }
 
 /**
- * Builds the digest of one story from its items. Pure: the same story and items give the same digest.
- * Facts are sentences with a reporting verb; items marked as opinion or analysis go to the opinion list.
+ * The most central reported sentence among the better-corroborated claims (count at least the median), as the
+ * reporter wrote it; else the first report's first reported sentence.
  */
-export function buildDigest(story: StoryInfo, items: Item[]): StoryDigest {
-  const ordered = [...items].sort(
-    (a, b) => a.publishedAt.localeCompare(b.publishedAt) || a.id.localeCompare(b.id),
-  );
-  const facts = new Map<string, DigestFact>();
-  const opinion: DigestOpinion[] = [];
-  for (const item of ordered) {
-    const body = item.text ?? item.description ?? '';
-    if (item.kindHint && item.kindHint !== 'report') {
-      opinion.push({
-        source: item.source,
-        kind: item.kindHint,
-        gist: sentences(body)[0] ?? item.title,
-        url: item.url,
-      });
-      continue;
-    }
-    for (const text of sentences(body)) {
-      if (!REPORTING.test(text)) continue;
-      const key = factKey(text);
-      const fact = facts.get(key);
-      if (!fact) facts.set(key, { key, text, sources: [item.source], count: 1 });
-      else if (!fact.sources.includes(item.source)) {
-        fact.sources.push(item.source);
-        fact.count = fact.sources.length;
+function chooseLead(claims: Claim[], sentences: FactSentence[]): string | undefined {
+  const counts = claims.map((c) => c.fact.count).sort((a, b) => b - a);
+  const median = counts[Math.floor((counts.length - 1) / 2)] ?? 1;
+  let best: FactSentence | undefined;
+  let bestScore = Number.NEGATIVE_INFINITY;
+  for (const claim of claims) {
+    if (claim.fact.count < median) continue;
+    for (const m of claim.members) {
+      if (!leadCandidate(m.unit)) continue;
+      const score = m.centrality;
+      if (score > bestScore + 1e-9 || (Math.abs(score - bestScore) <= 1e-9 && best && m.order < best.order)) {
+        best = m;
+        bestScore = score;
       }
     }
   }
+  return best?.unit.text ?? sentences.find((s) => leadCandidate(s.unit))?.unit.text;
+}
+
+/** First sentence of some plain text, for stories with nothing reported. */
+function firstSentence(analyses: ItemAnalysis[]): string | undefined {
+  for (const a of analyses)
+    for (const s of a.sections) for (const u of s.units) if (u.words >= 6) return u.text;
+  return undefined;
+}
+
+/**
+ * Builds the digest of one story from its items: a representative headline, a lead, the reported facts merged
+ * across sources with who said them and who reports them, the opinion and analysis pieces apart, and the
+ * coverage in publication order. Pure and deterministic: the same items give the same digest in any order.
+ */
+export function buildDigest(story: StoryInfo, items: Item[]): StoryDigest {
+  const ordered = inPublicationOrder(items);
+  const analyses = ordered.map(analyseItem);
+  const idf = idfFromCounts(
+    analyses.map((a) => a.df),
+    analyses.reduce((n, a) => n + a.sentenceCount, 0),
+  );
+  // Each reporting item counts once towards the centre of the story, however long it is.
+  const reporting = analyses.filter((a) => a.reportedTf.size).map((a) => weigh(a.reportedTf, idf));
+  const storyCentre = centroid(
+    reporting.length
+      ? reporting
+      : analyses.flatMap((a) => a.sections.flatMap((s) => s.units.map((u) => weigh(u.tf, idf)))),
+  );
+
+  const sentences: FactSentence[] = [];
+  ordered.forEach((item, i) => {
+    for (const section of analyses[i]!.sections) {
+      for (const unit of section.units) {
+        if (unit.reported)
+          sentences.push(factSentence(unit, item.source, sentences.length, idf, storyCentre));
+      }
+    }
+  });
+  const claims = rankClaims(sentences, idf, MAX_FACTS);
   const coverage: DigestCoverage[] = ordered.map((item) => ({
     source: item.source,
     title: item.title,
-    url: item.url,
+    ...(item.url ? { url: item.url } : {}),
     publishedAt: item.publishedAt,
     itemId: item.id,
   }));
-  const factList = [...facts.values()].sort((a, b) => b.count - a.count);
+  const headline = chooseHeadline(
+    ordered,
+    (i) => analyses[i]!.kind === 'report',
+    { idf, story: storyCentre },
+    story.headline,
+  );
   return {
     id: story.id,
-    headline: story.headline,
-    lead: factList[0]?.text ?? ordered[0]?.description ?? story.headline,
-    facts: factList,
-    opinion,
+    headline,
+    lead: chooseLead(claims, sentences) ?? firstSentence(analyses) ?? headline,
+    facts: claims.map((c) => c.fact),
+    opinion: opinionEntries(ordered, analyses),
     coverage,
     outletCount: new Set(ordered.map((i) => i.source)).size,
     firstSeen: ordered[0]?.publishedAt ?? story.firstSeen,
-    lastUpdated: ordered.at(-1)?.publishedAt ?? story.lastUpdated,
+    lastUpdated: ordered.reduce(
+      (latest, i) => (time(i.publishedAt) > time(latest) ? i.publishedAt : latest),
+      ordered[0]?.publishedAt ?? story.lastUpdated,
+    ),
   };
 }

@@ -1,4 +1,4 @@
-import { createClusterer, type OnlineClusterer } from '../cluster/index.js';
+import { createClusterer, type OnlineClusterer, type StoryInfo } from '../cluster/index.js';
 import { Deliverer, type DeliveryResult } from '../deliver/deliverer.js';
 import type { Sink } from '../deliver/sink.js';
 import { buildDigest } from '../digest/build.js';
@@ -130,22 +130,31 @@ export class StoryEngine {
     const counts: Partial<Record<DeliveryResult, number>> = {};
     const sinks = await this.opts.sinks();
     this.retry.clear();
-    const ordered = storyIds
-      .map((id) => this.digest(id))
-      .filter((d): d is StoryDigest => !!d)
+    const stories = [...new Set(storyIds.map((id) => this.clusterer.resolve(id)))]
+      .map((id) => this.clusterer.story(id))
+      .filter((s): s is StoryInfo => !!s)
       .sort((a, b) => a.firstSeen.localeCompare(b.firstSeen) || a.id.localeCompare(b.id));
-    for (const digest of ordered) {
-      const items = this.storyItems(digest.id);
+    for (const story of stories) {
+      const items = this.storyItems(story.id);
+      // Building a digest classifies every sentence, so first ask which sinks still lack something.
+      const pending: Sink[] = [];
       for (const sink of sinks) {
+        if (story.sources.length < sink.minSources) continue;
         if (sink.wants && !sink.wants(items)) continue;
+        if (await this.deliverer.isCurrent(sink, story.id, story.itemIds)) continue;
+        pending.push(sink);
+      }
+      if (!pending.length) continue;
+      const digest = buildDigest(story, items);
+      for (const sink of pending) {
         try {
           const result = await this.deliverer.deliver(sink, digest);
           counts[result] = (counts[result] ?? 0) + 1;
         } catch (err) {
           // The pending record stays; the next pass retries with the same idempotency key.
-          this.retry.add(digest.id);
+          this.retry.add(story.id);
           this.opts.logger.warn(
-            { err, sink: sink.id, story: digest.id },
+            { err, sink: sink.id, story: story.id },
             'delivery failed; retrying next pass',
           );
         }

@@ -1,0 +1,179 @@
+import { type AttributionMatch, analyseArticle, classifySentence } from '../classify/index.js';
+import type { Attribution, Item, ItemKind } from '../model.js';
+import { type OpinionPiece, opinionPieces } from './opinion.js';
+import { directQuote, reportedClause, shortQuotes, speakerGroup } from './speech.js';
+import {
+  contentTerms,
+  documentFrequencies,
+  isComplete,
+  normalise,
+  type Quotation,
+  quotations,
+  quoteShingles,
+  termCounts,
+  wordCount,
+} from './text.js';
+
+/** One sentence of an item, with what the digest needs to compare it with other items' sentences. */
+export interface Unit {
+  text: string;
+  label: 'fact' | 'opinion';
+  attribution?: Attribution;
+  /** Usable as a reported fact: a complete fact sentence from a reporting part of the item. */
+  reported: boolean;
+  terms: string[];
+  termSet: ReadonlySet<string>;
+  tf: ReadonlyMap<string, number>;
+  words: number;
+  /** The text as lower-case words, to spot word-for-word repeats. */
+  norm: string;
+  quotes: Quotation[];
+  /** Runs of five quoted words, short quotations, and all quoted words, for matching quotations. */
+  shingles: string[];
+  shortQuotes: string[];
+  quoted: string;
+  /** Last word of the speaker's name, when the sentence names one. */
+  speaker?: string;
+  /** The speaker's own words, when the sentence is little more than a quotation and who said it. */
+  direct?: string;
+  /** What the speaker said, when the sentence is reported speech ("X said that …"). */
+  clause?: string;
+}
+
+export interface UnitSection {
+  heading?: string;
+  kind: ItemKind;
+  units: Unit[];
+}
+
+export interface ItemAnalysis {
+  /** The item's kind: its hint or what the classifier found, whichever is stronger. */
+  kind: ItemKind;
+  sections: UnitSection[];
+  /** Sentences per term and in all, the item's share of the story's IDF. */
+  df: Map<string, number>;
+  sentenceCount: number;
+  /** Term counts over the item's reported sentences: its contribution to the centre of the story. */
+  reportedTf: Map<string, number>;
+  /** Its opinion, analysis and advocacy pieces, with their gists. */
+  pieces: OpinionPiece[];
+}
+
+const KIND_RANK: Record<ItemKind, number> = { report: 0, analysis: 1, advocacy: 2, opinion: 3 };
+
+/** Words the attribution finder sometimes takes for a speaker: "announced Wednesday it had…". */
+const NOT_A_SPEAKER =
+  /^(monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|tonight|january|february|march|april|may|june|july|august|september|october|november|december)$/i;
+
+function cleanAttribution(a: AttributionMatch | Attribution | undefined): Attribution | undefined {
+  // "critics argue", "some say": nobody in particular, so no attribution to credit.
+  if (!a || (a as Partial<AttributionMatch>).named === false || NOT_A_SPEAKER.test(a.speaker))
+    return undefined;
+  return a.outlet
+    ? { speaker: a.speaker, verb: a.verb, outlet: a.outlet }
+    : { speaker: a.speaker, verb: a.verb };
+}
+
+function usableSentence(text: string, words: number, norm: string, title: string): boolean {
+  return words >= 6 && words <= 90 && isComplete(text) && !/\?["'”’)]*$/.test(text) && norm !== title;
+}
+
+function analyse(item: Item): ItemAnalysis {
+  const hint = item.kindHint;
+  const article = analyseArticle({
+    title: item.title,
+    text: item.text ?? item.description ?? '',
+    url: item.url,
+    categories: item.categories,
+    feedKind: hint === 'opinion' || hint === 'analysis' ? hint : undefined,
+    pageType: item.pageType,
+    section: item.section,
+  });
+  const kind = hint && KIND_RANK[hint] > KIND_RANK[article.kind] ? hint : article.kind;
+  const title = normalise(item.title);
+  const sections = article.sections.map((section): UnitSection => {
+    const sectionKind = kind === 'report' || KIND_RANK[section.kind] > KIND_RANK[kind] ? section.kind : kind;
+    const units = section.sentences.map((s): Unit => {
+      let label = s.label;
+      let attribution = cleanAttribution(s.attribution);
+      let reported = false;
+      if (kind === 'report') {
+        reported = sectionKind === 'report' && label === 'fact';
+      } else if (kind === 'analysis' && sectionKind === 'analysis') {
+        // An analysis piece labels all its sentences as commentary; the statements it reports from named
+        // speakers still corroborate the story's facts, its own reasoning does not.
+        const own = classifySentence(s.text);
+        attribution = cleanAttribution(own.attribution);
+        reported = own.label === 'fact' && attribution !== undefined;
+        if (reported) label = 'fact';
+      }
+      const norm = normalise(s.text);
+      const words = wordCount(s.text);
+      reported &&= usableSentence(s.text, words, norm, title);
+      const terms = contentTerms(s.text);
+      const quotes = quotations(s.text);
+      const speech = { text: s.text, quotes, attribution };
+      return {
+        text: s.text,
+        label,
+        attribution,
+        reported,
+        terms,
+        termSet: new Set(terms),
+        tf: termCounts(terms),
+        words,
+        norm,
+        quotes,
+        shingles: quoteShingles(quotes),
+        shortQuotes: shortQuotes(quotes),
+        quoted: ` ${quotes.flatMap((q) => q.tokens).join(' ')} `,
+        speaker: attribution && speakerGroup(attribution),
+        direct: reported ? directQuote(speech) : undefined,
+        clause: reported ? reportedClause(speech) : undefined,
+      };
+    });
+    return { heading: section.heading, kind: sectionKind, units };
+  });
+  const units = sections.flatMap((section) => section.units);
+  const reportedTf = new Map<string, number>();
+  for (const u of units)
+    if (u.reported) for (const [t, n] of u.tf) reportedTf.set(t, (reportedTf.get(t) ?? 0) + n);
+  const partial = { kind, sections };
+  return {
+    ...partial,
+    df: documentFrequencies(units.map((u) => u.termSet)),
+    sentenceCount: units.length,
+    reportedTf,
+    pieces: opinionPieces(partial, item.title),
+  };
+}
+
+interface CacheEntry {
+  /** The fields the analysis was made from. */
+  basis: unknown[];
+  analysis: ItemAnalysis;
+}
+
+/**
+ * Sentence classification is the costly part of a digest, and a story is re-digested on every update while
+ * its items stay the same objects; remembering the analysis per item object keeps updates cheap. The entry is
+ * checked against the fields it was made from, so a changed item is analysed again.
+ */
+const cache = new WeakMap<Item, CacheEntry>();
+
+export function analyseItem(item: Item): ItemAnalysis {
+  const basis = [
+    item.title,
+    item.text ?? item.description,
+    item.url,
+    item.kindHint,
+    item.pageType,
+    item.section,
+    item.categories?.join('\n'),
+  ];
+  const hit = cache.get(item);
+  if (hit?.basis.every((v, i) => v === basis[i])) return hit.analysis;
+  const analysis = analyse(item);
+  cache.set(item, { basis, analysis });
+  return analysis;
+}

@@ -1,0 +1,101 @@
+import type { Item } from '../model.js';
+import { contentTerms, cosine, idfTable, normalise, tfidf, type Vector, wordCount } from './text.js';
+
+const SEPARATOR = /^(.*\S)\s+([-–—|•·:])\s+([^-–—|•·]{2,60})$/;
+const LABEL_PREFIX =
+  /^\s*(?:breaking(?: news)?|exclusive|live|watch|update[ds]?|explainer|analysis|opinion|editorial)\s*[:|–—-]\s+/i;
+
+/**
+ * A title without its outlet: " - Reuters", " | CNN", " — BBC News" go when the tail names a source of the
+ * story or a domain, or follows a bar; a label such as "BREAKING:" goes too.
+ */
+export function cleanTitle(title: string, sources: readonly string[]): string {
+  return stripTitle(title, sources.map(normalise).filter(Boolean));
+}
+
+function stripTitle(title: string, names: readonly string[]): string {
+  let t = title.replace(/\s+/g, ' ').trim();
+  for (let i = 0; i < 2; i++) {
+    const m = SEPARATOR.exec(t);
+    if (!m) break;
+    const tail = normalise(m[3]!);
+    const isSource = names.some(
+      (n) => n === tail || (n.length > 3 && (tail.includes(n) || n.includes(tail))),
+    );
+    const isDomain = /\.[a-z]{2,}$/i.test(m[3]!.trim());
+    const barredShort = m[2] === '|' && wordCount(m[3]!) <= 5;
+    if (!(isSource || isDomain || barredShort)) break;
+    t = m[1]!;
+  }
+  return t.replace(LABEL_PREFIX, '').trim();
+}
+
+/** Shouting, exclamation, and sentence-like or overlong titles make a worse headline, whatever their words. */
+function sobriety(title: string): number {
+  const words = title.match(/\p{L}{3,}/gu) ?? [];
+  const caps = words.filter((w) => w === w.toUpperCase()).length / Math.max(1, words.length);
+  let factor = 1 - 0.5 * caps;
+  if (title.includes('!')) factor *= 0.85;
+  if (/[^.]\.$/.test(title)) factor *= 0.95;
+  if (wordCount(title) > 16) factor *= 0.95;
+  return factor;
+}
+
+export interface HeadlineContext {
+  /** IDF over the story's sentences, and the centre of what the story reports. */
+  idf: Map<string, number>;
+  story: Vector;
+}
+
+/**
+ * The most representative title: the one closest to the other titles (TF-IDF centroid of the rest) and to what
+ * the story reports, reports preferred over opinion, titles of four words or more over stubs; ties go to the
+ * earliest. `items` in publication order.
+ */
+export function chooseHeadline(
+  items: readonly Item[],
+  isReport: (i: number) => boolean,
+  context: HeadlineContext,
+  fallback: string,
+): string {
+  const names = [...new Set(items.map((i) => normalise(i.source)))].filter(Boolean);
+  const all = items.map((item, i) => ({ i, title: stripTitle(item.title, names) })).filter((c) => c.title);
+  const reports = all.filter((c) => isReport(c.i));
+  let pool = reports.length ? reports : all;
+  const full = pool.filter((c) => wordCount(c.title) >= 4);
+  if (full.length) pool = full;
+  if (!pool.length) return fallback;
+  const terms = pool.map((c) => contentTerms(c.title));
+  const idf = idfTable(terms);
+  const vectors = terms.map((t) => tfidf(t, idf));
+  const sum: Vector = new Map();
+  for (const v of vectors) for (const [t, x] of v) sum.set(t, (sum.get(t) ?? 0) + x);
+  let best = pool[0]!;
+  let bestScore = Number.NEGATIVE_INFINITY;
+  pool.forEach((c, k) => {
+    const v = vectors[k]!;
+    // Leave-one-out: a title is not measured against itself, so an odd one out scores nothing.
+    const others: Vector = new Map();
+    for (const [t, x] of sum) {
+      const rest = x - (v.get(t) ?? 0);
+      if (rest > 1e-12) others.set(t, rest);
+    }
+    const peers = pool.length > 1 ? cosine(v, unit(others)) : 1;
+    const reported = cosine(tfidf(terms[k]!, context.idf), context.story);
+    const score = (peers + reported) * sobriety(c.title);
+    if (score > bestScore + 1e-9) {
+      best = c;
+      bestScore = score;
+    }
+  });
+  return best.title;
+}
+
+function unit(v: Vector): Vector {
+  let norm = 0;
+  for (const x of v.values()) norm += x * x;
+  norm = Math.sqrt(norm);
+  const out: Vector = new Map();
+  if (norm > 0) for (const [t, x] of v) out.set(t, x / norm);
+  return out;
+}

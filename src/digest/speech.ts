@@ -1,0 +1,139 @@
+import type { Attribution } from '../model.js';
+import { isComplete, type Quotation, wordCount } from './text.js';
+
+/** What the speech helpers need of a sentence. */
+export interface Speech {
+  text: string;
+  quotes: Quotation[];
+  attribution?: Attribution;
+}
+
+const REPORTING_CUE =
+  /\b(said|says|told|tells|wrote|writes|writing|posted|posting|tweeted|added|stated|declared|announced|according)\b/i;
+
+/**
+ * The words of a direct quotation when the sentence is little more than the quote and who said it
+ * ('"We won a concession," Witkoff told CNN.'), or undefined.
+ */
+export function directQuote(unit: Speech): string | undefined {
+  if (unit.quotes.length !== 1) return undefined;
+  const q = unit.quotes[0]!;
+  const inner = unit.text
+    .slice(q.start + 1, q.end - 1)
+    .trim()
+    .replace(/^(\.\.\.|…)\s*/, '');
+  const outside = `${unit.text.slice(0, q.start)} ${unit.text.slice(q.end)}`;
+  if (wordCount(inner) < 4 || !/^[\p{Lu}\p{N}]/u.test(inner)) return undefined;
+  if (wordCount(outside) > 12 || !(unit.attribution || REPORTING_CUE.test(outside))) return undefined;
+  const text = inner.replace(/[\s,;:–—-]+$/, '');
+  return isComplete(text) ? text : `${text}.`;
+}
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const WEEKDAY = '(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)';
+const DAYTIME = '(?:\\s+(?:morning|afternoon|evening|night))?';
+/** Adverbial phrases between a reporting verb and "that", ending with the "that". */
+const SETTING =
+  /^\s+(?:(?:on|in|at|during|after|before|late|early|earlier|last|this|to)\b[^,"“”]{0,60}?\s+|(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\s+)that\s+/;
+/** Verbs followed by what was said ("said Russia had agreed"), unlike "described it as" or "called for". */
+const CLAUSE_VERBS = new Set(
+  (
+    'said says told tells stated added claimed explained noted revealed warned cautioned insisted argued ' +
+    'confirmed announced wrote writes emphasized emphasised stressed acknowledged reported believes believed ' +
+    'maintained asserted suggested indicated conceded admitted replied responded predicted estimated agreed'
+  ).split(' '),
+);
+/** Words allowed between a speaker and the verb: "Witkoff later said", "Rubio has repeatedly said". */
+const BETWEEN = new Set([
+  'also',
+  'later',
+  'earlier',
+  'has',
+  'had',
+  'have',
+  'previously',
+  'repeatedly',
+  'again',
+]);
+
+export function lastWord(speaker: string): string {
+  return speaker.split(/\s+/).at(-1) ?? speaker;
+}
+
+function finish(rest: string): string | undefined {
+  const text = rest.trim();
+  if (wordCount(text) < 5 || /^["“”‘:,;]/.test(text) || !isComplete(text)) return undefined;
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/**
+ * What a speaker said, with the attribution clause cut, for reported speech the attribution then stands for:
+ * "Witkoff said Russia had agreed to X." → "Russia had agreed to X."; "According to officials, X." → "X.";
+ * "X, the ministry said." → "X." Undefined when the sentence is not shaped like that.
+ */
+export function reportedClause(unit: Speech): string | undefined {
+  const a = unit.attribution;
+  if (!a) return undefined;
+  const text = unit.text.trim();
+  const name = lastWord(a.speaker);
+  if (/^according to$/i.test(a.verb)) {
+    const front = /^According to ([^,]{2,80}),\s+(.+)$/i.exec(text);
+    if (front) return front[1]!.includes(name) ? finish(front[2]!) : undefined;
+    const back = /^(.+?),\s+according to ([^,"“”]{2,80})\.$/i.exec(text);
+    return back && back[2]!.includes(name) ? finish(`${back[1]}.`) : undefined;
+  }
+  const verb = CLAUSE_VERBS.has(a.verb.toLowerCase())
+    ? new RegExp(`\\b${escapeRe(a.verb)}\\b`).exec(text)
+    : null;
+  // The speaker must open the sentence: "Witkoff said X", not '"Y," Trump said after the meeting, while …'.
+  if (verb && !/["“”]/.test(text.slice(0, verb.index))) {
+    const before = text.slice(0, verb.index).replace(/[\s,]+$/, '');
+    const words = before.split(/\s+/);
+    while (words.length > 1 && BETWEEN.has(words.at(-1)!.toLowerCase())) words.pop();
+    const head = words.join(' ').replace(/,$/, '');
+    const speakerFirst = words.length <= 10 && (head.endsWith(name) || /^(he|she)$/i.test(head));
+    if (speakerFirst) {
+      let rest = text.slice(verb.index + a.verb.length);
+      if (/^tel|^told/i.test(a.verb)) {
+        // "told CNN that", "told reporters on Sunday that": what follows "that" is what was said.
+        const object = /^\s+(?:[\w.’'&-]+\s+){1,4}?that\s+/.exec(rest);
+        rest = object ? rest.slice(object[0].length) : '';
+      } else {
+        if (a.outlet)
+          rest = rest.replace(new RegExp(`^\\s*(?:(?:on|to|in)\\s+)?(?:the\\s+)?${escapeRe(a.outlet)}`), '');
+        // "said on Sunday that", "said in a statement on Friday that": circumstances, then what was said.
+        const setting = SETTING.exec(rest);
+        if (setting) rest = rest.slice(setting[0].length);
+        else
+          rest = rest
+            .replace(new RegExp(`^\\s*(?:(?:late|early|earlier)\\s+)?(?:on\\s+)?${WEEKDAY}${DAYTIME}`), '')
+            .replace(/^\s*,?\s*that\s+/, ' ');
+      }
+      const clause = /^\s*[,:]?\s*["“]/.test(rest) ? undefined : finish(rest);
+      if (clause) return clause;
+    }
+  }
+  // "X, the ministry said." / "X, said Rubio."
+  const tail = /^(.+),\s+([^,"“”]{2,80})\.$/.exec(text);
+  if (tail && !/^["“]/.test(tail[1]!)) {
+    const clause = tail[2]!;
+    const wordsIn = clause.split(/\s+/).length;
+    if (wordsIn <= 8 && clause.includes(a.verb) && (clause.includes(name) || /\b(he|she)\b/i.test(clause)))
+      return finish(`${tail[1]}.`);
+  }
+  return undefined;
+}
+
+export function speakerGroup(a: Attribution): string {
+  return lastWord(a.speaker).toLowerCase();
+}
+
+/** Short quotations ("Article 5-like") as padded word runs, to look for inside longer quotations. */
+export function shortQuotes(quotes: Quotation[]): string[] {
+  return quotes
+    .filter(
+      (q) =>
+        q.tokens.length >= 2 && q.tokens.length < 5 && q.tokens.some((w) => /\d/.test(w) || w.length > 3),
+    )
+    .map((q) => ` ${q.tokens.join(' ')} `);
+}
