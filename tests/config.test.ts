@@ -15,7 +15,9 @@ describe('config', () => {
     const config = loadConfig(undefined, {});
     expect(config.store).toBe('sqlite://./data/threadline.sqlite');
     expect(config.sinks.console.enabled).toBe(true);
-    expect(config.feeds).toEqual([]);
+    expect(config.feeds.length).toBeGreaterThan(3);
+    expect(config.feeds.every((f) => f.url.startsWith('https://') && f.name)).toBe(true);
+    expect(config.sinks.console.minSources).toBe(2);
   });
 
   it('merges a user file over the defaults and lets THREADLINE_STORE override the store', () => {

@@ -72,12 +72,12 @@ export const configSchema = z
     sinks: z
       .object({
         console: z
-          .object({ enabled: z.boolean().default(true), minSources: z.number().int().min(1).default(1) })
+          .object({ enabled: z.boolean().default(true), minSources: z.number().int().min(1).default(2) })
           .strict()
-          .default({ enabled: true, minSources: 1 }),
+          .default({ enabled: true, minSources: 2 }),
       })
       .strict()
-      .default({ console: { enabled: true, minSources: 1 } }),
+      .default({ console: { enabled: true, minSources: 2 } }),
   })
   .strict();
 
