@@ -6,6 +6,7 @@ import { DailyDigests } from './deliver/daily.js';
 import { Deliverer } from './deliver/deliverer.js';
 import type { ChatAdapter } from './deliver/platform.js';
 import type { Sink } from './deliver/sink.js';
+import { closeParsePool } from './ingest/index.js';
 import type { Logger } from './log.js';
 import { type IngestSummary, StoryEngine } from './pipeline/engine.js';
 import { ItemEnricher } from './pipeline/enrich.js';
@@ -183,6 +184,7 @@ export class App {
     for (const task of this.tasks) await task.stop();
     this.tasks = [];
     await this.running;
+    await closeParsePool();
     await this.store.close();
   }
 }

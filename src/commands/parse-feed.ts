@@ -1,83 +1,14 @@
 import { stat } from 'node:fs/promises';
-import { Worker } from 'node:worker_threads';
 import type { Command } from 'commander';
+import { ParsePool } from '../ingest/parse-pool.js';
 import type { ParseReply } from '../ingest/parse-worker.js';
-import { writeLine } from '../util/jsonl.js';
+import { InputError, writeLine } from '../util/jsonl.js';
 
 const FILE_TIMEOUT_MS = 10_000;
 const MAX_FILE_BYTES = 64 * 1024 * 1024;
 const WORKER_HEAP_MB = 512;
 
-/** One worker reused across files, replaced when a file times out or exhausts its memory. */
-class ParserPool {
-  private worker: Worker | undefined;
-  private seq = 0;
-
-  private spawn(): Worker {
-    const here = import.meta.url;
-    // Under tsx the sources run as .ts; built code runs as .js beside this file.
-    const fromSource = here.endsWith('.ts');
-    const url = new URL(fromSource ? '../ingest/parse-worker.ts' : '../ingest/parse-worker.js', here);
-    const opts = { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB }, stdout: true, stderr: true };
-    // Workers do not inherit tsx's loader; when running from source, register it inside the worker first.
-    const w = fromSource
-      ? new Worker(
-          `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`,
-          { ...opts, eval: true },
-        )
-      : new Worker(url, opts);
-    w.unref();
-    return w;
-  }
-
-  parse(file: string): Promise<ParseReply> {
-    this.worker ??= this.spawn();
-    const w = this.worker;
-    const id = ++this.seq;
-    return new Promise((resolve) => {
-      const finish = (r: ParseReply, kill: boolean) => {
-        clearTimeout(timer);
-        w.off('message', onMessage);
-        w.off('error', onError);
-        w.off('exit', onExit);
-        if (kill) {
-          if (this.worker === w) this.worker = undefined;
-          void w.terminate();
-        }
-        resolve(r);
-      };
-      const onMessage = (r: ParseReply) => {
-        if (r.id === id) finish(r, false);
-      };
-      const onError = (err: Error & { code?: string }) =>
-        finish(
-          {
-            id,
-            ok: false,
-            error:
-              err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'out of memory' : `parser failed: ${err.message}`,
-          },
-          true,
-        );
-      const onExit = () => finish({ id, ok: false, error: 'parser exited unexpectedly' }, true);
-      const timer = setTimeout(
-        () => finish({ id, ok: false, error: `timed out after ${FILE_TIMEOUT_MS / 1000} s` }, true),
-        FILE_TIMEOUT_MS,
-      );
-      w.on('message', onMessage);
-      w.once('error', onError);
-      w.once('exit', onExit);
-      w.postMessage({ id, file });
-    });
-  }
-
-  async close(): Promise<void> {
-    await this.worker?.terminate();
-    this.worker = undefined;
-  }
-}
-
-async function parseOne(pool: ParserPool, file: string): Promise<ParseReply> {
+async function parseOne(pool: ParsePool, file: string): Promise<ParseReply> {
   try {
     const st = await stat(file);
     if (st.isDirectory()) return { id: 0, ok: false, error: 'is a directory' };
@@ -90,7 +21,7 @@ async function parseOne(pool: ParserPool, file: string): Promise<ParseReply> {
       error: code === 'ENOENT' ? 'no such file' : `cannot read: ${(err as Error).message}`,
     };
   }
-  return pool.parse(file);
+  return pool.parseFile(file);
 }
 
 /**
@@ -106,15 +37,15 @@ export function registerParseFeedCommand(program: Command): void {
     )
     .argument('<files...>', 'feed files')
     .action(async (files: string[]) => {
-      const pool = new ParserPool();
+      // One worker, reused across files and replaced when a file times out or exhausts its memory.
+      const pool = new ParsePool({ size: 1, timeoutMs: FILE_TIMEOUT_MS, heapMb: WORKER_HEAP_MB });
       try {
         if (files.length === 1) {
           const r = await parseOne(pool, files[0]!);
-          if (r.ok) await writeLine(JSON.stringify(r.feed, null, 2));
-          else {
-            process.stderr.write(`error: ${r.error.replace(/\s+/g, ' ')}\n`);
-            process.exitCode = 1;
-          }
+          // The CLI prints a user error as `error: <reason>` and exits 1; setting exitCode here would be
+          // overwritten when the command returns normally.
+          if (!r.ok) throw new InputError(r.error.replace(/\s+/g, ' '));
+          await writeLine(JSON.stringify(r.feed, null, 2));
           return;
         }
         for (const file of files) {

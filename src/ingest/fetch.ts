@@ -44,6 +44,35 @@ const agents = {
 };
 
 const allowCache = new WeakMap<readonly string[], AllowList>();
+const lookupCache = new WeakMap<AllowList, ReturnType<typeof guardedLookup>>();
+const literalCache = new WeakMap<AllowList, Map<string, boolean>>();
+const LITERAL_CACHE_MAX = 4096;
+
+/** addressPermitted for a host that is an IP literal, memoised: the answer depends only on the host and list. */
+function literalPermitted(host: string, allow: AllowList): boolean {
+  let m = literalCache.get(allow);
+  if (!m) {
+    m = new Map();
+    literalCache.set(allow, m);
+  }
+  let ok = m.get(host);
+  if (ok === undefined) {
+    ok = addressPermitted(host, host, allow);
+    if (m.size >= LITERAL_CACHE_MAX) m.clear();
+    m.set(host, ok);
+  }
+  return ok;
+}
+
+function lookupFor(allow: AllowList): ReturnType<typeof guardedLookup> {
+  let l = lookupCache.get(allow);
+  if (!l) {
+    l = guardedLookup(allow);
+    lookupCache.set(allow, l);
+  }
+  return l;
+}
+
 function allowListOf(policy: FetchPolicy): AllowList {
   const entries = policy.allowPrivate ?? [];
   let a = allowCache.get(entries);
@@ -107,6 +136,9 @@ export function parseRetryAfter(v: string | undefined, now = Date.now()): number
   return Number.isNaN(d) ? undefined : Math.max(0, Math.round((d - now) / 1000));
 }
 
+const ACCEPT =
+  'application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8';
+
 interface Hop {
   status: number;
   headers: Record<string, string>;
@@ -122,17 +154,17 @@ function requestOnce(
 ): Promise<Hop> {
   return new Promise((resolve, reject) => {
     const host = u.hostname.replace(/^\[|\]$/g, '');
-    if (isIP(host) && !addressPermitted(host, host, allow)) {
+    const literal = isIP(host) !== 0;
+    if (literal && !literalPermitted(host, allow)) {
       return reject(new FetchError(`refused: ${host} is a private or reserved address`));
     }
     const isHttps = u.protocol === 'https:';
     const headers: Record<string, string> = {
       'user-agent': policy.userAgent,
-      accept:
-        'application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8',
+      accept: ACCEPT,
       'accept-encoding': 'gzip, deflate, br',
     };
-    for (const [k, v] of Object.entries(init.headers ?? {})) headers[k.toLowerCase()] = v;
+    if (init.headers) for (const k in init.headers) headers[k.toLowerCase()] = init.headers[k]!;
     const remaining = deadline - Date.now();
     if (remaining <= 0) return reject(new FetchError(`timed out after ${policy.timeoutMs} ms`));
     const req = (isHttps ? https : http).request({
@@ -143,8 +175,8 @@ function requestOnce(
       method: init.method ?? 'GET',
       headers,
       agent: isHttps ? agents.https : agents.http,
-      lookup: guardedLookup(allow) as never,
-      servername: isHttps && !isIP(host) ? host : undefined,
+      lookup: lookupFor(allow) as never,
+      servername: isHttps && !literal ? host : undefined,
     });
     const connectMs = Math.min(policy.connectTimeoutMs ?? 10_000, policy.timeoutMs);
     let connectTimer: NodeJS.Timeout | undefined;

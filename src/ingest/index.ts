@@ -12,6 +12,7 @@ export {
 export { canonicalUrl } from './normalize.js';
 export { parseOpml, toOpml } from './opml.js';
 export { type ParsedFeed, type ParseOptions, parseDate, parseFeed } from './parse.js';
+export { closeParsePool, ParsePool, type ParsePoolOptions, sharedParsePool } from './parse-pool.js';
 export {
   type FeedState,
   isDue,

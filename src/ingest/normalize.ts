@@ -1,5 +1,5 @@
 /** URL canonicalisation and stable item identity. */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 // Query parameters that only track the click; everything else may select content and is kept.
 const TRACKING_PARAMS = new Set([
@@ -114,7 +114,8 @@ export function canonicalUrl(href: string | undefined | null, base?: string): st
     return undefined;
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') return undefined;
-  u.hash = '';
+  // The setter re-serialises the URL, so only call it when there is a fragment (an empty one included).
+  if (u.href.indexOf('#') >= 0) u.hash = '';
   if (u.search) {
     const kept: [string, string][] = [];
     let dropped = false;
@@ -128,7 +129,7 @@ export function canonicalUrl(href: string | undefined | null, base?: string): st
 }
 
 export function shortHash(s: string): string {
-  return createHash('sha1').update(s).digest('base64url').slice(0, 16);
+  return hash('sha1', s, 'base64url').slice(0, 16);
 }
 
 /** The part of a canonical URL that names the article, so http→https or www changes keep the same id. */

@@ -1,22 +1,45 @@
-/** Worker thread for `parse-feed`: parses one file per message so the parent can bound time and memory. */
+/**
+ * Worker thread for the parse pool: parses one feed per message, either a file (the `parse-feed` command) or a
+ * fetched body (the poller), so the parent can bound time and memory and keep its own thread free.
+ */
 import { readFile } from 'node:fs/promises';
-import { parentPort } from 'node:worker_threads';
-import { parseFeed } from './parse.js';
+import { parentPort, workerData } from 'node:worker_threads';
+import { type ParsedFeed, type ParseOptions, parseFeed } from './parse.js';
 
-export interface ParseRequest {
-  id: number;
-  file: string;
+/** workerData that marks a thread as a parse worker, so importing this module elsewhere attaches nothing. */
+export const PARSE_WORKER = 'threadline-parse-worker';
+
+export type ParseRequest =
+  | { id: number; file: string }
+  | { id: number; body: Uint8Array; opts: ParseOptions };
+
+/**
+ * `error` is display text for file requests; for body requests it is the error's message and `name` its class,
+ * so the parent can rebuild the error parseFeed would have thrown. Replies the pool makes itself (time-out,
+ * crash) carry no name.
+ */
+export type ParseReply =
+  | { id: number; ok: true; feed: ParsedFeed }
+  | { id: number; ok: false; error: string; name?: string };
+
+/** Sent once the message handler is attached, so start-up time does not count against the first parse. */
+export interface ParseWorkerReady {
+  ready: true;
 }
 
-export type ParseReply =
-  | { id: number; ok: true; feed: Awaited<ReturnType<typeof parseFeed>> }
-  | { id: number; ok: false; error: string };
-
-parentPort?.on('message', async (req: ParseRequest) => {
-  let reply: ParseReply;
+async function handle(req: ParseRequest): Promise<ParseReply> {
+  if ('body' in req) {
+    try {
+      const body = Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength);
+      return { id: req.id, ok: true, feed: await parseFeed(body, req.opts) };
+    } catch (err) {
+      const e = err instanceof Error ? err : undefined;
+      return { id: req.id, ok: false, error: e ? e.message : String(err), name: e?.name ?? '' };
+    }
+  }
   try {
     const body = await readFile(req.file);
-    reply = { id: req.id, ok: true, feed: await parseFeed(body, { now: new Date() }) };
+    return { id: req.id, ok: true, feed: await parseFeed(body, { now: new Date() }) };
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     const error =
@@ -27,7 +50,12 @@ parentPort?.on('message', async (req: ParseRequest) => {
           : e.name === 'FeedParseError'
             ? e.message
             : `cannot parse: ${e.message ?? String(e)}`;
-    reply = { id: req.id, ok: false, error };
+    return { id: req.id, ok: false, error };
   }
-  parentPort!.postMessage(reply);
-});
+}
+
+if (parentPort && workerData === PARSE_WORKER) {
+  const port = parentPort;
+  port.on('message', async (req: ParseRequest) => port.postMessage(await handle(req)));
+  port.postMessage({ ready: true } satisfies ParseWorkerReady);
+}

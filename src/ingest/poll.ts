@@ -1,9 +1,10 @@
 /** One feed poll: conditional fetch, parse, new-item detection, adaptive interval, backoff and pause. */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Item } from '../model.js';
 import { FeedParseError, FetchError } from './errors.js';
 import { type FetchPolicy, HostLimiter, parseRetryAfter, safeFetch } from './fetch.js';
-import { type ParsedFeed, parseFeed } from './parse.js';
+import { type ParsedFeed, type ParseOptions, parseFeed } from './parse.js';
+import { type ParsePool, sharedParsePool } from './parse-pool.js';
 
 /** Per-feed polling state: plain JSON, persisted by the worker between polls. */
 export interface FeedState {
@@ -41,6 +42,8 @@ export interface PollContext {
   policy: FetchPolicy;
   now: Date;
   limiter?: HostLimiter;
+  /** Where bodies of at least the pool's minBytes are parsed: the shared pool by default; null: all inline. */
+  parsePool?: ParsePool | null;
 }
 
 export interface PollOutcome {
@@ -145,6 +148,25 @@ function addMinutes(now: Date, minutes: number): string {
   return new Date(now.getTime() + minutes * MINUTE).toISOString();
 }
 
+const hostCache = new Map<string, string>();
+const HOST_CACHE_MAX = 10_000;
+
+/** Host of a feed URL for the per-host limiter; feed URLs recur every poll, so the parse is memoised. */
+function hostOf(url: string): string {
+  let host = hostCache.get(url);
+  if (host === undefined) {
+    try {
+      host = new URL(url).host;
+    } catch {
+      // checked again, with a clear error, by safeFetch
+      host = url;
+    }
+    if (hostCache.size >= HOST_CACHE_MAX) hostCache.clear();
+    hostCache.set(url, host);
+  }
+  return host;
+}
+
 /**
  * Polls one feed. Network and parse failures never throw: they come back as status 'error' with the
  * state backed off, and the feed pauses (pausedNow, once) after the configured run of failures.
@@ -162,14 +184,10 @@ export async function pollFeed(
   const headers: Record<string, string> = {};
   if (prev.etag) headers['if-none-match'] = prev.etag;
   if (prev.lastModified) headers['if-modified-since'] = prev.lastModified;
-  let host = feed.url;
-  try {
-    host = new URL(feed.url).host;
-  } catch {
-    // checked again, with a clear error, by safeFetch
-  }
+  const host = hostOf(feed.url);
   const limiter = ctx.limiter ?? defaultLimiter(t.perHost);
-  const base: FeedState = { ...prev, lastPolledAt: now.toISOString() };
+  const nowIso = now.toISOString();
+  const base: FeedState = { ...prev, lastPolledAt: nowIso };
 
   const fail = (message: string, opts: { status?: number; retryAfterSec?: number } = {}): PollOutcome => {
     const failures = prev.failures + 1;
@@ -185,7 +203,7 @@ export async function pollFeed(
     let pausedNow = false;
     if (!prev.paused && failures >= t.pauseAfter) {
       next.paused = true;
-      next.pausedAt = now.toISOString();
+      next.pausedAt = nowIso;
       pausedNow = true;
     }
     return { state: next, items: [], status: 'error', error: message, ...(pausedNow ? { pausedNow } : {}) };
@@ -193,7 +211,7 @@ export async function pollFeed(
 
   const succeed = (next: FeedState): Pick<PollOutcome, 'resumedNow'> & { state: FeedState } => {
     next.failures = 0;
-    next.lastSuccessAt = now.toISOString();
+    next.lastSuccessAt = nowIso;
     delete next.lastError;
     const resumed = prev.paused;
     if (resumed) {
@@ -239,7 +257,7 @@ export async function pollFeed(
   }
   if (res.status < 200 || res.status >= 300) return fail(`HTTP ${res.status}`, { status: res.status });
 
-  const bodyHash = createHash('sha1').update(res.body).digest('base64url');
+  const bodyHash = hash('sha1', res.body, 'base64url');
   const cacheHeaders: Partial<FeedState> = { lastStatus: res.status, finalUrl: res.finalUrl };
   if (res.headers.etag) cacheHeaders.etag = res.headers.etag;
   else delete base.etag;
@@ -264,13 +282,19 @@ export async function pollFeed(
 
   let parsed: ParsedFeed;
   try {
-    parsed = await parseFeed(res.body, {
+    const opts: ParseOptions = {
       contentType: res.headers['content-type'],
       url: feed.url,
       name: feed.name,
       now,
       kind: feed.kind,
-    });
+    };
+    const pool = ctx.parsePool === undefined ? sharedParsePool() : ctx.parsePool;
+    // The pool takes the body's memory (res.body is unusable afterwards); nothing below reads it.
+    parsed =
+      pool && res.body.length >= pool.minBytes
+        ? await pool.parse(res.body, opts)
+        : await parseFeed(res.body, opts);
   } catch (err) {
     const msg =
       err instanceof FeedParseError || err instanceof FetchError

@@ -239,12 +239,17 @@ export function htmlToText(html: string | undefined | null): string {
   if (s.indexOf('<') >= 0) {
     s = s.replace(DROP_RE, ' ').replace(BLOCK_RE, '\n\n').replace(CELL_RE, ' ').replace(TAG_RE, '');
   }
-  s = decodeEntities(s).replace(/\u00a0/g, ' ');
-  const paras = s
-    .split(/\s*\n\s*\n\s*/)
-    .map((p) => p.replace(/\s+/g, ' ').trim())
-    .filter((p) => p.length > 0);
-  return paras.join('\n\n');
+  s = decodeEntities(s);
+  if (s.indexOf('\u00a0') >= 0) s = s.replace(/\u00a0/g, ' ');
+  // One pass over whitespace runs: a run holding two or more line feeds separates paragraphs, any other run is
+  // one space. (Splitting on /\s*\n\s*\n\s*/ first was quadratic on long runs without a blank line.)
+  return s.replace(WS_RUN_RE, paragraphOrSpace).trim();
+}
+
+const WS_RUN_RE = /\s+/g;
+
+function paragraphOrSpace(ws: string): string {
+  return ws.indexOf('\n') !== ws.lastIndexOf('\n') ? '\n\n' : ' ';
 }
 
 /** One-line plain text (titles, names). */

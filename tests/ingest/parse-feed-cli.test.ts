@@ -44,6 +44,18 @@ describe('threadline parse-feed', () => {
     expect(r.stderr).toBe('error: not a feed: HTML page\n');
   });
 
+  it('exits 1 for one bad file through the real CLI entry point too', async () => {
+    try {
+      await run(tsx, [path.resolve(process.cwd(), 'src/cli.ts'), 'parse-feed', bad], { timeout: 30_000 });
+      expect.unreachable('parse-feed should have failed');
+    } catch (err) {
+      const e = err as { code: number; stdout: string; stderr: string };
+      expect(e.code).toBe(1);
+      expect(e.stdout).toBe('');
+      expect(e.stderr).toBe('error: not a feed: HTML page\n');
+    }
+  });
+
   it('prints one summary line per file for several files and exits 0', async () => {
     const r = await parseFeedCli(good, bad, path.join(dir, 'missing.xml'));
     expect(r.code).toBe(0);
