@@ -1,10 +1,4 @@
-import {
-  DEFAULT_FEATURE_WEIGHTS,
-  dot,
-  FeatureExtractor,
-  type FeatureWeights,
-  type SparseVector,
-} from './features.js';
+import { DEFAULT_FEATURE_WEIGHTS, FeatureExtractor, type FeatureWeights } from './features.js';
 import type { Assignment, ClusterInput, OnlineClusterer, StoryInfo } from './types.js';
 import { Vocabulary } from './vocabulary.js';
 
@@ -27,7 +21,7 @@ export interface ClusterOptions {
   centroidTerms: number;
   /** Query terms (the item's heaviest) used to look up candidate stories. */
   queryTerms: number;
-  /** Newest postings read per query term. */
+  /** Newest postings read per query term; each term keeps at most twice this many. */
   postingScan: number;
   /** Candidates scored exactly, after ranking by overlap. */
   candidates: number;
@@ -41,7 +35,7 @@ export const DEFAULT_CLUSTER_OPTIONS: ClusterOptions = {
   windowHours: 72,
   decayHalfLifeHours: 12,
   centroidTerms: 64,
-  queryTerms: 6,
+  queryTerms: 8,
   postingScan: 64,
   candidates: 16,
   features: DEFAULT_FEATURE_WEIGHTS,
@@ -51,19 +45,57 @@ const HOUR = 3_600_000;
 const HEADLINE_POOL = 5;
 const ENTITY_POOL = 24;
 
+/**
+ * Fixed-width blocks carved from chunked typed arrays, recycled through a free list. Stories' centroids and
+ * terms' postings live here rather than in per-story objects: the heap holds a few large arrays the garbage
+ * collector need not trace, and an item that joins a story writes in place instead of allocating.
+ */
+class BlockPool {
+  readonly shift: number;
+  readonly mask: number;
+  readonly ids: Int32Array[] = [];
+  readonly w: Float32Array[] = [];
+  private readonly free: number[] = [];
+  private next = 0;
+
+  constructor(
+    readonly width: number,
+    private readonly weighted: boolean,
+  ) {
+    this.shift = Math.max(0, Math.floor(Math.log2(65_536 / width)));
+    this.mask = (1 << this.shift) - 1;
+  }
+
+  alloc(): number {
+    const h = this.free.pop();
+    if (h !== undefined) return h;
+    const n = this.next++;
+    if (n >> this.shift === this.ids.length) {
+      const size = (this.mask + 1) * this.width;
+      this.ids.push(new Int32Array(size));
+      this.w.push(new Float32Array(this.weighted ? size : 0));
+    }
+    return n;
+  }
+
+  release(h: number): void {
+    this.free.push(h);
+  }
+}
+
 interface TitleCandidate {
   title: string;
-  vec: SparseVector;
+  /** Shouts, asks or trails off: ranked a little lower. */
+  loud: boolean;
+  /** The title's item vector (ids ascending), to rescore against the centroid as the story grows. */
+  ids: number[];
+  w: number[];
   score: number;
   seq: number;
 }
 
-class Story {
-  /** Sum of the unit vectors of the story's items, heaviest terms only, ids ascending. */
-  ids: number[] = [];
-  w: number[] = [];
-  norm2 = 0;
-  lastMs: number;
+/** What a story keeps besides its centroid: cold data, read when the story is shown or merged. */
+class StoryMeta {
   itemIds: string[] = [];
   itemSeqs: number[] = [];
   sources: string[] = [];
@@ -75,41 +107,8 @@ class Story {
   entityCounts: number[] = [];
   /** Ids of stories merged into this one. */
   absorbed: string[] = [];
-  alive = true;
-  /** Scratch for candidate retrieval. */
-  epoch = -1;
-  termMark = -1;
-  acc = 0;
 
-  constructor(
-    readonly serial: number,
-    readonly id: string,
-    public firstMs: number,
-  ) {
-    this.lastMs = firstMs;
-  }
-
-  get size(): number {
-    return this.itemIds.length;
-  }
-
-  has(termId: number): boolean {
-    const ids = this.ids;
-    let lo = 0;
-    let hi = ids.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const v = ids[mid]!;
-      if (v === termId) return true;
-      if (v < termId) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return false;
-  }
-
-  cosine(vec: SparseVector): number {
-    return this.norm2 > 0 ? dot(vec.ids, vec.w, this.ids, this.w) / Math.sqrt(this.norm2) : 0;
-  }
+  constructor(readonly id: string) {}
 }
 
 /** Titles that shout, ask or trail off make poor headlines for a thread. */
@@ -117,40 +116,107 @@ function sensational(title: string): boolean {
   return /[!?]|\.\.\.|…|^[^a-z]*$/.test(title);
 }
 
-interface Match {
-  story: Story;
-  score: number;
+function grownF64(a: Float64Array, size: number) {
+  const b = new Float64Array(size);
+  b.set(a);
+  return b;
+}
+
+function grownI32(a: Int32Array, size: number) {
+  const b = new Int32Array(size);
+  b.set(a);
+  return b;
 }
 
 /**
  * Online story clusterer. Each item is compared, through an inverted index over the stories' heaviest terms,
  * with the centroids of recently active stories; it joins the most similar one above the threshold or starts
  * a story. Everything depends only on the sequence of `add()` calls, so replaying a log rebuilds the same state.
+ *
+ * Stories live in numbered slots: hot per-story fields are typed arrays indexed by slot, centroids are blocks
+ * of (term id, weight) pairs sorted by id, and each term's postings are a bounded list of slots.
  */
 export class StoryClusterer implements OnlineClusterer {
   readonly opts: ClusterOptions;
   private readonly vocab: Vocabulary;
   private readonly features: FeatureExtractor;
-  private readonly live = new Map<number, Story>();
-  private readonly byId = new Map<string, Story>();
-  private readonly itemStory = new Map<string, Story>();
-  /** term id -> stories whose centroid holds it, oldest first (dropped stories linger until swept). */
-  private postings: (Story[] | undefined)[] = [];
-  private stale: number[] = [];
+  private readonly byId = new Map<string, number>();
+  private readonly itemStory = new Map<string, number>();
   /** Merged-away story id -> surviving story id (always the final survivor). */
   private readonly mergedInto = new Map<string, string>();
   private readonly forgetQueue: { at: number; ids: string[] }[] = [];
   private forgetHead = 0;
-  private evictSerials: number[] = [];
-  private evictMs: number[] = [];
-  private evictHead = 0;
+
+  // Per story slot.
+  private slots = 0;
+  private live = 0;
+  private readonly freeSlots: number[] = [];
+  /** Bumped when a slot's story goes, so that expiry records of an earlier story in the slot are ignored. */
+  private gen = new Int32Array(1024);
+  private alive = new Uint8Array(1024);
+  private serialOf = new Float64Array(1024);
+  private firstMs = new Float64Array(1024);
+  private lastMs = new Float64Array(1024);
+  private norm2 = new Float64Array(1024);
+  private cls = new Int32Array(1024);
+  private blk = new Int32Array(1024);
+  private len = new Int32Array(1024);
+  private meta: (StoryMeta | undefined)[] = [];
+  /** Centroid pools by size class; a centroid moves up a class when it outgrows its block. */
+  private readonly cpools: BlockPool[] = [];
+
+  /**
+   * The current item's weights in a small open-addressing table keyed by term id, for scoring candidates
+   * without merging sparse vectors; small enough to stay in cache while centroids stream past.
+   */
+  private qKeys = new Int32Array(256).fill(-1);
+  private qVals = new Float64Array(256);
+  private qShift = 24;
+  private qAt = new Int32Array(64);
+
+  /**
+   * Per term id, four ints: posting block (-1 for none), its size class, entries in use, and the number of
+   * live stories whose centroid holds the term (a held term is never forgotten).
+   */
+  private post = new Int32Array(4096).map((_, k) => ((k & 3) === 0 ? -1 : 0));
+  /** Posting pools: class c holds lists of 2^(c+1) entries (two ints each), up to `postingCap`. */
+  private readonly ppools: BlockPool[] = [];
+  private readonly postingCap: number;
+
+  // Stories to check for expiry, in order of their last activity.
+  private evSlot = new Int32Array(1024);
+  private evGen = new Int32Array(1024);
+  private evMs = new Float64Array(1024);
+  private evHead = 0;
+  private evTail = 0;
+
+  // Scratch.
+  private cands = new Int32Array(256);
+  private cAcc = new Float64Array(256);
+  private cSerial = new Int32Array(256);
+  /**
+   * The item's candidates by slot, in an open-addressing table stamped with the item's epoch (so it never
+   * needs clearing); small enough to stay in cache, where per-slot marks would miss on every posting.
+   */
+  private cKey = new Int32Array(1024);
+  private cStamp = new Int32Array(1024);
+  private cIdx = new Int32Array(1024);
+  private cShift = 22;
+  private top = new Int32Array(16);
+  private topIdx = new Int32Array(16);
+  private mSlot = new Int32Array(16);
+  private mScore = new Float64Array(16);
+  private mergeIds = new Int32Array(256);
+  private mergeW = new Float64Array(256);
+  private otherIds = new Int32Array(128);
+  private otherW = new Float64Array(128);
+  private sortBuf = new Float64Array(256);
+
   private serial = 0;
   private seq = 0;
   private epoch = 0;
   private clock = Number.NEGATIVE_INFINITY;
   private nextPruneMs = Number.NEGATIVE_INFINITY;
-  /** The current item's weights by term id, for scoring candidates without merging sparse vectors. */
-  private query = new Float64Array(1024);
   private readonly windowMs: number;
   private readonly decayLambda: number;
   private readonly pruneAt: number;
@@ -169,21 +235,36 @@ export class StoryClusterer implements OnlineClusterer {
     this.pruneAt = Math.ceil(this.opts.centroidTerms * 1.5);
     this.vocab = new Vocabulary(this.opts.idfHalfLifeHours ?? this.opts.windowHours);
     this.features = new FeatureExtractor(this.vocab, this.opts.features);
+    // Size classes grow by about half, so a block wastes at most a third of itself.
+    for (let width = 8; ; width = Math.ceil((width * 1.5) / 4) * 4) {
+      const w = Math.min(width, this.pruneAt);
+      this.cpools.push(new BlockPool(w, true));
+      if (w >= this.pruneAt) break;
+    }
+    // Twice the scan, so that entries of stories gone since do not crowd out the newest live ones.
+    const cap = Math.min(2 ** 30, Math.max(2, this.opts.postingScan * 2));
+    this.postingCap = 2 ** Math.ceil(Math.log2(cap));
+    for (let n = 2; n <= this.postingCap; n *= 2) this.ppools.push(new BlockPool(2 * n, false));
   }
 
   /** Stories currently held in memory (active within the window). */
   get activeStories(): number {
-    return this.live.size;
+    return this.live;
   }
 
   get vocabularySize(): number {
     return this.vocab.size;
   }
 
+  /** Words held by the tokenizer's cache (bounded by the window, like the vocabulary). */
+  get cachedWords(): number {
+    return this.features.cachedWords;
+  }
+
   add(item: ClusterInput): Assignment {
     // The same item again (a re-polled feed) keeps its story.
     const seen = this.itemStory.get(item.id);
-    if (seen?.alive) return { id: item.id, storyId: seen.id, merged: [], score: 1 };
+    if (seen !== undefined) return { id: item.id, storyId: this.meta[seen]!.id, merged: [], score: 1 };
 
     const t = item.publishedAt ? Date.parse(item.publishedAt) : Number.NaN;
     // The clock never runs backwards: a late item is placed at the latest time seen.
@@ -193,35 +274,41 @@ export class StoryClusterer implements OnlineClusterer {
     this.expire(now);
     const seq = this.seq++;
 
-    const { vec, entities } = this.features.extract(item, now);
-    this.load(vec);
-    const matches = this.match(vec, now);
-    let story: Story;
+    const fx = this.features;
+    const n = fx.run(item, now);
+    this.load(fx.ids, fx.w, n);
+    const found = this.match(fx.ids, fx.w, n, now);
+    let story: number;
     let score = 1;
     const merged: string[] = [];
-    const best = matches[0];
-    if (best) {
-      story = best.story;
-      score = best.score;
+    if (found > 0) {
+      story = this.mSlot[0]!;
+      score = this.mScore[0]!;
       // The item bridges other stories too: if those are about the same thing, they were one story all along.
-      for (let i = 1; i < matches.length; i++) {
-        const other = matches[i]!.story;
-        if (!other.alive || !story.alive) continue;
+      for (let i = 1; i < found; i++) {
+        const other = this.mSlot[i]!;
+        if (!this.alive[other] || !this.alive[story]) continue;
         // Only fragments are folded in: two stories that each grew on their own are kept apart.
-        if (Math.min(story.size, other.size) > this.opts.mergeMaxSize) continue;
-        const sim = dot(story.ids, story.w, other.ids, other.w) / Math.sqrt(story.norm2 * other.norm2 || 1);
+        if (
+          Math.min(this.meta[story]!.itemIds.length, this.meta[other]!.itemIds.length) >
+          this.opts.mergeMaxSize
+        )
+          continue;
+        const sim = this.storyDot(story, other) / Math.sqrt(this.norm2[story]! * this.norm2[other]! || 1);
         if (sim < this.opts.mergeThreshold) continue;
-        const [older, younger] = other.serial < story.serial ? [other, story] : [story, other];
+        const otherOlder = this.serialOf[other]! < this.serialOf[story]!;
+        const older = otherOlder ? other : story;
+        const younger = otherOlder ? story : other;
+        merged.push(this.meta[younger]!.id);
         this.merge(older, younger);
-        merged.push(younger.id);
         story = older;
       }
     } else {
       story = this.createStory(item.id, now);
     }
-    this.join(story, item, vec, entities, seq, now);
-    this.unload(vec);
-    return { id: item.id, storyId: story.id, merged, score };
+    this.join(story, item, fx.ids, fx.w, n, fx.entities, seq, now);
+    this.unload(n);
+    return { id: item.id, storyId: this.meta[story]!.id, merged, score };
   }
 
   resolve(storyId: string): string {
@@ -229,275 +316,572 @@ export class StoryClusterer implements OnlineClusterer {
   }
 
   story(storyId: string): StoryInfo | undefined {
-    const s = this.byId.get(this.resolve(storyId));
-    return s ? this.info(s) : undefined;
+    const slot = this.byId.get(this.resolve(storyId));
+    return slot === undefined ? undefined : this.info(slot);
   }
 
   *stories(): Iterable<StoryInfo> {
-    for (const s of this.live.values()) yield this.info(s);
+    // Oldest story first, as they were created.
+    const order: number[] = [];
+    for (let s = 0; s < this.slots; s++) if (this.alive[s]) order.push(s);
+    order.sort((a, b) => this.serialOf[a]! - this.serialOf[b]!);
+    for (const s of order) if (this.alive[s]) yield this.info(s);
   }
 
-  private load(vec: SparseVector): void {
-    const last = vec.ids[vec.ids.length - 1] ?? 0;
-    if (last >= this.query.length) {
-      const q = new Float64Array(Math.max(last + 1, this.query.length * 2));
-      q.set(this.query);
-      this.query = q;
+  private load(ids: Int32Array, w: Float64Array, n: number): void {
+    const cap = this.vocab.capacity;
+    if (cap * 4 > this.post.length) this.growTerms(cap);
+    if (n * 4 > this.qKeys.length) {
+      // At most a quarter full, so that a probe for a term the item lacks ends at once.
+      let size = this.qKeys.length;
+      while (n * 4 > size) size *= 2;
+      this.qKeys = new Int32Array(size).fill(-1);
+      this.qVals = new Float64Array(size);
+      this.qShift = 32 - Math.log2(size);
     }
-    for (let k = 0; k < vec.ids.length; k++) this.query[vec.ids[k]!] = vec.w[k]!;
+    if (n > this.qAt.length) this.qAt = new Int32Array(n * 2);
+    const keys = this.qKeys;
+    const mask = keys.length - 1;
+    for (let k = 0; k < n; k++) {
+      const id = ids[k]!;
+      let at = Math.imul(id, 0x9e3779b1) >>> this.qShift;
+      while (keys[at] !== -1) at = (at + 1) & mask;
+      keys[at] = id;
+      this.qVals[at] = w[k]!;
+      this.qAt[k] = at;
+    }
   }
 
-  private unload(vec: SparseVector): void {
-    for (const id of vec.ids) this.query[id] = 0;
+  private unload(n: number): void {
+    for (let k = 0; k < n; k++) this.qKeys[this.qAt[k]!] = -1;
+  }
+
+  private growTerms(min: number): void {
+    const size = Math.max(min, this.post.length / 2);
+    const post = new Int32Array(size * 4).map((_, k) => ((k & 3) === 0 ? -1 : 0));
+    post.set(this.post);
+    this.post = post;
   }
 
   /** Cosine of the loaded item with a story's centroid. */
-  private similarity(s: Story): number {
-    if (s.norm2 <= 0) return 0;
-    const q = this.query;
-    const ids = s.ids;
-    const w = s.w;
+  private similarity(slot: number): number {
+    const n2 = this.norm2[slot]!;
+    if (n2 <= 0) return 0;
+    const pool = this.cpools[this.cls[slot]!]!;
+    const h = this.blk[slot]!;
+    const ids = pool.ids[h >> pool.shift]!;
+    const w = pool.w[h >> pool.shift]!;
+    const off = (h & pool.mask) * pool.width;
+    const end = off + this.len[slot]!;
+    const keys = this.qKeys;
+    const vals = this.qVals;
+    const mask = keys.length - 1;
+    const shift = this.qShift;
     let d = 0;
-    for (let k = 0; k < ids.length; k++) d += q[ids[k]!]! * w[k]!;
-    return d / Math.sqrt(s.norm2);
-  }
-
-  /** Candidate stories above the threshold, best first (ties: older story first). */
-  private match(vec: SparseVector, now: number): Match[] {
-    const epoch = ++this.epoch;
-    const horizon = now - this.windowMs;
-    // Heaviest query terms first: rare words and names find the right stories; common words only add noise.
-    const n = vec.ids.length;
-    const order: number[] = new Array(n);
-    for (let k = 0; k < n; k++) order[k] = k;
-    order.sort((a, b) => vec.w[b]! - vec.w[a]! || a - b);
-    const cands: Story[] = [];
-    const q = Math.min(n, this.opts.queryTerms);
-    const scan = this.opts.postingScan;
-    for (let k = 0; k < q; k++) {
-      const i = order[k]!;
-      const term = vec.ids[i]!;
-      const posting = this.postings[term];
-      if (!posting) continue;
-      const qw = vec.w[i]!;
-      const stop = Math.max(0, posting.length - scan);
-      for (let p = posting.length - 1; p >= stop; p--) {
-        const s = posting[p]!;
-        if (!s.alive || s.lastMs < horizon) continue;
-        if (s.epoch !== epoch) {
-          s.epoch = epoch;
-          s.acc = 0;
-          s.termMark = -1;
-          cands.push(s);
+    for (let k = off; k < end; k++) {
+      const id = ids[k]!;
+      let at = Math.imul(id, 0x9e3779b1) >>> shift;
+      for (;;) {
+        const key = keys[at]!;
+        if (key === id) {
+          d += vals[at]! * w[k]!;
+          break;
         }
-        // A story can sit twice in one posting (term dropped from its centroid, then regained).
-        if (s.termMark === term) continue;
-        s.termMark = term;
-        s.acc += qw;
+        if (key === -1) break;
+        at = (at + 1) & mask;
       }
     }
-    if (cands.length > this.opts.candidates) {
-      cands.sort((a, b) => b.acc - a.acc || a.serial - b.serial);
-      cands.length = this.opts.candidates;
-    }
-    const out: Match[] = [];
-    for (const s of cands) {
-      const decay = Math.exp(-this.decayLambda * Math.max(0, now - s.lastMs));
-      const score = this.similarity(s) * decay;
-      if (score >= this.opts.threshold) out.push({ story: s, score });
-    }
-    if (out.length > 1) out.sort((a, b) => b.score - a.score || a.story.serial - b.story.serial);
-    return out;
+    return d / Math.sqrt(n2);
   }
 
-  private createStory(itemId: string, now: number): Story {
+  /** Dot product of two stories' centroids. */
+  private storyDot(a: number, b: number): number {
+    const pa = this.cpools[this.cls[a]!]!;
+    const pb = this.cpools[this.cls[b]!]!;
+    const ha = this.blk[a]!;
+    const hb = this.blk[b]!;
+    const aIds = pa.ids[ha >> pa.shift]!;
+    const aW = pa.w[ha >> pa.shift]!;
+    const bIds = pb.ids[hb >> pb.shift]!;
+    const bW = pb.w[hb >> pb.shift]!;
+    let i = (ha & pa.mask) * pa.width;
+    let j = (hb & pb.mask) * pb.width;
+    const iEnd = i + this.len[a]!;
+    const jEnd = j + this.len[b]!;
+    let s = 0;
+    while (i < iEnd && j < jEnd) {
+      const x = aIds[i]!;
+      const y = bIds[j]!;
+      if (x === y) s += aW[i++]! * bW[j++]!;
+      else if (x < y) i++;
+      else j++;
+    }
+    return s;
+  }
+
+  /** True when candidate `a` ranks before candidate `b`: more overlap, then the older story. */
+  private accBefore(a: number, b: number): boolean {
+    const x = this.cAcc[a]!;
+    const y = this.cAcc[b]!;
+    // Serials are kept to 32 bits; live stories are never 2^31 stories apart, so the difference orders them.
+    return x > y || (x === y && ((this.cSerial[a]! - this.cSerial[b]!) | 0) < 0);
+  }
+
+  /**
+   * Fills `mSlot`/`mScore` with the stories above the threshold, best first (ties: older story first), and
+   * returns how many there are.
+   */
+  private match(ids: Int32Array, w: Float64Array, n: number, now: number): number {
+    // Expired stories were dropped before matching, so every story still tagged is within the window.
+    this.epoch = (this.epoch + 1) | 0;
+    const epoch = this.epoch;
+    // Heaviest query terms first: rare words and names find the right stories; common words only add noise.
+    const q = Math.min(n, this.opts.queryTerms);
+    if (this.topIdx.length < q) this.topIdx = new Int32Array(q);
+    const topIdx = this.topIdx;
+    let kept = 0;
+    for (let k = 0; k < n; k++) {
+      const x = w[k]!;
+      // Ids ascend, so among equal weights the earlier index (lower id) ranks first.
+      if (kept === q && x <= w[topIdx[q - 1]!]!) continue;
+      let p = kept < q ? kept++ : q - 1;
+      while (p > 0 && w[topIdx[p - 1]!]! < x) {
+        topIdx[p] = topIdx[p - 1]!;
+        p--;
+      }
+      topIdx[p] = k;
+    }
+
+    const scan = this.opts.postingScan;
+    let cands = this.cands;
+    let cAcc = this.cAcc;
+    let nc = 0;
+    for (let t = 0; t < q; t++) {
+      const i = topIdx[t]!;
+      const term = ids[i]!;
+      const h = this.post[term << 2]!;
+      if (h < 0) continue;
+      const pool = this.ppools[this.post[(term << 2) + 1]!]!;
+      const list = pool.ids[h >> pool.shift]!;
+      const off = (h & pool.mask) * pool.width;
+      const qw = w[i]!;
+      // Postings hold live stories only, each once: the newest `scan` entries are read as they are.
+      const len = this.post[(term << 2) + 2]!;
+      const stop = off + 2 * Math.max(0, len - scan);
+      for (let p = off + 2 * (len - 1); p >= stop; p -= 2) {
+        const slot = list[p]!;
+        if ((nc + 1) * 2 > this.cKey.length) this.growCandidateTable(nc);
+        const keys = this.cKey;
+        const stamps = this.cStamp;
+        const mask = keys.length - 1;
+        let at = Math.imul(slot, 0x9e3779b1) >>> this.cShift;
+        while (stamps[at] === epoch && keys[at] !== slot) at = (at + 1) & mask;
+        if (stamps[at] === epoch) {
+          cAcc[this.cIdx[at]!]! += qw;
+          continue;
+        }
+        stamps[at] = epoch;
+        keys[at] = slot;
+        const c = nc++;
+        this.cIdx[at] = c;
+        if (c === cands.length) {
+          this.cands = cands = grownI32(cands, c * 2);
+          this.cAcc = cAcc = grownF64(cAcc, c * 2);
+          this.cSerial = grownI32(this.cSerial, c * 2);
+        }
+        cands[c] = slot;
+        cAcc[c] = qw;
+        this.cSerial[c] = list[p + 1]!;
+      }
+    }
+
+    // The best-overlapping candidates are scored exactly; keep them by insertion into a short sorted list.
+    const limit = Math.min(nc, this.opts.candidates);
+    if (this.top.length < limit) this.top = new Int32Array(limit);
+    const top = this.top;
+    let nt = 0;
+    for (let c = 0; c < nc; c++) {
+      const last = top[limit - 1]!;
+      if (nt === limit && (cAcc[c]! < cAcc[last]! || !this.accBefore(c, last))) continue;
+      let p = nt < limit ? nt++ : limit - 1;
+      while (p > 0 && this.accBefore(c, top[p - 1]!)) {
+        top[p] = top[p - 1]!;
+        p--;
+      }
+      top[p] = c;
+    }
+    for (let c = 0; c < nt; c++) top[c] = cands[top[c]!]!;
+
+    if (this.mSlot.length < nt) {
+      this.mSlot = new Int32Array(nt);
+      this.mScore = new Float64Array(nt);
+    }
+    const mSlot = this.mSlot;
+    const mScore = this.mScore;
+    let found = 0;
+    const lastMs = this.lastMs;
+    for (let c = 0; c < nt; c++) {
+      const s = top[c]!;
+      const decay = Math.exp(-this.decayLambda * Math.max(0, now - lastMs[s]!));
+      const score = this.similarity(s) * decay;
+      if (score < this.opts.threshold) continue;
+      let p = found++;
+      while (
+        p > 0 &&
+        (mScore[p - 1]! < score ||
+          (mScore[p - 1] === score && this.serialOf[mSlot[p - 1]!]! > this.serialOf[s]!))
+      ) {
+        mSlot[p] = mSlot[p - 1]!;
+        mScore[p] = mScore[p - 1]!;
+        p--;
+      }
+      mSlot[p] = s;
+      mScore[p] = score;
+    }
+    return found;
+  }
+
+  /** Doubles the candidate table, re-entering the first `nc` candidates of the current item. */
+  private growCandidateTable(nc: number): void {
+    const size = this.cKey.length * 2;
+    this.cKey = new Int32Array(size);
+    this.cStamp = new Int32Array(size);
+    this.cIdx = new Int32Array(size);
+    this.cShift--;
+    const mask = size - 1;
+    for (let c = 0; c < nc; c++) {
+      const slot = this.cands[c]!;
+      let at = Math.imul(slot, 0x9e3779b1) >>> this.cShift;
+      while (this.cStamp[at] === this.epoch) at = (at + 1) & mask;
+      this.cStamp[at] = this.epoch;
+      this.cKey[at] = slot;
+      this.cIdx[at] = c;
+    }
+  }
+
+  private createStory(itemId: string, now: number): number {
     let id = `s-${itemId}`;
     // A repeated item id must not reuse a story id that is (or was merged into) another story.
     for (let n = 2; this.byId.has(id) || this.mergedInto.has(id); n++) id = `s-${itemId}~${n}`;
-    const s = new Story(this.serial++, id, now);
-    this.live.set(s.serial, s);
+    let s = this.freeSlots.pop();
+    if (s === undefined) {
+      s = this.slots++;
+      if (s >= this.gen.length) this.growSlots(s + 1);
+    }
+    this.alive[s] = 1;
+    this.serialOf[s] = this.serial++;
+    this.firstMs[s] = now;
+    this.lastMs[s] = now;
+    this.norm2[s] = 0;
+    this.len[s] = 0;
+    this.cls[s] = 0;
+    this.blk[s] = this.cpools[0]!.alloc();
+    this.meta[s] = new StoryMeta(id);
+    this.live++;
     this.byId.set(id, s);
     return s;
   }
 
+  private growSlots(min: number): void {
+    const size = Math.max(min, this.gen.length * 2);
+    this.gen = grownI32(this.gen, size);
+    const alive = new Uint8Array(size);
+    alive.set(this.alive);
+    this.alive = alive;
+    this.serialOf = grownF64(this.serialOf, size);
+    this.firstMs = grownF64(this.firstMs, size);
+    this.lastMs = grownF64(this.lastMs, size);
+    this.norm2 = grownF64(this.norm2, size);
+    this.cls = grownI32(this.cls, size);
+    this.blk = grownI32(this.blk, size);
+    this.len = grownI32(this.len, size);
+  }
+
   private join(
-    s: Story,
+    s: number,
     item: ClusterInput,
-    vec: SparseVector,
+    ids: Int32Array,
+    w: Float64Array,
+    n: number,
     entities: string[],
     seq: number,
     now: number,
   ): void {
-    this.addToCentroid(s, vec.ids, vec.w);
-    s.itemIds.push(item.id);
-    s.itemSeqs.push(seq);
+    this.addToCentroid(s, ids, w, n);
+    const m = this.meta[s]!;
+    m.itemIds.push(item.id);
+    m.itemSeqs.push(seq);
     this.itemStory.set(item.id, s);
     const source = item.source;
-    if (source && !s.sources.includes(source)) {
-      s.sources.push(source);
-      s.sourceSeqs.push(seq);
+    if (source && !m.sources.includes(source)) {
+      m.sources.push(source);
+      m.sourceSeqs.push(seq);
     }
-    for (const e of entities) this.countEntity(s, e, 1);
-    this.offerTitle(s, { title: item.title, vec, score: this.similarity(s), seq });
-    s.lastMs = Math.max(s.lastMs, now);
-    this.evictSerials.push(s.serial);
-    this.evictMs.push(s.lastMs);
+    for (const e of entities) this.countEntity(m, e, 1);
+    const score = this.similarity(s);
+    // Only a title that enters the pool needs its own copy of the vector.
+    const pool = m.titles;
+    const loud = sensational(item.title);
+    const rank = loud ? score * 0.9 : score;
+    if (pool.length < HEADLINE_POOL || rank > pool[pool.length - 1]!.score) {
+      // Exact-length copies: arrays grown by push keep slack, and a story may hold its titles for weeks.
+      const tIds = Array.from(ids.subarray(0, n));
+      const tW = Array.from(w.subarray(0, n));
+      this.offerTitle(s, { title: item.title, loud, ids: tIds, w: tW, score, seq });
+    }
+    this.lastMs[s] = Math.max(this.lastMs[s]!, now);
+    this.pushEvict(s);
   }
 
-  /** Adds `ids/w` (ascending ids) into the story's centroid, keeping its heaviest terms and the index in step. */
-  private addToCentroid(s: Story, ids: readonly number[], w: readonly number[]): void {
-    const outIds: number[] = [];
-    const outW: number[] = [];
-    let i = 0;
-    let j = 0;
-    const sIds = s.ids;
-    const sW = s.w;
-    while (i < sIds.length || j < ids.length) {
-      const a = i < sIds.length ? sIds[i]! : Number.POSITIVE_INFINITY;
-      const b = j < ids.length ? ids[j]! : Number.POSITIVE_INFINITY;
-      if (a === b) {
-        outIds.push(a);
-        outW.push(sW[i++]! + w[j++]!);
-      } else if (a < b) {
-        outIds.push(a);
-        outW.push(sW[i++]!);
+  private pushEvict(s: number): void {
+    if (this.evTail === this.evSlot.length) {
+      if (this.evHead * 2 > this.evTail) {
+        // Most of the queue is consumed: slide the rest down instead of growing.
+        this.evSlot.copyWithin(0, this.evHead, this.evTail);
+        this.evGen.copyWithin(0, this.evHead, this.evTail);
+        this.evMs.copyWithin(0, this.evHead, this.evTail);
+        this.evTail -= this.evHead;
+        this.evHead = 0;
       } else {
-        outIds.push(b);
-        outW.push(w[j++]!);
+        const size = this.evSlot.length * 2;
+        this.evSlot = grownI32(this.evSlot, size);
+        this.evGen = grownI32(this.evGen, size);
+        this.evMs = grownF64(this.evMs, size);
+      }
+    }
+    this.evSlot[this.evTail] = s;
+    this.evGen[this.evTail] = this.gen[s]!;
+    this.evMs[this.evTail++] = this.lastMs[s]!;
+  }
+
+  /**
+   * Adds `ids/w` (ascending ids) into the story's centroid, keeping its heaviest terms and the index in step.
+   * The sum is built in scratch arrays and written back into the story's block (a larger one if needed).
+   */
+  private addToCentroid(s: number, ids: Int32Array, w: Float64Array, n: number): void {
+    const len = this.len[s]!;
+    if (this.mergeIds.length < len + n) {
+      this.mergeIds = new Int32Array((len + n) * 2);
+      this.mergeW = new Float64Array((len + n) * 2);
+      this.sortBuf = new Float64Array((len + n) * 2);
+    }
+    const outIds = this.mergeIds;
+    const outW = this.mergeW;
+    let pool = this.cpools[this.cls[s]!]!;
+    let h = this.blk[s]!;
+    let sIds = pool.ids[h >> pool.shift]!;
+    let sW = pool.w[h >> pool.shift]!;
+    let off = (h & pool.mask) * pool.width;
+    const end = off + len;
+    let i = off;
+    let j = 0;
+    let o = 0;
+    while (i < end || j < n) {
+      const a = i < end ? sIds[i]! : 2147483647;
+      const b = j < n ? ids[j]! : 2147483647;
+      if (a === b) {
+        outIds[o] = a;
+        outW[o++] = sW[i++]! + w[j++]!;
+      } else if (a < b) {
+        outIds[o] = a;
+        outW[o++] = sW[i++]!;
+      } else {
+        outIds[o] = b;
+        outW[o++] = w[j++]!;
         this.index(b, s);
       }
     }
-    if (outIds.length > this.pruneAt) {
+    if (o > this.pruneAt) {
       // Keep the heaviest terms; at the cut, lower ids win, so the choice is reproducible.
-      const sorted = Float64Array.from(outW).sort();
-      const cut = sorted[sorted.length - this.keepTerms]!;
+      const sorted = this.sortBuf.subarray(0, o);
+      sorted.set(outW.subarray(0, o));
+      sorted.sort();
+      const cut = sorted[o - this.keepTerms]!;
       let above = 0;
-      for (const x of outW) if (x > cut) above++;
+      for (let k = 0; k < o; k++) if (outW[k]! > cut) above++;
       let ties = this.keepTerms - above;
-      const keptIds: number[] = [];
-      const keptW: number[] = [];
-      for (let k = 0; k < outIds.length; k++) {
+      let kept = 0;
+      for (let k = 0; k < o; k++) {
         const x = outW[k]!;
         if (x > cut || (x === cut && ties-- > 0)) {
-          keptIds.push(outIds[k]!);
-          keptW.push(x);
-        } else this.unindex(outIds[k]!);
+          outIds[kept] = outIds[k]!;
+          outW[kept++] = x;
+        } else this.unindex(outIds[k]!, s);
       }
-      s.ids = keptIds;
-      s.w = keptW;
-    } else {
-      s.ids = outIds;
-      s.w = outW;
+      o = kept;
+    }
+    if (o > pool.width) {
+      let c = this.cls[s]!;
+      while (this.cpools[c]!.width < o) c++;
+      pool.release(h);
+      pool = this.cpools[c]!;
+      h = pool.alloc();
+      this.cls[s] = c;
+      this.blk[s] = h;
+      sIds = pool.ids[h >> pool.shift]!;
+      sW = pool.w[h >> pool.shift]!;
+      off = (h & pool.mask) * pool.width;
     }
     let n2 = 0;
-    for (const x of s.w) n2 += x * x;
-    s.norm2 = n2;
-  }
-
-  private index(term: number, s: Story): void {
-    let posting = this.postings[term];
-    if (!posting) {
-      posting = [];
-      this.postings[term] = posting;
-      this.stale[term] = 0;
+    for (let k = 0; k < o; k++) {
+      sIds[off + k] = outIds[k]!;
+      sW[off + k] = outW[k]!;
+      // The norm is that of the stored (single-precision) weights, so that cosines stay within [0, 1].
+      const x = sW[off + k]!;
+      n2 += x * x;
     }
-    posting.push(s);
-    this.vocab.refs[term]!++;
+    this.len[s] = o;
+    this.norm2[s] = n2;
   }
 
-  /** A story stopped holding `term`: its posting entry goes stale and is swept out in bulk later. */
-  private unindex(term: number): void {
-    this.vocab.refs[term]!--;
-    const stale = (this.stale[term] ?? 0) + 1;
-    this.stale[term] = stale;
-    const posting = this.postings[term];
-    if (posting && stale > 8 && stale * 2 > posting.length) this.compact(term, posting);
-  }
-
-  private compact(term: number, posting: Story[]): void {
-    const kept: Story[] = [];
-    const seen = new Set<Story>();
-    for (const s of posting) {
-      if (!s.alive || seen.has(s) || !s.has(term)) continue;
-      seen.add(s);
-      kept.push(s);
+  /** Lists story `s` under `term`: two ints per entry, the slot and the story's serial (to break ties). */
+  private index(term: number, s: number): void {
+    const r = term << 2;
+    this.post[r + 3]!++;
+    let h = this.post[r]!;
+    if (h < 0) {
+      h = this.ppools[0]!.alloc();
+      this.post[r] = h;
+      this.post[r + 1] = 0;
+      this.post[r + 2] = 0;
     }
-    this.postings[term] = kept.length > 0 ? kept : undefined;
-    this.stale[term] = 0;
+    let pool = this.ppools[this.post[r + 1]!]!;
+    let list = pool.ids[h >> pool.shift]!;
+    let off = (h & pool.mask) * pool.width;
+    let n = this.post[r + 2]!;
+    if (2 * n === pool.width) {
+      // Full: grow, or at the cap forget the older half (only the newest entries are ever read).
+      if (pool.width < 2 * this.postingCap) {
+        const c = this.post[r + 1]! + 1;
+        const bigger = this.ppools[c]!;
+        const h2 = bigger.alloc();
+        const list2 = bigger.ids[h2 >> bigger.shift]!;
+        const off2 = (h2 & bigger.mask) * bigger.width;
+        list2.set(list.subarray(off, off + 2 * n), off2);
+        pool.release(h);
+        pool = bigger;
+        list = list2;
+        off = off2;
+        this.post[r] = h2;
+        this.post[r + 1] = c;
+      } else {
+        const keep = n >> 1;
+        list.copyWithin(off, off + 2 * (n - keep), off + 2 * n);
+        n = keep;
+      }
+    }
+    list[off + 2 * n] = s;
+    list[off + 2 * n + 1] = this.serialOf[s]! | 0;
+    this.post[r + 2] = n + 1;
+  }
+
+  /**
+   * Story `s` stopped holding `term`: its entry leaves the postings at once, so that a scan never meets a
+   * story gone since; once no story holds the term, its postings are let go.
+   */
+  private unindex(term: number, s: number): void {
+    const r = term << 2;
+    const h = this.post[r]!;
+    if (--this.post[r + 3]! <= 0) {
+      if (h < 0) return;
+      this.ppools[this.post[r + 1]!]!.release(h);
+      this.post[r] = -1;
+      this.post[r + 2] = 0;
+      return;
+    }
+    if (h < 0) return;
+    const pool = this.ppools[this.post[r + 1]!]!;
+    const list = pool.ids[h >> pool.shift]!;
+    const off = (h & pool.mask) * pool.width;
+    const n = this.post[r + 2]!;
+    // Not there if the entry was among an older half forgotten at the cap.
+    for (let p = off + 2 * (n - 1); p >= off; p -= 2) {
+      if (list[p] !== s) continue;
+      list.copyWithin(p, p + 2, off + 2 * n);
+      this.post[r + 2] = n - 1;
+      return;
+    }
   }
 
   /** Folds the younger story into the older one; the younger id resolves to the older from now on. */
-  private merge(older: Story, younger: Story): void {
-    this.addToCentroid(older, younger.ids, younger.w);
-    older.itemIds = mergeBySeq(
-      older.itemIds,
-      older.itemSeqs,
-      younger.itemIds,
-      younger.itemSeqs,
-      (ids, seqs) => {
-        older.itemSeqs = seqs;
-        return ids;
-      },
-    );
-    for (const itemId of younger.itemIds) this.itemStory.set(itemId, older);
-    older.sources = mergeBySeq(
-      older.sources,
-      older.sourceSeqs,
-      younger.sources,
-      younger.sourceSeqs,
-      (src, seqs) => {
-        const out: string[] = [];
-        const outSeqs: number[] = [];
-        src.forEach((x, k) => {
-          if (!out.includes(x)) {
-            out.push(x);
-            outSeqs.push(seqs[k]!);
-          }
-        });
-        older.sourceSeqs = outSeqs;
-        return out;
-      },
-    );
-    younger.entityNames.forEach((e, k) => {
-      this.countEntity(older, e, younger.entityCounts[k]!);
+  private merge(older: number, younger: number): void {
+    const yLen = this.len[younger]!;
+    if (this.otherIds.length < yLen) {
+      this.otherIds = new Int32Array(yLen * 2);
+      this.otherW = new Float64Array(yLen * 2);
+    }
+    const yPool = this.cpools[this.cls[younger]!]!;
+    const yh = this.blk[younger]!;
+    const yOff = (yh & yPool.mask) * yPool.width;
+    const yIds = yPool.ids[yh >> yPool.shift]!;
+    const yW = yPool.w[yh >> yPool.shift]!;
+    for (let k = 0; k < yLen; k++) {
+      this.otherIds[k] = yIds[yOff + k]!;
+      this.otherW[k] = yW[yOff + k]!;
+    }
+    this.addToCentroid(older, this.otherIds, this.otherW, yLen);
+    const o = this.meta[older]!;
+    const y = this.meta[younger]!;
+    const items = mergeBySeq(o.itemIds, o.itemSeqs, y.itemIds, y.itemSeqs);
+    o.itemIds = items.values;
+    o.itemSeqs = items.seqs;
+    for (const itemId of y.itemIds) this.itemStory.set(itemId, older);
+    const src = mergeBySeq(o.sources, o.sourceSeqs, y.sources, y.sourceSeqs);
+    o.sources = [];
+    o.sourceSeqs = [];
+    src.values.forEach((x, k) => {
+      if (!o.sources.includes(x)) {
+        o.sources.push(x);
+        o.sourceSeqs.push(src.seqs[k]!);
+      }
     });
-    for (const t of younger.titles) this.offerTitle(older, { ...t, score: older.cosine(t.vec) });
+    y.entityNames.forEach((e, k) => {
+      this.countEntity(o, e, y.entityCounts[k]!);
+    });
+    for (const t of y.titles) this.offerTitle(older, { ...t, score: this.titleCosine(older, t) });
     this.rescoreTitles(older);
-    older.firstMs = Math.min(older.firstMs, younger.firstMs);
-    older.lastMs = Math.max(older.lastMs, younger.lastMs);
-    const moved = [younger.id, ...younger.absorbed];
-    for (const id of moved) this.mergedInto.set(id, older.id);
-    older.absorbed.push(...moved);
-    younger.absorbed = [];
+    this.firstMs[older] = Math.min(this.firstMs[older]!, this.firstMs[younger]!);
+    this.lastMs[older] = Math.max(this.lastMs[older]!, this.lastMs[younger]!);
+    const moved = [y.id, ...y.absorbed];
+    for (const id of moved) this.mergedInto.set(id, o.id);
+    for (const id of moved) o.absorbed.push(id);
+    y.absorbed = [];
     this.drop(younger);
   }
 
-  /** Removes a story from memory and the index (its postings go stale). */
-  private drop(s: Story): void {
-    s.alive = false;
-    for (const term of s.ids) this.unindex(term);
-    // Postings may still point at the object until swept; let its bulk go now.
-    s.ids = [];
-    s.w = [];
-    s.titles = [];
-    this.live.delete(s.serial);
-    this.byId.delete(s.id);
+  /** Removes a story from memory and the index; its posting entries go stale with the slot's generation. */
+  private drop(s: number): void {
+    this.alive[s] = 0;
+    this.gen[s] = (this.gen[s]! + 1) | 0;
+    const pool = this.cpools[this.cls[s]!]!;
+    const h = this.blk[s]!;
+    const ids = pool.ids[h >> pool.shift]!;
+    const off = (h & pool.mask) * pool.width;
+    const end = off + this.len[s]!;
+    for (let k = off; k < end; k++) this.unindex(ids[k]!, s);
+    pool.release(h);
+    this.len[s] = 0;
+    this.byId.delete(this.meta[s]!.id);
+    this.meta[s] = undefined;
+    this.freeSlots.push(s);
+    this.live--;
   }
 
   private expire(now: number): void {
     const horizon = now - this.windowMs;
-    while (this.evictHead < this.evictSerials.length && this.evictMs[this.evictHead]! < horizon) {
-      const s = this.live.get(this.evictSerials[this.evictHead]!);
-      this.evictHead++;
-      if (!s || s.lastMs >= horizon) continue;
+    while (this.evHead < this.evTail && this.evMs[this.evHead]! < horizon) {
+      const s = this.evSlot[this.evHead]!;
+      const g = this.evGen[this.evHead]!;
+      this.evHead++;
+      if (this.gen[s] !== g || !this.alive[s] || this.lastMs[s]! >= horizon) continue;
+      const m = this.meta[s]!;
+      for (const itemId of m.itemIds) if (this.itemStory.get(itemId) === s) this.itemStory.delete(itemId);
+      if (m.absorbed.length > 0) this.forgetQueue.push({ at: now + this.mergeMemoryMs(), ids: m.absorbed });
       this.drop(s);
-      for (const itemId of s.itemIds) if (this.itemStory.get(itemId) === s) this.itemStory.delete(itemId);
-      if (s.absorbed.length > 0) this.forgetQueue.push({ at: now + this.mergeMemoryMs(), ids: s.absorbed });
     }
-    if (this.evictHead > 4096 && this.evictHead * 2 > this.evictSerials.length) {
-      this.evictSerials = this.evictSerials.slice(this.evictHead);
-      this.evictMs = this.evictMs.slice(this.evictHead);
-      this.evictHead = 0;
+    if (this.evHead === this.evTail) {
+      this.evHead = 0;
+      this.evTail = 0;
     }
     while (this.forgetHead < this.forgetQueue.length && this.forgetQueue[this.forgetHead]!.at < now) {
       for (const id of this.forgetQueue[this.forgetHead]!.ids) this.mergedInto.delete(id);
@@ -507,13 +891,15 @@ export class StoryClusterer implements OnlineClusterer {
       this.forgetQueue.splice(0, this.forgetHead);
       this.forgetHead = 0;
     }
-    // Forget unused vocabulary a few times per window.
+    // Forget unused vocabulary, and the words that spelled it, a few times per window.
     if (now >= this.nextPruneMs) {
       if (this.nextPruneMs !== Number.NEGATIVE_INFINITY) {
-        for (const id of this.vocab.prune()) {
-          this.postings[id] = undefined;
-          this.stale[id] = 0;
+        for (const id of this.vocab.prune((id) => this.post[(id << 2) + 3]! > 0)) {
+          // No live story holds a freed term, so its postings are already gone.
+          this.post[id << 2] = -1;
+          this.post[(id << 2) + 2] = 0;
         }
+        this.features.sweep();
       }
       this.nextPruneMs = now + this.windowMs / 4;
     }
@@ -523,81 +909,105 @@ export class StoryClusterer implements OnlineClusterer {
     return (this.opts.mergeMemoryHours ?? this.opts.windowHours * 4) * HOUR;
   }
 
-  private countEntity(s: Story, name: string, n: number): void {
+  private countEntity(m: StoryMeta, name: string, n: number): void {
     const key = name.toLowerCase();
-    const k = s.entityKeys.indexOf(key);
+    const k = m.entityKeys.indexOf(key);
     if (k >= 0) {
-      s.entityCounts[k]! += n;
+      m.entityCounts[k]! += n;
       return;
     }
-    if (s.entityNames.length >= ENTITY_POOL) {
+    if (m.entityNames.length >= ENTITY_POOL) {
       // Full: a new name replaces the last of the rarest, which keeps the pool bounded and stable.
       let min = 0;
-      for (let i = 1; i < s.entityCounts.length; i++) if (s.entityCounts[i]! <= s.entityCounts[min]!) min = i;
-      if (s.entityCounts[min]! > n) return;
-      s.entityNames.splice(min, 1);
-      s.entityKeys.splice(min, 1);
-      s.entityCounts.splice(min, 1);
+      for (let i = 1; i < m.entityCounts.length; i++) if (m.entityCounts[i]! <= m.entityCounts[min]!) min = i;
+      if (m.entityCounts[min]! > n) return;
+      m.entityNames.splice(min, 1);
+      m.entityKeys.splice(min, 1);
+      m.entityCounts.splice(min, 1);
     }
-    s.entityNames.push(name);
-    s.entityKeys.push(key);
-    s.entityCounts.push(n);
+    m.entityNames.push(name);
+    m.entityKeys.push(key);
+    m.entityCounts.push(n);
+  }
+
+  /** Cosine of a kept title's vector with the story's centroid. */
+  private titleCosine(s: number, t: TitleCandidate): number {
+    const n2 = this.norm2[s]!;
+    if (n2 <= 0) return 0;
+    const pool = this.cpools[this.cls[s]!]!;
+    const h = this.blk[s]!;
+    const sIds = pool.ids[h >> pool.shift]!;
+    const sW = pool.w[h >> pool.shift]!;
+    let i = (h & pool.mask) * pool.width;
+    const end = i + this.len[s]!;
+    let j = 0;
+    let d = 0;
+    while (i < end && j < t.ids.length) {
+      const a = sIds[i]!;
+      const b = t.ids[j]!;
+      if (a === b) d += sW[i++]! * t.w[j++]!;
+      else if (a < b) i++;
+      else j++;
+    }
+    return d / Math.sqrt(n2);
   }
 
   /**
    * Keeps the few titles closest to the centroid, to pick the headline from. Scores of kept titles are
    * refreshed as the story grows (each time it doubles, and every 16 items), not on every item.
    */
-  private offerTitle(s: Story, cand: TitleCandidate): void {
-    if (sensational(cand.title)) cand.score *= 0.9;
-    const pool = s.titles;
+  private offerTitle(s: number, cand: TitleCandidate): void {
+    if (cand.loud) cand.score *= 0.9;
+    const pool = this.meta[s]!.titles;
     if (pool.length < HEADLINE_POOL) pool.push(cand);
     else if (cand.score > pool[pool.length - 1]!.score) pool[pool.length - 1] = cand;
     else return;
     pool.sort((a, b) => b.score - a.score || a.seq - b.seq);
-    const n = s.size;
+    const n = this.meta[s]!.itemIds.length;
     if ((n & (n - 1)) === 0 || n % 16 === 0) this.rescoreTitles(s);
   }
 
-  private rescoreTitles(s: Story): void {
-    for (const t of s.titles) t.score = s.cosine(t.vec) * (sensational(t.title) ? 0.9 : 1);
-    s.titles.sort((a, b) => b.score - a.score || a.seq - b.seq);
+  private rescoreTitles(s: number): void {
+    const titles = this.meta[s]!.titles;
+    for (const t of titles) t.score = this.titleCosine(s, t) * (t.loud ? 0.9 : 1);
+    titles.sort((a, b) => b.score - a.score || a.seq - b.seq);
   }
 
-  private info(s: Story): StoryInfo {
-    const order = s.ids.map((_, k) => k).sort((a, b) => s.w[b]! - s.w[a]! || s.ids[a]! - s.ids[b]!);
+  private info(s: number): StoryInfo {
+    const m = this.meta[s]!;
+    const pool = this.cpools[this.cls[s]!]!;
+    const h = this.blk[s]!;
+    const off = (h & pool.mask) * pool.width;
+    const ids = Array.from(pool.ids[h >> pool.shift]!.subarray(off, off + this.len[s]!));
+    const w = Array.from(pool.w[h >> pool.shift]!.subarray(off, off + this.len[s]!));
+    const order = ids.map((_, k) => k).sort((a, b) => w[b]! - w[a]! || ids[a]! - ids[b]!);
     const keywords: string[] = [];
     for (const k of order) {
       if (keywords.length >= 8) break;
-      const word = this.vocab.surface[s.ids[k]!];
+      const word = this.vocab.surface[ids[k]!];
       if (word && !keywords.includes(word)) keywords.push(word);
     }
-    const entities = s.entityNames
-      .map((name, k) => ({ name, count: s.entityCounts[k]!, k }))
-      .filter((e) => e.count >= Math.min(2, s.size))
+    const size = m.itemIds.length;
+    const entities = m.entityNames
+      .map((name, k) => ({ name, count: m.entityCounts[k]!, k }))
+      .filter((e) => e.count >= Math.min(2, size))
       .sort((a, b) => b.count - a.count || a.k - b.k)
       .slice(0, 10)
       .map((e) => e.name);
     return {
-      id: s.id,
-      headline: s.titles[0]?.title ?? '',
-      itemIds: [...s.itemIds],
-      sources: [...s.sources],
+      id: m.id,
+      headline: m.titles[0]?.title ?? '',
+      itemIds: [...m.itemIds],
+      sources: [...m.sources],
       keywords,
       entities,
-      firstSeen: new Date(s.firstMs).toISOString(),
-      lastUpdated: new Date(s.lastMs).toISOString(),
+      firstSeen: new Date(this.firstMs[s]!).toISOString(),
+      lastUpdated: new Date(this.lastMs[s]!).toISOString(),
     };
   }
 }
 
-function mergeBySeq<T>(
-  a: T[],
-  aSeq: number[],
-  b: T[],
-  bSeq: number[],
-  done: (values: T[], seqs: number[]) => T[],
-): T[] {
+function mergeBySeq<T>(a: T[], aSeq: number[], b: T[], bSeq: number[]): { values: T[]; seqs: number[] } {
   const values: T[] = [];
   const seqs: number[] = [];
   let i = 0;
@@ -611,5 +1021,5 @@ function mergeBySeq<T>(
       seqs.push(bSeq[j++]!);
     }
   }
-  return done(values, seqs);
+  return { values, seqs };
 }

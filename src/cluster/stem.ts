@@ -109,18 +109,9 @@ function replaceSuffix(w: string, rules: [string, string][], minM: number): stri
   return w;
 }
 
-const cache = new Map<string, string>();
-const CACHE_MAX = 50_000;
-
+/** Stems are memoised per word by the caller's word cache, so stemming itself keeps no state. */
 export function stem(word: string): string {
-  if (word.length <= 2) return word;
-  const hit = cache.get(word);
-  if (hit !== undefined) return hit;
-  const out = porter(word);
-  // A bounded memo: news vocabulary repeats heavily, and stemming is the costliest step per token.
-  if (cache.size >= CACHE_MAX) cache.clear();
-  cache.set(word, out);
-  return out;
+  return word.length <= 2 ? word : porter(word);
 }
 
 function porter(input: string): string {

@@ -47,6 +47,8 @@ export interface WordInfo {
   /** Term ids in the vocabulary that stamped them (a cache owned by the feature extractor). */
   ids?: number[];
   stamp?: number;
+  /** Sweep period of the last sighting, for the word cache. */
+  used?: number;
 }
 
 /** Letters and digits of the Basic Multilingual Plane, as a lookup table: scanning by table beats a regex. */
@@ -82,19 +84,211 @@ function fold(s: string): string {
         .toLowerCase();
 }
 
-const wordCache = new Map<string, WordInfo>();
-const WORD_CACHE_MAX = 200_000;
+/** Word flags, as kept in the word cache's table. */
+export const W_NUMBER = 1;
+export const W_CAP = 2;
+export const W_ACRONYM = 4;
+export const W_LONG = 8;
+export const W_LOWER = 16;
 
-function analyse(raw: string): WordInfo {
-  const hit = wordCache.get(raw);
-  if (hit) return hit;
-  const info = analyseUncached(raw);
-  if (wordCache.size >= WORD_CACHE_MAX) wordCache.clear();
-  wordCache.set(raw, info);
-  return info;
+function flagsOf(info: WordInfo): number {
+  return (
+    (info.number ? W_NUMBER : 0) |
+    (info.cap ? W_CAP : 0) |
+    (info.acronym ? W_ACRONYM : 0) |
+    (info.long ? W_LONG : 0) |
+    (info.hasLower ? W_LOWER : 0)
+  );
 }
 
-function analyseUncached(raw: string): WordInfo {
+const HOT_BITS = 16;
+const HOT_SIZE = 1 << HOT_BITS;
+/**
+ * Ints per hot entry (one cache line): hash, length, vocabulary stamp, flags, term count (-1: more than
+ * three), three ids, then the spelling itself, two UTF-16 units per int, for words of up to 16.
+ */
+const HOT_STRIDE = 16;
+const HOT_CHARS = 16;
+
+/** True when the entry at `at` spells `text[start, end)`. */
+function sameWord(
+  hot: Int32Array,
+  at: number,
+  info: WordInfo,
+  text: string,
+  start: number,
+  end: number,
+): boolean {
+  const len = end - start;
+  if (hot[at + 1] !== len) return false;
+  if (len > HOT_CHARS) {
+    const raw = info.raw;
+    for (let k = 0; k < len; k++) if (raw.charCodeAt(k) !== text.charCodeAt(start + k)) return false;
+    return true;
+  }
+  for (let k = 0; k < len; k++) {
+    const pair = hot[at + 8 + (k >> 1)]!;
+    if (((k & 1) === 0 ? pair & 0xffff : pair >>> 16) !== text.charCodeAt(start + k)) return false;
+  }
+  return true;
+}
+
+/** One text's words as the feature extractor reads them: flat arrays, reused from text to text. */
+export class WordRun {
+  count = 0;
+  /** Title Case or ALL CAPS: capitals carry no information anywhere in this text. */
+  typographic = false;
+  /** Some lower case in the text. */
+  lower = false;
+  flags = new Int32Array(64);
+  /** Sentence or segment start. */
+  initial = new Uint8Array(64);
+  /** Term ids, up to three per word inline (`nIds`); a longer compound has -1 there and reads `info.ids`. */
+  nIds = new Int32Array(64);
+  ids = new Int32Array(192);
+  info: WordInfo[] = [];
+
+  grow(): void {
+    const size = this.flags.length * 2;
+    const flags = new Int32Array(size);
+    flags.set(this.flags);
+    this.flags = flags;
+    const initial = new Uint8Array(size);
+    initial.set(this.initial);
+    this.initial = initial;
+    const nIds = new Int32Array(size);
+    nIds.set(this.nIds);
+    this.nIds = nIds;
+    const ids = new Int32Array(size * 3);
+    ids.set(this.ids);
+    this.ids = ids;
+  }
+}
+
+/** What the word cache needs of a vocabulary: ids for terms, and a stamp that changes when ids may be reused. */
+export interface TermResolver {
+  readonly stamp: number;
+  intern(term: string, surface: string): number;
+}
+
+/**
+ * Analysed words by spelling. News vocabulary repeats heavily, so most words are analysed (and stemmed) once.
+ * Owned by one feature extractor and swept as its vocabulary is pruned: it holds the words of the recent past,
+ * not every word the process has seen.
+ */
+export class WordCache {
+  private readonly map = new Map<string, WordInfo>();
+  private period = 0;
+  /**
+   * A direct-mapped table in front of the map, keyed by a hash of the characters, holding what the extractor
+   * needs of the commonest words (stopwords, the names of the day) in one cache line each: they are found
+   * without cutting a string out of the text or probing a map of every recent word, which misses the cache
+   * on nearly every lookup.
+   */
+  private readonly hot = new Int32Array(HOT_SIZE * HOT_STRIDE);
+  private hotInfo: (WordInfo | undefined)[] = new Array(HOT_SIZE).fill(undefined);
+
+  constructor(private readonly vocab: TermResolver) {}
+
+  get size(): number {
+    return this.map.size;
+  }
+
+  /** Term ids of a word, re-interned when the vocabulary changed since they were looked up. */
+  idsOf(word: WordInfo): number[] {
+    const vocab = this.vocab;
+    if (word.stamp === vocab.stamp && word.ids) return word.ids;
+    const ids = word.terms.map((t, j) => vocab.intern(t, word.surfaces[j]!));
+    word.ids = ids;
+    word.stamp = vocab.stamp;
+    return ids;
+  }
+
+  /** Scans `text` into `run`, with term ids from the vocabulary. */
+  scan(text: string, run: WordRun): void {
+    const hot = this.hot;
+    const stamp = this.vocab.stamp;
+    let count = 0;
+    let prevEnd = 0;
+    let long = 0;
+    let capLong = 0;
+    let lower = false;
+    const n = text.length;
+    let i = 0;
+    while (i < n) {
+      if (WORD_CHAR[text.charCodeAt(i)] === 0) {
+        i++;
+        continue;
+      }
+      const start = i;
+      i = wordEnd(text, i);
+      let h = 0x811c9dc5;
+      for (let k = start; k < i; k++) h = Math.imul(h ^ text.charCodeAt(k), 0x01000193);
+      const slot = h >>> (32 - HOT_BITS);
+      const at = slot * HOT_STRIDE;
+      let info = this.hotInfo[slot];
+      if (info === undefined || hot[at] !== h || !sameWord(hot, at, info, text, start, i)) {
+        info = this.get(text.slice(start, i));
+        this.hotInfo[slot] = info;
+        hot[at] = h;
+        hot[at + 1] = i - start;
+        hot[at + 2] = stamp - 1;
+        hot[at + 3] = flagsOf(info);
+        for (let k = 0; k < HOT_CHARS && start + k < i; k += 2) {
+          const hi = start + k + 1 < i ? text.charCodeAt(start + k + 1) : 0;
+          hot[at + 8 + (k >> 1)] = text.charCodeAt(start + k) | (hi << 16);
+        }
+      }
+      if (hot[at + 2] !== stamp) {
+        const ids = this.idsOf(info);
+        hot[at + 2] = stamp;
+        hot[at + 4] = ids.length <= 3 ? ids.length : -1;
+        for (let k = 0; k < 3 && k < ids.length; k++) hot[at + 5 + k] = ids[k]!;
+      }
+      if (count === run.flags.length) run.grow();
+      const flags = hot[at + 3]!;
+      const nIds = hot[at + 4]!;
+      run.flags[count] = flags;
+      run.nIds[count] = nIds;
+      if (nIds < 0) this.idsOf(info);
+      else for (let k = 0; k < nIds; k++) run.ids[count * 3 + k] = hot[at + 5 + k]!;
+      run.info[count] = info;
+      run.initial[count] = count === 0 || startsSentence(text, prevEnd, start) ? 1 : 0;
+      count++;
+      prevEnd = i;
+      if (flags & W_LONG) {
+        long++;
+        if (flags & W_CAP) capLong++;
+      }
+      if (flags & W_LOWER) lower = true;
+    }
+    run.count = count;
+    run.typographic = (long >= 3 && capLong / long > 0.6) || !lower;
+    run.lower = lower;
+  }
+
+  get(raw: string): WordInfo {
+    let info = this.map.get(raw);
+    if (info === undefined) {
+      info = analyse(raw);
+      this.map.set(raw, info);
+    }
+    info.used = this.period;
+    return info;
+  }
+
+  /** Forgets words not seen in this period or the one before; a word is analysed again if it comes back. */
+  sweep(): void {
+    const keep = this.period - 1;
+    // Words found through the table were seen lately without being marked.
+    for (const info of this.hotInfo) if (info) info.used = this.period;
+    for (const [raw, info] of this.map) if (info.used! < keep) this.map.delete(raw);
+    this.hotInfo = new Array(HOT_SIZE).fill(undefined);
+    this.period++;
+  }
+}
+
+function analyse(raw: string): WordInfo {
   const number = DIGIT.test(raw);
   const cap = UPPER.test(raw);
   const acronym = !number && ACRONYM.test(raw);
@@ -107,6 +301,10 @@ function analyseUncached(raw: string): WordInfo {
     acronym,
     long: raw.length >= 4 && !number,
     hasLower: raw !== raw.toUpperCase(),
+    // Filled in later by the caches; present from the start so every word has the same shape.
+    ids: undefined,
+    stamp: 0,
+    used: 0,
   };
   let surface = fold(raw);
   if (number) {
@@ -167,11 +365,40 @@ function startsSentence(text: string, from: number, to: number): boolean {
   return false;
 }
 
+/** End of the word that starts at `i`: runs of word characters, joined by apostrophes, dots and the like. */
+function wordEnd(text: string, from: number): number {
+  const n = text.length;
+  let i = from;
+  for (;;) {
+    while (i < n && WORD_CHAR[text.charCodeAt(i)] === 1) i++;
+    if (i + 1 >= n || WORD_CHAR[text.charCodeAt(i + 1)] === 0) return i;
+    const c = text.charCodeAt(i);
+    if (isJoiner(c)) {
+      i++;
+      continue;
+    }
+    // Thousands separators: "37,000".
+    if (
+      c === 44 &&
+      isDigit(text.charCodeAt(i - 1)) &&
+      isDigit(text.charCodeAt(i + 1)) &&
+      isDigit(text.charCodeAt(i + 2)) &&
+      isDigit(text.charCodeAt(i + 3)) &&
+      !isDigit(text.charCodeAt(i + 4))
+    ) {
+      i++;
+      continue;
+    }
+    return i;
+  }
+}
+
 /** The words of a text, and which of them stand where capitals carry no information. */
 export interface Scan {
   words: WordInfo[];
   /** Sentence or segment start. */
   initial: boolean[];
+  count: number;
   /** Title Case or ALL CAPS: capitals carry no information anywhere in this text. */
   typographic: boolean;
   /** Some lower case in the text (else abbreviations cannot be told from shouting). */
@@ -179,8 +406,10 @@ export interface Scan {
 }
 
 export function scan(text: string): Scan {
-  const words: WordInfo[] = [];
-  const initial: boolean[] = [];
+  const out: Scan = { words: [], initial: [], count: 0, typographic: false, lower: false };
+  const words = out.words;
+  const initial = out.initial;
+  let count = 0;
   let prevEnd = 0;
   let long = 0;
   let capLong = 0;
@@ -193,32 +422,10 @@ export function scan(text: string): Scan {
       continue;
     }
     const start = i;
-    for (;;) {
-      while (i < n && WORD_CHAR[text.charCodeAt(i)] === 1) i++;
-      if (i + 1 >= n || WORD_CHAR[text.charCodeAt(i + 1)] === 0) break;
-      const c = text.charCodeAt(i);
-      if (isJoiner(c)) {
-        i++;
-        continue;
-      }
-      // Thousands separators: "37,000".
-      if (
-        c === 44 &&
-        isDigit(text.charCodeAt(i - 1)) &&
-        isDigit(text.charCodeAt(i + 1)) &&
-        isDigit(text.charCodeAt(i + 2)) &&
-        isDigit(text.charCodeAt(i + 3)) &&
-        !isDigit(text.charCodeAt(i + 4))
-      ) {
-        i++;
-        continue;
-      }
-      break;
-    }
-    const raw = text.slice(start, i);
-    const info = analyse(raw);
-    initial.push(words.length === 0 || startsSentence(text, prevEnd, start));
-    words.push(info);
+    i = wordEnd(text, i);
+    const info = analyse(text.slice(start, i));
+    initial[count] = count === 0 || startsSentence(text, prevEnd, start);
+    words[count++] = info;
     prevEnd = i;
     if (info.long) {
       long++;
@@ -226,7 +433,10 @@ export function scan(text: string): Scan {
     }
     if (info.hasLower) lower = true;
   }
-  return { words, initial, typographic: (long >= 3 && capLong / long > 0.6) || !lower, lower };
+  out.count = count;
+  out.typographic = (long >= 3 && capLong / long > 0.6) || !lower;
+  out.lower = lower;
+  return out;
 }
 
 /**
@@ -234,9 +444,9 @@ export function scan(text: string): Scan {
  * case-blind, because there a capital letter is typography, not a sign of a name.
  */
 export function tokenizeText(text: string): Token[] {
-  const { words, initial, typographic, lower } = scan(text);
+  const { words, initial, count, typographic, lower } = scan(text);
   const out: Token[] = [];
-  for (let i = 0; i < words.length; i++) {
+  for (let i = 0; i < count; i++) {
     const w = words[i]!;
     for (let j = 0; j < w.terms.length; j++) {
       out.push({

@@ -1,24 +1,37 @@
 let stamps = 0;
 
+function grownF64(a: Float64Array, size: number) {
+  const b = new Float64Array(size);
+  b.set(a);
+  return b;
+}
+
+function grownI32(a: Int32Array, size: number) {
+  const b = new Int32Array(size);
+  b.set(a);
+  return b;
+}
+
 /**
  * Term dictionary with integer ids and incremental, time-decayed document frequencies.
  *
  * Document frequencies decay with a half-life so that IDF reflects what the news is saying lately, and so
  * that terms nobody uses any more can be forgotten: memory follows the retention window, not the age of
  * the process. Counts are kept in units that grow with time (each new document adds exp(λ(t - t₀))), so
- * decaying them costs nothing per term.
+ * decaying them costs nothing per term. Per-term data sits in typed arrays indexed by id.
  */
 export class Vocabulary {
   private readonly ids = new Map<string, number>();
   private terms: string[] = [];
   /** Lower-case unstemmed form first seen, for display. */
   surface: string[] = [];
-  private df: number[] = [];
-  /** Capitalised / lower-case sightings where case is informative: learns which words are names. */
-  private capEv: number[] = [];
-  private lowEv: number[] = [];
+  /**
+   * Per term, side by side so that one cache line serves a lookup: decayed document frequency, then
+   * capitalised and lower-case sightings where case is informative (which learns the words that are names).
+   */
+  private stats = new Float64Array(4 * 1024);
   /** Live stories whose centroid holds the term; a referenced term is never forgotten. */
-  refs: number[] = [];
+  refs = new Int32Array(1024);
   private readonly free: number[] = [];
   private docs = 0;
   private readonly lambda: number;
@@ -55,14 +68,19 @@ export class Vocabulary {
     let id = this.ids.get(term);
     if (id !== undefined) return id;
     id = this.free.pop() ?? this.terms.length;
+    if (id >= this.refs.length) this.grow(id + 1);
     this.ids.set(term, id);
     this.terms[id] = term;
     this.surface[id] = surface;
-    this.df[id] = 0;
-    this.capEv[id] = 0;
-    this.lowEv[id] = 0;
+    this.stats.fill(0, id << 2, (id << 2) + 4);
     this.refs[id] = 0;
     return id;
+  }
+
+  private grow(min: number): void {
+    const size = Math.max(min, this.refs.length * 2);
+    this.stats = grownF64(this.stats, size * 4);
+    this.refs = grownI32(this.refs, size);
   }
 
   term(id: number): string {
@@ -78,48 +96,53 @@ export class Vocabulary {
 
   private rebase(nowMs: number): void {
     const k = 1 / this.unit;
-    for (let id = 0; id < this.df.length; id++) this.df[id]! *= k;
+    const n = this.terms.length;
+    for (let id = 0; id < n; id++) this.stats[id << 2]! *= k;
     this.docs *= k;
     this.refMs = nowMs;
     this.unit = 1;
   }
 
   /** Counts one document containing `termIds` (distinct), at the current clock. */
-  observe(termIds: readonly number[]): void {
+  observe(termIds: ArrayLike<number>, count = termIds.length): void {
     this.docs += this.unit;
-    for (const id of termIds) this.df[id]! += this.unit;
+    const stats = this.stats;
+    const u = this.unit;
+    for (let k = 0; k < count; k++) stats[termIds[k]! << 2]! += u;
   }
 
   /** Decayed document frequency at the current clock. */
   docFreq(id: number): number {
-    return this.df[id]! / this.unit;
+    return this.stats[id << 2]! / this.unit;
   }
 
   idf(id: number): number {
     // ln((N + prior + 1) / (df + 0.5)) with N and df both decayed to the current clock.
-    return Math.log((this.docs + (this.priorDocs + 1) * this.unit) / (this.df[id]! + 0.5 * this.unit));
+    return Math.log(
+      (this.docs + (this.priorDocs + 1) * this.unit) / (this.stats[id << 2]! + 0.5 * this.unit),
+    );
   }
 
   noteCase(id: number, capitalised: boolean): void {
-    if (capitalised) this.capEv[id]!++;
-    else this.lowEv[id]!++;
+    this.stats[(id << 2) + (capitalised ? 1 : 2)]!++;
   }
 
   /** True when, where case tells, the word is mostly written with a capital: a name. */
   isName(id: number): boolean {
-    const cap = this.capEv[id]!;
-    return cap >= 1 && (cap + 0.5) / (cap + this.lowEv[id]! + 1) >= 0.7;
+    const cap = this.stats[(id << 2) + 1]!;
+    return cap >= 1 && (cap + 0.5) / (cap + this.stats[(id << 2) + 2]! + 1) >= 0.7;
   }
 
   /**
    * Forgets terms no live story holds whose decayed document frequency fell below one half. Returns the
-   * ids freed, so that the caller can drop their postings.
+   * ids freed, so that the caller can drop their postings. `held` tells which terms live stories hold, for
+   * a caller that counts references itself rather than in `refs`.
    */
-  prune(): number[] {
+  prune(held: (id: number) => boolean = (id) => this.refs[id]! > 0): number[] {
     const freed: number[] = [];
     const limit = 0.5 * this.unit;
     for (const [term, id] of this.ids) {
-      if (this.refs[id]! > 0 || this.df[id]! >= limit) continue;
+      if (this.stats[id << 2]! >= limit || held(id)) continue;
       this.ids.delete(term);
       this.terms[id] = '';
       this.surface[id] = '';
@@ -127,7 +150,7 @@ export class Vocabulary {
     }
     if (freed.length > 0) {
       // Reuse low ids first, in an order that depends only on the input sequence.
-      this.free.push(...freed);
+      for (const id of freed) this.free.push(id);
       this.free.sort((a, b) => b - a);
       this.stamp = ++stamps;
     }

@@ -139,6 +139,7 @@ describe('StoryClusterer features', () => {
     expect(d.storyId).not.toBe(a.storyId);
     expect(b.score).toBeGreaterThan(0);
     expect(b.score).toBeLessThanOrEqual(1);
+    expect([...c.stories()].map((s) => s.id)).toEqual([a.storyId, d.storyId]);
     const info = c.story(a.storyId)!;
     expect(info.sources).toEqual(['A', 'B']);
     expect(info.firstSeen).toBe(at(0));
@@ -240,6 +241,38 @@ describe('StoryClusterer features', () => {
     }
     expect(Math.max(...counts.slice(2))).toBeLessThanOrEqual(100);
     expect(c.vocabularySize).toBeLessThan(12 * 50 * 2);
+    // Words are forgotten with the vocabulary: the cache holds the last days' words, not the whole stream's.
+    expect(c.cachedWords).toBeLessThan((12 * 50) / 2);
+  });
+
+  it('gives a slot freed by an expired story to a new one without mixing the two', () => {
+    const c = new StoryClusterer({ windowHours: 10 });
+    const old = c.add({
+      id: 'a',
+      title: 'Zorblax recalls Quibbit phones over battery fires',
+      publishedAt: at(0),
+    });
+    // Shares "Zorblax" with the first story, and keeps that term's postings alive after it expires.
+    const kept = c.add({
+      id: 'k',
+      title: 'Zorblax shares slump in Frankfurt trading',
+      publishedAt: at(9 * H),
+    });
+    const fresh = c.add({
+      id: 'f',
+      title: 'Volcano erupts near Reykjavik, flights grounded',
+      publishedAt: at(11 * H),
+    });
+    expect(c.story(old.storyId)).toBeUndefined();
+    const again = c.add({
+      id: 'b',
+      title: 'Zorblax recalls Quibbit phones over battery fires',
+      publishedAt: at(11 * H + 60_000),
+    });
+    expect(again.storyId).not.toBe(fresh.storyId);
+    expect(again.storyId).not.toBe(old.storyId);
+    expect(c.story(fresh.storyId)!.itemIds).toEqual(['f']);
+    expect(c.story(kept.storyId)!.itemIds).toContain('k');
   });
 
   it('finds candidates through the index as an exhaustive scan would', () => {
