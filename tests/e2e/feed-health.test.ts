@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { App } from '../../src/app.js';
+import { parseConfig } from '../../src/config/load.js';
+import { silentLogger } from '../../src/log.js';
+import { FeedServer, renderRss } from '../helpers/feed-server.js';
+import { RecordingAdapter } from '../helpers/recording-adapter.js';
+
+describe('a failing feed', () => {
+  const server = new FeedServer();
+
+  beforeAll(() => server.start());
+  afterAll(() => server.stop());
+
+  it('is paused after repeated failures with one notice per subscribed channel, then resumes with one more', async () => {
+    const adapter = new RecordingAdapter();
+    const config = parseConfig({
+      store: 'memory://',
+      feeds: [],
+      fetch: { allowPrivate: ['127.0.0.1'], pauseAfterFailures: 3, timeoutMs: 2000 },
+      sinks: { console: { enabled: false } },
+    });
+    let now = new Date('2026-03-01T10:00:00Z');
+    const app = new App(config, { logger: silentLogger, adapters: [adapter], now: () => now });
+    await app.init();
+    const url = server.url('/flaky.xml');
+    for (const id of ['c1', 'c2']) {
+      const channel = await app.channels.getOrCreate('discord', 'g1', id);
+      await app.channels.save({ ...channel, feeds: [{ url }] });
+    }
+    const other = await app.channels.getOrCreate('discord', 'g1', 'c3');
+    await app.channels.save({ ...other, topics: ['volcano'] });
+
+    // No feed at that path yet: every poll fails.
+    for (let i = 0; i < 6; i++) {
+      await app.pollOnce(true);
+      now = new Date(now.getTime() + 3_600_000);
+    }
+    const paused = adapter.notices.filter((n) => /paused/.test(n.text));
+    expect(paused.map((n) => n.channel).sort()).toEqual(['discord:g1:c1', 'discord:g1:c2']);
+
+    server.setFeed(
+      '/flaky.xml',
+      renderRss('Flaky Wire', 'https://flaky.example/', [
+        { guid: '1', title: 'Back', link: 'https://flaky.example/1', body: 'Back again.', pubDate: now },
+      ]),
+    );
+    await app.pollOnce(true);
+    await app.pollOnce(true);
+    const resumed = adapter.notices.filter((n) => /stories are back/.test(n.text));
+    expect(resumed.map((n) => n.channel).sort()).toEqual(['discord:g1:c1', 'discord:g1:c2']);
+    expect(adapter.notices).toHaveLength(4);
+    await app.stop();
+  });
+});
