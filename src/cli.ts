@@ -5,7 +5,7 @@ import { registerClusterCommand } from './commands/cluster.js';
 import { registerDigestCommand } from './commands/digest.js';
 import { registerDiscordCommands } from './commands/discord.js';
 import { registerParseFeedCommand } from './commands/parse-feed.js';
-import { registerWorkerCommands } from './commands/worker.js';
+import { registerWorkerCommands, StartupError } from './commands/worker.js';
 import { ConfigError } from './config/load.js';
 import { DiscordConfigError } from './platforms/discord/index.js';
 import { SlackConfigError } from './platforms/slack/index.js';
@@ -13,7 +13,7 @@ import { StoreError } from './store/index.js';
 import { InputError } from './util/jsonl.js';
 
 /** Errors a user can fix: printed as one line, never with a stack trace. */
-const USER_ERRORS = [ConfigError, InputError, StoreError, DiscordConfigError, SlackConfigError];
+const USER_ERRORS = [ConfigError, InputError, StoreError, DiscordConfigError, SlackConfigError, StartupError];
 
 export function buildProgram(): Command {
   const program = new Command();

@@ -13,6 +13,11 @@ import { createSlackAdapter, readSlackSecrets, slackConfigured } from '../platfo
 import { InputError, readJsonl } from '../util/jsonl.js';
 import { toItem } from './item-input.js';
 
+/** A platform could not be reached at start-up; reported as one line, the worker does not start. */
+export class StartupError extends Error {
+  override name = 'StartupError';
+}
+
 interface ConfigOption {
   config?: string;
 }
@@ -37,13 +42,16 @@ export function registerWorkerCommands(program: Command): void {
       await app.init();
       discord?.attach(app);
       slack?.attach(app);
-      try {
-        await discord?.start();
-        await slack?.start();
-      } catch (err) {
-        await Promise.allSettled([discord?.stop(), slack?.stop(), app.stop()]);
-        throw err;
-      }
+      const connect = async (name: string, platform?: { start(): Promise<unknown> }) => {
+        try {
+          await platform?.start();
+        } catch (err) {
+          await Promise.allSettled([discord?.stop(), slack?.stop(), app.stop()]);
+          throw new StartupError(`${name}: cannot connect (${(err as Error).message})`);
+        }
+      };
+      await connect('Discord', discord);
+      await connect('Slack', slack);
       app.start();
       logger.info(
         {
