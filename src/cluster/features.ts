@@ -236,10 +236,9 @@ export class FeatureExtractor {
         const surface = word.surfaces[word.surfaces.length - 1]!;
         // Adjacent names form a name of their own: "sam altman" is more specific than "sam" and "altman".
         if (wts.namePair > 0 && prevNameTerm >= 0 && prevNameTerm !== last) {
-          const pair = vocab.intern(
-            `${vocab.term(prevNameTerm)}_${vocab.term(last)}`,
-            `${prevNameSurface} ${surface}`,
-          );
+          const key = `${vocab.term(prevNameTerm)}_${vocab.term(last)}`;
+          // Most pairs are known already: their surface need not be built.
+          const pair = vocab.lookup(key) ?? vocab.intern(key, `${prevNameSurface} ${surface}`);
           this.add(pair, weight * wts.namePair, wts.name);
         }
         prevNameTerm = last;

@@ -193,6 +193,8 @@ export class StoryClusterer implements OnlineClusterer {
   // Scratch.
   private cands = new Int32Array(256);
   private cAcc = new Float64Array(256);
+  /** Per candidate, the squared item weight of the fully listed query terms it was found through. */
+  private cHeld = new Float64Array(256);
   private cSerial = new Int32Array(256);
   /**
    * The item's candidates by slot, in an open-addressing table stamped with the item's epoch (so it never
@@ -203,6 +205,7 @@ export class StoryClusterer implements OnlineClusterer {
   private cIdx = new Int32Array(1024);
   private cShift = 22;
   private top = new Int32Array(16);
+  private cDecay = new Float64Array(16);
   private topIdx = new Int32Array(16);
   private mSlot = new Int32Array(16);
   private mScore = new Float64Array(16);
@@ -455,18 +458,29 @@ export class StoryClusterer implements OnlineClusterer {
     const scan = this.opts.postingScan;
     let cands = this.cands;
     let cAcc = this.cAcc;
+    let cHeld = this.cHeld;
     let nc = 0;
+    // Squared item weight of the query terms whose holders were all read: a candidate not found through
+    // such a term does not hold it, which bounds its cosine before it is scored.
+    let listed = 0;
     for (let t = 0; t < q; t++) {
       const i = topIdx[t]!;
       const term = ids[i]!;
       const h = this.post[term << 2]!;
-      if (h < 0) continue;
+      const qw = w[i]!;
+      if (h < 0) {
+        listed += qw * qw;
+        continue;
+      }
       const pool = this.ppools[this.post[(term << 2) + 1]!]!;
       const list = pool.ids[h >> pool.shift]!;
       const off = (h & pool.mask) * pool.width;
-      const qw = w[i]!;
       // Postings hold live stories only, each once: the newest `scan` entries are read as they are.
       const len = this.post[(term << 2) + 2]!;
+      // Entries can be forgotten at the cap; all holders were read only if every one is still listed.
+      const all = len <= scan && len === this.post[(term << 2) + 3]!;
+      const held = all ? qw * qw : 0;
+      listed += held;
       const stop = off + 2 * Math.max(0, len - scan);
       for (let p = off + 2 * (len - 1); p >= stop; p -= 2) {
         const slot = list[p]!;
@@ -477,7 +491,9 @@ export class StoryClusterer implements OnlineClusterer {
         let at = Math.imul(slot, 0x9e3779b1) >>> this.cShift;
         while (stamps[at] === epoch && keys[at] !== slot) at = (at + 1) & mask;
         if (stamps[at] === epoch) {
-          cAcc[this.cIdx[at]!]! += qw;
+          const c = this.cIdx[at]!;
+          cAcc[c]! += qw;
+          cHeld[c]! += held;
           continue;
         }
         stamps[at] = epoch;
@@ -487,17 +503,22 @@ export class StoryClusterer implements OnlineClusterer {
         if (c === cands.length) {
           this.cands = cands = grownI32(cands, c * 2);
           this.cAcc = cAcc = grownF64(cAcc, c * 2);
+          this.cHeld = cHeld = grownF64(cHeld, c * 2);
           this.cSerial = grownI32(this.cSerial, c * 2);
         }
         cands[c] = slot;
         cAcc[c] = qw;
+        cHeld[c] = held;
         this.cSerial[c] = list[p + 1]!;
       }
     }
 
     // The best-overlapping candidates are scored exactly; keep them by insertion into a short sorted list.
     const limit = Math.min(nc, this.opts.candidates);
-    if (this.top.length < limit) this.top = new Int32Array(limit);
+    if (this.top.length < limit) {
+      this.top = new Int32Array(limit);
+      this.cDecay = new Float64Array(limit);
+    }
     const top = this.top;
     let nt = 0;
     for (let c = 0; c < nc; c++) {
@@ -510,7 +531,24 @@ export class StoryClusterer implements OnlineClusterer {
       }
       top[p] = c;
     }
-    for (let c = 0; c < nt; c++) top[c] = cands[top[c]!]!;
+    let mass = 0;
+    for (let k = 0; k < n; k++) mass += w[k]! * w[k]!;
+    const open = mass - listed;
+    const threshold = this.opts.threshold;
+    // Slack for rounding, so that the bound never drops a candidate exact scoring would keep.
+    const bar = threshold * (1 - 1e-9);
+    const lastMs = this.lastMs;
+    let kept2 = 0;
+    for (let c = 0; c < nt; c++) {
+      const k = top[c]!;
+      const s = cands[k]!;
+      // Cosine is at most the norm of the item's weights on terms the story may hold; decay only lowers it.
+      const decay = Math.exp(-this.decayLambda * Math.max(0, now - lastMs[s]!));
+      if (Math.sqrt(Math.max(0, open + cHeld[k]!) + 1e-12) * decay < bar) continue;
+      top[kept2] = s;
+      this.cDecay[kept2++] = decay;
+    }
+    nt = kept2;
 
     if (this.mSlot.length < nt) {
       this.mSlot = new Int32Array(nt);
@@ -519,12 +557,10 @@ export class StoryClusterer implements OnlineClusterer {
     const mSlot = this.mSlot;
     const mScore = this.mScore;
     let found = 0;
-    const lastMs = this.lastMs;
     for (let c = 0; c < nt; c++) {
       const s = top[c]!;
-      const decay = Math.exp(-this.decayLambda * Math.max(0, now - lastMs[s]!));
-      const score = this.similarity(s) * decay;
-      if (score < this.opts.threshold) continue;
+      const score = this.similarity(s) * this.cDecay[c]!;
+      if (score < threshold) continue;
       let p = found++;
       while (
         p > 0 &&
@@ -625,8 +661,8 @@ export class StoryClusterer implements OnlineClusterer {
     const rank = loud ? score * 0.9 : score;
     if (pool.length < HEADLINE_POOL || rank > pool[pool.length - 1]!.score) {
       // Exact-length copies: arrays grown by push keep slack, and a story may hold its titles for weeks.
-      const tIds = Array.from(ids.subarray(0, n));
-      const tW = Array.from(w.subarray(0, n));
+      const tIds = copyOf(ids, n);
+      const tW = copyOf(w, n);
       this.offerTitle(s, { title: item.title, loud, ids: tIds, w: tW, score, seq });
     }
     this.lastMs[s] = Math.max(this.lastMs[s]!, now);
@@ -1005,6 +1041,13 @@ export class StoryClusterer implements OnlineClusterer {
       lastUpdated: new Date(this.lastMs[s]!).toISOString(),
     };
   }
+}
+
+/** The first `n` values as an exact-length array; a plain loop, where `Array.from` walks an iterator. */
+function copyOf(a: Int32Array | Float64Array, n: number): number[] {
+  const out = new Array<number>(n);
+  for (let k = 0; k < n; k++) out[k] = a[k]!;
+  return out;
 }
 
 function mergeBySeq<T>(a: T[], aSeq: number[], b: T[], bSeq: number[]): { values: T[]; seqs: number[] } {

@@ -101,8 +101,9 @@ function flagsOf(info: WordInfo): number {
   );
 }
 
-const HOT_BITS = 16;
-const HOT_SIZE = 1 << HOT_BITS;
+/** The hot table grows with the words in use, two slots per word (it is direct-mapped), up to 16 MB. */
+const HOT_MIN_BITS = 12;
+const HOT_MAX_BITS = 18;
 /**
  * Ints per hot entry (one cache line): hash, length, vocabulary stamp, flags, term count (-1: more than
  * three), three ids, then the spelling itself, two UTF-16 units per int, for words of up to 16.
@@ -185,8 +186,9 @@ export class WordCache {
    * without cutting a string out of the text or probing a map of every recent word, which misses the cache
    * on nearly every lookup.
    */
-  private readonly hot = new Int32Array(HOT_SIZE * HOT_STRIDE);
-  private hotInfo: (WordInfo | undefined)[] = new Array(HOT_SIZE).fill(undefined);
+  private hotBits = HOT_MIN_BITS;
+  private hot = new Int32Array(HOT_STRIDE << HOT_MIN_BITS);
+  private hotInfo: (WordInfo | undefined)[] = new Array(1 << HOT_MIN_BITS).fill(undefined);
 
   constructor(private readonly vocab: TermResolver) {}
 
@@ -206,7 +208,11 @@ export class WordCache {
 
   /** Scans `text` into `run`, with term ids from the vocabulary. */
   scan(text: string, run: WordRun): void {
+    // Sized between texts: a table outgrown by the words in use would miss on most of them.
+    if (this.map.size * 2 > 1 << this.hotBits && this.hotBits < HOT_MAX_BITS)
+      this.resizeHot(this.map.size * 2);
     const hot = this.hot;
+    const hotShift = 32 - this.hotBits;
     const stamp = this.vocab.stamp;
     let count = 0;
     let prevEnd = 0;
@@ -224,7 +230,7 @@ export class WordCache {
       i = wordEnd(text, i);
       let h = 0x811c9dc5;
       for (let k = start; k < i; k++) h = Math.imul(h ^ text.charCodeAt(k), 0x01000193);
-      const slot = h >>> (32 - HOT_BITS);
+      const slot = h >>> hotShift;
       const at = slot * HOT_STRIDE;
       let info = this.hotInfo[slot];
       if (info === undefined || hot[at] !== h || !sameWord(hot, at, info, text, start, i)) {
@@ -283,8 +289,20 @@ export class WordCache {
     // Words found through the table were seen lately without being marked.
     for (const info of this.hotInfo) if (info) info.used = this.period;
     for (const [raw, info] of this.map) if (info.used! < keep) this.map.delete(raw);
-    this.hotInfo = new Array(HOT_SIZE).fill(undefined);
     this.period++;
+    this.resizeHot(this.map.size * 2);
+  }
+
+  /** Starts an empty hot table with about `slots` slots, so that its memory follows the words in use. */
+  private resizeHot(slots: number): void {
+    let bits = HOT_MIN_BITS;
+    while (bits < HOT_MAX_BITS && 1 << bits < slots) bits++;
+    if (bits !== this.hotBits) {
+      this.hotBits = bits;
+      this.hot = new Int32Array(HOT_STRIDE << bits);
+    }
+    // Entries without their word read as empty, whatever the table still holds.
+    this.hotInfo = new Array(1 << bits).fill(undefined);
   }
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { bcubed } from '../../src/cluster/bcubed.js';
 import { DEFAULT_FEATURE_WEIGHTS, FeatureExtractor } from '../../src/cluster/features.js';
 import { stem } from '../../src/cluster/stem.js';
-import { tokenize, tokenizeText } from '../../src/cluster/tokenize.js';
+import { tokenize, tokenizeText, WordCache, WordRun } from '../../src/cluster/tokenize.js';
 import { Vocabulary } from '../../src/cluster/vocabulary.js';
 
 describe('stem (Porter)', () => {
@@ -171,6 +171,31 @@ describe('FeatureExtractor', () => {
     expect(v.lookup('preview')).toBeUndefined();
     expect(v.lookup('amp')).toBeUndefined();
     expect(v.lookup('kool')).toBeDefined();
+  });
+});
+
+describe('WordCache', () => {
+  const read = (cache: WordCache, text: string) => {
+    const run = new WordRun();
+    cache.scan(text, run);
+    return Array.from({ length: run.count }, (_, i) => ({
+      raw: run.info[i]!.raw,
+      flags: run.flags[i],
+      ids: run.nIds[i]! < 0 ? run.info[i]!.ids : Array.from(run.ids.subarray(i * 3, i * 3 + run.nIds[i]!)),
+    }));
+  };
+
+  it('reads words the same before and after its table grows and is swept', () => {
+    const vocab = new Vocabulary(72);
+    const cache = new WordCache(vocab);
+    const text = 'Sam Altman returns to OpenAI after board talks; U.S. markets rise 1.8% on 37,000 jobs';
+    const before = read(cache, text);
+    // Enough distinct words to outgrow the smallest table several times over.
+    const filler = Array.from({ length: 20_000 }, (_, k) => `w${k.toString(36)}x`).join(' ');
+    read(cache, filler);
+    expect(read(cache, text)).toEqual(before);
+    cache.sweep();
+    expect(read(cache, text)).toEqual(before);
   });
 });
 
