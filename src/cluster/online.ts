@@ -1,6 +1,6 @@
 import { DEFAULT_FEATURE_WEIGHTS, FeatureExtractor, type FeatureWeights } from './features.js';
 import type { Assignment, ClusterInput, OnlineClusterer, StoryInfo } from './types.js';
-import { Vocabulary } from './vocabulary.js';
+import { grownF64, grownI32, Vocabulary } from './vocabulary.js';
 
 export interface ClusterOptions {
   /** An item joins a story when its (time-decayed) cosine similarity to the story's centroid reaches this. */
@@ -114,18 +114,6 @@ class StoryMeta {
 /** Titles that shout, ask or trail off make poor headlines for a thread. */
 function sensational(title: string): boolean {
   return /[!?]|\.\.\.|…|^[^a-z]*$/.test(title);
-}
-
-function grownF64(a: Float64Array, size: number) {
-  const b = new Float64Array(size);
-  b.set(a);
-  return b;
-}
-
-function grownI32(a: Int32Array, size: number) {
-  const b = new Int32Array(size);
-  b.set(a);
-  return b;
 }
 
 /**

@@ -1,12 +1,13 @@
 let stamps = 0;
 
-function grownF64(a: Float64Array, size: number) {
+/** A copy of `a` in a larger array (typed arrays cannot grow in place). */
+export function grownF64(a: Float64Array, size: number) {
   const b = new Float64Array(size);
   b.set(a);
   return b;
 }
 
-function grownI32(a: Int32Array, size: number) {
+export function grownI32(a: Int32Array, size: number) {
   const b = new Int32Array(size);
   b.set(a);
   return b;
