@@ -653,6 +653,18 @@ export class StoryClusterer implements OnlineClusterer {
       const tW = copyOf(w, n);
       this.offerTitle(s, { title: item.title, loud, ids: tIds, w: tW, score, seq });
     }
+    if (m.itemIds.length === 1) {
+      // A new story's arrays were built by push, which reserves room for about sixteen more; most stories
+      // never grow, so exact-length copies hold their few entries for the whole window.
+      m.itemIds = m.itemIds.slice();
+      m.itemSeqs = m.itemSeqs.slice();
+      m.sources = m.sources.slice();
+      m.sourceSeqs = m.sourceSeqs.slice();
+      m.titles = m.titles.slice();
+      m.entityNames = m.entityNames.slice();
+      m.entityKeys = m.entityKeys.slice();
+      m.entityCounts = m.entityCounts.slice();
+    }
     this.lastMs[s] = Math.max(this.lastMs[s]!, now);
     this.pushEvict(s);
   }
