@@ -87,7 +87,7 @@ export class App {
     for (const channel of await this.channels.list()) {
       const adapter = this.adapters.get(channel.platform);
       if (!adapter || channel.paused || channel.mode === 'daily') continue;
-      live.push(new ChannelSink(channel, adapter, this.channels));
+      live.push(new ChannelSink(channel, adapter, this.channels, { logger: this.opts.logger }));
     }
     return [...this.staticSinks, ...live];
   }
@@ -138,9 +138,10 @@ export class App {
     for (const channel of await this.channels.list()) {
       const adapter = this.adapters.get(channel.platform);
       if (!adapter || channel.paused || !channel.feeds.some((f) => f.url === url)) continue;
+      const sink = new ChannelSink(channel, adapter, this.channels, { logger: this.opts.logger });
       try {
         await this.deliverer.once(`${channel.key}|feed-${event}|${url}|${at.slice(0, 13)}`, (key) =>
-          adapter.postNotice(channel, text, key),
+          sink.notice(text, key),
         );
       } catch (err) {
         this.opts.logger.warn({ err, channel: channel.key, feed: url }, 'feed notice failed');

@@ -1,3 +1,4 @@
+import { type Logger, silentLogger } from '../log.js';
 import type { StoryDigest } from '../model.js';
 import type { ChannelSettings, ChannelStore } from './channels.js';
 import { channelWants } from './matching.js';
@@ -11,13 +12,15 @@ import type { PostedRef, Sink, StoryUpdate } from './sink.js';
 export class ChannelSink implements Sink {
   readonly id: string;
   readonly minSources: number;
+  private readonly logger: Logger;
 
   constructor(
     private readonly channel: ChannelSettings,
     private readonly adapter: ChatAdapter,
     private readonly channels: ChannelStore,
-    opts: { idSuffix?: string; minSources?: number } = {},
+    opts: { idSuffix?: string; minSources?: number; logger?: Logger } = {},
   ) {
+    this.logger = opts.logger ?? silentLogger;
     this.id = opts.idSuffix ? `${channel.key}|${opts.idSuffix}` : channel.key;
     this.minSources = opts.minSources ?? channel.minSources;
   }
@@ -34,6 +37,11 @@ export class ChannelSink implements Sink {
     return this.guard(() => this.adapter.updateStory(this.channel, ref, update, key));
   }
 
+  /** A plain notice in the channel (a digest header, a feed's health), guarded like a story post. */
+  notice(text: string, key: string): Promise<PostedRef> {
+    return this.guard(() => this.adapter.postNotice(this.channel, text, key));
+  }
+
   recover(key: string): Promise<PostedRef | undefined> {
     return this.adapter.recover ? this.adapter.recover(this.channel, key) : Promise.resolve(undefined);
   }
@@ -43,21 +51,29 @@ export class ChannelSink implements Sink {
       return await act();
     } catch (err) {
       if (err instanceof PlatformError && (err.kind === 'gone' || err.kind === 'forbidden')) {
-        await pauseChannel(this.channels, this.channel, err.message);
+        await pauseChannel(this.channels, this.channel, err.message, this.logger);
       }
       throw err;
     }
   }
 }
 
-/** Pauses a channel's deliveries with a reason shown by the subscriptions command; a no-op if already paused. */
+/**
+ * Pauses a channel's deliveries with a reason shown by the subscriptions command, and reports it in one log
+ * line; a no-op if already paused, so a refusal is reported once however often it recurs.
+ */
 export async function pauseChannel(
   channels: ChannelStore,
   channel: ChannelSettings,
   reason: string,
+  logger: Logger,
 ): Promise<void> {
   const current = (await channels.get(channel.key)) ?? channel;
   if (current.paused) return;
+  logger.warn(
+    { channel: channel.key, reason },
+    `${channel.platform} refused delivery; channel paused until a configuration command is given there`,
+  );
   const paused = { ...current, paused: { reason, at: new Date().toISOString() } };
   await channels.save(paused);
   channel.paused = paused.paused;

@@ -85,15 +85,16 @@ export class DailyDigests {
     const top = this.pick(channel, slot);
     if (top.length) {
       const header = `Daily digest for ${date}: ${top.length} top ${top.length === 1 ? 'story' : 'stories'}`;
-      await this.opts.deliverer.once(
-        `${channel.key}|daily-${date}|header`,
-        (key) => adapter.postNotice(channel, header, key),
-        adapter.recover && ((key) => adapter.recover!(channel, key)),
-      );
       const sink = new ChannelSink(channel, adapter, this.opts.channels, {
         idSuffix: `daily-${date}`,
         minSources: 1,
+        logger: this.opts.logger,
       });
+      await this.opts.deliverer.once(
+        `${channel.key}|daily-${date}|header`,
+        (key) => sink.notice(header, key),
+        (key) => sink.recover(key),
+      );
       for (const digest of top) await this.opts.deliverer.deliver(sink, digest);
     }
     const latest = (await this.opts.channels.get(channel.key)) ?? channel;

@@ -103,7 +103,7 @@ describe('Slack app through the real Bolt against a fake Slack', () => {
       fetch: { allowPrivate: ['127.0.0.1'], timeoutMs: 2000 },
       sinks: { console: { enabled: false } },
     });
-    const app = new App(config, { logger: silentLogger, adapters: [slack.adapter], now: opts.now });
+    const app = new App(config, { logger, adapters: [slack.adapter], now: opts.now });
     slack.attach(app);
     await app.init();
     const { port } = await slack.start();

@@ -21,8 +21,7 @@ import {
   RESTJSONErrorCodes,
   Routes,
 } from 'discord.js';
-import { pauseChannel } from '../../deliver/channel-sink.js';
-import type { ChannelSettings, ChannelStore } from '../../deliver/channels.js';
+import type { ChannelSettings } from '../../deliver/channels.js';
 import { type ChatAdapter, PlatformError } from '../../deliver/platform.js';
 import type { PostedRef, StoryUpdate } from '../../deliver/sink.js';
 import type { Logger } from '../../log.js';
@@ -117,8 +116,6 @@ export function toPlatformError(err: unknown): unknown {
 export interface DiscordAdapterOptions {
   client: Client;
   logger: Logger;
-  /** Where paused channels are recorded; bound late, since the store belongs to the App. */
-  channels?: () => ChannelStore | undefined;
 }
 
 export class DiscordAdapter implements ChatAdapter {
@@ -147,7 +144,7 @@ export class DiscordAdapter implements ChatAdapter {
   }
 
   async postStory(channel: ChannelSettings, digest: StoryDigest, key: string): Promise<PostedRef> {
-    return this.guard(channel, async () => {
+    return this.guard(async () => {
       const render = renderDiscordStory(digest);
       const parent = withRef(render.parent, key);
       let ref: PostedRef;
@@ -172,7 +169,7 @@ export class DiscordAdapter implements ChatAdapter {
     update: StoryUpdate,
     key: string,
   ): Promise<void> {
-    await this.guard(channel, async () => {
+    await this.guard(async () => {
       const render = renderDiscordUpdate(update);
       // In a forum the post is the thread and its starter message shares the thread's id.
       const parentChannel = channel.kind === 'forum' ? (ref.threadId ?? ref.parentId) : channel.channelId;
@@ -195,7 +192,7 @@ export class DiscordAdapter implements ChatAdapter {
   }
 
   async postNotice(channel: ChannelSettings, text: string, key: string): Promise<PostedRef> {
-    return this.guard(channel, async () => {
+    return this.guard(async () => {
       const payload: DiscordMessagePayload = {
         content: truncateWords(escapeDiscord(text), DISCORD_LIMITS.content),
         allowed_mentions: { parse: [] },
@@ -212,7 +209,7 @@ export class DiscordAdapter implements ChatAdapter {
   }
 
   async recover(channel: ChannelSettings, key: string): Promise<PostedRef | undefined> {
-    return this.guard(channel, async () => {
+    return this.guard(async () => {
       if (channel.kind === 'forum') {
         const id = await this.findForumPost(channel, key);
         return id ? { parentId: id, threadId: id } : undefined;
@@ -349,27 +346,12 @@ export class DiscordAdapter implements ChatAdapter {
     }
   }
 
-  /** Runs a delivery; a refusal retrying cannot fix pauses the channel (logged once) before it is rethrown. */
-  private async guard<T>(channel: ChannelSettings, act: () => Promise<T>): Promise<T> {
+  /** Runs a delivery with Discord's errors mapped to PlatformError kinds, so the channel sink can pause on them. */
+  private async guard<T>(act: () => Promise<T>): Promise<T> {
     try {
       return await act();
     } catch (err) {
-      const mapped = toPlatformError(err);
-      if (mapped instanceof PlatformError && (mapped.kind === 'gone' || mapped.kind === 'forbidden')) {
-        await this.pause(channel, mapped.message);
-      }
-      throw mapped;
+      throw toPlatformError(err);
     }
-  }
-
-  private async pause(channel: ChannelSettings, reason: string): Promise<void> {
-    const store = this.opts.channels?.();
-    const stored = store ? await store.get(channel.key) : undefined;
-    if (channel.paused || stored?.paused) return;
-    this.opts.logger.warn(
-      { channel: channel.key, reason },
-      'Discord refused delivery; channel paused until a settings command is used there',
-    );
-    if (store) await pauseChannel(store, channel, reason);
   }
 }

@@ -64,7 +64,7 @@ export function createDiscordBot(opts: DiscordBotOptions): DiscordBot {
     rest: { api },
     allowedMentions: { parse: [] },
   });
-  const adapter = new DiscordAdapter({ client, logger: opts.logger, channels });
+  const adapter = new DiscordAdapter({ client, logger: opts.logger });
   const handlers = new DiscordHandlers({
     commands,
     channels,

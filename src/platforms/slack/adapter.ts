@@ -37,8 +37,6 @@ export class SlackAdapter implements ChatAdapter {
   private readonly apis = new Map<string, SlackApi>();
   /** Threads `recover` found started but unfinished; the next postStory for the key completes them. */
   private readonly unfinished = new Map<string, { ts: string; parts: Map<number, string> }>();
-  /** Channels whose refusal was already logged, so a paused channel is reported once. */
-  private readonly reported = new Set<string>();
 
   constructor(private readonly opts: SlackAdapterOptions) {}
 
@@ -61,78 +59,58 @@ export class SlackAdapter implements ChatAdapter {
     return api;
   }
 
-  /** Logs a refusal that pauses the channel, once per channel and reason. */
-  private async guard<T>(channel: ChannelSettings, act: () => Promise<T>): Promise<T> {
-    try {
-      return await act();
-    } catch (err) {
-      if (err instanceof PlatformError && (err.kind === 'gone' || err.kind === 'forbidden')) {
-        const id = `${channel.key}|${err.message}`;
-        if (!this.reported.has(id)) {
-          this.reported.add(id);
-          this.opts.logger.warn(
-            { channel: channel.key, reason: err.message },
-            'slack refused delivery; channel paused until a settings command is given there',
-          );
-        }
-      }
-      throw err;
-    }
-  }
-
-  postStory(channel: ChannelSettings, digest: StoryDigest, key: string): Promise<PostedRef> {
-    return this.guard(channel, async () => {
-      const api = await this.api(channel);
-      const { parent, replies } = renderSlackStory(digest);
-      const started = this.unfinished.get(key);
-      this.unfinished.delete(key);
-      const ts =
-        started?.ts ??
-        (await api.post(
-          { channel: channel.channelId, ...parent, metadata: topLevelMeta(key, 'story', replies.length) },
-          async () => (await api.findTopLevel(channel.channelId, key))?.ts,
-        ));
-      await this.postReplies(api, channel.channelId, ts, replies, key, started?.parts ?? new Map());
-      return { parentId: ts, threadId: ts };
-    });
-  }
-
-  updateStory(channel: ChannelSettings, ref: PostedRef, update: StoryUpdate, key: string): Promise<void> {
-    return this.guard(channel, async () => {
-      const api = await this.api(channel);
-      const { reply, parentEdit } = renderSlackUpdate(update);
-      try {
-        await api.call('chat.update', { channel: channel.channelId, ts: ref.parentId, ...parentEdit });
-      } catch (err) {
-        // A parent someone deleted cannot show new counts; the thread still gets the news.
-        if (!(err instanceof SlackPlatformError && UNEDITABLE.has(err.code))) throw err;
-        this.opts.logger.warn(
-          { channel: channel.key, ts: ref.parentId, code: err.code },
-          'story parent not editable',
-        );
-      }
-      const threadTs = ref.threadId ?? ref.parentId;
-      // A retried update (same key) skips the replies its interrupted attempt already posted.
-      const done = await api.replyParts(channel.channelId, threadTs, key);
-      await this.postReplies(api, channel.channelId, threadTs, reply, key, done);
-    });
-  }
-
-  postNotice(channel: ChannelSettings, text: string, key: string): Promise<PostedRef> {
-    return this.guard(channel, async () => {
-      const api = await this.api(channel);
-      const ts = await api.post(
-        {
-          channel: channel.channelId,
-          text: escapeSlack(text),
-          unfurl_links: false,
-          unfurl_media: false,
-          metadata: topLevelMeta(key, 'notice', 0),
-        },
+  async postStory(channel: ChannelSettings, digest: StoryDigest, key: string): Promise<PostedRef> {
+    const api = await this.api(channel);
+    const { parent, replies } = renderSlackStory(digest);
+    const started = this.unfinished.get(key);
+    this.unfinished.delete(key);
+    const ts =
+      started?.ts ??
+      (await api.post(
+        { channel: channel.channelId, ...parent, metadata: topLevelMeta(key, 'story', replies.length) },
         async () => (await api.findTopLevel(channel.channelId, key))?.ts,
+      ));
+    await this.postReplies(api, channel.channelId, ts, replies, key, started?.parts ?? new Map());
+    return { parentId: ts, threadId: ts };
+  }
+
+  async updateStory(
+    channel: ChannelSettings,
+    ref: PostedRef,
+    update: StoryUpdate,
+    key: string,
+  ): Promise<void> {
+    const api = await this.api(channel);
+    const { reply, parentEdit } = renderSlackUpdate(update);
+    try {
+      await api.call('chat.update', { channel: channel.channelId, ts: ref.parentId, ...parentEdit });
+    } catch (err) {
+      // A parent someone deleted cannot show new counts; the thread still gets the news.
+      if (!(err instanceof SlackPlatformError && UNEDITABLE.has(err.code))) throw err;
+      this.opts.logger.warn(
+        { channel: channel.key, ts: ref.parentId, code: err.code },
+        'story parent not editable',
       );
-      return { parentId: ts };
-    });
+    }
+    const threadTs = ref.threadId ?? ref.parentId;
+    // A retried update (same key) skips the replies its interrupted attempt already posted.
+    const done = await api.replyParts(channel.channelId, threadTs, key);
+    await this.postReplies(api, channel.channelId, threadTs, reply, key, done);
+  }
+
+  async postNotice(channel: ChannelSettings, text: string, key: string): Promise<PostedRef> {
+    const api = await this.api(channel);
+    const ts = await api.post(
+      {
+        channel: channel.channelId,
+        text: escapeSlack(text),
+        unfurl_links: false,
+        unfurl_media: false,
+        metadata: topLevelMeta(key, 'notice', 0),
+      },
+      async () => (await api.findTopLevel(channel.channelId, key))?.ts,
+    );
+    return { parentId: ts };
   }
 
   /**
