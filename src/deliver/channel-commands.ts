@@ -195,18 +195,18 @@ export class ChannelCommands {
     return `Delivery: ${realtime}.`;
   }
 
+  /** Every story as search sees it; built from story metadata, so no digest is built until one is picked. */
   private searchable(): SearchableStory[] {
-    return this.stories.stories().map((s) => {
-      const items = this.stories.storyItems(s.id);
-      const digest = this.stories.digest(s.id);
-      return {
-        id: s.id,
-        headline: digest?.headline ?? items[0]?.title ?? '',
-        text: items.map((i) => `${i.title} ${i.description ?? ''}`).join(' '),
-        outletCount: digest?.outletCount ?? 0,
-        lastUpdated: s.lastUpdated,
-      };
-    });
+    return this.stories.stories().map((s) => ({
+      id: s.id,
+      headline: s.headline,
+      text: this.stories
+        .storyItems(s.id)
+        .map((i) => `${i.title} ${i.description ?? ''}`)
+        .join(' '),
+      outletCount: s.sources.length,
+      lastUpdated: s.lastUpdated,
+    }));
   }
 
   /** The best matching story's digest, or why there is none. */

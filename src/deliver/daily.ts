@@ -1,3 +1,4 @@
+import type { StoryInfo } from '../cluster/index.js';
 import { rankStories } from '../digest/rank.js';
 import type { Logger } from '../log.js';
 import type { Item, StoryDigest } from '../model.js';
@@ -10,7 +11,7 @@ import { lastOccurrence, localDate } from './zoned-time.js';
 
 /** What the daily digest needs from the story engine. */
 export interface StorySource {
-  stories(): { id: string; lastUpdated: string }[];
+  stories(): Pick<StoryInfo, 'id' | 'headline' | 'sources' | 'lastUpdated'>[];
   digest(storyId: string): StoryDigest | undefined;
   storyItems(storyId: string): Item[];
 }
