@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import type { StoryUpdate } from '../../src/deliver/sink.js';
 import type { DigestCoverage, DigestFact, StoryDigest } from '../../src/model.js';
 
@@ -264,3 +265,30 @@ export const HOSTILE = [
   '- item',
   '1. item',
 ].join('\n');
+
+/** Words of the renderers' own wording, besides the fixture's vocabulary. */
+const FORMAT_WORDS = [
+  'outlet',
+  'outlets',
+  'fact',
+  'facts',
+  'opinion',
+  'piece',
+  'pieces',
+  'report',
+  'reports',
+  'said',
+];
+
+/**
+ * Asserts that splitting cut no word of `bigDigest()`: every lower-case word is whole, and only the
+ * 4500-character token (longer than any limit) was cut, into pieces that still add up to it.
+ */
+export function expectNoCutWords(texts: string[]): void {
+  const known = new Set<string>([...VOCABULARY, ...FORMAT_WORDS]);
+  const fragments = texts.flatMap((t) => t.split(/\s+/)).filter((w) => /^[a-z]+$/.test(w) && !known.has(w));
+  expect(fragments).toEqual([]);
+  const qs = texts.join('').match(/Q+/g)!;
+  expect(qs.length).toBeGreaterThan(1);
+  expect(qs.join('')).toBe('Q'.repeat(4500));
+}
