@@ -476,9 +476,38 @@ describe('faults', () => {
       );
       const key = `${channel.key}|st-7f3a91|post`;
       const ref = await h.bot.adapter.postStory(channel, storyDigest(), key);
-      expect(await h.bot.adapter.recover(channel, key)).toEqual(ref);
+      const inThread = h.fake.messages(ref.threadId!).length;
+      // A found story is handed back to postStory to complete, which here has nothing left to send.
+      expect(await h.bot.adapter.recover(channel, key)).toBeUndefined();
+      expect(await h.bot.adapter.postStory(channel, storyDigest(), key)).toEqual(ref);
+      expect(h.fake.messages(ref.threadId!)).toHaveLength(inThread);
       expect(await h.bot.adapter.recover(channel, `${channel.key}|other|post`)).toBeUndefined();
     }
+  });
+
+  it('a story cut off partway through its thread replies is completed on the next pass, each reply once', async () => {
+    await follow('general', twoOutlets());
+    let threadPosts = 0;
+    const inThread = (r: { method: string; path: string }) =>
+      r.method === 'POST' &&
+      /^\/channels\/\d+\/messages$/.test(r.path) &&
+      r.path !== `/channels/${idOf('general')}/messages`;
+    // The second reply is refused with an error no retry fixes, as if the worker died there.
+    const cut = h.fake.failNext((r) => inThread(r) && ++threadPosts === 2, { status: 400, code: 50035 });
+    await h.app.pollOnce(true);
+    expect(cut.hits).toBe(1);
+    const [parent] = storyParents('general');
+    const thread = h.fake.threads(idOf('general'))[0]!;
+    expect(h.fake.messages(thread.id)).toHaveLength(1);
+
+    await h.app.pollOnce(true);
+    const story = h.app.engine.stories().find((s) => (h.app.engine.digest(s.id)?.outletCount ?? 0) >= 2)!;
+    const expected = renderDiscordStory(h.app.engine.digest(story.id)!).replies;
+    expect(expected.length).toBeGreaterThan(1);
+    expect(storyParents('general')).toEqual([parent]);
+    expect(h.fake.threads(idOf('general'))).toHaveLength(1);
+    const replies = h.fake.messages(thread.id);
+    expect(replies.map((m) => m.content)).toEqual(expected.map((p) => p.content ?? ''));
   });
 
   it('skips an update whose thread was deleted, without pausing the channel', async () => {

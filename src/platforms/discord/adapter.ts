@@ -16,6 +16,7 @@ import {
   type Client,
   DiscordAPIError,
   HTTPError,
+  MessageType,
   RateLimitError,
   REST,
   RESTJSONErrorCodes,
@@ -121,6 +122,11 @@ export interface DiscordAdapterOptions {
 export class DiscordAdapter implements ChatAdapter {
   readonly platform = 'discord' as const;
   private noRetry?: REST;
+  /**
+   * Story posts `recover` found from before a crash, with how many thread replies they already hold; the
+   * postStory that follows for the same key sends only the rest, so a crash mid-thread loses no reply.
+   */
+  private readonly unfinished = new Map<string, { ref: PostedRef; sent: number }>();
 
   constructor(private readonly opts: DiscordAdapterOptions) {}
 
@@ -146,6 +152,12 @@ export class DiscordAdapter implements ChatAdapter {
   async postStory(channel: ChannelSettings, digest: StoryDigest, key: string): Promise<PostedRef> {
     return this.guard(async () => {
       const render = renderDiscordStory(digest);
+      const started = this.unfinished.get(key);
+      this.unfinished.delete(key);
+      if (started) {
+        await this.sendAll(started.ref.threadId!, render.replies.slice(started.sent), key, started.sent);
+        return started.ref;
+      }
       const parent = withRef(render.parent, key);
       let ref: PostedRef;
       if (channel.kind === 'forum') {
@@ -208,28 +220,40 @@ export class DiscordAdapter implements ChatAdapter {
     });
   }
 
+  /**
+   * Finds a post made under `key` before a crash. A notice is reported as found. A story is not: its thread is
+   * started if the crash came before that, its replies are counted, and the postStory that follows completes it.
+   */
   async recover(channel: ChannelSettings, key: string): Promise<PostedRef | undefined> {
     return this.guard(async () => {
+      let ref: PostedRef;
+      let story: boolean;
       if (channel.kind === 'forum') {
-        const id = await this.findForumPost(channel, key);
-        return id ? { parentId: id, threadId: id } : undefined;
+        const found = await this.findForumPost(channel, key);
+        if (!found) return undefined;
+        ref = { parentId: found.id, threadId: found.id };
+        story = found.starter.embeds.length > 0;
+      } else {
+        const nonce = nonceFor(key);
+        const recent = (await this.rest.get(Routes.channelMessages(channel.channelId), {
+          query: new URLSearchParams({ limit: String(RECOVER_WINDOW) }),
+        })) as APIMessage[];
+        const found = recent.find((m) => this.byBot(m.author.id) && (m.nonce === nonce || hasRef(m, key)));
+        if (!found) return undefined;
+        if (!found.embeds.length) return { parentId: found.id };
+        const threadId =
+          found.thread?.id ??
+          (await this.startThread(
+            channel,
+            found.id,
+            truncateWords(found.embeds[0]?.title ?? 'Story', DISCORD_LIMITS.threadName),
+          ));
+        ref = { parentId: found.id, threadId };
+        story = true;
       }
-      const nonce = nonceFor(key);
-      const recent = (await this.rest.get(Routes.channelMessages(channel.channelId), {
-        query: new URLSearchParams({ limit: String(RECOVER_WINDOW) }),
-      })) as APIMessage[];
-      const found = recent.find((m) => this.byBot(m.author.id) && (m.nonce === nonce || hasRef(m, key)));
-      if (!found) return undefined;
-      if (!found.embeds.length) return { parentId: found.id };
-      // A story parent whose thread was never started (crash in between) gets it now; its replies are lost.
-      const threadId =
-        found.thread?.id ??
-        (await this.startThread(
-          channel,
-          found.id,
-          truncateWords(found.embeds[0]?.title ?? 'Story', DISCORD_LIMITS.threadName),
-        ));
-      return { parentId: found.id, threadId };
+      if (!story) return ref;
+      this.unfinished.set(key, { ref, sent: await this.repliesIn(ref.threadId!) });
+      return undefined;
     });
   }
 
@@ -246,9 +270,26 @@ export class DiscordAdapter implements ChatAdapter {
     })) as APIMessage;
   }
 
-  private async sendAll(channelId: string, payloads: DiscordMessagePayload[], key: string): Promise<void> {
+  /** Sends messages in order; `first` is the index of the first one among all of the key's messages. */
+  private async sendAll(
+    channelId: string,
+    payloads: DiscordMessagePayload[],
+    key: string,
+    first = 0,
+  ): Promise<void> {
     for (const [i, payload] of payloads.entries())
-      await this.send(channelId, payload, nonceFor(`${key}|${i}`));
+      await this.send(channelId, payload, nonceFor(`${key}|${first + i}`));
+  }
+
+  /** Our own replies in a story's thread: messages are sent one after another, so they are its first replies. */
+  private async repliesIn(threadId: string): Promise<number> {
+    const messages = (await this.rest.get(Routes.channelMessages(threadId), {
+      query: new URLSearchParams({ limit: '100' }),
+    })) as APIMessage[];
+    // A forum post's starter message shares the thread's id; a message thread opens with a system message.
+    return messages.filter(
+      (m) => m.id !== threadId && m.type === MessageType.Default && this.byBot(m.author.id),
+    ).length;
   }
 
   /** Starts the story's thread on its parent; a retry after a lost response finds the thread already there. */
@@ -288,7 +329,7 @@ export class DiscordAdapter implements ChatAdapter {
         if (!isTransient(err) || attempt >= FORUM_POST_ATTEMPTS) throw err;
         // The post may exist although the answer was lost: look before posting again.
         const found = await this.findForumPost(channel, key, message.content);
-        if (found) return found;
+        if (found) return found.id;
       }
     }
   }
@@ -306,7 +347,7 @@ export class DiscordAdapter implements ChatAdapter {
     channel: ChannelSettings,
     key: string,
     content?: string,
-  ): Promise<string | undefined> {
+  ): Promise<{ id: string; starter: APIMessage } | undefined> {
     const active = (await this.rest.get(Routes.guildActiveThreads(channel.workspaceId))) as {
       threads: APIThreadChannel[];
     };
@@ -326,7 +367,7 @@ export class DiscordAdapter implements ChatAdapter {
         hasRef(starter, key) ||
         (content !== undefined && !starter.embeds.length && starter.content === content)
       )
-        return thread.id;
+        return { id: thread.id, starter };
     }
     return undefined;
   }
