@@ -37,6 +37,8 @@ const NAME_CONNECTORS = new Set([
   'bin',
   'of',
   'the',
+  'for',
+  'and',
 ]);
 /** Adverbs and auxiliaries that may sit between a speaker and the verb: "Witkoff later told", "has said". */
 const BETWEEN = new Set([
@@ -217,6 +219,59 @@ const ROLE_NOUNS = new Set([
   'some',
   'many',
   'people',
+  'mayor',
+  'governor',
+  'senator',
+  'chairman',
+  'chairwoman',
+  'director',
+  'manager',
+  'coach',
+  'regulator',
+  'regulators',
+  'union',
+  'unions',
+  'council',
+  'board',
+  'bank',
+  'firm',
+  'group',
+  'organisers',
+  'organizers',
+  'party',
+  'economists',
+  'respondents',
+  'data',
+  'figures',
+  'statistics',
+  'estimates',
+  'poll',
+  'analysis',
+  'documents',
+  'records',
+  'filings',
+]);
+
+/** Sources of evidence that "find" or "show" things: "a survey found", "the data show". */
+const EVIDENCE_SOURCES =
+  /\b(study|studies|survey|surveys|poll|polls|report|analysis|review|audit|census|data|figures|statistics|research|researchers|scientists|investigation|inquiry|estimates)\b/i;
+const EVIDENCE_VERBS = new Set([
+  'found',
+  'finds',
+  'find',
+  'shows',
+  'show',
+  'showed',
+  'suggests',
+  'suggest',
+  'suggested',
+  'indicates',
+  'indicate',
+  'indicated',
+  'concluded',
+  'concludes',
+  'estimated',
+  'estimates',
 ]);
 
 const OUTLET_SUFFIX = /\b(News|Times|Post|Press|Journal|Herald|Tribune|Gazette|TV|Radio|Telegraph|Daily)$/;
@@ -255,6 +310,12 @@ function nameStartingAt(tokens: Token[], start: number): [number, number] | unde
     else if (!NAME_CONNECTORS.has(t.toLowerCase())) break;
   }
   return [start, end];
+}
+
+/** The name a couple of words on, past an article: "from the CDC" → "CDC". */
+function sourceAfter(tokens: Token[], at: number): [number, number] | undefined {
+  const k = /^(the|a|an)$/i.test(tokens[at]?.text ?? '') ? at + 1 : at;
+  return nameStartingAt(tokens, k);
 }
 
 function textOf(sentence: string, tokens: Token[], [s, e]: [number, number]): string {
@@ -347,21 +408,40 @@ export function extractAttribution(sentence: string): AttributionMatch | undefin
     const tok = tokens[i]!;
     const lower = tok.text.toLowerCase();
 
+    // "A 2018 study found", "the data show": the evidence is the source. Within a few words of its noun, so
+    // that "the report, which was long, found" still counts but a distant noun does not.
+    if (EVIDENCE_VERBS.has(lower) && !inQuote(tok.start)) {
+      for (let k = i - 1; k >= Math.max(0, i - 5); k--) {
+        if (tokens[k]!.text === ',' || tokens[k]!.text === ';') break;
+        if (EVIDENCE_SOURCES.test(tokens[k]!.text)) {
+          const r = make(tokens[k]!.text, tok.text, tok.end);
+          if (r) return r;
+        }
+      }
+    }
+
     if (lower === 'according' && tokens[i + 1]?.text.toLowerCase() === 'to' && !inQuote(tok.start)) {
       const name = nameStartingAt(tokens, i + 2);
       if (name) {
         const r = make(textOf(sentence, tokens, name), 'according to', tokens[name[1]]!.end);
         if (r) return r;
       }
-      // "according to the envoy", "according to officials"
-      const np = /^according to ((?:the |his |her |their )?[a-z]+(?: [a-z]+)?)/i.exec(
-        sentence.slice(tok.start),
-      );
-      if (np) {
-        const words = np[1]!.split(' ');
-        const headIdx = words.findIndex((w) => ROLE_NOUNS.has(w.toLowerCase()));
-        if (headIdx >= 0) {
-          const r = make(words.slice(0, headIdx + 1).join(' '), 'according to', tok.start + np[0].length);
+      // "according to the envoy", "according to officials", "according to new data from the CDC",
+      // "according to cov-lineages.org": the first name, source noun or web address within the phrase.
+      for (let k = i + 2; k < Math.min(tokens.length, i + 9); k++) {
+        const w = tokens[k]!.text;
+        if (/^[,;:()—–"“”]$/.test(w)) break;
+        const name = isCapitalised(w) && !NON_SPEAKERS.has(w) ? nameStartingAt(tokens, k) : undefined;
+        if (name) {
+          const r = make(textOf(sentence, tokens, name), 'according to', tokens[name[1]]!.end);
+          if (r) return r;
+        }
+        if (ROLE_NOUNS.has(w.toLowerCase()) || /\.(org|com|gov|net)$/i.test(w)) {
+          // "data from the CDC": the body the data came from is the source.
+          const from = /^(from|by)$/.test(tokens[k + 1]?.text ?? '') ? sourceAfter(tokens, k + 2) : undefined;
+          const r = from
+            ? make(textOf(sentence, tokens, from), 'according to', tokens[from[1]]!.end)
+            : make(sentence.slice(tokens[i + 2]!.start, tokens[k]!.end), 'according to', tokens[k]!.end);
           if (r) return r;
         }
       }
@@ -412,11 +492,23 @@ export function extractAttribution(sentence: string): AttributionMatch | undefin
       !/^tel/.test(lower) &&
       lower !== 'told'
     ) {
-      const name = nameStartingAt(tokens, i + 1);
-      if (name) {
-        const r = make(textOf(sentence, tokens, name), tok.text, tokens[name[1]]!.end);
-        if (r) return r;
-      }
+      // Lower-case descriptors may come first: "said state party chairman Steve Pearce", "says the minister".
+      let k = i + 1;
+      while (
+        k < Math.min(tokens.length, i + 5) &&
+        /^[a-z]/.test(tokens[k]!.text) &&
+        !/^(on|in|at|to|during|after|before|with|from|by|for|when|while|that|as)$/.test(tokens[k]!.text)
+      )
+        k++;
+      const name = nameStartingAt(tokens, k);
+      const role = tokens[k - 1]?.text ?? '';
+      const r =
+        name !== undefined
+          ? make(textOf(sentence, tokens, name), tok.text, tokens[name[1]]!.end)
+          : k > i + 1 && ROLE_NOUNS.has(role)
+            ? make(sentence.slice(tokens[i + 1]!.start, tokens[k - 1]!.end), tok.text, tokens[k - 1]!.end)
+            : undefined;
+      if (r) return r;
     }
 
     // Subject at the start of the sentence, before a relative clause or participle phrase:

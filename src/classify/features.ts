@@ -8,14 +8,20 @@ import {
   ARGUMENT_OPENERS,
   CLASSIFYING_ADJECTIVES,
   COLLECTIVE_ACTORS,
+  DESCRIPTIVE_VALENCE,
+  EMPHASIS_WORDS,
   EVALUATIVE,
+  FRAMED_MODAL,
   GENERALISERS,
   GENERIC_NOUNS,
   HEDGES,
+  IDIOMS,
   IMPERATIVE_OPENERS,
   IMPERSONAL_EVAL,
   INTENSIFIERS,
+  LOADED_LABELS,
   LOADED_VERBS,
+  MENTAL_STATE_VERBS,
   NEUTRAL_ADVERBS,
   PRESCRIPTIVE,
   PRESCRIPTIVE_PHRASES,
@@ -28,6 +34,7 @@ import {
 } from './lexicon.js';
 import { type TaggedToken, tagSentence } from './pos.js';
 import { quoteSpans } from './sentences.js';
+import { valence } from './valence.js';
 
 export interface Signals {
   firstSingular: number;
@@ -54,10 +61,18 @@ export interface Signals {
   evaluative: number;
   /** Size, importance and urgency: "major", "critical", "huge". */
   weakEvaluative: number;
+  /** Adjectives and adverbs of strong sentiment ("racist", "gorgeous", "cheerful") missing from the hand lists. */
+  valenced: number;
   /** Verbs of blame, motive and violent metaphor: "undermine", "pander", "gut". */
   loadedVerbs: number;
+  /** Verbs ascribing wants, fears, hopes or beliefs: "they want", "he fears", "nobody knows". */
+  mentalStates: number;
   /** Framing phrases: "nothing more than", "in reality", "the real problem". */
   stancePhrase: boolean;
+  /** Pejorative labels of commentary: "witch hunt", "mainstream media", "nanny state". */
+  loadedLabels: number;
+  /** Figurative idioms and ironic formulas: "slippery slope", "smoke and mirrors", "go figure". */
+  idioms: number;
   /** Adjectives that grade or judge, as opposed to classify ("federal", "Chinese", "annual"). */
   gradableAdjectives: number;
   superlatives: number;
@@ -78,6 +93,8 @@ export interface Signals {
   imperative: boolean;
   question: boolean;
   exclamation: boolean;
+  /** A common word in capitals inside ordinary text: the writer raising their voice ("is NOT safe"). */
+  emphaticCaps: boolean;
   scareQuotes: number;
   /** Quotations of four words or more: someone else's words, reported. */
   longQuotes: number;
@@ -132,9 +149,17 @@ function speechSpans(text: string): { spans: [number, number][]; fragment: boole
     const at = text.indexOf('”');
     spans.push([0, at + 1]);
     fragment = true;
-  } else if (/^"/.test(text) && (text.match(/"/g) ?? []).length % 2 === 1) {
-    spans.push([0, text.length]);
-    fragment = true;
+  } else if ((text.match(/"/g) ?? []).length % 2 === 1) {
+    // Straight quotes do not say which way they face: one after a space opens speech running to the end
+    // ('Hughes added: "We have to…'); one after a word closes speech begun before the sentence.
+    const at = text.lastIndexOf('"');
+    if (at === 0 || /\s/.test(text[at - 1] ?? '')) {
+      spans.push([at, text.length]);
+      fragment = at === 0;
+    } else {
+      spans.push([0, text.indexOf('"') + 1]);
+      fragment = true;
+    }
   }
   return { spans, fragment };
 }
@@ -160,6 +185,31 @@ function withoutSpans(text: string, spans: [number, number][]): string {
     pos = e;
   }
   return out + text.slice(pos);
+}
+
+/** Half of VADER's scale: words its raters judged clearly, not mildly, positive or negative. */
+const STRONG_VALENCE = 2;
+
+/**
+ * Words the valence cue leaves out: those the hand lists already weigh, so they do not count twice, and
+ * those that state a status or outcome rather than judge it.
+ */
+const valenceExempt = (w: string) =>
+  EVALUATIVE.has(w) ||
+  WEAK_EVALUATIVE.has(w) ||
+  HEDGES.has(w) ||
+  INTENSIFIERS.has(w) ||
+  DESCRIPTIVE_VALENCE.has(w);
+
+/**
+ * "US" is the country, and a capitalised pronoun inside a sentence belongs to a title or an organisation's
+ * name ("Feeding Our Future"), not to the writer.
+ */
+function inName(tokens: TaggedToken[], i: number): boolean {
+  const t = tokens[i]!;
+  if (t.text === 'US') return true;
+  const prev = tokens[i - 1];
+  return /^[A-Z]/.test(t.text) && prev !== undefined && /^[A-Za-z0-9,]/.test(prev.text);
 }
 
 const isWord = (t: TaggedToken) => /^[A-Za-z]/.test(t.text);
@@ -192,6 +242,7 @@ export function measure(text: string): Signals {
   let thirdSingular = 0;
   let generalisers = 0;
   let actors = 0;
+  let valenced = 0;
   for (let i = 0; i < outside.length; i++) {
     const t = outside[i]!;
     const prev = outside[i - 1];
@@ -228,6 +279,14 @@ export function measure(text: string): Signals {
         predicative = true;
     }
     if (t.pos === 'ADV' && /ly$/.test(t.lower) && !NEUTRAL_ADVERBS.has(t.lower)) stanceAdverbs++;
+    // Nouns and verbs of strong sentiment ("war", "killed") are as often the events a report narrates;
+    // adjectives and adverbs are the writer's description of them.
+    if (
+      (t.pos === 'ADJ' || t.pos === 'ADV') &&
+      Math.abs(valence(t.lower)) >= STRONG_VALENCE &&
+      !valenceExempt(t.lower)
+    )
+      valenced++;
     if (
       (t.lower === 'most' || t.lower === 'least') &&
       (next?.pos === 'ADJ' || next?.pos === 'ADV') &&
@@ -262,6 +321,9 @@ export function measure(text: string): Signals {
     .replace(/’/g, "'")
     .replace(/^[^a-z]+/, '');
   const firstWord = lower[0] ?? '';
+  // Modals that state a plan's or rule's terms ("a bill that would ban…") are taken off the writer's count.
+  const framed = [...outsideText.matchAll(FRAMED_MODAL)].map((m) => m[1]!.toLowerCase());
+  const framedCount = (modals: RegExp) => framed.filter((m) => modals.test(m)).length;
 
   let quoted = 0;
   let scareQuotes = 0;
@@ -281,14 +343,21 @@ export function measure(text: string): Signals {
     // Lower-case "i" is left out: it is more often a fragment of a tokenised name than the pronoun.
     firstSingular: words.filter((t) => t.text === 'I' || (t.lower !== 'i' && FIRST_SINGULAR.test(t.lower)))
       .length,
-    firstPlural: lower.filter((w) => FIRST_PLURAL.test(w)).length,
+    firstPlural: outside.filter((t, i) => FIRST_PLURAL.test(t.lower) && !inName(outside, i)).length,
     second: lower.filter((w) => SECOND.test(w)).length,
-    prescriptive: prescriptive > 0 ? prescriptive : PRESCRIPTIVE_PHRASES.test(outsideText) ? 1 : 0,
-    speculative,
+    prescriptive: Math.max(
+      0,
+      (prescriptive > 0 ? prescriptive : PRESCRIPTIVE_PHRASES.test(outsideText) ? 1 : 0) -
+        framedCount(/^(must|should|shall)$/),
+    ),
+    speculative: Math.max(0, speculative - framedCount(/^(could|might|may)$/) - framedCount(/^would$/) / 2),
     hypotheticalSpeech: hypothetical,
-    futureOrAbility: outside.filter(
-      (t) => /^(will|'ll|can|cannot|can't|won't)$/.test(t.lower) && (t.pos === 'AUX' || t.pos === 'VERB'),
-    ).length,
+    futureOrAbility: Math.max(
+      0,
+      outside.filter(
+        (t) => /^(will|'ll|can|cannot|can't|won't)$/.test(t.lower) && (t.pos === 'AUX' || t.pos === 'VERB'),
+      ).length - framedCount(/^will$/),
+    ),
     demonstrativeCopula: /^(this|that|these|those)\s*(is|was|are|were|'s|remains|seems)\b/.test(start),
     connectiveOpener: /^(but|yet|still|so|and yet|after all|thus|hence)\b/.test(start),
     thirdSingular,
@@ -298,10 +367,14 @@ export function measure(text: string): Signals {
     intensifiers,
     evaluative: countIn(EVALUATIVE),
     weakEvaluative: countIn(WEAK_EVALUATIVE),
+    valenced,
     loadedVerbs: words.filter(
       (t) => t.pos === 'VERB' && LOADED_VERBS.has(t.lemma) && !EVALUATIVE.has(t.lower),
     ).length,
+    mentalStates: words.filter((t) => t.pos === 'VERB' && MENTAL_STATE_VERBS.has(t.lemma)).length,
     stancePhrase: STANCE_PHRASES.test(outsideText),
+    loadedLabels: (outsideText.match(LOADED_LABELS) ?? []).length,
+    idioms: (outsideText.match(IDIOMS) ?? []).length,
     gradableAdjectives: gradable,
     superlatives: superlatives + lower.filter((w) => SUPERLATIVE_WORDS.has(w)).length,
     stanceAdverbs,
@@ -326,6 +399,11 @@ export function measure(text: string): Signals {
       !/^(is|was|are|were|has|had|said|says)$/.test(lower[1]),
     question: /\?/.test(outsideText),
     exclamation: /!/.test(outsideText),
+    // A headline in capitals throughout raises nothing, so the word must stand among lower-case ones.
+    emphaticCaps: words.some(
+      (t, i) =>
+        EMPHASIS_WORDS.has(t.text) && [words[i - 1], words[i + 1]].some((n) => n && /[a-z]/.test(n.text)),
+    ),
     scareQuotes: attribution ? 0 : scareQuotes,
     longQuotes,
     reportingVerb: lower.some((w) => REPORTING_VERBS.has(w)) || /\baccording to\b/i.test(outsideText),

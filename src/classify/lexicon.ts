@@ -14,6 +14,7 @@ export const REPORTING_VERBS = words(`
   tweeted declares declared denies denied suggested urges urged predicts predicted estimated reckons reckoned
   recalled replied responded commented testified disclosed indicated agreed asked promised vowed pledged conceded
   observed mentioned remarked maintains maintained reiterated reiterates contends contended alleges alleged accused welcomed
+  note notes claim report reports estimate estimates allege deny acknowledge admit
 `);
 
 /** Vague speakers: attribution to them is a rhetorical device of opinion writing, not sourcing. */
@@ -134,6 +135,21 @@ export const WEAK_EVALUATIVE = words(`
   momentous monumental acute chronic urgent pressing strong weak powerful simple plain deep
 `);
 
+/**
+ * Adjectives and adverbs that sentiment lexicons rate strongly but that reports use to state a status, an
+ * outcome or someone's reported feeling: legal standing, life and health, wealth, freedom, war and peace,
+ * test results, festivities.
+ */
+export const DESCRIPTIVE_VALENCE = words(`
+  free freed dead deadly fatal fatally killed injured wounded sick ill infected healthy safe safely
+  criminal illegal illegally fraudulent guilty innocent terrorist abusive violent violently peaceful peacefully
+  offensive defensive hostile military poor poorer poorest rich richer richest wealthy wealthier wealthiest
+  positive negative successful successfully unsuccessful failed favorite favourite festive supreme
+  happy unhappy angry furious upset sad proud grateful thankful confident worried afraid frustrated
+  delighted outraged heartbroken ashamed fearful jealous
+  suspended trapped drowned destroyed broken stolen missing lost
+`);
+
 /** Words of comparison and degree often used to judge: superlative-like forms not ending in -est. */
 export const SUPERLATIVE_WORDS = words(`best worst most least greatest biggest largest finest`);
 
@@ -185,6 +201,13 @@ export const ARGUMENT_OPENERS = [
 export const IMPERSONAL_EVAL =
   /\b(it|this|that)\s*(is|was|would be|will be|seems|remains|'s|’s)\s+(not\s+)?(\w+ly\s+)?(crucial|essential|vital|important|imperative|necessary|critical|clear|obvious|evident|hard|difficult|easy|impossible|possible|likely|unlikely|true|false|fair|unfair|wrong|right|time|worth|unclear|ironic|telling|striking|remarkable|sad|shameful|absurd|ridiculous|no secret|no surprise|no accident|no coincidence|a shame|a mistake|a disgrace|a pity)\b/i;
 
+/**
+ * A modal inside a clause that states what a plan, rule or idea provides ("a bill that would ban…", "the
+ * idea that companies should serve…"): it reports the terms, it is not the writer's own conjecture or demand.
+ */
+export const FRAMED_MODAL =
+  /\b(?:idea|notion|belief|principle|proposal|requirement|rule|law|bill|legislation|measure|plan|scheme|deal|agreement|treaty|policy|provision|order|ruling|demand|pledge|promise)s?,?\s+(?:that|which)\s+(?:[\w’'-]+\s+){0,4}?(would|could|might|may|must|should|shall|will)\b/gi;
+
 /** Prescriptive phrases beyond the modals. */
 export const PRESCRIPTIVE_PHRASES =
   /\b(need to|needs to|have to|has to|had better|ought to|it is time|it's time|it’s time|we must|we should|we need|let us|let's|let’s|should not|shouldn't|shouldn’t|must not|mustn't|cannot afford|can't afford|can’t afford|urge you|join us|sign up|take action|call on|calls on|demand that)\b/i;
@@ -196,11 +219,11 @@ export const IMPERATIVE_OPENERS = words(`
   act keep let don't don’t never do be go make take find get try use
 `);
 
-/** Month and weekday names: dates are the stuff of reporting. */
+/** Month and weekday names and words anchoring an event in time: dates are the stuff of reporting. */
 export const TIME_WORDS = words(`
   january february march april june july august september october november december jan feb mar apr jun
   jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday yesterday today tonight
-  tomorrow weekend morning afternoon evening night week month year decade
+  tomorrow weekend morning afternoon evening night week month year decade recent recently ago
 `);
 
 /** Known news outlets and broadcasters, to tell "told CNN" (outlet) from "told Putin" (audience). */
@@ -343,9 +366,36 @@ export const LOADED_VERBS = words(`
   deserve fail succeed thrive flourish languish stagnate crumble collapse unravel implode backfire
 `);
 
-/** Phrases that frame a claim as the writer's conclusion or put-down. */
+/**
+ * Verbs (by lemma) of wanting, fearing, hoping and believing: without a source, the writer is claiming to
+ * know what is in someone's head ("they want everyone to…", "the party fears…").
+ */
+export const MENTAL_STATE_VERBS = words(`want fear hope know think believe care intend wish`);
+
+/**
+ * Phrases that frame a claim as the writer's conclusion or put-down, including the writer drawing an
+ * inference ("this shows", "which means", "that is why").
+ */
 export const STANCE_PHRASES =
-  /\b(nothing (more|less|short) than|little more than|no more than a|far from (being )?(a|the)?|the (fact|idea|notion|myth|truth|reality) (is )?that|in (reality|truth|practice|effect)|so[- ]called|the (very )?(last|least|most) \w+ (thing|place|way)|there is no (doubt|question|excuse|reason|way)|it goes without saying|what('s| is) (more|worse|clear|striking|needed)|all (too|the more)|not (only|just) \w+ but|at (best|worst)|by (any|no) (measure|means|stretch)|of all (people|places|things)|let alone|the (real|true) (problem|question|issue|story|reason|cost))\b/i;
+  /\b(nothing (more|less|short) than|little more than|no more than a|far from (being )?(a|the)?|the (fact|idea|notion|myth|truth|reality) (is )?that|in (reality|truth|practice|effect)|so[- ]called|the (very )?(last|least|most) \w+ (thing|place|way)|there is no (doubt|question|excuse|reason|way)|it goes without saying|what('s| is) (more|worse|clear|striking|needed)|all (too|the more)|not (only|just) \w+ but|at (best|worst)|by (any|no) (measure|means|stretch)|of all (people|places|things)|let alone|the (real|true) (problem|question|issue|story|reason|cost)|(this|that|which|it|these) (shows|show|proves|prove|demonstrates|demonstrate|illustrates|underscores|means|is (why|how|what)|was (why|how)))\b/i;
+
+/**
+ * Pejorative labels of political commentary: words and phrases a reporter would put in quotation marks or
+ * attribute to someone, never use in their own voice.
+ */
+export const LOADED_LABELS =
+  /\b(witch[- ]hunts?|cover-?ups?|smear campaigns?|hit pieces?|fake news|(mainstream|legacy|corporate|lamestream) media|political class|chattering class(es)?|deep state|cabal|globalists?|illegals|radical left|loony left|hard left|alt-left|wokeness|wokeism|cancel culture|virtue[- ]signall?ing|nanny state|big government|big pharma|grifters?|grift|shills?|mouthpieces?|apologists|useful idiots?|talking heads|corporate welfare|gravy train|boondoggles?|pork[- ]barrel|slush funds?|jackboots?|police state|banana republic|kangaroo courts?|show trials?|clown show|dumpster fire|train ?wrecks?|indoctrination|scaremongering|alarmism|groupthink|echo chambers?|double standards?|zealotry|thuggery|lawlessness|doomsayers|naysayers|fanatics|crackpots?|charlatans?|lapdogs?|henchm[ae]n|overlords|elitists)\b/gi;
+
+/**
+ * Figurative idioms and ironic formulas: the writer characterising events rather than reporting them.
+ */
+export const IDIOMS =
+  /\b(at the end of the day|elephant in the room|slippery slope|tip of the iceberg|writing (is|was) on the wall|step in the right direction|wake-up call|smoke and mirrors|red herrings?|the last straw|nail in the coffin|drop in the (ocean|bucket)|band-aid|kick(s|ed|ing)? the can down the road|under the bus|cherry-pick(s|ed|ing)?|lip service|paper(s|ed|ing)? over|mov(e|es|ed|ing) the goalposts|bite the bullet|pie in the sky|house of cards|lesser of two evils|baby out with the bathwater|double-edged sword|heads? in the sand|rubber[- ]stamp(s|ed|ing)?|knee-jerk|a bridge too far|shoot(s|ing)? (itself|themselves|himself|herself) in the foot|trojan horse|sheep'?s clothing|sleight of hand|insult to injury|cart before the horse|beggars belief|defies (belief|logic|common sense)|open(s|ed|ing)? the floodgates|on steroids|recipe for disaster|no-brainer|low-hanging fruit|silver bullet|magic bullet|smoking gun|sacred cows?|fig leaf|window dressing|deckchairs|playing with fire|tail wagging the dog|heaven forbid|god forbid|surprise, surprise|go figure|who knew|lo and behold|enough is enough|spin doctors?|the emperor'?s new clothes|throw(s|ing)? money at|pay lip service|tough love|head in the clouds|bury the hatchet|falls? on deaf ears|a slap in the face|the icing on the cake|a tall order|rose-tinted|rose-colou?red|turn(s|ed)? a blind eye|in the same boat|the tip of the spear|bark(s|ing)? up the wrong tree|the pot calling the kettle|tip(s|ped)? the scales|kool-aid|crocodile tears|storm in a teacup|tempest in a teapot|pipe ?dream|too little,? too late|the straw that broke|a bitter pill|(a|the) ticking time bomb|a race to the bottom)\b/gi;
+
+/** Common words that writers capitalise for emphasis ("it is NOT safe"); acronyms are not among them. */
+export const EMPHASIS_WORDS = words(`
+  NOT NEVER ALWAYS ALL NO NONE NOTHING VERY MUST REAL REALLY ANY EVERY ONLY EVER TOTALLY ABSOLUTELY
+`);
 
 /** Ideological blocs: "the Left says" characterises a camp rather than citing a source. */
 export const BLOC_SPEAKERS = words(`

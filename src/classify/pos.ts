@@ -18,6 +18,8 @@ export interface TaggedToken {
 }
 
 let nlp: WinkMethods | undefined;
+/** Lexicon ids below this are words the model knows; ids at or above it are out-of-vocabulary tokens. */
+let knownBelow = 0;
 
 function load(): WinkMethods {
   if (!nlp) {
@@ -26,8 +28,40 @@ function load(): WinkMethods {
     const model = require('wink-eng-lite-web-model') as unknown;
     // Only the tagger: sentence splitting, entities and sentiment would cost time for nothing used here.
     nlp = winkNLP(model, ['pos']);
+    // The model appends each unseen token to its lexicon, so the first unseen one marks the boundary.
+    knownBelow = (nlp.readDoc('qxzvqj').tokens().out(nlp.its.uniqueId) as number[])[0] ?? 0;
   }
   return nlp;
+}
+
+/** Endings of abstract nouns, which are almost never names. */
+const ABSTRACT_NOUN = /(ism|ity|tion|sion|ness|ment|ship|ance|ence)$/;
+
+/**
+ * wink tags every capitalised word that opens a sentence as a proper noun ("Taxes", "Reasonable",
+ * "Conservatism"). Look the word up again in lower case: a known word that is then a plural or inflected
+ * form, an adjective, adverb or function word, an abstract noun, or a noun modifying the noun after it
+ * ("Vaccine effectiveness") is a common word. Unknown words, and known nouns standing alone ("Trump said"),
+ * may be names and keep the tag, as does the first word of a multi-word name ("White House").
+ */
+function retagOpener(w: WinkMethods, tokens: TaggedToken[]): void {
+  const i = tokens.findIndex((t) => /^[A-Za-z]/.test(t.text));
+  const t = tokens[i];
+  const next = tokens[i + 1];
+  const opensSentence = tokens.slice(0, i).every((x) => x.pos === 'PUNCT');
+  if (t?.pos !== 'PROPN' || next?.pos === 'PROPN' || !opensSentence) return;
+  const alone = w.readDoc(t.lower).tokens();
+  const id = (alone.out(w.its.uniqueId) as number[])[0] ?? knownBelow;
+  const pos = (alone.out(w.its.pos as never) as string[])[0] ?? 'PROPN';
+  const lemma = ((alone.out(w.its.lemma as never) as string[])[0] ?? t.lower).toLowerCase();
+  if (id >= knownBelow || pos === 'PROPN') return;
+  const inflected = lemma !== t.lower;
+  const describing = pos !== 'NOUN' && pos !== 'VERB';
+  const modifier = pos === 'NOUN' && next?.pos === 'NOUN' && /^[a-z]/.test(next.text);
+  if (inflected || describing || ABSTRACT_NOUN.test(t.lower) || modifier) {
+    t.pos = pos;
+    t.lemma = lemma;
+  }
 }
 
 export function tagSentence(text: string): TaggedToken[] {
@@ -38,10 +72,12 @@ export function tagSentence(text: string): TaggedToken[] {
   const surface = tokens.out();
   const pos = read<string>(w.its.pos);
   const lemma = read<string>(w.its.lemma);
-  return surface.map((t, i) => ({
+  const tagged = surface.map((t, i) => ({
     text: t,
     lower: t.toLowerCase().replace(/’/g, "'"),
     pos: pos[i] ?? 'X',
     lemma: (lemma[i] ?? t).toLowerCase(),
   }));
+  retagOpener(w, tagged);
+  return tagged;
 }

@@ -31,8 +31,12 @@ const W = {
   intensifier: 0.45,
   evaluative: 0.6,
   weakEvaluative: 0.15,
+  valenced: 0.4,
   loadedVerb: 0.6,
+  mentalState: 0.5,
   stancePhrase: 0.6,
+  loadedLabel: 0.7,
+  idiom: 0.6,
   gradableAdjective: 0.12,
   superlative: 0.3,
   stanceAdverb: 0.2,
@@ -45,6 +49,7 @@ const W = {
   imperative: 1.0,
   question: 0.5,
   exclamation: 0.8,
+  emphaticCaps: 0.6,
   scareQuote: 0.15,
   negatedEval: 0.3,
   vagueAttribution: 1.1,
@@ -97,8 +102,13 @@ export function scoreSentence(text: string): {
   add('intensifier', W.intensifier * cap(s.intensifiers, 2));
   add('evaluative', W.evaluative * cap(s.evaluative, 4));
   add('weakEvaluative', W.weakEvaluative * cap(s.weakEvaluative, 2));
+  add('valenced', W.valenced * cap(s.valenced, 2));
   add('loadedVerb', W.loadedVerb * cap(s.loadedVerbs, 2));
+  // A source that reports a state of mind ("he said he feared…") is not the writer guessing at it.
+  if (!s.attribution) add('mentalState', W.mentalState * cap(s.mentalStates, 1));
   if (s.stancePhrase) add('stancePhrase', W.stancePhrase);
+  add('loadedLabel', W.loadedLabel * cap(s.loadedLabels, 2));
+  add('idiom', W.idiom * cap(s.idioms, 2));
   add('gradableAdjective', W.gradableAdjective * cap(s.gradableAdjectives, 4));
   add('superlative', W.superlative * cap(s.superlatives, 2));
   add('stanceAdverb', W.stanceAdverb * cap(s.stanceAdverbs, 2));
@@ -109,11 +119,12 @@ export function scoreSentence(text: string): {
   if (s.impersonalEval) add('impersonalEval', W.impersonalEval);
   if (s.negatedEval) add('negatedEval', W.negatedEval);
 
-  // Rhetoric: argument markers, bare imperatives, questions and exclamations in the writer's voice.
+  // Rhetoric: argument markers, bare imperatives, questions, exclamations and emphasis in the writer's voice.
   if (s.argumentOpener) add('argumentOpener', W.argumentOpener);
   if (s.imperative) add('imperative', W.imperative);
   if (s.question) add('question', W.question);
   if (s.exclamation) add('exclamation', W.exclamation);
+  if (s.emphaticCaps) add('emphaticCaps', W.emphaticCaps);
 
   // Attribution: a named source turns claims into reports; "critics argue" does not, nor does the writer
   // citing themselves ("as we predicted") or a bloc ("the Left describes"). A concessive report ("Although

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { measure } from '../../src/classify/features.js';
 import { classifySentence, extractAttribution, scoreSentence } from '../../src/classify/index.js';
 import { tagSentence } from '../../src/classify/pos.js';
+import { valence } from '../../src/classify/valence.js';
 
 describe('classifySentence', () => {
   it.each([
@@ -89,6 +90,35 @@ describe('extractAttribution', () => {
     );
   });
 
+  it('finds sources after "according to", after inverted verbs and behind evidence', () => {
+    expect(
+      extractAttribution(
+        'Sales fell by 4%, according to new figures from the Office for National Statistics.',
+      ),
+    ).toMatchObject({ speaker: 'Office for National Statistics', verb: 'according to' });
+    expect(extractAttribution('Turnout was low, according to the electoral commission.')).toMatchObject({
+      verb: 'according to',
+      named: true,
+    });
+    expect(
+      extractAttribution('“The vote was fair,” said regional party chairman Anna Kovacs.'),
+    ).toMatchObject({
+      speaker: 'Anna Kovacs',
+      verb: 'said',
+    });
+    expect(extractAttribution('“The vote was fair,” said the mayor on Monday.')).toMatchObject({
+      speaker: 'the mayor',
+    });
+    expect(extractAttribution('A 2021 survey of nurses found that a third planned to quit.')).toMatchObject({
+      speaker: 'survey',
+      verb: 'found',
+    });
+    expect(extractAttribution('The regulator says the merger will raise prices.')).toMatchObject({
+      speaker: 'regulator',
+    });
+    expect(extractAttribution('Rescuers found a survivor under the rubble.')).toBeUndefined();
+  });
+
   it('marks vague speakers as not named', () => {
     expect(extractAttribution('However, critics argue that the deal is weak.')).toMatchObject({
       named: false,
@@ -144,6 +174,61 @@ describe('subjectivity features', () => {
   it('does not read a fragment of a name as the pronoun "I"', () => {
     expect(measure('Vučić cancelled the event.').firstSingular).toBe(0);
     expect(measure('I think the event should go ahead.').firstSingular).toBe(1);
+  });
+
+  it('reads "US" and a capitalised "Our" inside a name as no first person', () => {
+    expect(measure('Prices in the US rose again.').firstPlural).toBe(0);
+    expect(measure('The charity Save Our Parks sued the council.').firstPlural).toBe(0);
+    expect(measure('Our leaders have failed us.').firstPlural).toBe(2);
+  });
+
+  it('retags a capitalised common word that opens a sentence', () => {
+    expect(tagSentence('Taxes have risen sharply.')[0]).toMatchObject({ pos: 'NOUN', lemma: 'tax' });
+    expect(tagSentence('Reasonable people can differ.')[0]!.pos).toBe('ADJ');
+    expect(tagSentence('Nationalism is on the rise.')[0]!.pos).toBe('NOUN');
+    expect(tagSentence('Putin agreed to meet.')[0]!.pos).toBe('PROPN');
+    expect(tagSentence('White House aides met.')[0]!.pos).toBe('PROPN');
+  });
+
+  it('counts strongly valenced adjectives beyond the hand lists, but not states and outcomes', () => {
+    expect(valence('gorgeous')).toBeGreaterThan(2);
+    expect(valence('qxzvqj')).toBe(0);
+    expect(measure('The new stadium is a gorgeous building.').valenced).toBe(1);
+    // "dead" is an outcome; "terrible" already counts as evaluative.
+    expect(measure('Two climbers were found dead on the ridge.').valenced).toBe(0);
+    expect(measure('It was a terrible night.').valenced).toBe(0);
+  });
+
+  it('counts pejorative labels, idioms and emphatic capitals', () => {
+    expect(measure('The inquiry is a witch hunt cheered on by the mainstream media.').loadedLabels).toBe(2);
+    expect(measure('Cutting the budget again is a slippery slope.').idioms).toBe(1);
+    expect(measure('The water is NOT safe to drink.').emphaticCaps).toBe(true);
+    expect(measure('NATO leaders met in Vilnius.').emphaticCaps).toBe(false);
+    expect(measure('NOT ALL HEROES WEAR CAPES').emphaticCaps).toBe(false);
+  });
+
+  it('reads states of mind ascribed without a source as opinion, with one as report', () => {
+    expect(measure('They want every family to pay more.').mentalStates).toBe(1);
+    expect(scoreSentence('They want every family to pay more.').features.mentalState).toBeGreaterThan(0);
+    expect(scoreSentence('The minister said she feared a long strike.').features.mentalState).toBeUndefined();
+  });
+
+  it('treats a modal stating the terms of a plan as reported, not conjecture', () => {
+    expect(measure('The bill, which would ban the sale of vapes, passed on Tuesday.').speculative).toBe(0);
+    expect(measure('Councillors backed a scheme that will close the road.').futureOrAbility).toBe(0);
+    expect(measure('The idea that voters should decide is popular.').prescriptive).toBe(0);
+    expect(measure('The talks may collapse.').speculative).toBe(1);
+  });
+
+  it('treats speech after an unmatched straight quote as the speaker’s', () => {
+    const s = measure('The coach added: "I think we must win the next three games.');
+    expect(s.firstSingular).toBe(0);
+    expect(s.prescriptive).toBe(0);
+  });
+
+  it('reads the writer drawing an inference as stance and recent dates as reporting', () => {
+    expect(measure('This shows how little the reform has changed.').stancePhrase).toBe(true);
+    expect(measure('The rules were changed recently.').timeWords).toBe(1);
   });
 
   it('separates graded from classifying adjectives', () => {
