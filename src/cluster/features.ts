@@ -1,3 +1,4 @@
+import { ItemEntities } from './entities.js';
 import { W_ACRONYM, W_CAP, W_NUMBER, WordCache, WordRun } from './tokenize.js';
 import type { Vocabulary } from './vocabulary.js';
 
@@ -54,16 +55,21 @@ function plain(text: string): string {
   return t;
 }
 
-function lead(text: string, words: number): string {
+/** Where the lead of `text` (its first `words` words, as split by white space) ends. */
+function leadEnd(text: string, words: number): number {
   let count = 0;
   let inWord = false;
   for (let i = 0; i < text.length; i++) {
     const space = text.charCodeAt(i) <= 32;
-    if (!space && !inWord && ++count > words) return text.slice(0, i);
+    if (!space && !inWord && ++count > words) return i;
     inWord = !space;
   }
-  return text;
+  return text.length;
 }
+
+/** Name-pair slots in the cache; it is emptied when half full, so its memory stays fixed. */
+const PAIR_BITS = 15;
+const PAIR_SLOTS = 1 << PAIR_BITS;
 
 /**
  * Turns an item's text into a unit TF-IDF vector using the document frequencies known so far (the item itself
@@ -84,16 +90,27 @@ export class FeatureExtractor {
   n = 0;
   /** Where each output term sits in the term table, for clearing it. */
   private at = new Int32Array(256);
-  /** Names and numbers of the last `run`, as written. */
-  entities: string[] = [];
+  /** Names and numbers of the last `run`. */
+  readonly entities: ItemEntities;
   private readonly words: WordCache;
   private readonly scanned = new WordRun();
+  /**
+   * Term ids of name pairs by the ids of their two names, valid while the vocabulary's stamp holds: most
+   * pairs recur, and building the pair's key string to look it up costs more than the rest of the name.
+   */
+  private readonly pairKeys = new Int32Array(2 * PAIR_SLOTS).fill(-1);
+  private readonly pairIds = new Int32Array(PAIR_SLOTS);
+  private pairCount = 0;
+  private pairStamp = -1;
+  /** Sum of reads made only to start cache misses early; kept so that the reads are not optimised away. */
+  prefetched = 0;
 
   constructor(
     private readonly vocab: Vocabulary,
     private readonly weights: FeatureWeights,
   ) {
     this.words = new WordCache(vocab);
+    this.entities = new ItemEntities(this.words);
   }
 
   /** Words analysed and kept for reuse. */
@@ -110,7 +127,7 @@ export class FeatureExtractor {
     const n = this.run(input, nowMs);
     return {
       vec: { ids: Array.from(this.ids.subarray(0, n)), w: Array.from(this.w.subarray(0, n)) },
-      entities: [...this.entities],
+      entities: Array.from({ length: this.entities.count }, (_, e) => this.entities.name(e)),
     };
   }
 
@@ -118,17 +135,22 @@ export class FeatureExtractor {
   run(input: { title: string; description?: string; text?: string }, nowMs: number): number {
     const wts = this.weights;
     this.vocab.advance(nowMs);
-    this.entities = [];
+    this.entities.clear();
     this.n = 0;
-    this.field(plain(input.title), 1);
+    const title = plain(input.title);
+    this.field(title, title.length, 1);
     if (input.description && wts.description > 0) {
-      this.field(lead(plain(input.description), wts.leadWords), wts.description);
+      const text = plain(input.description);
+      this.field(text, leadEnd(text, wts.leadWords), wts.description);
     }
-    if (input.text && wts.text > 0) this.field(lead(plain(input.text), wts.leadWords), wts.text);
+    if (input.text && wts.text > 0) {
+      const text = plain(input.text);
+      this.field(text, leadEnd(text, wts.leadWords), wts.text);
+    }
 
     const n = this.n;
     const ids = this.ids;
-    if (n > 1) ids.subarray(0, n).sort();
+    sortIds(ids, n);
     this.vocab.observe(ids, n);
     const w = this.w;
     const keys = this.tKeys;
@@ -196,16 +218,23 @@ export class FeatureExtractor {
     if (boost > this.boost[at]!) this.boost[at] = boost;
   }
 
-  private field(text: string, weight: number): void {
+  /** Adds the words of `text[0, to)`, weighted by `weight`. */
+  private field(text: string, to: number, weight: number): void {
     const wts = this.weights;
     const vocab = this.vocab;
     const entities = this.entities;
     const run = this.scanned;
-    this.words.scan(text, run);
-    const { count, typographic, lower, flags, initial, nIds, ids: runIds, info } = run;
-    let name = '';
+    const words = this.words;
+    words.scan(text, run, 0, to);
+    const { count, typographic, lower, flags, initial, nIds, ids: runIds } = run;
+    // Each term's vocabulary record is a cache miss: read them all first, so that the misses overlap.
+    let touched = 0;
+    for (let i = 0; i < count; i++) if (nIds[i]! > 0) touched += vocab.docFreq(runIds[i * 3]!);
+    this.prefetched = touched;
+    // First word of the name being read (a run of names), or -1.
+    let nameFirst = -1;
     let prevNameTerm = -1;
-    let prevNameSurface = '';
+    let prevNameWord = -1;
     for (let i = 0; i < count; i++) {
       const f = flags[i]!;
       const number = (f & W_NUMBER) !== 0;
@@ -213,7 +242,7 @@ export class FeatureExtractor {
       let base = i * 3;
       let nt = nIds[i]!;
       if (nt < 0) {
-        ids = info[i]!.ids!;
+        ids = words.idsOf(words.info(run, i));
         base = 0;
         nt = ids.length;
       }
@@ -228,34 +257,76 @@ export class FeatureExtractor {
       }
       const boost = isName ? wts.name : number ? wts.number : 1;
       for (let k = 0; k < nt; k++) this.add(ids[base + k]!, weight, boost);
-      if (number && info[i]!.raw.length >= 2) pushEntity(entities, info[i]!.raw);
+      if (number && run.end[i]! - run.start[i]! >= 2) entities.add(run, i, i);
       if (isName) {
-        const word = info[i]!;
         const last = ids[base + nt - 1]!;
-        name = name ? `${name} ${word.raw}` : word.raw;
-        const surface = word.surfaces[word.surfaces.length - 1]!;
+        if (nameFirst < 0) nameFirst = i;
         // Adjacent names form a name of their own: "sam altman" is more specific than "sam" and "altman".
         if (wts.namePair > 0 && prevNameTerm >= 0 && prevNameTerm !== last) {
-          const key = `${vocab.term(prevNameTerm)}_${vocab.term(last)}`;
-          // Most pairs are known already: their surface need not be built.
-          const pair = vocab.lookup(key) ?? vocab.intern(key, `${prevNameSurface} ${surface}`);
-          this.add(pair, weight * wts.namePair, wts.name);
+          this.add(this.pair(prevNameTerm, prevNameWord, last, i), weight * wts.namePair, wts.name);
         }
         prevNameTerm = last;
-        prevNameSurface = surface;
+        prevNameWord = i;
       } else {
-        if (name) pushEntity(entities, name);
-        name = '';
+        if (nameFirst >= 0) entities.add(run, nameFirst, i - 1);
+        nameFirst = -1;
         // Stopwords between names break the run ("Bank of England" stays two names; good enough).
         prevNameTerm = -1;
       }
     }
-    if (name) pushEntity(entities, name);
+    if (nameFirst >= 0) entities.add(run, nameFirst, count - 1);
+  }
+
+  /** Term id of the name pair of term `a` (last term of word `wordA`) and term `b` (of word `wordB`). */
+  private pair(a: number, wordA: number, b: number, wordB: number): number {
+    const vocab = this.vocab;
+    const keys = this.pairKeys;
+    if (this.pairStamp !== vocab.stamp || this.pairCount * 2 >= PAIR_SLOTS) {
+      keys.fill(-1);
+      this.pairCount = 0;
+      this.pairStamp = vocab.stamp;
+    }
+    const mask = PAIR_SLOTS - 1;
+    let at = (Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca6b)) >>> (32 - PAIR_BITS);
+    for (;;) {
+      const k = keys[2 * at]!;
+      if (k === -1) break;
+      if (k === a && keys[2 * at + 1] === b) return this.pairIds[at]!;
+      at = (at + 1) & mask;
+    }
+    const key = `${vocab.term(a)}_${vocab.term(b)}`;
+    // Most pairs are known already: their surface need not be built.
+    let id = vocab.lookup(key);
+    if (id === undefined) {
+      const words = this.words;
+      const run = this.scanned;
+      const sa = words.info(run, wordA).surfaces;
+      const sb = words.info(run, wordB).surfaces;
+      id = vocab.add(key, `${sa[sa.length - 1]} ${sb[sb.length - 1]}`);
+    }
+    keys[2 * at] = a;
+    keys[2 * at + 1] = b;
+    this.pairIds[at] = id;
+    this.pairCount++;
+    return id;
   }
 }
 
-function pushEntity(entities: string[], name: string): void {
-  if (!entities.includes(name)) entities.push(name);
+/** Sorts the first `n` ids ascending: by insertion when few, which beats the library sort's overhead. */
+function sortIds(ids: Int32Array, n: number): void {
+  if (n > 64) {
+    ids.subarray(0, n).sort();
+    return;
+  }
+  for (let k = 1; k < n; k++) {
+    const x = ids[k]!;
+    let p = k;
+    while (p > 0 && ids[p - 1]! > x) {
+      ids[p] = ids[p - 1]!;
+      p--;
+    }
+    ids[p] = x;
+  }
 }
 
 /** Dot product of two sparse vectors with ascending ids. */

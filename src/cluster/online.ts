@@ -1,6 +1,7 @@
+import { hasKey, type ItemEntities, keyHash } from './entities.js';
 import { DEFAULT_FEATURE_WEIGHTS, FeatureExtractor, type FeatureWeights } from './features.js';
 import type { Assignment, ClusterInput, OnlineClusterer, StoryInfo } from './types.js';
-import { grownF64, grownI32, Vocabulary } from './vocabulary.js';
+import { grownF64, grownI32, HELD, LINK, TERM_INTS, Vocabulary } from './vocabulary.js';
 
 export interface ClusterOptions {
   /** An item joins a story when its (time-decayed) cosine similarity to the story's centroid reaches this. */
@@ -45,43 +46,80 @@ const HOUR = 3_600_000;
 const HEADLINE_POOL = 5;
 const ENTITY_POOL = 24;
 
-/**
- * Fixed-width blocks carved from chunked typed arrays, recycled through a free list. Stories' centroids and
- * terms' postings live here rather than in per-story objects: the heap holds a few large arrays the garbage
- * collector need not trace, and an item that joins a story writes in place instead of allocating.
- */
-class BlockPool {
-  readonly shift: number;
-  readonly mask: number;
-  readonly ids: Int32Array[] = [];
-  readonly w: Float32Array[] = [];
-  private readonly free: number[] = [];
-  private next = 0;
+/** Ints per chunk of an arena, and the bits a block's place in its chunk takes in its name. */
+const CHUNK = 65_536;
+const PLACE_BITS = 16;
+const PLACE_MASK = (1 << PLACE_BITS) - 1;
 
-  constructor(
-    readonly width: number,
-    private readonly weighted: boolean,
-  ) {
-    this.shift = Math.max(0, Math.floor(Math.log2(65_536 / width)));
-    this.mask = (1 << this.shift) - 1;
+/**
+ * Blocks of ints in a few size classes, carved from chunked typed arrays (each chunk serves one class) and
+ * recycled through free lists. Stories' centroids and terms' postings live here rather than in per-story
+ * objects: the heap holds a few large arrays the garbage collector need not trace, and an item that joins a
+ * story writes in place instead of allocating. A block is named by one int, its chunk and its place there.
+ */
+class Arena {
+  readonly chunks: Int32Array[] = [];
+  /** The same chunks read as floats, for blocks that hold weights. */
+  readonly floats: Float32Array[] = [];
+  /** Class and block width of each chunk. */
+  readonly chunkClass: number[] = [];
+  readonly chunkWidth: number[] = [];
+  private readonly free: number[][];
+  /** Per class, the chunk being carved (-1: none yet) and how many of its blocks are handed out. */
+  private readonly carving: number[];
+  private readonly carved: number[];
+
+  constructor(readonly widths: readonly number[]) {
+    this.free = widths.map(() => []);
+    this.carving = widths.map(() => -1);
+    this.carved = widths.map(() => 0);
   }
 
-  alloc(): number {
-    const h = this.free.pop();
+  alloc(c: number): number {
+    const h = this.free[c]!.pop();
     if (h !== undefined) return h;
-    const n = this.next++;
-    if (n >> this.shift === this.ids.length) {
-      const size = (this.mask + 1) * this.width;
-      this.ids.push(new Int32Array(size));
-      this.w.push(new Float32Array(this.weighted ? size : 0));
+    const width = this.widths[c]!;
+    let chunk = this.carving[c]!;
+    if (chunk < 0 || this.carved[c]! * width + width > Math.max(CHUNK, width)) {
+      chunk = this.chunks.length;
+      const ints = new Int32Array(Math.max(CHUNK, width));
+      this.chunks.push(ints);
+      this.floats.push(new Float32Array(ints.buffer));
+      this.chunkClass.push(c);
+      this.chunkWidth.push(width);
+      this.carving[c] = chunk;
+      this.carved[c] = 0;
     }
-    return n;
+    return (chunk << PLACE_BITS) | this.carved[c]!++;
   }
 
   release(h: number): void {
-    this.free.push(h);
+    this.free[this.classOf(h)]!.push(h);
+  }
+
+  classOf(h: number): number {
+    return this.chunkClass[h >>> PLACE_BITS]!;
+  }
+
+  /** Where block `h` starts in its chunk. */
+  offset(h: number): number {
+    return (h & PLACE_MASK) * this.chunkWidth[h >>> PLACE_BITS]!;
   }
 }
+
+/**
+ * Per story slot, a record of four doubles (32 bytes, so one cache line) holding what scoring a candidate
+ * reads: the last activity and the centroid's squared norm as doubles, then as ints (of eight) the centroid's
+ * block and length, the slot's generation and whether it is live.
+ */
+const REC = 4;
+const R_LAST = 0;
+const R_NORM2 = 1;
+const I_BLOCK = 4;
+const I_LEN = 5;
+/** Bumped when a slot's story goes, so that expiry records of an earlier story in the slot are ignored. */
+const I_GEN = 6;
+const I_ALIVE = 7;
 
 interface TitleCandidate {
   title: string;
@@ -94,21 +132,35 @@ interface TitleCandidate {
   seq: number;
 }
 
-/** What a story keeps besides its centroid: cold data, read when the story is shown or merged. */
+/**
+ * What a story keeps besides its centroid: cold data, read when the story is shown or merged. Arrays start
+ * at their exact length: arrays grown by push reserve room for about sixteen more, and most stories never grow.
+ */
 class StoryMeta {
-  itemIds: string[] = [];
-  itemSeqs: number[] = [];
-  sources: string[] = [];
-  sourceSeqs: number[] = [];
+  itemIds: string[];
+  itemSeqs: number[];
+  sources: string[];
+  sourceSeqs: number[];
   titles: TitleCandidate[] = [];
+  /** Names as first spelt, counted by key (the lower-cased name), whose hashes `entityHashes` holds. */
   entityNames: string[] = [];
-  /** Lower-cased names, for matching spellings that differ only in case. */
-  entityKeys: string[] = [];
+  entityHashes: number[] = [];
   entityCounts: number[] = [];
   /** Ids of stories merged into this one. */
   absorbed: string[] = [];
 
-  constructor(readonly id: string) {}
+  /** A story of one item so far. */
+  constructor(
+    readonly id: string,
+    itemId: string,
+    seq: number,
+    source: string | undefined,
+  ) {
+    this.itemIds = [itemId];
+    this.itemSeqs = [seq];
+    this.sources = source ? [source] : [];
+    this.sourceSeqs = source ? [seq] : [];
+  }
 }
 
 /** Titles that shout, ask or trail off make poor headlines for a thread. */
@@ -139,19 +191,18 @@ export class StoryClusterer implements OnlineClusterer {
   private slots = 0;
   private live = 0;
   private readonly freeSlots: number[] = [];
-  /** Bumped when a slot's story goes, so that expiry records of an earlier story in the slot are ignored. */
-  private gen = new Int32Array(1024);
-  private alive = new Uint8Array(1024);
+  /** Slot records (see `REC`), as doubles and as ints. */
+  private rec = new Float64Array(REC * 1024);
+  private reci = new Int32Array(this.rec.buffer);
   private serialOf = new Float64Array(1024);
   private firstMs = new Float64Array(1024);
-  private lastMs = new Float64Array(1024);
-  private norm2 = new Float64Array(1024);
-  private cls = new Int32Array(1024);
-  private blk = new Int32Array(1024);
-  private len = new Int32Array(1024);
   private meta: (StoryMeta | undefined)[] = [];
-  /** Centroid pools by size class; a centroid moves up a class when it outgrows its block. */
-  private readonly cpools: BlockPool[] = [];
+  /**
+   * Centroids: blocks of (term id, weight) pairs sorted by id, by size class; a centroid moves up a class
+   * when it outgrows its block. `centroidCap` is each class's capacity in terms.
+   */
+  private readonly centroids: Arena;
+  private readonly centroidCap: number[] = [];
 
   /**
    * The current item's weights in a small open-addressing table keyed by term id, for scoring candidates
@@ -163,12 +214,12 @@ export class StoryClusterer implements OnlineClusterer {
   private qAt = new Int32Array(64);
 
   /**
-   * Per term id, four ints: posting block (-1 for none), its size class, entries in use, and the number of
-   * live stories whose centroid holds the term (a held term is never forgotten).
+   * Postings: per term, the live stories whose centroid holds it, as a block of entries in use then two ints
+   * per entry (the slot and the story's serial, to break ties), oldest first. Class c holds 2^(c+1) entries,
+   * up to `postingCap`. A term's block is named in its vocabulary record (`LINK`, plus one; 0 for none),
+   * next to the statistics that extracting the item's features has just read.
    */
-  private post = new Int32Array(4096).map((_, k) => ((k & 3) === 0 ? -1 : 0));
-  /** Posting pools: class c holds lists of 2^(c+1) entries (two ints each), up to `postingCap`. */
-  private readonly ppools: BlockPool[] = [];
+  private readonly postings: Arena;
   private readonly postingCap: number;
 
   // Stories to check for expiry, in order of their last activity.
@@ -185,13 +236,13 @@ export class StoryClusterer implements OnlineClusterer {
   private cHeld = new Float64Array(256);
   private cSerial = new Int32Array(256);
   /**
-   * The item's candidates by slot, in an open-addressing table stamped with the item's epoch (so it never
-   * needs clearing); small enough to stay in cache, where per-slot marks would miss on every posting.
+   * The item's candidates by slot: an open-addressing table of (slot + 1, candidate index) pairs, emptied
+   * after each item. Small enough to stay in cache, where per-slot marks would miss on every posting.
    */
-  private cKey = new Int32Array(1024);
-  private cStamp = new Int32Array(1024);
-  private cIdx = new Int32Array(1024);
+  private cTable = new Int32Array(2048);
   private cShift = 22;
+  /** Where each candidate sits in `cTable`, for emptying it. */
+  private cAt = new Int32Array(256);
   private top = new Int32Array(16);
   private cDecay = new Float64Array(16);
   private topIdx = new Int32Array(16);
@@ -199,13 +250,13 @@ export class StoryClusterer implements OnlineClusterer {
   private mScore = new Float64Array(16);
   private mergeIds = new Int32Array(256);
   private mergeW = new Float64Array(256);
+  private mergeQ = new Float64Array(256);
   private otherIds = new Int32Array(128);
   private otherW = new Float64Array(128);
-  private sortBuf = new Float64Array(256);
+  private cutBuf = new Float64Array(256);
 
   private serial = 0;
   private seq = 0;
-  private epoch = 0;
   private clock = Number.NEGATIVE_INFINITY;
   private nextPruneMs = Number.NEGATIVE_INFINITY;
   private readonly windowMs: number;
@@ -229,13 +280,16 @@ export class StoryClusterer implements OnlineClusterer {
     // Size classes grow by about half, so a block wastes at most a third of itself.
     for (let width = 8; ; width = Math.ceil((width * 1.5) / 4) * 4) {
       const w = Math.min(width, this.pruneAt);
-      this.cpools.push(new BlockPool(w, true));
+      this.centroidCap.push(w);
       if (w >= this.pruneAt) break;
     }
+    this.centroids = new Arena(this.centroidCap.map((n) => 2 * n));
     // Twice the scan, so that entries of stories gone since do not crowd out the newest live ones.
     const cap = Math.min(2 ** 30, Math.max(2, this.opts.postingScan * 2));
     this.postingCap = 2 ** Math.ceil(Math.log2(cap));
-    for (let n = 2; n <= this.postingCap; n *= 2) this.ppools.push(new BlockPool(2 * n, false));
+    const widths: number[] = [];
+    for (let n = 2; n <= this.postingCap; n *= 2) widths.push(1 + 2 * n);
+    this.postings = new Arena(widths);
   }
 
   /** Stories currently held in memory (active within the window). */
@@ -278,14 +332,17 @@ export class StoryClusterer implements OnlineClusterer {
       // The item bridges other stories too: if those are about the same thing, they were one story all along.
       for (let i = 1; i < found; i++) {
         const other = this.mSlot[i]!;
-        if (!this.alive[other] || !this.alive[story]) continue;
+        if (!this.alive(other) || !this.alive(story)) continue;
         // Only fragments are folded in: two stories that each grew on their own are kept apart.
         if (
           Math.min(this.meta[story]!.itemIds.length, this.meta[other]!.itemIds.length) >
           this.opts.mergeMaxSize
         )
           continue;
-        const sim = this.storyDot(story, other) / Math.sqrt(this.norm2[story]! * this.norm2[other]! || 1);
+        const rec = this.rec;
+        const sim =
+          this.storyDot(story, other) /
+          Math.sqrt(rec[story * REC + R_NORM2]! * rec[other * REC + R_NORM2]! || 1);
         if (sim < this.opts.mergeThreshold) continue;
         const otherOlder = this.serialOf[other]! < this.serialOf[story]!;
         const older = otherOlder ? other : story;
@@ -295,9 +352,9 @@ export class StoryClusterer implements OnlineClusterer {
         story = older;
       }
     } else {
-      story = this.createStory(item.id, now);
+      story = this.createStory(item, seq, now);
     }
-    this.join(story, item, fx.ids, fx.w, n, fx.entities, seq, now);
+    this.join(story, item, fx.ids, fx.w, n, fx.entities, seq, now, found === 0);
     this.unload(n);
     return { id: item.id, storyId: this.meta[story]!.id, merged, score };
   }
@@ -314,14 +371,12 @@ export class StoryClusterer implements OnlineClusterer {
   *stories(): Iterable<StoryInfo> {
     // Oldest story first, as they were created.
     const order: number[] = [];
-    for (let s = 0; s < this.slots; s++) if (this.alive[s]) order.push(s);
+    for (let s = 0; s < this.slots; s++) if (this.alive(s)) order.push(s);
     order.sort((a, b) => this.serialOf[a]! - this.serialOf[b]!);
-    for (const s of order) if (this.alive[s]) yield this.info(s);
+    for (const s of order) if (this.alive(s)) yield this.info(s);
   }
 
   private load(ids: Int32Array, w: Float64Array, n: number): void {
-    const cap = this.vocab.capacity;
-    if (cap * 4 > this.post.length) this.growTerms(cap);
     if (n * 4 > this.qKeys.length) {
       // At most a quarter full, so that a probe for a term the item lacks ends at once.
       let size = this.qKeys.length;
@@ -347,35 +402,32 @@ export class StoryClusterer implements OnlineClusterer {
     for (let k = 0; k < n; k++) this.qKeys[this.qAt[k]!] = -1;
   }
 
-  private growTerms(min: number): void {
-    const size = Math.max(min, this.post.length / 2);
-    const post = new Int32Array(size * 4).map((_, k) => ((k & 3) === 0 ? -1 : 0));
-    post.set(this.post);
-    this.post = post;
+  private alive(s: number): boolean {
+    return this.reci[s * 2 * REC + I_ALIVE] === 1;
   }
 
   /** Cosine of the loaded item with a story's centroid. */
-  private similarity(slot: number): number {
-    const n2 = this.norm2[slot]!;
+  private similarity(s: number): number {
+    const n2 = this.rec[s * REC + R_NORM2]!;
     if (n2 <= 0) return 0;
-    const pool = this.cpools[this.cls[slot]!]!;
-    const h = this.blk[slot]!;
-    const ids = pool.ids[h >> pool.shift]!;
-    const w = pool.w[h >> pool.shift]!;
-    const off = (h & pool.mask) * pool.width;
-    const end = off + this.len[slot]!;
+    const h = this.reci[s * 2 * REC + I_BLOCK]!;
+    const arena = this.centroids;
+    const terms = arena.chunks[h >>> PLACE_BITS]!;
+    const w = arena.floats[h >>> PLACE_BITS]!;
+    const off = arena.offset(h);
+    const end = off + 2 * this.reci[s * 2 * REC + I_LEN]!;
     const keys = this.qKeys;
     const vals = this.qVals;
     const mask = keys.length - 1;
     const shift = this.qShift;
     let d = 0;
-    for (let k = off; k < end; k++) {
-      const id = ids[k]!;
+    for (let k = off; k < end; k += 2) {
+      const id = terms[k]!;
       let at = Math.imul(id, 0x9e3779b1) >>> shift;
       for (;;) {
         const key = keys[at]!;
         if (key === id) {
-          d += vals[at]! * w[k]!;
+          d += vals[at]! * w[k + 1]!;
           break;
         }
         if (key === -1) break;
@@ -387,35 +439,29 @@ export class StoryClusterer implements OnlineClusterer {
 
   /** Dot product of two stories' centroids. */
   private storyDot(a: number, b: number): number {
-    const pa = this.cpools[this.cls[a]!]!;
-    const pb = this.cpools[this.cls[b]!]!;
-    const ha = this.blk[a]!;
-    const hb = this.blk[b]!;
-    const aIds = pa.ids[ha >> pa.shift]!;
-    const aW = pa.w[ha >> pa.shift]!;
-    const bIds = pb.ids[hb >> pb.shift]!;
-    const bW = pb.w[hb >> pb.shift]!;
-    let i = (ha & pa.mask) * pa.width;
-    let j = (hb & pb.mask) * pb.width;
-    const iEnd = i + this.len[a]!;
-    const jEnd = j + this.len[b]!;
+    const arena = this.centroids;
+    const ha = this.reci[a * 2 * REC + I_BLOCK]!;
+    const hb = this.reci[b * 2 * REC + I_BLOCK]!;
+    const aTerms = arena.chunks[ha >>> PLACE_BITS]!;
+    const aW = arena.floats[ha >>> PLACE_BITS]!;
+    const bTerms = arena.chunks[hb >>> PLACE_BITS]!;
+    const bW = arena.floats[hb >>> PLACE_BITS]!;
+    let i = arena.offset(ha);
+    let j = arena.offset(hb);
+    const iEnd = i + 2 * this.reci[a * 2 * REC + I_LEN]!;
+    const jEnd = j + 2 * this.reci[b * 2 * REC + I_LEN]!;
     let s = 0;
     while (i < iEnd && j < jEnd) {
-      const x = aIds[i]!;
-      const y = bIds[j]!;
-      if (x === y) s += aW[i++]! * bW[j++]!;
-      else if (x < y) i++;
-      else j++;
+      const x = aTerms[i]!;
+      const y = bTerms[j]!;
+      if (x === y) {
+        s += aW[i + 1]! * bW[j + 1]!;
+        i += 2;
+        j += 2;
+      } else if (x < y) i += 2;
+      else j += 2;
     }
     return s;
-  }
-
-  /** True when candidate `a` ranks before candidate `b`: more overlap, then the older story. */
-  private accBefore(a: number, b: number): boolean {
-    const x = this.cAcc[a]!;
-    const y = this.cAcc[b]!;
-    // Serials are kept to 32 bits; live stories are never 2^31 stories apart, so the difference orders them.
-    return x > y || (x === y && ((this.cSerial[a]! - this.cSerial[b]!) | 0) < 0);
   }
 
   /**
@@ -423,9 +469,6 @@ export class StoryClusterer implements OnlineClusterer {
    * returns how many there are.
    */
   private match(ids: Int32Array, w: Float64Array, n: number, now: number): number {
-    // Expired stories were dropped before matching, so every story still tagged is within the window.
-    this.epoch = (this.epoch + 1) | 0;
-    const epoch = this.epoch;
     // Heaviest query terms first: rare words and names find the right stories; common words only add noise.
     const q = Math.min(n, this.opts.queryTerms);
     if (this.topIdx.length < q) this.topIdx = new Int32Array(q);
@@ -443,65 +486,77 @@ export class StoryClusterer implements OnlineClusterer {
       topIdx[p] = k;
     }
 
+    // Expired stories were dropped before matching, so every story the postings list is within the window.
     const scan = this.opts.postingScan;
-    let cands = this.cands;
-    let cAcc = this.cAcc;
-    let cHeld = this.cHeld;
+    const terms = this.vocab.ints;
+    const arena = this.postings;
+    let most = 0;
+    for (let t = 0; t < q; t++) {
+      const link = terms[ids[topIdx[t]!]! * TERM_INTS + LINK]!;
+      if (link !== 0)
+        most += Math.min(arena.chunks[(link - 1) >>> PLACE_BITS]![arena.offset(link - 1)]!, scan);
+    }
+    this.reserveCandidates(most);
+    const table = this.cTable;
+    const mask = table.length - 1;
+    const shift = this.cShift;
+    const cands = this.cands;
+    const cAcc = this.cAcc;
+    const cHeld = this.cHeld;
+    const cSerial = this.cSerial;
+    const cAt = this.cAt;
     let nc = 0;
     // Squared item weight of the query terms whose holders were all read: a candidate not found through
     // such a term does not hold it, which bounds its cosine before it is scored.
     let listed = 0;
     for (let t = 0; t < q; t++) {
       const i = topIdx[t]!;
-      const term = ids[i]!;
-      const h = this.post[term << 2]!;
+      const r = ids[i]! * TERM_INTS;
+      const link = terms[r + LINK]!;
       const qw = w[i]!;
-      if (h < 0) {
+      if (link === 0) {
         listed += qw * qw;
         continue;
       }
-      const pool = this.ppools[this.post[(term << 2) + 1]!]!;
-      const list = pool.ids[h >> pool.shift]!;
-      const off = (h & pool.mask) * pool.width;
+      const list = arena.chunks[(link - 1) >>> PLACE_BITS]!;
+      const off = arena.offset(link - 1);
       // Postings hold live stories only, each once: the newest `scan` entries are read as they are.
-      const len = this.post[(term << 2) + 2]!;
+      const len = list[off]!;
       // Entries can be forgotten at the cap; all holders were read only if every one is still listed.
-      const all = len <= scan && len === this.post[(term << 2) + 3]!;
+      const all = len <= scan && len === terms[r + HELD]!;
       const held = all ? qw * qw : 0;
       listed += held;
-      const stop = off + 2 * Math.max(0, len - scan);
-      for (let p = off + 2 * (len - 1); p >= stop; p -= 2) {
+      // Read oldest first: ascending addresses are what the hardware prefetcher follows best.
+      const end = off + 1 + 2 * len;
+      for (let p = off + 1 + 2 * Math.max(0, len - scan); p < end; p += 2) {
         const slot = list[p]!;
-        if ((nc + 1) * 2 > this.cKey.length) this.growCandidateTable(nc);
-        const keys = this.cKey;
-        const stamps = this.cStamp;
-        const mask = keys.length - 1;
-        let at = Math.imul(slot, 0x9e3779b1) >>> this.cShift;
-        while (stamps[at] === epoch && keys[at] !== slot) at = (at + 1) & mask;
-        if (stamps[at] === epoch) {
-          const c = this.cIdx[at]!;
+        let at = (Math.imul(slot, 0x9e3779b1) >>> shift) << 1;
+        let key = table[at]!;
+        while (key !== 0 && key !== slot + 1) {
+          at = (at + 2) & mask;
+          key = table[at]!;
+        }
+        if (key !== 0) {
+          const c = table[at + 1]!;
           cAcc[c]! += qw;
           cHeld[c]! += held;
           continue;
         }
-        stamps[at] = epoch;
-        keys[at] = slot;
-        const c = nc++;
-        this.cIdx[at] = c;
-        if (c === cands.length) {
-          this.cands = cands = grownI32(cands, c * 2);
-          this.cAcc = cAcc = grownF64(cAcc, c * 2);
-          this.cHeld = cHeld = grownF64(cHeld, c * 2);
-          this.cSerial = grownI32(this.cSerial, c * 2);
-        }
-        cands[c] = slot;
-        cAcc[c] = qw;
-        cHeld[c] = held;
-        this.cSerial[c] = list[p + 1]!;
+        table[at] = slot + 1;
+        table[at + 1] = nc;
+        cAt[nc] = at;
+        cands[nc] = slot;
+        cAcc[nc] = qw;
+        cHeld[nc] = held;
+        cSerial[nc++] = list[p + 1]!;
       }
     }
+    if (nc * 16 > table.length) table.fill(0);
+    else for (let c = 0; c < nc; c++) table[cAt[c]!] = 0;
 
     // The best-overlapping candidates are scored exactly; keep them by insertion into a short sorted list.
+    // More overlap ranks first, then the older story (serials are kept to 32 bits; live stories are never
+    // 2^31 stories apart, so the difference orders them).
     const limit = Math.min(nc, this.opts.candidates);
     if (this.top.length < limit) {
       this.top = new Int32Array(limit);
@@ -509,15 +564,26 @@ export class StoryClusterer implements OnlineClusterer {
     }
     const top = this.top;
     let nt = 0;
+    // The last kept candidate, which a newcomer must beat once the list is full. Candidates are visited as
+    // they were found: by query term, heaviest first, and within a term oldest first. The older of equal
+    // overlaps ranks first, so most later candidates fail the bar at once instead of shuffling the list.
+    let barAcc = Number.NEGATIVE_INFINITY;
+    let barSerial = 0;
     for (let c = 0; c < nc; c++) {
-      const last = top[limit - 1]!;
-      if (nt === limit && (cAcc[c]! < cAcc[last]! || !this.accBefore(c, last))) continue;
+      const x = cAcc[c]!;
+      const serial = cSerial[c]!;
+      if (nt === limit && (x < barAcc || (x === barAcc && ((serial - barSerial) | 0) >= 0))) continue;
       let p = nt < limit ? nt++ : limit - 1;
-      while (p > 0 && this.accBefore(c, top[p - 1]!)) {
+      while (p > 0) {
+        const y = cAcc[top[p - 1]!]!;
+        if (x < y || (x === y && ((serial - cSerial[top[p - 1]!]!) | 0) >= 0)) break;
         top[p] = top[p - 1]!;
         p--;
       }
       top[p] = c;
+      const last = top[nt - 1]!;
+      barAcc = cAcc[last]!;
+      barSerial = cSerial[last]!;
     }
     let mass = 0;
     for (let k = 0; k < n; k++) mass += w[k]! * w[k]!;
@@ -525,16 +591,18 @@ export class StoryClusterer implements OnlineClusterer {
     const threshold = this.opts.threshold;
     // Slack for rounding, so that the bound never drops a candidate exact scoring would keep.
     const bar = threshold * (1 - 1e-9);
-    const lastMs = this.lastMs;
+    const rec = this.rec;
+    const cDecay = this.cDecay;
+    // Each candidate's record is a cache miss: fetch them all first, so that the misses overlap.
+    for (let c = 0; c < nt; c++) cDecay[c] = rec[cands[top[c]!]! * REC + R_LAST]!;
     let kept2 = 0;
     for (let c = 0; c < nt; c++) {
       const k = top[c]!;
-      const s = cands[k]!;
       // Cosine is at most the norm of the item's weights on terms the story may hold; decay only lowers it.
-      const decay = Math.exp(-this.decayLambda * Math.max(0, now - lastMs[s]!));
+      const decay = Math.exp(-this.decayLambda * Math.max(0, now - cDecay[c]!));
       if (Math.sqrt(Math.max(0, open + cHeld[k]!) + 1e-12) * decay < bar) continue;
-      top[kept2] = s;
-      this.cDecay[kept2++] = decay;
+      top[kept2] = cands[k]!;
+      cDecay[kept2++] = decay;
     }
     nt = kept2;
 
@@ -565,60 +633,52 @@ export class StoryClusterer implements OnlineClusterer {
     return found;
   }
 
-  /** Doubles the candidate table, re-entering the first `nc` candidates of the current item. */
-  private growCandidateTable(nc: number): void {
-    const size = this.cKey.length * 2;
-    this.cKey = new Int32Array(size);
-    this.cStamp = new Int32Array(size);
-    this.cIdx = new Int32Array(size);
-    this.cShift--;
-    const mask = size - 1;
-    for (let c = 0; c < nc; c++) {
-      const slot = this.cands[c]!;
-      let at = Math.imul(slot, 0x9e3779b1) >>> this.cShift;
-      while (this.cStamp[at] === this.epoch) at = (at + 1) & mask;
-      this.cStamp[at] = this.epoch;
-      this.cKey[at] = slot;
-      this.cIdx[at] = c;
+  /** Makes room for `most` candidates, with the table at most half full. */
+  private reserveCandidates(most: number): void {
+    if (most > this.cands.length) {
+      const size = most * 2;
+      this.cands = new Int32Array(size);
+      this.cAcc = new Float64Array(size);
+      this.cHeld = new Float64Array(size);
+      this.cSerial = new Int32Array(size);
+      this.cAt = new Int32Array(size);
     }
+    let pairs = this.cTable.length >> 1;
+    if (most * 2 <= pairs) return;
+    while (most * 2 > pairs) pairs *= 2;
+    this.cTable = new Int32Array(pairs * 2);
+    this.cShift = 32 - Math.log2(pairs);
   }
 
-  private createStory(itemId: string, now: number): number {
-    let id = `s-${itemId}`;
+  private createStory(item: ClusterInput, seq: number, now: number): number {
+    let id = `s-${item.id}`;
     // A repeated item id must not reuse a story id that is (or was merged into) another story.
-    for (let n = 2; this.byId.has(id) || this.mergedInto.has(id); n++) id = `s-${itemId}~${n}`;
+    for (let n = 2; this.byId.has(id) || this.mergedInto.has(id); n++) id = `s-${item.id}~${n}`;
     let s = this.freeSlots.pop();
     if (s === undefined) {
       s = this.slots++;
-      if (s >= this.gen.length) this.growSlots(s + 1);
+      if (s >= this.serialOf.length) this.growSlots(s + 1);
     }
-    this.alive[s] = 1;
     this.serialOf[s] = this.serial++;
     this.firstMs[s] = now;
-    this.lastMs[s] = now;
-    this.norm2[s] = 0;
-    this.len[s] = 0;
-    this.cls[s] = 0;
-    this.blk[s] = this.cpools[0]!.alloc();
-    this.meta[s] = new StoryMeta(id);
+    this.rec[s * REC + R_LAST] = now;
+    this.rec[s * REC + R_NORM2] = 0;
+    const r = s * 2 * REC;
+    this.reci[r + I_BLOCK] = this.centroids.alloc(0);
+    this.reci[r + I_LEN] = 0;
+    this.reci[r + I_ALIVE] = 1;
+    this.meta[s] = new StoryMeta(id, item.id, seq, item.source);
     this.live++;
     this.byId.set(id, s);
     return s;
   }
 
   private growSlots(min: number): void {
-    const size = Math.max(min, this.gen.length * 2);
-    this.gen = grownI32(this.gen, size);
-    const alive = new Uint8Array(size);
-    alive.set(this.alive);
-    this.alive = alive;
+    const size = Math.max(min, this.serialOf.length * 2);
+    this.rec = grownF64(this.rec, size * REC);
+    this.reci = new Int32Array(this.rec.buffer);
     this.serialOf = grownF64(this.serialOf, size);
     this.firstMs = grownF64(this.firstMs, size);
-    this.lastMs = grownF64(this.lastMs, size);
-    this.norm2 = grownF64(this.norm2, size);
-    this.cls = grownI32(this.cls, size);
-    this.blk = grownI32(this.blk, size);
-    this.len = grownI32(this.len, size);
   }
 
   private join(
@@ -627,22 +687,30 @@ export class StoryClusterer implements OnlineClusterer {
     ids: Int32Array,
     w: Float64Array,
     n: number,
-    entities: string[],
+    entities: ItemEntities,
     seq: number,
     now: number,
+    fresh: boolean,
   ): void {
-    this.addToCentroid(s, ids, w, n);
+    const score = this.addToCentroid(s, ids, w, n);
     const m = this.meta[s]!;
-    m.itemIds.push(item.id);
-    m.itemSeqs.push(seq);
-    this.itemStory.set(item.id, s);
-    const source = item.source;
-    if (source && !m.sources.includes(source)) {
-      m.sources.push(source);
-      m.sourceSeqs.push(seq);
+    // A fresh story was made holding its first item.
+    if (!fresh) {
+      m.itemIds.push(item.id);
+      m.itemSeqs.push(seq);
+      const source = item.source;
+      if (source && !m.sources.includes(source)) {
+        m.sources.push(source);
+        m.sourceSeqs.push(seq);
+      }
     }
-    for (const e of entities) this.countEntity(m, e, 1);
-    const score = this.similarity(s);
+    this.itemStory.set(item.id, s);
+    for (let e = 0; e < entities.count; e++) this.countItemEntity(m, entities, e);
+    if (fresh && m.entityNames.length > 0) {
+      m.entityNames = m.entityNames.slice();
+      m.entityHashes = m.entityHashes.slice();
+      m.entityCounts = m.entityCounts.slice();
+    }
     // Only a title that enters the pool needs its own copy of the vector.
     const pool = m.titles;
     const loud = sensational(item.title);
@@ -653,19 +721,7 @@ export class StoryClusterer implements OnlineClusterer {
       const tW = copyOf(w, n);
       this.offerTitle(s, { title: item.title, loud, ids: tIds, w: tW, score, seq });
     }
-    if (m.itemIds.length === 1) {
-      // A new story's arrays were built by push, which reserves room for about sixteen more; most stories
-      // never grow, so exact-length copies hold their few entries for the whole window.
-      m.itemIds = m.itemIds.slice();
-      m.itemSeqs = m.itemSeqs.slice();
-      m.sources = m.sources.slice();
-      m.sourceSeqs = m.sourceSeqs.slice();
-      m.titles = m.titles.slice();
-      m.entityNames = m.entityNames.slice();
-      m.entityKeys = m.entityKeys.slice();
-      m.entityCounts = m.entityCounts.slice();
-    }
-    this.lastMs[s] = Math.max(this.lastMs[s]!, now);
+    this.rec[s * REC + R_LAST] = Math.max(this.rec[s * REC + R_LAST]!, now);
     this.pushEvict(s);
   }
 
@@ -686,53 +742,62 @@ export class StoryClusterer implements OnlineClusterer {
       }
     }
     this.evSlot[this.evTail] = s;
-    this.evGen[this.evTail] = this.gen[s]!;
-    this.evMs[this.evTail++] = this.lastMs[s]!;
+    this.evGen[this.evTail] = this.reci[s * 2 * REC + I_GEN]!;
+    this.evMs[this.evTail++] = this.rec[s * REC + R_LAST]!;
   }
 
   /**
    * Adds `ids/w` (ascending ids) into the story's centroid, keeping its heaviest terms and the index in step.
    * The sum is built in scratch arrays and written back into the story's block (a larger one if needed).
+   * Returns the cosine of `ids/w` with the new centroid, as `similarity` would score the item.
    */
-  private addToCentroid(s: number, ids: Int32Array, w: Float64Array, n: number): void {
-    const len = this.len[s]!;
+  private addToCentroid(s: number, ids: Int32Array, w: Float64Array, n: number): number {
+    const r = s * 2 * REC;
+    const len = this.reci[r + I_LEN]!;
     if (this.mergeIds.length < len + n) {
       this.mergeIds = new Int32Array((len + n) * 2);
       this.mergeW = new Float64Array((len + n) * 2);
-      this.sortBuf = new Float64Array((len + n) * 2);
+      this.mergeQ = new Float64Array((len + n) * 2);
+      this.cutBuf = new Float64Array((len + n) * 2);
     }
     const outIds = this.mergeIds;
     const outW = this.mergeW;
-    let pool = this.cpools[this.cls[s]!]!;
-    let h = this.blk[s]!;
-    let sIds = pool.ids[h >> pool.shift]!;
-    let sW = pool.w[h >> pool.shift]!;
-    let off = (h & pool.mask) * pool.width;
-    const end = off + len;
+    // The added vector's weight on each term, 0 where it has none.
+    const outQ = this.mergeQ;
+    const arena = this.centroids;
+    let h = this.reci[r + I_BLOCK]!;
+    let sTerms = arena.chunks[h >>> PLACE_BITS]!;
+    let sW = arena.floats[h >>> PLACE_BITS]!;
+    let off = arena.offset(h);
+    const end = off + 2 * len;
     let i = off;
     let j = 0;
     let o = 0;
     while (i < end || j < n) {
-      const a = i < end ? sIds[i]! : 2147483647;
+      const a = i < end ? sTerms[i]! : 2147483647;
       const b = j < n ? ids[j]! : 2147483647;
       if (a === b) {
         outIds[o] = a;
-        outW[o++] = sW[i++]! + w[j++]!;
+        outQ[o] = w[j]!;
+        outW[o++] = sW[i + 1]! + w[j++]!;
+        i += 2;
       } else if (a < b) {
         outIds[o] = a;
-        outW[o++] = sW[i++]!;
+        outQ[o] = 0;
+        outW[o++] = sW[i + 1]!;
+        i += 2;
       } else {
         outIds[o] = b;
+        outQ[o] = w[j]!;
         outW[o++] = w[j++]!;
         this.index(b, s);
       }
     }
     if (o > this.pruneAt) {
       // Keep the heaviest terms; at the cut, lower ids win, so the choice is reproducible.
-      const sorted = this.sortBuf.subarray(0, o);
-      sorted.set(outW.subarray(0, o));
-      sorted.sort();
-      const cut = sorted[o - this.keepTerms]!;
+      const scratch = this.cutBuf;
+      for (let k = 0; k < o; k++) scratch[k] = outW[k]!;
+      const cut = select(scratch, o, o - this.keepTerms);
       let above = 0;
       for (let k = 0; k < o; k++) if (outW[k]! > cut) above++;
       let ties = this.keepTerms - above;
@@ -741,74 +806,74 @@ export class StoryClusterer implements OnlineClusterer {
         const x = outW[k]!;
         if (x > cut || (x === cut && ties-- > 0)) {
           outIds[kept] = outIds[k]!;
+          outQ[kept] = outQ[k]!;
           outW[kept++] = x;
         } else this.unindex(outIds[k]!, s);
       }
       o = kept;
     }
-    if (o > pool.width) {
-      let c = this.cls[s]!;
-      while (this.cpools[c]!.width < o) c++;
-      pool.release(h);
-      pool = this.cpools[c]!;
-      h = pool.alloc();
-      this.cls[s] = c;
-      this.blk[s] = h;
-      sIds = pool.ids[h >> pool.shift]!;
-      sW = pool.w[h >> pool.shift]!;
-      off = (h & pool.mask) * pool.width;
+    let c = arena.classOf(h);
+    if (o > this.centroidCap[c]!) {
+      while (this.centroidCap[c]! < o) c++;
+      arena.release(h);
+      h = arena.alloc(c);
+      this.reci[r + I_BLOCK] = h;
+      sTerms = arena.chunks[h >>> PLACE_BITS]!;
+      sW = arena.floats[h >>> PLACE_BITS]!;
+      off = arena.offset(h);
     }
     let n2 = 0;
+    let d = 0;
     for (let k = 0; k < o; k++) {
-      sIds[off + k] = outIds[k]!;
-      sW[off + k] = outW[k]!;
+      sTerms[off + 2 * k] = outIds[k]!;
+      sW[off + 2 * k + 1] = outW[k]!;
       // The norm is that of the stored (single-precision) weights, so that cosines stay within [0, 1].
-      const x = sW[off + k]!;
+      const x = sW[off + 2 * k + 1]!;
       n2 += x * x;
+      // Terms the vector lacks add an exact zero, so the sum is the one `similarity` makes.
+      d += outQ[k]! * x;
     }
-    this.len[s] = o;
-    this.norm2[s] = n2;
+    this.reci[r + I_LEN] = o;
+    this.rec[s * REC + R_NORM2] = n2;
+    return n2 > 0 ? d / Math.sqrt(n2) : 0;
   }
 
-  /** Lists story `s` under `term`: two ints per entry, the slot and the story's serial (to break ties). */
+  /** Lists story `s` under `term`, as its newest entry. */
   private index(term: number, s: number): void {
-    const r = term << 2;
-    this.post[r + 3]!++;
-    let h = this.post[r]!;
+    const terms = this.vocab.ints;
+    const r = term * TERM_INTS;
+    terms[r + HELD]!++;
+    const arena = this.postings;
+    let h = terms[r + LINK]! - 1;
     if (h < 0) {
-      h = this.ppools[0]!.alloc();
-      this.post[r] = h;
-      this.post[r + 1] = 0;
-      this.post[r + 2] = 0;
+      h = arena.alloc(0);
+      arena.chunks[h >>> PLACE_BITS]![arena.offset(h)] = 0;
+      terms[r + LINK] = h + 1;
     }
-    let pool = this.ppools[this.post[r + 1]!]!;
-    let list = pool.ids[h >> pool.shift]!;
-    let off = (h & pool.mask) * pool.width;
-    let n = this.post[r + 2]!;
-    if (2 * n === pool.width) {
+    let list = arena.chunks[h >>> PLACE_BITS]!;
+    let off = arena.offset(h);
+    let n = list[off]!;
+    const c = arena.classOf(h);
+    if (1 + 2 * n === arena.widths[c]) {
       // Full: grow, or at the cap forget the older half (only the newest entries are ever read).
-      if (pool.width < 2 * this.postingCap) {
-        const c = this.post[r + 1]! + 1;
-        const bigger = this.ppools[c]!;
-        const h2 = bigger.alloc();
-        const list2 = bigger.ids[h2 >> bigger.shift]!;
-        const off2 = (h2 & bigger.mask) * bigger.width;
-        list2.set(list.subarray(off, off + 2 * n), off2);
-        pool.release(h);
-        pool = bigger;
+      if (c + 1 < arena.widths.length) {
+        const h2 = arena.alloc(c + 1);
+        const list2 = arena.chunks[h2 >>> PLACE_BITS]!;
+        const off2 = arena.offset(h2);
+        for (let k = 0; k <= 2 * n; k++) list2[off2 + k] = list[off + k]!;
+        arena.release(h);
         list = list2;
         off = off2;
-        this.post[r] = h2;
-        this.post[r + 1] = c;
+        terms[r + LINK] = h2 + 1;
       } else {
         const keep = n >> 1;
-        list.copyWithin(off, off + 2 * (n - keep), off + 2 * n);
+        list.copyWithin(off + 1, off + 1 + 2 * (n - keep), off + 1 + 2 * n);
         n = keep;
       }
     }
-    list[off + 2 * n] = s;
-    list[off + 2 * n + 1] = this.serialOf[s]! | 0;
-    this.post[r + 2] = n + 1;
+    list[off + 1 + 2 * n] = s;
+    list[off + 2 + 2 * n] = this.serialOf[s]! | 0;
+    list[off] = n + 1;
   }
 
   /**
@@ -816,44 +881,45 @@ export class StoryClusterer implements OnlineClusterer {
    * story gone since; once no story holds the term, its postings are let go.
    */
   private unindex(term: number, s: number): void {
-    const r = term << 2;
-    const h = this.post[r]!;
-    if (--this.post[r + 3]! <= 0) {
+    const terms = this.vocab.ints;
+    const r = term * TERM_INTS;
+    const h = terms[r + LINK]! - 1;
+    if (--terms[r + HELD]! <= 0) {
       if (h < 0) return;
-      this.ppools[this.post[r + 1]!]!.release(h);
-      this.post[r] = -1;
-      this.post[r + 2] = 0;
+      this.postings.release(h);
+      terms[r + LINK] = 0;
       return;
     }
     if (h < 0) return;
-    const pool = this.ppools[this.post[r + 1]!]!;
-    const list = pool.ids[h >> pool.shift]!;
-    const off = (h & pool.mask) * pool.width;
-    const n = this.post[r + 2]!;
-    // Not there if the entry was among an older half forgotten at the cap.
-    for (let p = off + 2 * (n - 1); p >= off; p -= 2) {
+    const list = this.postings.chunks[h >>> PLACE_BITS]!;
+    const off = this.postings.offset(h);
+    const n = list[off]!;
+    // Not there if the entry was among an older half forgotten at the cap. Stories mostly drop terms they
+    // gained lately, near the end: the search starts there, and the few entries after move by hand.
+    const end = off + 1 + 2 * n;
+    for (let p = end - 2; p > off; p -= 2) {
       if (list[p] !== s) continue;
-      list.copyWithin(p, p + 2, off + 2 * n);
-      this.post[r + 2] = n - 1;
+      for (let k = p; k < end - 2; k++) list[k] = list[k + 2]!;
+      list[off] = n - 1;
       return;
     }
   }
 
   /** Folds the younger story into the older one; the younger id resolves to the older from now on. */
   private merge(older: number, younger: number): void {
-    const yLen = this.len[younger]!;
+    const yLen = this.reci[younger * 2 * REC + I_LEN]!;
     if (this.otherIds.length < yLen) {
       this.otherIds = new Int32Array(yLen * 2);
       this.otherW = new Float64Array(yLen * 2);
     }
-    const yPool = this.cpools[this.cls[younger]!]!;
-    const yh = this.blk[younger]!;
-    const yOff = (yh & yPool.mask) * yPool.width;
-    const yIds = yPool.ids[yh >> yPool.shift]!;
-    const yW = yPool.w[yh >> yPool.shift]!;
+    const arena = this.centroids;
+    const yh = this.reci[younger * 2 * REC + I_BLOCK]!;
+    const yOff = arena.offset(yh);
+    const yTerms = arena.chunks[yh >>> PLACE_BITS]!;
+    const yW = arena.floats[yh >>> PLACE_BITS]!;
     for (let k = 0; k < yLen; k++) {
-      this.otherIds[k] = yIds[yOff + k]!;
-      this.otherW[k] = yW[yOff + k]!;
+      this.otherIds[k] = yTerms[yOff + 2 * k]!;
+      this.otherW[k] = yW[yOff + 2 * k + 1]!;
     }
     this.addToCentroid(older, this.otherIds, this.otherW, yLen);
     const o = this.meta[older]!;
@@ -877,7 +943,8 @@ export class StoryClusterer implements OnlineClusterer {
     for (const t of y.titles) this.offerTitle(older, { ...t, score: this.titleCosine(older, t) });
     this.rescoreTitles(older);
     this.firstMs[older] = Math.min(this.firstMs[older]!, this.firstMs[younger]!);
-    this.lastMs[older] = Math.max(this.lastMs[older]!, this.lastMs[younger]!);
+    const rec = this.rec;
+    rec[older * REC + R_LAST] = Math.max(rec[older * REC + R_LAST]!, rec[younger * REC + R_LAST]!);
     const moved = [y.id, ...y.absorbed];
     for (const id of moved) this.mergedInto.set(id, o.id);
     for (const id of moved) o.absorbed.push(id);
@@ -885,18 +952,19 @@ export class StoryClusterer implements OnlineClusterer {
     this.drop(younger);
   }
 
-  /** Removes a story from memory and the index; its posting entries go stale with the slot's generation. */
+  /** Removes a story from memory and the index. */
   private drop(s: number): void {
-    this.alive[s] = 0;
-    this.gen[s] = (this.gen[s]! + 1) | 0;
-    const pool = this.cpools[this.cls[s]!]!;
-    const h = this.blk[s]!;
-    const ids = pool.ids[h >> pool.shift]!;
-    const off = (h & pool.mask) * pool.width;
-    const end = off + this.len[s]!;
-    for (let k = off; k < end; k++) this.unindex(ids[k]!, s);
-    pool.release(h);
-    this.len[s] = 0;
+    const r = s * 2 * REC;
+    this.reci[r + I_ALIVE] = 0;
+    this.reci[r + I_GEN] = (this.reci[r + I_GEN]! + 1) | 0;
+    const arena = this.centroids;
+    const h = this.reci[r + I_BLOCK]!;
+    const terms = arena.chunks[h >>> PLACE_BITS]!;
+    const off = arena.offset(h);
+    const end = off + 2 * this.reci[r + I_LEN]!;
+    for (let k = off; k < end; k += 2) this.unindex(terms[k]!, s);
+    arena.release(h);
+    this.reci[r + I_LEN] = 0;
     this.byId.delete(this.meta[s]!.id);
     this.meta[s] = undefined;
     this.freeSlots.push(s);
@@ -909,7 +977,8 @@ export class StoryClusterer implements OnlineClusterer {
       const s = this.evSlot[this.evHead]!;
       const g = this.evGen[this.evHead]!;
       this.evHead++;
-      if (this.gen[s] !== g || !this.alive[s] || this.lastMs[s]! >= horizon) continue;
+      if (this.reci[s * 2 * REC + I_GEN] !== g || !this.alive(s) || this.rec[s * REC + R_LAST]! >= horizon)
+        continue;
       const m = this.meta[s]!;
       for (const itemId of m.itemIds) if (this.itemStory.get(itemId) === s) this.itemStory.delete(itemId);
       if (m.absorbed.length > 0) this.forgetQueue.push({ at: now + this.mergeMemoryMs(), ids: m.absorbed });
@@ -930,11 +999,8 @@ export class StoryClusterer implements OnlineClusterer {
     // Forget unused vocabulary, and the words that spelled it, a few times per window.
     if (now >= this.nextPruneMs) {
       if (this.nextPruneMs !== Number.NEGATIVE_INFINITY) {
-        for (const id of this.vocab.prune((id) => this.post[(id << 2) + 3]! > 0)) {
-          // No live story holds a freed term, so its postings are already gone.
-          this.post[id << 2] = -1;
-          this.post[(id << 2) + 2] = 0;
-        }
+        // No live story holds a freed term, so its postings are already gone.
+        this.vocab.prune();
         this.features.sweep();
       }
       this.nextPruneMs = now + this.windowMs / 4;
@@ -945,44 +1011,69 @@ export class StoryClusterer implements OnlineClusterer {
     return (this.opts.mergeMemoryHours ?? this.opts.windowHours * 4) * HOUR;
   }
 
-  private countEntity(m: StoryMeta, name: string, n: number): void {
-    const key = name.toLowerCase();
-    const k = m.entityKeys.indexOf(key);
-    if (k >= 0) {
-      m.entityCounts[k]! += n;
+  /** Counts an entity of the item being added, without building its name if the story has its key. */
+  private countItemEntity(m: StoryMeta, entities: ItemEntities, e: number): void {
+    if (!entities.ascii[e]) {
+      this.countEntity(m, entities.name(e), 1);
       return;
     }
+    const hash = entities.hashes[e]!;
+    for (let k = 0; k < m.entityHashes.length; k++) {
+      if (m.entityHashes[k] === hash && entities.hasKey(e, m.entityNames[k]!)) {
+        m.entityCounts[k]! += 1;
+        return;
+      }
+    }
+    this.addEntity(m, entities.name(e), hash, 1);
+  }
+
+  /** Counts `n` mentions of `name`. */
+  private countEntity(m: StoryMeta, name: string, n: number): void {
+    const key = name.toLowerCase();
+    const h = keyHash(key);
+    for (let k = 0; k < m.entityHashes.length; k++) {
+      if (m.entityHashes[k] === h && hasKey(m.entityNames[k]!, key)) {
+        m.entityCounts[k]! += n;
+        return;
+      }
+    }
+    this.addEntity(m, name, h, n);
+  }
+
+  private addEntity(m: StoryMeta, name: string, hash: number, n: number): void {
     if (m.entityNames.length >= ENTITY_POOL) {
       // Full: a new name replaces the last of the rarest, which keeps the pool bounded and stable.
       let min = 0;
       for (let i = 1; i < m.entityCounts.length; i++) if (m.entityCounts[i]! <= m.entityCounts[min]!) min = i;
       if (m.entityCounts[min]! > n) return;
       m.entityNames.splice(min, 1);
-      m.entityKeys.splice(min, 1);
+      m.entityHashes.splice(min, 1);
       m.entityCounts.splice(min, 1);
     }
     m.entityNames.push(name);
-    m.entityKeys.push(key);
+    m.entityHashes.push(hash);
     m.entityCounts.push(n);
   }
 
   /** Cosine of a kept title's vector with the story's centroid. */
   private titleCosine(s: number, t: TitleCandidate): number {
-    const n2 = this.norm2[s]!;
+    const n2 = this.rec[s * REC + R_NORM2]!;
     if (n2 <= 0) return 0;
-    const pool = this.cpools[this.cls[s]!]!;
-    const h = this.blk[s]!;
-    const sIds = pool.ids[h >> pool.shift]!;
-    const sW = pool.w[h >> pool.shift]!;
-    let i = (h & pool.mask) * pool.width;
-    const end = i + this.len[s]!;
+    const arena = this.centroids;
+    const h = this.reci[s * 2 * REC + I_BLOCK]!;
+    const sTerms = arena.chunks[h >>> PLACE_BITS]!;
+    const sW = arena.floats[h >>> PLACE_BITS]!;
+    let i = arena.offset(h);
+    const end = i + 2 * this.reci[s * 2 * REC + I_LEN]!;
     let j = 0;
     let d = 0;
     while (i < end && j < t.ids.length) {
-      const a = sIds[i]!;
+      const a = sTerms[i]!;
       const b = t.ids[j]!;
-      if (a === b) d += sW[i++]! * t.w[j++]!;
-      else if (a < b) i++;
+      if (a === b) {
+        d += sW[i + 1]! * t.w[j++]!;
+        i += 2;
+      } else if (a < b) i += 2;
       else j++;
     }
     return d / Math.sqrt(n2);
@@ -994,28 +1085,38 @@ export class StoryClusterer implements OnlineClusterer {
    */
   private offerTitle(s: number, cand: TitleCandidate): void {
     if (cand.loud) cand.score *= 0.9;
-    const pool = this.meta[s]!.titles;
-    if (pool.length < HEADLINE_POOL) pool.push(cand);
+    const m = this.meta[s]!;
+    const pool = m.titles;
+    if (pool.length === 0) m.titles = [cand];
+    else if (pool.length < HEADLINE_POOL) pool.push(cand);
     else if (cand.score > pool[pool.length - 1]!.score) pool[pool.length - 1] = cand;
     else return;
-    pool.sort((a, b) => b.score - a.score || a.seq - b.seq);
-    const n = this.meta[s]!.itemIds.length;
-    if ((n & (n - 1)) === 0 || n % 16 === 0) this.rescoreTitles(s);
+    sortTitles(m.titles);
+    const n = m.itemIds.length;
+    // The first item's title was scored against the story's first centroid just now.
+    if (n > 1 && ((n & (n - 1)) === 0 || n % 16 === 0)) this.rescoreTitles(s);
   }
 
   private rescoreTitles(s: number): void {
     const titles = this.meta[s]!.titles;
     for (const t of titles) t.score = this.titleCosine(s, t) * (t.loud ? 0.9 : 1);
-    titles.sort((a, b) => b.score - a.score || a.seq - b.seq);
+    sortTitles(titles);
   }
 
   private info(s: number): StoryInfo {
     const m = this.meta[s]!;
-    const pool = this.cpools[this.cls[s]!]!;
-    const h = this.blk[s]!;
-    const off = (h & pool.mask) * pool.width;
-    const ids = Array.from(pool.ids[h >> pool.shift]!.subarray(off, off + this.len[s]!));
-    const w = Array.from(pool.w[h >> pool.shift]!.subarray(off, off + this.len[s]!));
+    const arena = this.centroids;
+    const h = this.reci[s * 2 * REC + I_BLOCK]!;
+    const off = arena.offset(h);
+    const len = this.reci[s * 2 * REC + I_LEN]!;
+    const terms = arena.chunks[h >>> PLACE_BITS]!;
+    const weights = arena.floats[h >>> PLACE_BITS]!;
+    const ids: number[] = [];
+    const w: number[] = [];
+    for (let k = 0; k < len; k++) {
+      ids.push(terms[off + 2 * k]!);
+      w.push(weights[off + 2 * k + 1]!);
+    }
     const order = ids.map((_, k) => k).sort((a, b) => w[b]! - w[a]! || ids[a]! - ids[b]!);
     const keywords: string[] = [];
     for (const k of order) {
@@ -1038,8 +1139,46 @@ export class StoryClusterer implements OnlineClusterer {
       keywords,
       entities,
       firstSeen: new Date(this.firstMs[s]!).toISOString(),
-      lastUpdated: new Date(this.lastMs[s]!).toISOString(),
+      lastUpdated: new Date(this.rec[s * REC + R_LAST]!).toISOString(),
     };
+  }
+}
+
+/** The value at index `k` of `a[0, n)` once sorted ascending (Hoare's selection); reorders `a`. */
+function select(a: Float64Array, n: number, k: number): number {
+  let lo = 0;
+  let hi = n - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        const x = a[i]!;
+        a[i++] = a[j]!;
+        a[j--] = x;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k]!;
+  }
+  return a[k]!;
+}
+
+/** Best score first, then the earliest; by insertion, as the pool holds a handful. */
+function sortTitles(titles: TitleCandidate[]): void {
+  for (let k = 1; k < titles.length; k++) {
+    const t = titles[k]!;
+    let p = k;
+    for (; p > 0; p--) {
+      const u = titles[p - 1]!;
+      if (u.score > t.score || (u.score === t.score && u.seq < t.seq)) break;
+      titles[p] = u;
+    }
+    titles[p] = t;
   }
 }
 

@@ -109,7 +109,7 @@ function replaceSuffix(w: string, rules: [string, string][], minM: number): stri
   return w;
 }
 
-/** Stems are memoised per word by the caller's word cache, so stemming itself keeps no state. */
+/** Stemming keeps no state: callers memoise stems per word. */
 export function stem(word: string): string {
   return word.length <= 2 ? word : porter(word);
 }

@@ -101,41 +101,54 @@ function flagsOf(info: WordInfo): number {
   );
 }
 
-/** The hot table grows with the words in use, two slots per word (it is direct-mapped), up to 16 MB. */
+/** The hot table grows with the words in use, two slots per word, up to 16 MB. */
 const HOT_MIN_BITS = 12;
 const HOT_MAX_BITS = 18;
 /**
- * Ints per hot entry (one cache line): hash, length, vocabulary stamp, flags, term count (-1: more than
- * three), three ids, then the spelling itself, two UTF-16 units per int, for words of up to 16.
+ * Ints per hot entry (one cache line): hash, length (0: empty), vocabulary stamp, flags, term count (-1: more
+ * than three), three ids, then the spelling itself, two UTF-16 units per int, for words of up to 16.
  */
 const HOT_STRIDE = 16;
 const HOT_CHARS = 16;
 
-/** True when the entry at `at` spells `text[start, end)`. */
-function sameWord(
-  hot: Int32Array,
-  at: number,
-  info: WordInfo,
-  text: string,
-  start: number,
-  end: number,
-): boolean {
-  const len = end - start;
-  if (hot[at + 1] !== len) return false;
-  if (len > HOT_CHARS) {
-    const raw = info.raw;
-    for (let k = 0; k < len; k++) if (raw.charCodeAt(k) !== text.charCodeAt(start + k)) return false;
-    return true;
-  }
-  for (let k = 0; k < len; k++) {
-    const pair = hot[at + 8 + (k >> 1)]!;
-    if (((k & 1) === 0 ? pair & 0xffff : pair >>> 16) !== text.charCodeAt(start + k)) return false;
+/** True when `raw` spells `text[start, end)`. */
+function spells(raw: string, text: string, start: number, end: number): boolean {
+  if (raw.length !== end - start) return false;
+  for (let k = 0; k < raw.length; k++) if (raw.charCodeAt(k) !== text.charCodeAt(start + k)) return false;
+  return true;
+}
+
+/** True when the hot entry at `at`, holding a word of the same length, spells `text[start, end)`. */
+function sameWord(hot: Int32Array, at: number, text: string, start: number, end: number): boolean {
+  for (let k = start; k < end; k += 2) {
+    const pair = hot[at + 8 + ((k - start) >> 1)]!;
+    if ((pair & 0xffff) !== text.charCodeAt(k)) return false;
+    if (k + 1 < end && pair >>> 16 !== text.charCodeAt(k + 1)) return false;
   }
   return true;
 }
 
-/** One text's words as the feature extractor reads them: flat arrays, reused from text to text. */
+/** True for a thousands separator at `i` in `text[.., to)`: "37,000". */
+function isThousands(text: string, i: number, to: number): boolean {
+  return (
+    i + 3 < to &&
+    isDigit(text.charCodeAt(i - 1)) &&
+    isDigit(text.charCodeAt(i + 1)) &&
+    isDigit(text.charCodeAt(i + 2)) &&
+    isDigit(text.charCodeAt(i + 3)) &&
+    (i + 4 >= to || !isDigit(text.charCodeAt(i + 4)))
+  );
+}
+
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+/**
+ * One text's words as the feature extractor reads them: flat arrays, reused from text to text. A word's
+ * `WordInfo` is looked up only when asked for (`WordCache.info`), as most words need none of it.
+ */
 export class WordRun {
+  text = '';
   count = 0;
   /** Title Case or ALL CAPS: capitals carry no information anywhere in this text. */
   typographic = false;
@@ -144,25 +157,28 @@ export class WordRun {
   flags = new Int32Array(64);
   /** Sentence or segment start. */
   initial = new Uint8Array(64);
-  /** Term ids, up to three per word inline (`nIds`); a longer compound has -1 there and reads `info.ids`. */
+  /** Term ids, up to three per word inline (`nIds`); a longer compound has -1 there and reads its info. */
   nIds = new Int32Array(64);
   ids = new Int32Array(192);
-  info: WordInfo[] = [];
+  /** Where each word starts and ends in `text`, its hash, and the set of the word cache's table it is in. */
+  start = new Int32Array(64);
+  end = new Int32Array(64);
+  hash = new Int32Array(64);
+  slot = new Int32Array(64);
 
-  grow(): void {
-    const size = this.flags.length * 2;
-    const flags = new Int32Array(size);
-    flags.set(this.flags);
-    this.flags = flags;
-    const initial = new Uint8Array(size);
-    initial.set(this.initial);
-    this.initial = initial;
-    const nIds = new Int32Array(size);
-    nIds.set(this.nIds);
-    this.nIds = nIds;
-    const ids = new Int32Array(size * 3);
-    ids.set(this.ids);
-    this.ids = ids;
+  /** Makes room for `words` words. */
+  reserve(words: number): void {
+    if (words <= this.flags.length) return;
+    let size = this.flags.length;
+    while (size < words) size *= 2;
+    this.flags = new Int32Array(size);
+    this.initial = new Uint8Array(size);
+    this.nIds = new Int32Array(size);
+    this.ids = new Int32Array(size * 3);
+    this.start = new Int32Array(size);
+    this.end = new Int32Array(size);
+    this.hash = new Int32Array(size);
+    this.slot = new Int32Array(size);
   }
 }
 
@@ -181,14 +197,17 @@ export class WordCache {
   private readonly map = new Map<string, WordInfo>();
   private period = 0;
   /**
-   * A direct-mapped table in front of the map, keyed by a hash of the characters, holding what the extractor
-   * needs of the commonest words (stopwords, the names of the day) in one cache line each: they are found
-   * without cutting a string out of the text or probing a map of every recent word, which misses the cache
-   * on nearly every lookup.
+   * A table in front of the map, keyed by a hash of the characters, holding what the extractor needs of the
+   * commonest words (stopwords, the names of the day) in one cache line each: they are found without cutting a
+   * string out of the text or probing a map of every recent word, which misses the cache on nearly every
+   * lookup. Each hash picks a set of two adjacent entries (two-way, so that two common words whose hashes
+   * collide do not evict each other), the one used last first. An entry with length 0 is empty.
    */
   private hotBits = HOT_MIN_BITS;
   private hot = new Int32Array(HOT_STRIDE << HOT_MIN_BITS);
   private hotInfo: (WordInfo | undefined)[] = new Array(1 << HOT_MIN_BITS).fill(undefined);
+  /** Sum of reads made only to start cache misses early; kept so that the reads are not optimised away. */
+  prefetched = 0;
 
   constructor(private readonly vocab: TermResolver) {}
 
@@ -206,71 +225,149 @@ export class WordCache {
     return ids;
   }
 
-  /** Scans `text` into `run`, with term ids from the vocabulary. */
-  scan(text: string, run: WordRun): void {
+  /** The analysis of word `i` of the last text scanned into `run`. */
+  info(run: WordRun, i: number): WordInfo {
+    const start = run.start[i]!;
+    const end = run.end[i]!;
+    // The word may have moved to the other way of its set, or out, for a later word of the same text.
+    const slot = run.slot[i]!;
+    for (let way = slot; way < slot + 2; way++) {
+      if (this.holds(way, run.hash[i]!, run.text, start, end)) return this.hotInfo[way]!;
+    }
+    return this.get(run.text.slice(start, end));
+  }
+
+  /** The word `text[start, end)` as the cache's own string, not a slice that would keep all of `text`. */
+  spelling(text: string, start: number, end: number): string {
+    let h = FNV_OFFSET;
+    for (let k = start; k < end; k++) h = Math.imul(h ^ text.charCodeAt(k), FNV_PRIME);
+    const set = (h >>> (32 - this.hotBits)) & ~1;
+    for (let way = set; way < set + 2; way++)
+      if (this.holds(way, h, text, start, end)) return this.hotInfo[way]!.raw;
+    return this.get(text.slice(start, end)).raw;
+  }
+
+  /** Scans `text[from, to)` into `run`, with term ids from the vocabulary. */
+  scan(text: string, run: WordRun, from = 0, to = text.length): void {
     // Sized between texts: a table outgrown by the words in use would miss on most of them.
     if (this.map.size * 2 > 1 << this.hotBits && this.hotBits < HOT_MAX_BITS)
       this.resizeHot(this.map.size * 2);
+    // Words are at least one character apart.
+    run.reserve((to - from + 1) >> 1);
+    run.text = text;
     const hot = this.hot;
     const hotShift = 32 - this.hotBits;
     const stamp = this.vocab.stamp;
-    let count = 0;
-    let prevEnd = 0;
-    let long = 0;
-    let capLong = 0;
-    let lower = false;
-    const n = text.length;
-    let i = 0;
-    while (i < n) {
-      if (WORD_CHAR[text.charCodeAt(i)] === 0) {
+    const { flags, initial, nIds, ids, start: starts, end: ends, hash: hashes, slot: slots } = run;
+    // First find the words and their hashes, then fetch their entries: the fetches (cache misses, in a
+    // table of megabytes) are independent of one another and overlap instead of waiting in turn.
+    let words = 0;
+    let i = from;
+    while (i < to) {
+      let c = text.charCodeAt(i);
+      if (WORD_CHAR[c] === 0) {
         i++;
         continue;
       }
       const start = i;
-      i = wordEnd(text, i);
-      let h = 0x811c9dc5;
-      for (let k = start; k < i; k++) h = Math.imul(h ^ text.charCodeAt(k), 0x01000193);
-      const slot = h >>> hotShift;
+      // Find the end of the word (runs of word characters, joined by apostrophes, dots and the like) and
+      // hash its characters in the same pass.
+      let h = FNV_OFFSET;
+      for (;;) {
+        for (;;) {
+          h = Math.imul(h ^ c, FNV_PRIME);
+          if (++i === to) break;
+          c = text.charCodeAt(i);
+          if (WORD_CHAR[c] === 0) break;
+        }
+        if (i + 1 >= to || WORD_CHAR[text.charCodeAt(i + 1)] === 0) break;
+        if (!isJoiner(c) && !(c === 44 && isThousands(text, i, to))) break;
+        h = Math.imul(h ^ c, FNV_PRIME);
+        c = text.charCodeAt(++i);
+      }
+      starts[words] = start;
+      ends[words] = i;
+      hashes[words++] = h;
+    }
+    let touched = 0;
+    for (let k = 0; k < words; k++) touched |= hot[((hashes[k]! >>> hotShift) & ~1) * HOT_STRIDE]!;
+    this.prefetched = touched;
+    let count = 0;
+    let prevEnd = from;
+    let long = 0;
+    let capLong = 0;
+    let lower = false;
+    for (; count < words; count++) {
+      const start = starts[count]!;
+      const end = ends[count]!;
+      const h = hashes[count]!;
+      // The word's set of two ways; the way used last comes first.
+      const slot = (h >>> hotShift) & ~1;
       const at = slot * HOT_STRIDE;
-      let info = this.hotInfo[slot];
-      if (info === undefined || hot[at] !== h || !sameWord(hot, at, info, text, start, i)) {
-        info = this.get(text.slice(start, i));
-        this.hotInfo[slot] = info;
-        hot[at] = h;
-        hot[at + 1] = i - start;
-        hot[at + 2] = stamp - 1;
-        hot[at + 3] = flagsOf(info);
-        for (let k = 0; k < HOT_CHARS && start + k < i; k += 2) {
-          const hi = start + k + 1 < i ? text.charCodeAt(start + k + 1) : 0;
-          hot[at + 8 + (k >> 1)] = text.charCodeAt(start + k) | (hi << 16);
+      if (!this.holds(slot, h, text, start, end)) {
+        if (this.holds(slot + 1, h, text, start, end)) this.swapWays(slot);
+        else {
+          const info = this.get(text.slice(start, end));
+          hot.copyWithin(at + HOT_STRIDE, at, at + HOT_STRIDE);
+          this.hotInfo[slot + 1] = this.hotInfo[slot];
+          this.hotInfo[slot] = info;
+          hot[at] = h;
+          hot[at + 1] = end - start;
+          hot[at + 2] = stamp - 1;
+          hot[at + 3] = flagsOf(info);
+          for (let k = 0; k < HOT_CHARS && start + k < end; k += 2) {
+            const hi = start + k + 1 < end ? text.charCodeAt(start + k + 1) : 0;
+            hot[at + 8 + (k >> 1)] = text.charCodeAt(start + k) | (hi << 16);
+          }
         }
       }
       if (hot[at + 2] !== stamp) {
-        const ids = this.idsOf(info);
+        const wordIds = this.idsOf(this.hotInfo[slot]!);
         hot[at + 2] = stamp;
-        hot[at + 4] = ids.length <= 3 ? ids.length : -1;
-        for (let k = 0; k < 3 && k < ids.length; k++) hot[at + 5 + k] = ids[k]!;
+        hot[at + 4] = wordIds.length <= 3 ? wordIds.length : -1;
+        for (let k = 0; k < 3 && k < wordIds.length; k++) hot[at + 5 + k] = wordIds[k]!;
       }
-      if (count === run.flags.length) run.grow();
-      const flags = hot[at + 3]!;
-      const nIds = hot[at + 4]!;
-      run.flags[count] = flags;
-      run.nIds[count] = nIds;
-      if (nIds < 0) this.idsOf(info);
-      else for (let k = 0; k < nIds; k++) run.ids[count * 3 + k] = hot[at + 5 + k]!;
-      run.info[count] = info;
-      run.initial[count] = count === 0 || startsSentence(text, prevEnd, start) ? 1 : 0;
-      count++;
-      prevEnd = i;
-      if (flags & W_LONG) {
+      const f = hot[at + 3]!;
+      const nt = hot[at + 4]!;
+      flags[count] = f;
+      nIds[count] = nt;
+      for (let k = 0; k < nt; k++) ids[count * 3 + k] = hot[at + 5 + k]!;
+      slots[count] = slot;
+      initial[count] = count === 0 || startsSentence(text, prevEnd, start) ? 1 : 0;
+      prevEnd = end;
+      if (f & W_LONG) {
         long++;
-        if (flags & W_CAP) capLong++;
+        if (f & W_CAP) capLong++;
       }
-      if (flags & W_LOWER) lower = true;
+      if (f & W_LOWER) lower = true;
     }
     run.count = count;
     run.typographic = (long >= 3 && capLong / long > 0.6) || !lower;
     run.lower = lower;
+  }
+
+  /** True when the table's entry `slot` holds the word `text[start, end)` of hash `h`. */
+  private holds(slot: number, h: number, text: string, start: number, end: number): boolean {
+    const hot = this.hot;
+    const at = slot * HOT_STRIDE;
+    if (hot[at] !== h || hot[at + 1] !== end - start) return false;
+    return end - start > HOT_CHARS
+      ? spells(this.hotInfo[slot]!.raw, text, start, end)
+      : sameWord(hot, at, text, start, end);
+  }
+
+  /** Swaps the two ways of the set at `slot`. */
+  private swapWays(slot: number): void {
+    const hot = this.hot;
+    const at = slot * HOT_STRIDE;
+    for (let k = at; k < at + HOT_STRIDE; k++) {
+      const x = hot[k]!;
+      hot[k] = hot[k + HOT_STRIDE]!;
+      hot[k + HOT_STRIDE] = x;
+    }
+    const info = this.hotInfo[slot];
+    this.hotInfo[slot] = this.hotInfo[slot + 1];
+    this.hotInfo[slot + 1] = info;
   }
 
   get(raw: string): WordInfo {
@@ -300,8 +397,7 @@ export class WordCache {
     if (bits !== this.hotBits) {
       this.hotBits = bits;
       this.hot = new Int32Array(HOT_STRIDE << bits);
-    }
-    // Entries without their word read as empty, whatever the table still holds.
+    } else this.hot.fill(0);
     this.hotInfo = new Array(1 << bits).fill(undefined);
   }
 }
@@ -345,10 +441,24 @@ function analyse(raw: string): WordInfo {
   // Hyphenated compounds count as their parts ("half-baked" -> half, baked).
   for (const part of surface.split(/[-&]/)) {
     if (part.length < 2 || STOPWORDS.has(part)) continue;
-    info.terms.push(stem(part));
+    info.terms.push(stemOf(part));
     info.surfaces.push(part);
   }
   return info;
+}
+
+/** Recent stems: the parts of a new compound are mostly words stemmed before. Emptied when full. */
+const STEMS = new Map<string, string>();
+const STEMS_MAX = 1 << 16;
+
+function stemOf(word: string): string {
+  let s = STEMS.get(word);
+  if (s === undefined) {
+    if (STEMS.size >= STEMS_MAX) STEMS.clear();
+    s = stem(word);
+    STEMS.set(word, s);
+  }
+  return s;
 }
 
 function isBreak(code: number): boolean {
@@ -391,23 +501,8 @@ function wordEnd(text: string, from: number): number {
     while (i < n && WORD_CHAR[text.charCodeAt(i)] === 1) i++;
     if (i + 1 >= n || WORD_CHAR[text.charCodeAt(i + 1)] === 0) return i;
     const c = text.charCodeAt(i);
-    if (isJoiner(c)) {
-      i++;
-      continue;
-    }
-    // Thousands separators: "37,000".
-    if (
-      c === 44 &&
-      isDigit(text.charCodeAt(i - 1)) &&
-      isDigit(text.charCodeAt(i + 1)) &&
-      isDigit(text.charCodeAt(i + 2)) &&
-      isDigit(text.charCodeAt(i + 3)) &&
-      !isDigit(text.charCodeAt(i + 4))
-    ) {
-      i++;
-      continue;
-    }
-    return i;
+    if (!isJoiner(c) && !(c === 44 && isThousands(text, i, n))) return i;
+    i++;
   }
 }
 

@@ -1,5 +1,10 @@
 let stamps = 0;
 
+/** Ints in a term's record, and where the record keeps its holders and the owner's link. */
+export const TERM_INTS = 8;
+export const HELD = 6;
+export const LINK = 7;
+
 /** A copy of `a` in a larger array (typed arrays cannot grow in place). */
 export function grownF64(a: Float64Array, size: number) {
   const b = new Float64Array(size);
@@ -27,12 +32,13 @@ export class Vocabulary {
   /** Lower-case unstemmed form first seen, for display. */
   surface: string[] = [];
   /**
-   * Per term, side by side so that one cache line serves a lookup: decayed document frequency, then
-   * capitalised and lower-case sightings where case is informative (which learns the words that are names).
+   * One record of `TERM_INTS` ints (32 bytes) per term, so that one cache line serves every lookup of a term:
+   * as doubles, the decayed document frequency, then capitalised and lower-case sightings where case is
+   * informative (which learns the words that are names); as ints at `HELD` and `LINK`, the live stories whose
+   * centroid holds the term (a held term is never forgotten) and an int kept for the owner (0 when new).
    */
-  private stats = new Float64Array(4 * 1024);
-  /** Live stories whose centroid holds the term; a referenced term is never forgotten. */
-  refs = new Int32Array(1024);
+  private stats = new Float64Array((TERM_INTS / 2) * 1024);
+  ints = new Int32Array(this.stats.buffer);
   private readonly free: number[] = [];
   private docs = 0;
   private readonly lambda: number;
@@ -56,32 +62,40 @@ export class Vocabulary {
     return this.ids.size;
   }
 
-  /** Highest id handed out plus one. */
-  get capacity(): number {
-    return this.terms.length;
-  }
-
   lookup(term: string): number | undefined {
     return this.ids.get(term);
   }
 
   intern(term: string, surface: string): number {
-    let id = this.ids.get(term);
-    if (id !== undefined) return id;
-    id = this.free.pop() ?? this.terms.length;
-    if (id >= this.refs.length) this.grow(id + 1);
+    return this.ids.get(term) ?? this.add(term, surface);
+  }
+
+  /** Gives a new id to `term`, which must not have one. */
+  add(term: string, surface: string): number {
+    const id = this.free.pop() ?? this.terms.length;
+    if ((id + 1) * TERM_INTS > this.ints.length) this.grow(id + 1);
     this.ids.set(term, id);
     this.terms[id] = term;
     this.surface[id] = surface;
-    this.stats.fill(0, id << 2, (id << 2) + 4);
-    this.refs[id] = 0;
+    const ints = this.ints;
+    for (let k = id * TERM_INTS; k < (id + 1) * TERM_INTS; k++) ints[k] = 0;
     return id;
   }
 
   private grow(min: number): void {
-    const size = Math.max(min, this.refs.length * 2);
-    this.stats = grownF64(this.stats, size * 4);
-    this.refs = grownI32(this.refs, size);
+    const size = Math.max(min, (this.ints.length / TERM_INTS) * 2);
+    this.stats = grownF64(this.stats, size * (TERM_INTS / 2));
+    this.ints = new Int32Array(this.stats.buffer);
+  }
+
+  /** Live stories whose centroid holds the term. */
+  held(id: number): number {
+    return this.ints[id * TERM_INTS + HELD]!;
+  }
+
+  /** Counts `n` more (or, negative, fewer) live stories holding the term. */
+  hold(id: number, n: number): void {
+    this.ints[id * TERM_INTS + HELD]! += n;
   }
 
   term(id: number): string {
@@ -136,14 +150,13 @@ export class Vocabulary {
 
   /**
    * Forgets terms no live story holds whose decayed document frequency fell below one half. Returns the
-   * ids freed, so that the caller can drop their postings. `held` tells which terms live stories hold, for
-   * a caller that counts references itself rather than in `refs`.
+   * ids freed.
    */
-  prune(held: (id: number) => boolean = (id) => this.refs[id]! > 0): number[] {
+  prune(): number[] {
     const freed: number[] = [];
     const limit = 0.5 * this.unit;
     for (const [term, id] of this.ids) {
-      if (this.stats[id << 2]! >= limit || held(id)) continue;
+      if (this.stats[id << 2]! >= limit || this.held(id) > 0) continue;
       this.ids.delete(term);
       this.terms[id] = '';
       this.surface[id] = '';

@@ -88,7 +88,7 @@ describe('Vocabulary: incremental IDF with decay', () => {
     const b = v.intern('beta', 'beta');
     v.advance(0);
     v.observe([a, b]);
-    v.refs[b] = 1; // held by a live story
+    v.hold(b, 1); // held by a live story
     v.advance(10 * H);
     expect(v.docFreq(a)).toBeCloseTo(0.5);
     v.advance(20 * H);
@@ -179,9 +179,10 @@ describe('WordCache', () => {
     const run = new WordRun();
     cache.scan(text, run);
     return Array.from({ length: run.count }, (_, i) => ({
-      raw: run.info[i]!.raw,
+      raw: cache.info(run, i).raw,
       flags: run.flags[i],
-      ids: run.nIds[i]! < 0 ? run.info[i]!.ids : Array.from(run.ids.subarray(i * 3, i * 3 + run.nIds[i]!)),
+      ids:
+        run.nIds[i]! < 0 ? cache.info(run, i).ids : Array.from(run.ids.subarray(i * 3, i * 3 + run.nIds[i]!)),
     }));
   };
 

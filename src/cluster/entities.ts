@@ -1,0 +1,149 @@
+import type { WordCache, WordRun } from './tokenize.js';
+import { grownI32 } from './vocabulary.js';
+
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+function lowerAscii(code: number): number {
+  return code >= 65 && code <= 90 ? code + 32 : code;
+}
+
+/** Hash of an entity's key (its lower-cased name), the same whether taken from the key or from a text. */
+export function keyHash(key: string): number {
+  let h = FNV_OFFSET;
+  for (let k = 0; k < key.length; k++) h = Math.imul(h ^ key.charCodeAt(k), FNV_PRIME);
+  return h;
+}
+
+/** True when `name` lower-cases to `key`; without building the lower-cased name when both are ASCII. */
+export function hasKey(name: string, key: string): boolean {
+  if (name.length === key.length) {
+    let k = 0;
+    for (; k < name.length; k++) {
+      const c = name.charCodeAt(k);
+      if (c >= 128 || key.charCodeAt(k) >= 128) break;
+      if (lowerAscii(c) !== key.charCodeAt(k)) return false;
+    }
+    if (k === name.length) return true;
+  }
+  return name.toLowerCase() === key;
+}
+
+/**
+ * The names and numbers of an item (its entities), kept as the words of the texts they were read from, joined
+ * by single spaces: most of them only add to a count in a story that has them already, which needs no string.
+ * Strings are built for the few a story takes in.
+ */
+export class ItemEntities {
+  count = 0;
+  /** Per entity, the hash of its key (see `keyHash`), and whether it is all ASCII (lower-cased by table). */
+  hashes = new Int32Array(16);
+  ascii = new Uint8Array(16);
+  private texts: string[] = [];
+  /** Per entity, its first word (an index into `spans`, which holds each word's start and end) and words. */
+  private first = new Int32Array(16);
+  private words = new Int32Array(16);
+  private length = new Int32Array(16);
+  private spans = new Int32Array(64);
+  private used = 0;
+
+  constructor(private readonly cache: WordCache) {}
+
+  clear(): void {
+    this.count = 0;
+    this.used = 0;
+    this.texts.length = 0;
+  }
+
+  /** Adds words `a` to `b` of the text last scanned into `run`, unless the item has the same spelling already. */
+  add(run: WordRun, a: number, b: number): void {
+    const text = run.text;
+    const words = b - a + 1;
+    if (this.used + 2 * words > this.spans.length)
+      this.spans = grownI32(this.spans, 2 * (this.used + 2 * words));
+    const first = this.used;
+    let h = FNV_OFFSET;
+    let length = words - 1;
+    let ascii = 1;
+    for (let i = a; i <= b; i++) {
+      if (i > a) h = Math.imul(h ^ 32, FNV_PRIME);
+      const start = run.start[i]!;
+      const end = run.end[i]!;
+      this.spans[this.used++] = start;
+      this.spans[this.used++] = end;
+      length += end - start;
+      for (let k = start; k < end; k++) {
+        const c = text.charCodeAt(k);
+        if (c >= 128) ascii = 0;
+        h = Math.imul(h ^ lowerAscii(c), FNV_PRIME);
+      }
+    }
+    for (let e = 0; e < this.count; e++) {
+      if (this.hashes[e] === h && this.length[e] === length && this.sameSpelling(e, text, first, words)) {
+        this.used = first;
+        return;
+      }
+    }
+    const e = this.count++;
+    if (e === this.first.length) {
+      this.first = grownI32(this.first, e * 2);
+      this.words = grownI32(this.words, e * 2);
+      this.length = grownI32(this.length, e * 2);
+      this.hashes = grownI32(this.hashes, e * 2);
+      const wider = new Uint8Array(e * 2);
+      wider.set(this.ascii);
+      this.ascii = wider;
+    }
+    this.texts[e] = text;
+    this.first[e] = first;
+    this.words[e] = words;
+    this.length[e] = length;
+    this.hashes[e] = h;
+    this.ascii[e] = ascii;
+  }
+
+  /** The entity as written: its words (the word cache's own strings) joined by single spaces. */
+  name(e: number): string {
+    const text = this.texts[e]!;
+    let at = this.first[e]!;
+    let name = this.cache.spelling(text, this.spans[at]!, this.spans[at + 1]!);
+    for (let w = 1; w < this.words[e]!; w++) {
+      at += 2;
+      name = `${name} ${this.cache.spelling(text, this.spans[at]!, this.spans[at + 1]!)}`;
+    }
+    return name;
+  }
+
+  /** True when `name` lower-cases to the key of entity `e`, an ASCII one. */
+  hasKey(e: number, name: string): boolean {
+    const text = this.texts[e]!;
+    let at = this.first[e]!;
+    let k = 0;
+    for (let w = 0; w < this.words[e]!; w++, at += 2) {
+      if (w > 0 && name.charCodeAt(k++) !== 32) return false;
+      for (let i = this.spans[at]!; i < this.spans[at + 1]!; i++, k++) {
+        const c = name.charCodeAt(k);
+        // Outside ASCII, lower-casing may change the length or map to ASCII: compare the strings.
+        if (c >= 128) return name.toLowerCase() === this.name(e).toLowerCase();
+        if (lowerAscii(c) !== lowerAscii(text.charCodeAt(i))) return false;
+      }
+    }
+    if (k === name.length) return true;
+    return name.toLowerCase() === this.name(e).toLowerCase();
+  }
+
+  /** True when entity `e` is spelt as the `words` words from `spans[first]` of `text`. */
+  private sameSpelling(e: number, text: string, first: number, words: number): boolean {
+    if (this.words[e] !== words) return false;
+    const other = this.texts[e]!;
+    const spans = this.spans;
+    for (let w = 0; w < 2 * words; w += 2) {
+      const a = spans[this.first[e]! + w]!;
+      const b = spans[first + w]!;
+      const n = spans[first + w + 1]! - b;
+      if (spans[this.first[e]! + w + 1]! - a !== n) return false;
+      for (let k = 0; k < n; k++) if (other.charCodeAt(a + k) !== text.charCodeAt(b + k)) return false;
+    }
+    return true;
+  }
+}
