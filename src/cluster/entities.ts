@@ -49,10 +49,10 @@ export class ItemEntities {
 
   constructor(private readonly cache: WordCache) {}
 
+  /** Forgets the entities; their texts are overwritten rather than let go, so that the array keeps its room. */
   clear(): void {
     this.count = 0;
     this.used = 0;
-    this.texts.length = 0;
   }
 
   /** Adds words `a` to `b` of the text last scanned into `run`, unless the item has the same spelling already. */

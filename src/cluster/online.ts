@@ -165,7 +165,15 @@ class StoryMeta {
 
 /** Titles that shout, ask or trail off make poor headlines for a thread. */
 function sensational(title: string): boolean {
-  return /[!?]|\.\.\.|…|^[^a-z]*$/.test(title);
+  let lower = false;
+  for (let k = 0; k < title.length; k++) {
+    const c = title.charCodeAt(k);
+    if (c === 33 || c === 63 || c === 0x2026) return true;
+    if (c === 46 && title.charCodeAt(k + 1) === 46 && title.charCodeAt(k + 2) === 46) return true;
+    if (c >= 97 && c <= 122) lower = true;
+  }
+  // No lower-case letter: all capitals, or no words at all.
+  return !lower;
 }
 
 /**
@@ -243,6 +251,8 @@ export class StoryClusterer implements OnlineClusterer {
   private cShift = 22;
   /** Where each candidate sits in `cTable`, for emptying it. */
   private cAt = new Int32Array(256);
+  /** Squared item weight of the query terms whose holders `gather` read in full. */
+  private listed = 0;
   private top = new Int32Array(16);
   private cDecay = new Float64Array(16);
   private topIdx = new Int32Array(16);
@@ -254,7 +264,10 @@ export class StoryClusterer implements OnlineClusterer {
   private otherIds = new Int32Array(128);
   private otherW = new Float64Array(128);
   private cutBuf = new Float64Array(256);
+  private cutIds = new Int32Array(256);
 
+  /** Sum of reads made only to start cache misses early; kept so that the reads are not optimised away. */
+  prefetched = 0;
   private serial = 0;
   private seq = 0;
   private clock = Number.NEGATIVE_INFINITY;
@@ -327,36 +340,43 @@ export class StoryClusterer implements OnlineClusterer {
     let score = 1;
     const merged: string[] = [];
     if (found > 0) {
-      story = this.mSlot[0]!;
+      story = found > 1 ? this.foldMatches(found, merged) : this.mSlot[0]!;
       score = this.mScore[0]!;
-      // The item bridges other stories too: if those are about the same thing, they were one story all along.
-      for (let i = 1; i < found; i++) {
-        const other = this.mSlot[i]!;
-        if (!this.alive(other) || !this.alive(story)) continue;
-        // Only fragments are folded in: two stories that each grew on their own are kept apart.
-        if (
-          Math.min(this.meta[story]!.itemIds.length, this.meta[other]!.itemIds.length) >
-          this.opts.mergeMaxSize
-        )
-          continue;
-        const rec = this.rec;
-        const sim =
-          this.storyDot(story, other) /
-          Math.sqrt(rec[story * REC + R_NORM2]! * rec[other * REC + R_NORM2]! || 1);
-        if (sim < this.opts.mergeThreshold) continue;
-        const otherOlder = this.serialOf[other]! < this.serialOf[story]!;
-        const older = otherOlder ? other : story;
-        const younger = otherOlder ? story : other;
-        merged.push(this.meta[younger]!.id);
-        this.merge(older, younger);
-        story = older;
-      }
     } else {
       story = this.createStory(item, seq, now);
     }
     this.join(story, item, fx.ids, fx.w, n, fx.entities, seq, now, found === 0);
     this.unload(n);
     return { id: item.id, storyId: this.meta[story]!.id, merged, score };
+  }
+
+  /**
+   * The item bridges the stories it matched: those about the same thing were one story all along, and are
+   * folded into the oldest. Returns the story the item joins; the ids of those folded in go to `merged`.
+   */
+  private foldMatches(found: number, merged: string[]): number {
+    let story = this.mSlot[0]!;
+    for (let i = 1; i < found; i++) {
+      const other = this.mSlot[i]!;
+      if (!this.alive(other) || !this.alive(story)) continue;
+      // Only fragments are folded in: two stories that each grew on their own are kept apart.
+      if (
+        Math.min(this.meta[story]!.itemIds.length, this.meta[other]!.itemIds.length) > this.opts.mergeMaxSize
+      )
+        continue;
+      const rec = this.rec;
+      const sim =
+        this.storyDot(story, other) /
+        Math.sqrt(rec[story * REC + R_NORM2]! * rec[other * REC + R_NORM2]! || 1);
+      if (sim < this.opts.mergeThreshold) continue;
+      const otherOlder = this.serialOf[other]! < this.serialOf[story]!;
+      const older = otherOlder ? other : story;
+      const younger = otherOlder ? story : other;
+      merged.push(this.meta[younger]!.id);
+      this.merge(older, younger);
+      story = older;
+    }
+    return story;
   }
 
   resolve(storyId: string): string {
@@ -469,7 +489,17 @@ export class StoryClusterer implements OnlineClusterer {
    * returns how many there are.
    */
   private match(ids: Int32Array, w: Float64Array, n: number, now: number): number {
-    // Heaviest query terms first: rare words and names find the right stories; common words only add noise.
+    const q = this.pickQueryTerms(w, n);
+    const nc = this.gather(ids, w, q);
+    const nt = this.rankCandidates(nc);
+    let mass = 0;
+    for (let k = 0; k < n; k++) mass += w[k]! * w[k]!;
+    return this.score(this.keepPossible(nt, mass - this.listed, now));
+  }
+
+  /** Puts the indices of the item's heaviest terms, heaviest first, in `topIdx`; returns how many. */
+  private pickQueryTerms(w: Float64Array, n: number): number {
+    // Rare words and names find the right stories; common words only add noise.
     const q = Math.min(n, this.opts.queryTerms);
     if (this.topIdx.length < q) this.topIdx = new Int32Array(q);
     const topIdx = this.topIdx;
@@ -485,7 +515,15 @@ export class StoryClusterer implements OnlineClusterer {
       }
       topIdx[p] = k;
     }
+    return q;
+  }
 
+  /**
+   * Reads the newest postings of the `q` query terms into the candidates, each story once, with its overlap
+   * (the summed weights of the query terms it was found through); returns how many there are.
+   */
+  private gather(ids: Int32Array, w: Float64Array, q: number): number {
+    const topIdx = this.topIdx;
     // Expired stories were dropped before matching, so every story the postings list is within the window.
     const scan = this.opts.postingScan;
     const terms = this.vocab.ints;
@@ -553,10 +591,18 @@ export class StoryClusterer implements OnlineClusterer {
     }
     if (nc * 16 > table.length) table.fill(0);
     else for (let c = 0; c < nc; c++) table[cAt[c]!] = 0;
+    this.listed = listed;
+    return nc;
+  }
 
-    // The best-overlapping candidates are scored exactly; keep them by insertion into a short sorted list.
-    // More overlap ranks first, then the older story (serials are kept to 32 bits; live stories are never
-    // 2^31 stories apart, so the difference orders them).
+  /**
+   * Puts the best-overlapping candidates (more overlap first, then the older story), to be scored exactly, in
+   * `top`; returns how many. Serials are kept to 32 bits; live stories are never 2^31 stories apart, so the
+   * difference orders them.
+   */
+  private rankCandidates(nc: number): number {
+    const cAcc = this.cAcc;
+    const cSerial = this.cSerial;
     const limit = Math.min(nc, this.opts.candidates);
     if (this.top.length < limit) {
       this.top = new Int32Array(limit);
@@ -585,27 +631,40 @@ export class StoryClusterer implements OnlineClusterer {
       barAcc = cAcc[last]!;
       barSerial = cSerial[last]!;
     }
-    let mass = 0;
-    for (let k = 0; k < n; k++) mass += w[k]! * w[k]!;
-    const open = mass - listed;
-    const threshold = this.opts.threshold;
+    return nt;
+  }
+
+  /**
+   * Keeps, of the `nt` ranked candidates, the stories (as slots, in `top`, with their decay in `cDecay`) that
+   * could still reach the threshold; `open` is the squared item weight on terms whose holders were not all
+   * read. Returns how many.
+   */
+  private keepPossible(nt: number, open: number, now: number): number {
+    const top = this.top;
+    const cands = this.cands;
+    const cHeld = this.cHeld;
     // Slack for rounding, so that the bound never drops a candidate exact scoring would keep.
-    const bar = threshold * (1 - 1e-9);
+    const bar = this.opts.threshold * (1 - 1e-9);
     const rec = this.rec;
     const cDecay = this.cDecay;
     // Each candidate's record is a cache miss: fetch them all first, so that the misses overlap.
     for (let c = 0; c < nt; c++) cDecay[c] = rec[cands[top[c]!]! * REC + R_LAST]!;
-    let kept2 = 0;
+    let kept = 0;
     for (let c = 0; c < nt; c++) {
       const k = top[c]!;
       // Cosine is at most the norm of the item's weights on terms the story may hold; decay only lowers it.
       const decay = Math.exp(-this.decayLambda * Math.max(0, now - cDecay[c]!));
       if (Math.sqrt(Math.max(0, open + cHeld[k]!) + 1e-12) * decay < bar) continue;
-      top[kept2] = cands[k]!;
-      cDecay[kept2++] = decay;
+      top[kept] = cands[k]!;
+      cDecay[kept++] = decay;
     }
-    nt = kept2;
+    return kept;
+  }
 
+  /** Scores the `nt` stories in `top` exactly; fills `mSlot`/`mScore` with those above the threshold. */
+  private score(nt: number): number {
+    const threshold = this.opts.threshold;
+    const top = this.top;
     if (this.mSlot.length < nt) {
       this.mSlot = new Int32Array(nt);
       this.mScore = new Float64Array(nt);
@@ -759,6 +818,7 @@ export class StoryClusterer implements OnlineClusterer {
       this.mergeW = new Float64Array((len + n) * 2);
       this.mergeQ = new Float64Array((len + n) * 2);
       this.cutBuf = new Float64Array((len + n) * 2);
+      this.cutIds = new Int32Array((len + n) * 2);
     }
     const outIds = this.mergeIds;
     const outW = this.mergeW;
@@ -793,25 +853,7 @@ export class StoryClusterer implements OnlineClusterer {
         this.index(b, s);
       }
     }
-    if (o > this.pruneAt) {
-      // Keep the heaviest terms; at the cut, lower ids win, so the choice is reproducible.
-      const scratch = this.cutBuf;
-      for (let k = 0; k < o; k++) scratch[k] = outW[k]!;
-      const cut = select(scratch, o, o - this.keepTerms);
-      let above = 0;
-      for (let k = 0; k < o; k++) if (outW[k]! > cut) above++;
-      let ties = this.keepTerms - above;
-      let kept = 0;
-      for (let k = 0; k < o; k++) {
-        const x = outW[k]!;
-        if (x > cut || (x === cut && ties-- > 0)) {
-          outIds[kept] = outIds[k]!;
-          outQ[kept] = outQ[k]!;
-          outW[kept++] = x;
-        } else this.unindex(outIds[k]!, s);
-      }
-      o = kept;
-    }
+    if (o > this.pruneAt) o = this.cut(s, o);
     let c = arena.classOf(h);
     if (o > this.centroidCap[c]!) {
       while (this.centroidCap[c]! < o) c++;
@@ -836,6 +878,34 @@ export class StoryClusterer implements OnlineClusterer {
     this.reci[r + I_LEN] = o;
     this.rec[s * REC + R_NORM2] = n2;
     return n2 > 0 ? d / Math.sqrt(n2) : 0;
+  }
+
+  /**
+   * Cuts the `o` merged terms back to the heaviest `keepTerms` (at the cut, lower ids win, so the choice is
+   * reproducible) and unindexes the story from the rest; returns how many are kept.
+   */
+  private cut(s: number, o: number): number {
+    const outIds = this.mergeIds;
+    const outW = this.mergeW;
+    const outQ = this.mergeQ;
+    const scratch = this.cutBuf;
+    for (let k = 0; k < o; k++) scratch[k] = outW[k]!;
+    const cut = select(scratch, o, o - this.keepTerms);
+    let above = 0;
+    for (let k = 0; k < o; k++) if (outW[k]! > cut) above++;
+    let ties = this.keepTerms - above;
+    let kept = 0;
+    let dropped = 0;
+    for (let k = 0; k < o; k++) {
+      const x = outW[k]!;
+      if (x > cut || (x === cut && ties-- > 0)) {
+        outIds[kept] = outIds[k]!;
+        outQ[kept] = outQ[k]!;
+        outW[kept++] = x;
+      } else this.cutIds[dropped++] = outIds[k]!;
+    }
+    this.unindexAll(this.cutIds, 0, dropped, 1, s);
+    return kept;
   }
 
   /** Lists story `s` under `term`, as its newest entry. */
@@ -874,6 +944,23 @@ export class StoryClusterer implements OnlineClusterer {
     list[off + 1 + 2 * n] = s;
     list[off + 2 + 2 * n] = this.serialOf[s]! | 0;
     list[off] = n + 1;
+  }
+
+  /**
+   * Unindexes story `s` from the terms `terms[start]`, `terms[start + step]`, ... before `end`. Each term's
+   * record and postings are cache misses: they are started together first, so that the misses overlap.
+   */
+  private unindexAll(terms: Int32Array, start: number, end: number, step: number, s: number): void {
+    const records = this.vocab.ints;
+    const postings = this.postings;
+    let touched = 0;
+    for (let k = start; k < end; k += step) touched += records[terms[k]! * TERM_INTS + LINK]!;
+    for (let k = start; k < end; k += step) {
+      const link = records[terms[k]! * TERM_INTS + LINK]!;
+      if (link !== 0) touched += postings.chunks[(link - 1) >>> PLACE_BITS]![postings.offset(link - 1)]!;
+    }
+    this.prefetched = touched;
+    for (let k = start; k < end; k += step) this.unindex(terms[k]!, s);
   }
 
   /**
@@ -959,10 +1046,8 @@ export class StoryClusterer implements OnlineClusterer {
     this.reci[r + I_GEN] = (this.reci[r + I_GEN]! + 1) | 0;
     const arena = this.centroids;
     const h = this.reci[r + I_BLOCK]!;
-    const terms = arena.chunks[h >>> PLACE_BITS]!;
     const off = arena.offset(h);
-    const end = off + 2 * this.reci[r + I_LEN]!;
-    for (let k = off; k < end; k += 2) this.unindex(terms[k]!, s);
+    this.unindexAll(arena.chunks[h >>> PLACE_BITS]!, off, off + 2 * this.reci[r + I_LEN]!, 2, s);
     arena.release(h);
     this.reci[r + I_LEN] = 0;
     this.byId.delete(this.meta[s]!.id);

@@ -402,10 +402,53 @@ export class WordCache {
   }
 }
 
+function isAscii(s: string): boolean {
+  for (let k = 0; k < s.length; k++) if (s.charCodeAt(k) >= 128) return false;
+  return true;
+}
+
+function hasAsciiLower(s: string): boolean {
+  for (let k = 0; k < s.length; k++) {
+    const c = s.charCodeAt(k);
+    if (c >= 97 && c <= 122) return true;
+  }
+  return false;
+}
+
+function isUpper(code: number): boolean {
+  return code >= 65 && code <= 90;
+}
+
+/** `ACRONYM` for ASCII: "U.S.", "E.U", or two to five capitals and perhaps a plural s. */
+function asciiAcronym(raw: string): boolean {
+  const n = raw.length;
+  if (n >= 3 && raw.charCodeAt(1) === 46) {
+    for (let k = 0; k < n; k++) {
+      if ((k & 1) === 0 ? !isUpper(raw.charCodeAt(k)) : raw.charCodeAt(k) !== 46) return false;
+    }
+    return true;
+  }
+  const letters = raw.charCodeAt(n - 1) === 115 ? n - 1 : n;
+  if (letters < 2 || letters > 5) return false;
+  for (let k = 0; k < letters; k++) if (!isUpper(raw.charCodeAt(k))) return false;
+  return true;
+}
+
+/** Without a possessive ('s or a trailing apostrophe), apostrophes and dots: ASCII words, without regexes. */
+function asciiBare(surface: string): string {
+  let s = surface;
+  if (s.endsWith("'s")) s = s.slice(0, -2);
+  else if (s.endsWith("'")) s = s.slice(0, -1);
+  return s.includes("'") || s.includes('.') ? s.replace(/['.]/g, '') : s;
+}
+
+/** Most new words are ASCII, which is analysed by character tests rather than regular expressions. */
 function analyse(raw: string): WordInfo {
-  const number = DIGIT.test(raw);
-  const cap = UPPER.test(raw);
-  const acronym = !number && ACRONYM.test(raw);
+  const ascii = isAscii(raw);
+  const first = raw.charCodeAt(0);
+  const number = ascii ? first >= 48 && first <= 57 : DIGIT.test(raw);
+  const cap = ascii ? isUpper(first) : UPPER.test(raw);
+  const acronym = !number && (ascii ? asciiAcronym(raw) : ACRONYM.test(raw));
   const info: WordInfo = {
     raw,
     terms: [],
@@ -414,13 +457,13 @@ function analyse(raw: string): WordInfo {
     cap,
     acronym,
     long: raw.length >= 4 && !number,
-    hasLower: raw !== raw.toUpperCase(),
+    hasLower: ascii ? hasAsciiLower(raw) : raw !== raw.toUpperCase(),
     // Filled in later by the caches; present from the start so every word has the same shape.
     ids: undefined,
     stamp: 0,
     used: 0,
   };
-  let surface = fold(raw);
+  let surface = ascii ? raw.toLowerCase() : fold(raw);
   if (number) {
     // "37,000" and "37000" are one number; "1.8" keeps its point.
     let term = surface.replace(/(\d),(?=\d{3}\b)/g, '$1');
@@ -431,7 +474,7 @@ function analyse(raw: string): WordInfo {
     }
     return info;
   }
-  surface = surface.replace(/['’](?:s)?$/, '').replace(/['’.]/g, '');
+  surface = ascii ? asciiBare(surface) : surface.replace(/['’](?:s)?$/, '').replace(/['’.]/g, '');
   if (acronym) {
     // Abbreviations skip the stopword list: "US" the country is not "us".
     info.terms.push(/\p{Lu}s$/u.test(raw) ? surface.slice(0, -1) : surface);
@@ -439,7 +482,8 @@ function analyse(raw: string): WordInfo {
     return info;
   }
   // Hyphenated compounds count as their parts ("half-baked" -> half, baked).
-  for (const part of surface.split(/[-&]/)) {
+  const parts = ascii && !surface.includes('-') && !surface.includes('&') ? [surface] : surface.split(/[-&]/);
+  for (const part of parts) {
     if (part.length < 2 || STOPWORDS.has(part)) continue;
     info.terms.push(stemOf(part));
     info.surfaces.push(part);
