@@ -42,8 +42,8 @@ export class ChannelSink implements Sink {
     return this.guard(() => this.adapter.postNotice(this.channel, text, key));
   }
 
-  recover(key: string): Promise<PostedRef | undefined> {
-    return this.adapter.recover ? this.adapter.recover(this.channel, key) : Promise.resolve(undefined);
+  recover(key: string, since?: number): Promise<PostedRef | undefined> {
+    return this.adapter.recover ? this.adapter.recover(this.channel, key, since) : Promise.resolve(undefined);
   }
 
   private async guard<T>(act: () => Promise<T>): Promise<T> {

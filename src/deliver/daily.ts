@@ -94,7 +94,7 @@ export class DailyDigests {
       await this.opts.deliverer.once(
         `${channel.key}|daily-${date}|header`,
         (key) => sink.notice(header, key),
-        (key) => sink.recover(key),
+        (key, since) => sink.recover(key, since),
       );
       for (const digest of top) await this.opts.deliverer.deliver(sink, digest);
     }

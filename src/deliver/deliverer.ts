@@ -7,7 +7,8 @@ export interface DeliveryRecord {
   ref?: PostedRef;
   itemIds: string[];
   factKeys: string[];
-  pending?: { op: 'post' | 'update'; key: string; itemIds: string[]; factKeys: string[] };
+  /** The act under way; `since` (epoch ms) is when it was recorded, so a search for its result can stop there. */
+  pending?: { op: 'post' | 'update'; key: string; itemIds: string[]; factKeys: string[]; since?: number };
   updates: number;
 }
 
@@ -44,12 +45,14 @@ export class Deliverer {
 
     if (!record.ref) {
       const attemptKey = record.pending?.op === 'post' ? record.pending.key : `${key}|post`;
-      const recovered = record.pending && sink.recover ? await sink.recover(attemptKey) : undefined;
+      const recovered =
+        record.pending && sink.recover ? await sink.recover(attemptKey, record.pending.since) : undefined;
       let ref = recovered;
       if (!ref) {
         await this.records.set(key, {
           ...record,
-          pending: { op: 'post', key: attemptKey, itemIds, factKeys },
+          // Wall-clock time, not the scheduler's: platforms stamp messages on the wall clock.
+          pending: { op: 'post', key: attemptKey, itemIds, factKeys, since: Date.now() },
         });
         ref = await sink.post(digest, attemptKey);
       }
@@ -64,7 +67,10 @@ export class Deliverer {
     const newFacts = digest.facts.filter((f) => !postedFacts.has(f.key));
     const attemptKey =
       record.pending?.op === 'update' ? record.pending.key : `${key}|update-${record.updates + 1}`;
-    await this.records.set(key, { ...record, pending: { op: 'update', key: attemptKey, itemIds, factKeys } });
+    await this.records.set(key, {
+      ...record,
+      pending: { op: 'update', key: attemptKey, itemIds, factKeys, since: Date.now() },
+    });
     await sink.update(record.ref, { digest, newCoverage, newFacts }, attemptKey);
     await this.records.set(key, {
       ref: record.ref,
@@ -82,15 +88,15 @@ export class Deliverer {
   async once(
     key: string,
     act: (key: string) => Promise<PostedRef>,
-    recover?: (key: string) => Promise<PostedRef | undefined>,
+    recover?: (key: string, since?: number) => Promise<PostedRef | undefined>,
   ): Promise<PostedRef> {
-    const records = this.store.ns<{ ref?: PostedRef; pending?: boolean }>('deliveries');
+    const records = this.store.ns<{ ref?: PostedRef; pending?: boolean; since?: number }>('deliveries');
     const recordKey = `once|${key}`;
     const record = await records.get(recordKey);
     if (record?.ref) return record.ref;
-    let ref = record?.pending && recover ? await recover(key) : undefined;
+    let ref = record?.pending && recover ? await recover(key, record.since) : undefined;
     if (!ref) {
-      await records.set(recordKey, { pending: true });
+      await records.set(recordKey, { pending: true, since: Date.now() });
       ref = await act(key);
     }
     await records.set(recordKey, { ref });

@@ -25,8 +25,11 @@ export interface ChatAdapter {
   updateStory(channel: ChannelSettings, ref: PostedRef, update: StoryUpdate, key: string): Promise<void>;
   /** A plain notice or digest header in the channel itself (not in a thread). */
   postNotice(channel: ChannelSettings, text: string, key: string): Promise<PostedRef>;
-  /** Finds a message posted under `key` before a crash, if the platform can tell. */
-  recover?(channel: ChannelSettings, key: string): Promise<PostedRef | undefined>;
+  /**
+   * Finds a message posted under `key` before a crash, if the platform can tell; `since` (epoch ms) is when
+   * the post was recorded as under way, so the search covers everything posted from then on.
+   */
+  recover?(channel: ChannelSettings, key: string, since?: number): Promise<PostedRef | undefined>;
 }
 
 /** Stories a channel should see, decided from the story's items. */

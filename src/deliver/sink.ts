@@ -23,8 +23,11 @@ export interface Sink {
   readonly minSources: number;
   post(digest: StoryDigest, key: string): Promise<PostedRef>;
   update(ref: PostedRef, update: StoryUpdate, key: string): Promise<void>;
-  /** After a crash between acting and recording, finds what was posted under `key`, if the platform can tell. */
-  recover?(key: string): Promise<PostedRef | undefined>;
+  /**
+   * After a crash between acting and recording, finds what was posted under `key`, if the platform can tell.
+   * `since` (epoch ms) is when the act was recorded: nothing older needs searching.
+   */
+  recover?(key: string, since?: number): Promise<PostedRef | undefined>;
   /** Whether this target wants a story at all, judged from its items (feeds, topics); all stories if absent. */
   wants?(items: Item[]): boolean;
 }

@@ -2473,7 +2473,8 @@ export class FakeDiscord {
     }
     list.push(message);
     this.messageMap.set(message.id, message);
-    if (!opts.placeholder) {
+    // A member's message is not a payload anyone sent through the API.
+    if (!opts.placeholder && opts.source !== 'user') {
       this.messagePayloads.push({
         kind: 'create',
         messageId: message.id,

@@ -105,6 +105,41 @@ describe('Deliverer', () => {
     expect(sink.updates[0]!.ref.parentId).toBe('found');
   });
 
+  it('tells recover when the interrupted post and one-off act were started, so the search can begin there', async () => {
+    const store = openStore('memory://');
+    const sink = new RecordingSink();
+    const asked: { key: string; since?: number }[] = [];
+    const recovering: Sink = {
+      id: sink.id,
+      minSources: 1,
+      post: (d, k) => sink.post(d, k),
+      update: (r, u, k) => sink.update(r, u, k),
+      recover: async (key, since) => {
+        asked.push({ key, since });
+        return undefined;
+      },
+    };
+    const before = Date.now();
+    sink.failNext = true;
+    await expect(new Deliverer(store).deliver(recovering, digest('s1', ['A']))).rejects.toThrow();
+    const after = Date.now();
+    expect(await new Deliverer(store).deliver(recovering, digest('s1', ['A']))).toBe('posted');
+    expect(asked).toHaveLength(1);
+    expect(asked[0]!.key).toBe('rec|s1|post');
+    expect(asked[0]!.since).toBeGreaterThanOrEqual(before);
+    expect(asked[0]!.since).toBeLessThanOrEqual(after);
+
+    const d = new Deliverer(store);
+    const act = async () => {
+      throw new Error('platform down');
+    };
+    await expect(d.once('header', act, recovering.recover)).rejects.toThrow();
+    const ref = await d.once('header', async () => ({ parentId: 'h1' }), recovering.recover);
+    expect(ref).toEqual({ parentId: 'h1' });
+    expect(asked[1]!.key).toBe('header');
+    expect(asked[1]!.since).toBeGreaterThanOrEqual(before);
+  });
+
   it('lets the surviving story of a merge continue the thread already posted', async () => {
     const store = openStore('memory://');
     const d = new Deliverer(store);

@@ -485,6 +485,27 @@ describe('faults', () => {
     }
   });
 
+  it('recover searches everything posted since the story was started, however busy the channel was', async () => {
+    const channel = await h.app.channels.getOrCreate('discord', guildId(), idOf('general'));
+    const key = `${channel.key}|st-busy|post`;
+    const since = Date.now();
+    const ref = await h.bot.adapter.postStory(channel, storyDigest(), key);
+    // More chatter than the latest page of messages holds.
+    for (let i = 0; i < 230; i++) h.fake.addUserMessage('general', `chat ${i}`);
+    const inChannel = h.fake.messages(idOf('general')).length;
+    const before = h.fake.requests.length;
+    // A found story is handed back to postStory to complete, which here has nothing left to send.
+    expect(await h.bot.adapter.recover(channel, key, since)).toBeUndefined();
+    const pages = h.fake.requests
+      .slice(before)
+      .filter((r) => r.method === 'GET' && r.path === `/channels/${idOf('general')}/messages`);
+    // The search starts at the story's start time, so the oldest page after it holds the story.
+    expect(pages).toHaveLength(1);
+    expect(pages[0]!.query.after).toBeDefined();
+    expect(await h.bot.adapter.postStory(channel, storyDigest(), key)).toEqual(ref);
+    expect(h.fake.messages(idOf('general'))).toHaveLength(inChannel);
+  });
+
   it('a story cut off partway through its thread replies is completed on the next pass, each reply once', async () => {
     await follow('general', twoOutlets());
     let threadPosts = 0;

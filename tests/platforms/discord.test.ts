@@ -4,6 +4,7 @@ import type {
 } from 'discord-api-types/v10';
 import { describe, expect, it } from 'vitest';
 import type { StoryDigest } from '../../src/model.js';
+import { snowflakeAt } from '../../src/platforms/discord/adapter.js';
 import {
   type DiscordMessagePayload,
   discordViolations,
@@ -231,5 +232,17 @@ describe('escapeDiscord', () => {
       expect(text).not.toMatch(/(?<!\\)<[@#!:]/);
       expect(text).not.toMatch(/(?<!\\)\*\*bold/);
     }
+  });
+});
+
+describe('snowflakeAt', () => {
+  it('gives the smallest id Discord could assign at a time, so nothing created then or later is skipped', () => {
+    // Discord's documented example id, created at 1462015105796 ms.
+    const example = 175928847299117063n;
+    const at = snowflakeAt(1462015105796);
+    expect(at).toBe('175928847298985984');
+    expect(BigInt(at) <= example).toBe(true);
+    expect(BigInt(snowflakeAt(1462015105797)) > example).toBe(true);
+    expect(snowflakeAt(0)).toBe('0');
   });
 });

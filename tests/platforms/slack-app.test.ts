@@ -63,6 +63,8 @@ describe('Slack app through the real Bolt against a fake Slack', () => {
         { id: GENERAL, name: 'general' },
         { id: 'C0OUTSIDE', name: 'outside', isMember: false },
       ],
+      // Message times on the wall clock, as Slack's are: recovery searches history from a post's start time.
+      tsBase: Math.floor(Date.now() / 1000),
     });
     await fake.start();
   });
@@ -371,6 +373,29 @@ describe('Slack app through the real Bolt against a fake Slack', () => {
     );
     expect(await h.app.deliverer.deliver(sink, storyDigest())).toBe('unchanged');
     expect(fake.posts(GENERAL)).toHaveLength(1);
+  });
+
+  it('a post interrupted by a crash is found however busy the channel was since, and not posted again', async () => {
+    const h = await start();
+    const channel = await h.app.channels.getOrCreate('slack', fake.teamId, GENERAL);
+    const sink = new ChannelSink(channel, h.slack.adapter, h.app.channels);
+    const key = `${channel.key}|${storyDigest().id}`;
+    // The worker recorded the post as under way, posted it, and died before recording that it had.
+    const since = Date.now();
+    await h.app.store.ns('deliveries').set(key, {
+      itemIds: [],
+      factKeys: [],
+      updates: 0,
+      pending: { op: 'post', key: `${key}|post`, itemIds: [], factKeys: [], since },
+    });
+    await sink.post(storyDigest(), `${key}|post`);
+    // More chatter than the latest few pages of history hold.
+    for (let i = 0; i < 450; i++) fake.seedMessage({ channel: GENERAL, text: `chat ${i}`, user: 'U0MEMBER' });
+    expect(await h.slack.adapter.recover(channel, `${key}|post`)).toBeUndefined();
+
+    expect(await h.app.deliverer.deliver(sink, storyDigest())).toBe('posted');
+    expect(fake.posts(GENERAL).filter((m) => m.bot_id)).toHaveLength(1);
+    expect(await h.app.deliverer.deliver(sink, storyDigest())).toBe('unchanged');
   });
 
   it('a post committed behind a 500 is settled in the same pass: one parent, full thread', async () => {

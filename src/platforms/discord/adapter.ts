@@ -39,8 +39,20 @@ import {
 
 /** Threads stay open three days without activity: long enough for a story's follow-up coverage. */
 const AUTO_ARCHIVE_MINUTES = 4320;
-/** How far back `recover` looks for a message posted before a crash. */
+/** How far back `recover` looks for a message posted before a crash, when it does not know when that was. */
 const RECOVER_WINDOW = 50;
+/** When it does: every message since, in pages of 100, up to this many pages; in a forum, this many posts. */
+const RECOVER_PAGES = 20;
+const RECOVER_FORUM_POSTS = 100;
+/** Our clock and Discord's may disagree by this much. */
+const CLOCK_SKEW_MS = 5 * 60_000;
+const DISCORD_EPOCH_MS = 1_420_070_400_000n;
+
+/** The smallest snowflake Discord could give anything created at `ms` (epoch milliseconds) or later. */
+export function snowflakeAt(ms: number): string {
+  const since = BigInt(Math.max(0, Math.floor(ms))) - DISCORD_EPOCH_MS;
+  return String((since > 0n ? since : 0n) << 22n);
+}
 const FORUM_POST_ATTEMPTS = 3;
 
 const sha = (text: string) => createHash('sha256').update(text).digest();
@@ -224,21 +236,22 @@ export class DiscordAdapter implements ChatAdapter {
    * Finds a post made under `key` before a crash. A notice is reported as found. A story is not: its thread is
    * started if the crash came before that, its replies are counted, and the postStory that follows completes it.
    */
-  async recover(channel: ChannelSettings, key: string): Promise<PostedRef | undefined> {
+  async recover(channel: ChannelSettings, key: string, since?: number): Promise<PostedRef | undefined> {
     return this.guard(async () => {
       let ref: PostedRef;
       let story: boolean;
       if (channel.kind === 'forum') {
-        const found = await this.findForumPost(channel, key);
+        const found = await this.findForumPost(channel, key, undefined, since);
         if (!found) return undefined;
         ref = { parentId: found.id, threadId: found.id };
         story = found.starter.embeds.length > 0;
       } else {
         const nonce = nonceFor(key);
-        const recent = (await this.rest.get(Routes.channelMessages(channel.channelId), {
-          query: new URLSearchParams({ limit: String(RECOVER_WINDOW) }),
-        })) as APIMessage[];
-        const found = recent.find((m) => this.byBot(m.author.id) && (m.nonce === nonce || hasRef(m, key)));
+        const found = await this.findMessage(
+          channel.channelId,
+          (m) => this.byBot(m.author.id) && (m.nonce === nonce || hasRef(m, key)),
+          since,
+        );
         if (!found) return undefined;
         if (!found.embeds.length) return { parentId: found.id };
         const threadId =
@@ -258,6 +271,34 @@ export class DiscordAdapter implements ChatAdapter {
   }
 
   // ---- Requests ----
+
+  /**
+   * A channel message matching `test`: among all posted since `since` (epoch ms), page by page from the oldest,
+   * or without `since` among the latest few.
+   */
+  private async findMessage(
+    channelId: string,
+    test: (m: APIMessage) => boolean,
+    since?: number,
+  ): Promise<APIMessage | undefined> {
+    if (since === undefined) {
+      const recent = (await this.rest.get(Routes.channelMessages(channelId), {
+        query: new URLSearchParams({ limit: String(RECOVER_WINDOW) }),
+      })) as APIMessage[];
+      return recent.find(test);
+    }
+    let after = snowflakeAt(since - CLOCK_SKEW_MS);
+    for (let page = 0; page < RECOVER_PAGES; page++) {
+      const batch = (await this.rest.get(Routes.channelMessages(channelId), {
+        query: new URLSearchParams({ after, limit: '100' }),
+      })) as APIMessage[];
+      const found = batch.find(test);
+      if (found || batch.length < 100) return found;
+      // Discord lists a page newest first; the next one starts after its newest message.
+      after = batch.reduce((max, m) => (BigInt(m.id) > BigInt(max) ? m.id : max), after);
+    }
+    return undefined;
+  }
 
   private byBot(authorId: string): boolean {
     const me = this.opts.client.user?.id;
@@ -342,19 +383,26 @@ export class DiscordAdapter implements ChatAdapter {
     return (open.find((t) => t.name.toLowerCase() === 'news') ?? open[0])?.id;
   }
 
-  /** A recent post of ours in the forum whose starter carries the key's footer reference (or, for notices, the text). */
+  /**
+   * A post of ours in the forum whose starter carries the key's footer reference (or, for notices, the text):
+   * among those made since `since` (epoch ms), or without it among the latest few.
+   */
   private async findForumPost(
     channel: ChannelSettings,
     key: string,
     content?: string,
+    since?: number,
   ): Promise<{ id: string; starter: APIMessage } | undefined> {
     const active = (await this.rest.get(Routes.guildActiveThreads(channel.workspaceId))) as {
       threads: APIThreadChannel[];
     };
+    const from = since === undefined ? 0n : BigInt(snowflakeAt(since - CLOCK_SKEW_MS));
     const mine = active.threads
-      .filter((t) => t.parent_id === channel.channelId && this.byBot(t.owner_id ?? ''))
+      .filter(
+        (t) => t.parent_id === channel.channelId && this.byBot(t.owner_id ?? '') && BigInt(t.id) >= from,
+      )
       .sort((a, b) => (BigInt(b.id) > BigInt(a.id) ? 1 : -1))
-      .slice(0, 10);
+      .slice(0, since === undefined ? 10 : RECOVER_FORUM_POSTS);
     for (const thread of mine) {
       let starter: APIMessage;
       try {

@@ -117,10 +117,10 @@ export class SlackAdapter implements ChatAdapter {
    * Finds a post made under `key` before a crash. A story whose thread is incomplete is not reported as
    * found: it is remembered, and the postStory that follows adds only the missing replies.
    */
-  async recover(channel: ChannelSettings, key: string): Promise<PostedRef | undefined> {
+  async recover(channel: ChannelSettings, key: string, since?: number): Promise<PostedRef | undefined> {
     try {
       const api = await this.api(channel);
-      const found = await api.findTopLevel(channel.channelId, key);
+      const found = await api.findTopLevel(channel.channelId, key, since);
       if (!found?.ts) return undefined;
       const payload = found.metadata?.event_payload ?? {};
       if (payload.kind === 'notice') return { parentId: found.ts };

@@ -23,6 +23,11 @@ export interface SlackMessage {
 
 type Args = Record<string, unknown>;
 
+/** Pages of history searched when the time of the post is known: everything since then, up to this much. */
+const PAGES_SINCE = 20;
+/** Our clock and Slack's may disagree by this much. */
+const CLOCK_SKEW_MS = 5 * 60_000;
+
 /** A refusal Slack answered with `ok: false`, keeping the error code for callers that care. */
 export class SlackPlatformError extends PlatformError {
   constructor(
@@ -176,10 +181,15 @@ export class SlackApi {
     return res.ts;
   }
 
-  /** Our top-level message carrying `key` in its metadata, among the channel's recent history. */
-  async findTopLevel(channel: string, key: string): Promise<SlackMessage | undefined> {
+  /**
+   * Our top-level message carrying `key` in its metadata: among all posted since `since` (epoch ms), or
+   * without it in the channel's latest `historyPages` pages.
+   */
+  async findTopLevel(channel: string, key: string, since?: number): Promise<SlackMessage | undefined> {
     let cursor: string | undefined;
-    for (let page = 0; page < this.tuning.historyPages; page++) {
+    const pages = since === undefined ? this.tuning.historyPages : PAGES_SINCE;
+    const oldest = since === undefined ? undefined : (Math.max(0, since - CLOCK_SKEW_MS) / 1000).toFixed(6);
+    for (let page = 0; page < pages; page++) {
       const res = await this.call<{
         messages?: SlackMessage[];
         response_metadata?: { next_cursor?: string };
@@ -187,6 +197,7 @@ export class SlackApi {
         channel,
         limit: 100,
         include_all_metadata: true,
+        ...(oldest ? { oldest } : {}),
         ...(cursor ? { cursor } : {}),
       });
       const hit = res.messages?.find(

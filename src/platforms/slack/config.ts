@@ -50,7 +50,7 @@ export const slackConfigSchema = z
         /** A longer Retry-After ends this pass's attempt; the next pass retries with the same key. */
         maxRateLimitWaitSeconds: z.number().int().min(0).max(600).default(60),
         timeoutMs: z.number().int().min(100).max(120_000).default(15_000),
-        /** Pages of 100 messages searched for an earlier post when a post's outcome is unknown. */
+        /** Pages of 100 messages searched for a post whose answer was lost in flight (latest first). */
         historyPages: z.number().int().min(1).max(20).default(3),
       })
       .strict()
