@@ -1,4 +1,5 @@
 import cron, { type ScheduledTask } from 'node-cron';
+import { createClusterer } from './cluster/index.js';
 import type { Config, FeedConfig } from './config/schema.js';
 import { ChannelSink } from './deliver/channel-sink.js';
 import { type ChannelSettings, ChannelStore, type Platform } from './deliver/channels.js';
@@ -61,6 +62,7 @@ export class App {
       store: this.store,
       sinks: () => this.sinks(),
       logger: opts.logger,
+      clusterer: () => createClusterer({ windowHours: config.cluster.windowHours }),
       retentionMs: config.cluster.retentionDays * 86_400_000,
       now: opts.now,
     });
