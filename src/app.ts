@@ -62,7 +62,7 @@ export class App {
       store: this.store,
       sinks: () => this.sinks(),
       logger: opts.logger,
-      clusterer: () => createClusterer({ windowHours: config.cluster.windowHours }),
+      clusterer: (onExpire) => createClusterer({ windowHours: config.cluster.windowHours, onExpire }),
       retentionMs: config.cluster.retentionDays * 86_400_000,
       now: opts.now,
     });

@@ -27,6 +27,8 @@ export interface ClusterOptions {
   /** Candidates scored exactly, after ranking by overlap. */
   candidates: number;
   features: FeatureWeights;
+  /** Told of each story as it goes cold and leaves memory, with its final metadata. */
+  onExpire?: (story: StoryInfo) => void;
 }
 
 export const DEFAULT_CLUSTER_OPTIONS: ClusterOptions = {
@@ -1067,6 +1069,7 @@ export class StoryClusterer implements OnlineClusterer {
       const m = this.meta[s]!;
       for (const itemId of m.itemIds) if (this.itemStory.get(itemId) === s) this.itemStory.delete(itemId);
       if (m.absorbed.length > 0) this.forgetQueue.push({ at: now + this.mergeMemoryMs(), ids: m.absorbed });
+      this.opts.onExpire?.(this.info(s));
       this.drop(s);
     }
     if (this.evHead === this.evTail) {

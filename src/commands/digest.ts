@@ -4,6 +4,7 @@ import { buildDigest } from '../digest/build.js';
 import { digestJson } from '../digest/json.js';
 import { type SearchableStory, searchStories } from '../digest/search.js';
 import type { Item, StoryDigest } from '../model.js';
+import { keptWhenCold } from '../pipeline/engine.js';
 import { renderConsoleStory } from '../platforms/console/render.js';
 import { renderDiscordStory } from '../platforms/discord/render.js';
 import { renderSlackStory } from '../platforms/slack/render.js';
@@ -18,16 +19,24 @@ interface ReplayedStory {
   items: Item[];
 }
 
-/** Clusters the items in time order, as the live pipeline would have seen them; a repeated id counts once. */
+/**
+ * Clusters the items in time order, as the live pipeline would have seen them; a repeated id counts once.
+ * Stories that went cold along the way are kept as the worker keeps them.
+ */
 function replay(items: Item[]): ReplayedStory[] {
-  const clusterer = createClusterer();
+  const cold: StoryInfo[] = [];
+  const clusterer = createClusterer({
+    onExpire: (story) => {
+      if (keptWhenCold(story)) cold.push(story);
+    },
+  });
   const byId = new Map<string, Item>();
   for (const item of items) {
     if (byId.has(item.id)) continue;
     byId.set(item.id, item);
     clusterer.add(item);
   }
-  return [...clusterer.stories()]
+  return [...clusterer.stories(), ...cold]
     .sort((a, b) => b.lastUpdated.localeCompare(a.lastUpdated) || a.id.localeCompare(b.id))
     .map((info) => ({
       info,

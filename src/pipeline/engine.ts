@@ -11,7 +11,8 @@ export interface EngineOptions {
   store: Store;
   sinks: () => Sink[] | Promise<Sink[]>;
   logger: Logger;
-  clusterer?: () => OnlineClusterer;
+  /** Makes the clusterer; it must call `onExpire` with each story that goes cold. */
+  clusterer?: (onExpire: (story: StoryInfo) => void) => OnlineClusterer;
   /** Items are kept (and replayed at start-up) this long after they were accepted. */
   retentionMs?: number;
   now?: () => Date;
@@ -24,6 +25,11 @@ export interface IngestSummary {
   delivered: Partial<Record<DeliveryResult, number>>;
 }
 
+/** Whether a story that went cold is worth keeping for lookups: two or more outlets covered it. */
+export function keptWhenCold(story: StoryInfo): boolean {
+  return story.sources.length >= 2;
+}
+
 /**
  * The story engine: items in, story digests out to every sink. It owns the item log, the clusterer rebuilt
  * from it, and the deliverer. Items are persisted before they are clustered, and delivery state before a
@@ -34,6 +40,11 @@ export class StoryEngine {
   private readonly deliverer: Deliverer;
   private clusterer: OnlineClusterer;
   private readonly items = new Map<string, Item>();
+  /**
+   * Stories gone cold in the clusterer (no new coverage within its window) that two or more outlets covered,
+   * kept while their items are: `/story` and a late daily digest can still find them.
+   */
+  private readonly cold = new Map<string, StoryInfo>();
   /** Stories a sink failed to take; tried again on the next pass even if nothing new joins them. */
   private readonly retry = new Set<string>();
   private ready = false;
@@ -41,12 +52,20 @@ export class StoryEngine {
   constructor(private readonly opts: EngineOptions) {
     this.log = new ItemLog(opts.store);
     this.deliverer = new Deliverer(opts.store);
-    this.clusterer = (opts.clusterer ?? createClusterer)();
+    this.clusterer = this.makeClusterer();
+  }
+
+  private makeClusterer(): OnlineClusterer {
+    const onExpire = (story: StoryInfo) => {
+      if (keptWhenCold(story)) this.cold.set(story.id, story);
+    };
+    return this.opts.clusterer ? this.opts.clusterer(onExpire) : createClusterer({ onExpire });
   }
 
   /** Rebuilds stories from the item log, then finishes any delivery a previous run left undone. */
   async init(): Promise<void> {
-    this.clusterer = (this.opts.clusterer ?? createClusterer)();
+    this.cold.clear();
+    this.clusterer = this.makeClusterer();
     this.items.clear();
     const logged = await this.log.load(this.cutoff());
     for (const item of logged) {
@@ -73,6 +92,8 @@ export class StoryEngine {
     if (!cutoff) return 0;
     const dropped = await this.log.prune(cutoff);
     for (const id of dropped) this.items.delete(id);
+    const horizon = cutoff.toISOString();
+    for (const [id, story] of this.cold) if (story.lastUpdated < horizon) this.cold.delete(id);
     return dropped.length;
   }
 
@@ -103,21 +124,26 @@ export class StoryEngine {
     };
   }
 
+  /** A live story, or one gone cold that is still kept. */
+  private find(storyId: string): StoryInfo | undefined {
+    return this.clusterer.story(this.clusterer.resolve(storyId)) ?? this.cold.get(storyId);
+  }
+
   /** The digest of a story as it stands now. */
   digest(storyId: string): StoryDigest | undefined {
-    const story = this.clusterer.story(this.clusterer.resolve(storyId));
+    const story = this.find(storyId);
     return story && buildDigest(story, this.storyItems(story.id));
   }
 
   /** The items of a story, in the order they joined it. */
   storyItems(storyId: string): Item[] {
-    const story = this.clusterer.story(this.clusterer.resolve(storyId));
+    const story = this.find(storyId);
     return (story?.itemIds ?? []).map((id) => this.items.get(id)).filter((i): i is Item => !!i);
   }
 
-  /** Current stories, most recently updated first. */
-  stories() {
-    return [...this.clusterer.stories()].sort(
+  /** Live stories and the cold ones still kept, most recently updated first. */
+  stories(): StoryInfo[] {
+    return [...this.clusterer.stories(), ...this.cold.values()].sort(
       (a, b) => b.lastUpdated.localeCompare(a.lastUpdated) || a.id.localeCompare(b.id),
     );
   }

@@ -226,6 +226,19 @@ describe('StoryClusterer features', () => {
     expect(c.resolve(b.storyId)).toBe(b.storyId);
   });
 
+  it('reports each story with its final metadata as it goes cold and leaves memory', () => {
+    const gone: { id: string; itemIds: string[]; sources: string[]; lastUpdated: string }[] = [];
+    const c = new StoryClusterer({ threshold: 0.6, windowHours: 10, onExpire: (s) => gone.push(s) });
+    const a = c.add({ id: 'a', title: 'alpha beta gamma delta', source: 'One', publishedAt: at(0) });
+    c.add({ id: 'b', title: 'alpha beta gamma delta', source: 'Two', publishedAt: at(H) });
+    expect(gone).toEqual([]);
+    c.add({ id: 'c', title: 'unrelated words here', source: 'One', publishedAt: at(12 * H) });
+    expect(gone).toHaveLength(1);
+    expect(gone[0]).toMatchObject({ id: a.storyId, itemIds: ['a', 'b'], sources: ['One', 'Two'] });
+    expect(gone[0]!.lastUpdated).toBe(at(H));
+    expect(c.story(a.storyId)).toBeUndefined();
+  });
+
   it('keeps memory bounded by the window on a long stream', () => {
     const c = new StoryClusterer({ windowHours: 24 });
     const counts: number[] = [];

@@ -159,4 +159,23 @@ describe('channel commands', () => {
       { name: 'Trump hints at big progress on Russia', value: 'Trump hints at big progress on Russia' },
     ]);
   });
+
+  it('finds a story that went cold days ago, while its items are kept', async () => {
+    const engine = new StoryEngine({ store: openStore('memory://'), sinks: () => [], logger: silentLogger });
+    await engine.init();
+    const item = (id: string, title: string, source: string, publishedAt: string) => ({
+      id,
+      title,
+      source,
+      publishedAt,
+    });
+    await engine.ingest([
+      item('v1', 'Volcano erupts in Iceland, flights grounded', 'Wire A', '2026-01-01T10:00:00Z'),
+      item('v2', 'Iceland volcano erupts; flights grounded', 'Wire B', '2026-01-01T11:00:00Z'),
+      // Five days later the volcano has long gone cold; a lone follow-up starts a story of its own.
+      item('v3', 'Iceland volcano: airline counts the cost', 'Wire C', '2026-01-06T10:00:00Z'),
+    ]);
+    const cold = new ChannelCommands(channels, engine, parseConfig({}).fetch).story('iceland volcano');
+    expect('digest' in cold && cold.digest.outletCount).toBe(2);
+  });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createClusterer } from '../../src/cluster/index.js';
 import type { PostedRef, Sink } from '../../src/deliver/sink.js';
 import { silentLogger } from '../../src/log.js';
 import type { Item, StoryDigest } from '../../src/model.js';
@@ -63,5 +64,46 @@ describe('StoryEngine', () => {
     await restarted.init();
     expect(restarted.stories().map((s) => [s.id, [...s.itemIds].sort()])).toEqual(before);
     expect(sink.posted).toHaveLength(2);
+  });
+
+  it('keeps a story that went cold for lookups while its items are kept, across a restart', async () => {
+    const store = openStore('memory://');
+    let now = new Date('2026-01-03T12:00:00.000Z');
+    const start = async () => {
+      const engine = new StoryEngine({
+        store,
+        sinks: () => [],
+        logger: silentLogger,
+        retentionMs: 14 * 86_400_000,
+        now: () => now,
+        clusterer: (onExpire) => createClusterer({ windowHours: 24, onExpire }),
+      });
+      await engine.init();
+      return engine;
+    };
+    const at = (i: Item, publishedAt: string): Item => ({ ...i, publishedAt });
+    const engine = await start();
+    await engine.ingest([
+      at(item('a', 'Volcano erupts in Iceland, flights grounded', 'Wire A'), '2026-01-01T10:00:00.000Z'),
+      at(item('b', 'Iceland volcano erupts; flights grounded', 'Wire B'), '2026-01-01T11:00:00.000Z'),
+      at(item('c', 'Village fair draws record crowd of goats', 'Wire C'), '2026-01-01T12:00:00.000Z'),
+      // Two days later: the stories above have gone cold in a 24-hour window.
+      at(item('d', 'Central bank raises interest rates', 'Wire A'), '2026-01-03T10:00:00.000Z'),
+    ]);
+    const listed = (e: StoryEngine) => e.stories().map((s) => [...s.itemIds].sort().join(','));
+    // The volcano, covered by two outlets, is kept; the one-outlet fair is not.
+    expect(listed(engine)).toEqual(['d', 'a,b']);
+    const volcano = engine.stories().find((s) => s.itemIds.includes('a'))!;
+    expect(engine.digest(volcano.id)?.outletCount).toBe(2);
+    expect(engine.storyItems(volcano.id).map((i) => i.id)).toEqual(['a', 'b']);
+
+    const restarted = await start();
+    expect(listed(restarted)).toEqual(['d', 'a,b']);
+
+    // Once its items leave the log, the cold story goes too.
+    now = new Date('2026-01-20T12:00:00.000Z');
+    await restarted.prune();
+    expect(listed(restarted)).toEqual(['d']);
+    expect(restarted.digest(volcano.id)).toBeUndefined();
   });
 });
