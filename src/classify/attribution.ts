@@ -284,6 +284,35 @@ function isQuoteToken(t: string): boolean {
   return t === '"' || t === '“' || t === '”' || t === '‘';
 }
 
+/** Prepositions whose object is never the subject of the verb after it: "opposition to NATO reveals". */
+const NON_SUBJECT_PREPOSITIONS = new Set([
+  'to',
+  'towards',
+  'toward',
+  'against',
+  'over',
+  'about',
+  'into',
+  'than',
+  'like',
+]);
+
+/**
+ * A name governed by a preposition is the object of a phrase, not the speaker ("the reaction to Brussels
+ * shows that"), unless the phrase modifies a source ("officials in Kyiv said").
+ */
+function objectOfPreposition(tokens: Token[], nameStart: number): boolean {
+  const prep = tokens[nameStart - 1]?.text.toLowerCase() ?? '';
+  if (!NON_SUBJECT_PREPOSITIONS.has(prep)) return false;
+  const head = tokens[nameStart - 2]?.text.toLowerCase() ?? '';
+  return !ROLE_NOUNS.has(head) && !VAGUE_SPEAKERS.has(head);
+}
+
+/** A preposition that puts a place, time or topic before the clause ("In Lisbon, …"), never a speaker. */
+function isPreposition(word: string): boolean {
+  return /^(in|on|at|from|after|before|during|with|by|for|to|over|about|against|than|of)$/i.test(word);
+}
+
 /** Multi-word name ending at token index `end` (inclusive), walking left. */
 function nameEndingAt(tokens: Token[], end: number): [number, number] | undefined {
   let i = end;
@@ -310,6 +339,23 @@ function nameStartingAt(tokens: Token[], start: number): [number, number] | unde
     else if (!NAME_CONNECTORS.has(t.toLowerCase())) break;
   }
   return [start, end];
+}
+
+/**
+ * A lower-case source phrase ending at token `end`: "the envoy", "senior officials", "the Kerala government",
+ * "critics"; undefined unless the word there names a source.
+ */
+function sourcePhraseEndingAt(tokens: Token[], end: number): [number, number] | undefined {
+  const head = tokens[end]?.text.toLowerCase() ?? '';
+  if (!ROLE_NOUNS.has(head) && !VAGUE_SPEAKERS.has(head)) return undefined;
+  let k = end;
+  while (
+    k > 0 &&
+    (/^(the|his|her|their|some|many|other|senior|top)$/i.test(tokens[k - 1]!.text) ||
+      (k - 1 > 0 && isCapitalised(tokens[k - 1]!.text)))
+  )
+    k--;
+  return [k, end];
 }
 
 /** The name a couple of words on, past an article: "from the CDC" → "CDC". */
@@ -366,8 +412,9 @@ function classifySpeaker(speaker: string): { named: boolean; pronoun: boolean } 
   ) {
     return { named: false, pronoun: false };
   }
-  // Whole camps ("Leftists", "Democrats", "Conservatives") speak for nobody in particular.
-  if (/^[A-Z][a-z]+(ists|ives|als|ans|ites|crats)$/.test(speaker)) return { named: false, pronoun: false };
+  // Whole camps ("Leftists", "Democrats", "Conservatives") speak for nobody in particular; "Officials" do.
+  if (/^[A-Z][a-z]+(ists|ives|als|ans|ites|crats)$/.test(speaker) && !ROLE_NOUNS.has(lower))
+    return { named: false, pronoun: false };
   if (
     head.length >= 1 &&
     VAGUE_SPEAKERS.has(head[head.length - 1]!) &&
@@ -466,21 +513,35 @@ export function extractAttribution(sentence: string): AttributionMatch | undefin
         if (r) return r;
       }
       const name = nameEndingAt(tokens, j);
-      if (name && !(name[0] === 0 && name[1] === 0 && NON_SPEAKERS.has(tokens[0]!.text))) {
+      if (
+        name &&
+        !(name[0] === 0 && name[1] === 0 && NON_SPEAKERS.has(tokens[0]!.text)) &&
+        !objectOfPreposition(tokens, name[0])
+      ) {
         const r = make(textOf(sentence, tokens, name), tok.text, tok.end);
         if (r) return r;
       }
-      // Lower-case source phrase: "the envoy said", "officials told", "critics argue".
-      if (ROLE_NOUNS.has(prev.toLowerCase()) || VAGUE_SPEAKERS.has(prev.toLowerCase())) {
-        let k = j;
-        while (
-          k > 0 &&
-          (/^(the|his|her|their|some|many|other|senior|top)$/i.test(tokens[k - 1]!.text) ||
-            (k - 1 > 0 && isCapitalised(tokens[k - 1]!.text)))
-        )
-          k--;
-        const r = make(sentence.slice(tokens[k]!.start, tokens[j]!.end), tok.text, tok.end);
+      const phrase = sourcePhraseEndingAt(tokens, j);
+      if (phrase) {
+        const r = make(textOf(sentence, tokens, phrase), tok.text, tok.end);
         if (r) return r;
+      }
+      // "The Kerala government, in its defence, said …": a short aside between the subject and the verb.
+      if (prev === ',') {
+        let k = j - 1;
+        while (k > 0 && j - k <= 8 && !/^[,;:()—–"“”.]$/.test(tokens[k]!.text)) k--;
+        if (k > 0 && k < j - 1 && tokens[k]!.text === ',') {
+          const subject = nameEndingAt(tokens, k - 1) ?? sourcePhraseEndingAt(tokens, k - 1);
+          // "In Lisbon, on Monday, said …": a place or time opening the sentence is no subject.
+          // The name run may have swallowed a capitalised opening preposition ("In Lisbon").
+          const governed =
+            subject !== undefined &&
+            (isPreposition(tokens[subject[0]]!.text) || isPreposition(tokens[subject[0] - 1]?.text ?? ''));
+          if (subject && !governed && !objectOfPreposition(tokens, subject[0])) {
+            const r = make(textOf(sentence, tokens, subject), tok.text, tok.end);
+            if (r) return r;
+          }
+        }
       }
     }
 
@@ -517,7 +578,12 @@ export function extractAttribution(sentence: string): AttributionMatch | undefin
     const subjectEnd = firstComma > 0 && firstComma < i ? firstComma - 1 : i - 1;
     if (subjectEnd >= 0 && subjectEnd <= 7) {
       const lead = nameStartingAt(tokens, 0);
-      if (lead && !NON_SPEAKERS.has(tokens[0]!.text) && tokens[lead[1] + 1]?.text === ',') {
+      if (
+        lead &&
+        !NON_SPEAKERS.has(tokens[0]!.text) &&
+        !isPreposition(tokens[0]!.text) &&
+        tokens[lead[1] + 1]?.text === ','
+      ) {
         const r = make(textOf(sentence, tokens, lead), tok.text, tok.end);
         if (r) return r;
       }

@@ -26,6 +26,7 @@ import {
   PRESCRIPTIVE,
   PRESCRIPTIVE_PHRASES,
   REPORTING_VERBS,
+  RHETORICAL_QUESTION,
   SPECULATIVE,
   STANCE_PHRASES,
   SUPERLATIVE_WORDS,
@@ -92,6 +93,8 @@ export interface Signals {
   argumentOpener: boolean;
   imperative: boolean;
   question: boolean;
+  /** A question asked for effect, not information: "Isn't it obvious?", "Who would believe that?". */
+  rhetoricalQuestion: boolean;
   exclamation: boolean;
   /** A common word in capitals inside ordinary text: the writer raising their voice ("is NOT safe"). */
   emphaticCaps: boolean;
@@ -109,6 +112,8 @@ export interface Signals {
   genericPlural: boolean;
   copulaGeneric: boolean;
   attribution?: AttributionMatch;
+  /** The writer judges the source or the occasion before the reporting verb: "the hapless minister said". */
+  judgedSource: boolean;
 }
 
 const FIRST_SINGULAR = /^(i|me|my|mine|myself|i'm|i've|i'd|i'll)$/;
@@ -201,6 +206,53 @@ const valenceExempt = (w: string) =>
   INTENSIFIERS.has(w) ||
   DESCRIPTIVE_VALENCE.has(w);
 
+/** Non-global copies of the phrase lists, for a plain yes-or-no test. */
+const ANY_LOADED_LABEL = new RegExp(LOADED_LABELS.source, 'i');
+const ANY_IDIOM = new RegExp(IDIOMS.source, 'i');
+
+/**
+ * A word of the evaluative list used as one: not inside a name ("Great Britain", the "SMART" union) or a fixed
+ * neutral term ("real estate").
+ */
+function judgingWord(t: TaggedToken, next: TaggedToken | undefined, first: boolean): boolean {
+  if (!EVALUATIVE.has(t.lower)) return false;
+  if (/^[A-Z]/.test(t.text) && (!first || /^[A-Z]/.test(next?.text ?? ''))) return false;
+  return !(t.lower === 'real' && next?.lower === 'estate');
+}
+
+/** Adverbs of how well a task went or what state someone is in ("gravely ill"), not of the writer's view. */
+const MANNER_OF_DOING = new Set([
+  'carefully',
+  'successfully',
+  'unsuccessfully',
+  'effectively',
+  'ineffectively',
+  'efficiently',
+  'gravely',
+  'brightly',
+  'boldly',
+  'smartly',
+  'properly',
+  'harshly',
+]);
+
+/**
+ * An adverb formed from a judging adjective judges too: "absurd" → "absurdly", "shoddy" → "shoddily",
+ * "laughable" → "laughably", "cynical" → "cynically".
+ */
+function judgingAdverb(w: string): boolean {
+  if (!w.endsWith('ly') || EVALUATIVE.has(w) || valenceExempt(w) || MANNER_OF_DOING.has(w)) return false;
+  const stem = w.slice(0, -2);
+  const adjective = w.endsWith('ily')
+    ? `${w.slice(0, -3)}y`
+    : w.endsWith('bly')
+      ? `${w.slice(0, -1)}e`
+      : w.endsWith('ically')
+        ? w.slice(0, -4)
+        : stem;
+  return EVALUATIVE.has(adjective) || EVALUATIVE.has(stem);
+}
+
 /**
  * "US" is the country, and a capitalised pronoun inside a sentence belongs to a title or an organisation's
  * name ("Feeding Our Future"), not to the writer.
@@ -226,6 +278,8 @@ export function measure(text: string): Signals {
   const lower = words.map((t) => t.lower);
   const outsideText = withoutSpans(trimmed, spans);
   const countIn = (set: Set<string>) => lower.filter((w) => set.has(w)).length;
+  // The tagger splits hyphenated compounds ("half-baked", "tone-deaf"), so those are looked up whole here.
+  const hyphenated = outsideText.toLowerCase().match(/[a-z]+(?:-[a-z]+)+/g) ?? [];
 
   let gradable = 0;
   let superlatives = 0;
@@ -320,7 +374,11 @@ export function measure(text: string): Signals {
     .toLowerCase()
     .replace(/’/g, "'")
     .replace(/^[^a-z]+/, '');
-  const firstWord = lower[0] ?? '';
+  // "And remember…", "But consider…": a coordinating conjunction does not stop what follows being an argument
+  // move or an instruction.
+  const lead = /^(and|but|so|now|yet|or)$/.test(lower[0] ?? '') && lower.length > 2 ? 1 : 0;
+  const firstWord = lower[lead] ?? '';
+  const afterLead = start.slice(lead > 0 ? (lower[0]?.length ?? 0) : 0).replace(/^[\s,]+/, '');
   // Modals that state a plan's or rule's terms ("a bill that would ban…") are taken off the writer's count.
   const framed = [...outsideText.matchAll(FRAMED_MODAL)].map((m) => m[1]!.toLowerCase());
   const framedCount = (modals: RegExp) => framed.filter((m) => modals.test(m)).length;
@@ -338,6 +396,32 @@ export function measure(text: string): Signals {
     else if (inner >= 4) longQuotes++;
   }
   const attribution = extractAttribution(trimmed);
+  // Words before a reporting verb that opens its clause are the writer's; those after it are the source's.
+  let judgedSource = false;
+  if (attribution && attribution.verb !== 'according to') {
+    const verb = attribution.verb.toLowerCase();
+    const v = all.findIndex((t, i) => t.lower === verb && !inQuote(at[i]!));
+    const inverted = v > 0 && /^[,"“”']$/.test(all[v - 1]!.text);
+    if (v > 0 && !inverted) {
+      const preface = all.slice(0, v).filter((_, i) => !inQuote(at[i]!));
+      const cut = at[v]!;
+      const prefaceText = withoutSpans(
+        trimmed.slice(0, cut),
+        spans.filter(([s]) => s < cut).map(([s, e]): [number, number] => [s, Math.min(e, cut)]),
+      );
+      judgedSource =
+        preface.some(
+          (t, i) =>
+            judgingWord(t, preface[i + 1], i === 0) ||
+            (t.pos === 'ADV' && judgingAdverb(t.lower)) ||
+            ((t.pos === 'ADJ' || t.pos === 'ADV') &&
+              Math.abs(valence(t.lower)) >= STRONG_VALENCE &&
+              !valenceExempt(t.lower)),
+        ) ||
+        ANY_LOADED_LABEL.test(prefaceText) ||
+        ANY_IDIOM.test(prefaceText);
+    }
+  }
 
   return {
     // Lower-case "i" is left out: it is more often a fragment of a tokenised name than the pronoun.
@@ -365,7 +449,10 @@ export function measure(text: string): Signals {
     collectiveActors: actors,
     hedges: countIn(HEDGES),
     intensifiers,
-    evaluative: countIn(EVALUATIVE),
+    evaluative:
+      words.filter((t, i) => judgingWord(t, words[i + 1], i === 0)).length +
+      words.filter((t) => t.pos === 'ADV' && judgingAdverb(t.lower)).length +
+      hyphenated.filter((w) => EVALUATIVE.has(w)).length,
     weakEvaluative: countIn(WEAK_EVALUATIVE),
     valenced,
     loadedVerbs: words.filter(
@@ -390,14 +477,17 @@ export function measure(text: string): Signals {
       /\bnot\s+(\w+\s+)?(good|enough|clear|true|right|fair|acceptable|the (answer|solution|point|case))\b/i.test(
         outsideText,
       ),
-    argumentOpener: ARGUMENT_OPENERS.some((o) => start.startsWith(`${o} `) || start.startsWith(`${o},`)),
+    argumentOpener: ARGUMENT_OPENERS.some(
+      (o) => afterLead.startsWith(`${o} `) || afterLead.startsWith(`${o},`),
+    ),
     imperative:
       IMPERATIVE_OPENERS.has(firstWord) &&
       // The tagger often reads a capitalised imperative as a name ("Contact your…"), so accept either.
-      (words[0]?.pos === 'VERB' || words[0]?.pos === 'PROPN' || words[0]?.pos === 'NOUN') &&
-      lower[1] !== undefined &&
-      !/^(is|was|are|were|has|had|said|says)$/.test(lower[1]),
+      (words[lead]?.pos === 'VERB' || words[lead]?.pos === 'PROPN' || words[lead]?.pos === 'NOUN') &&
+      lower[lead + 1] !== undefined &&
+      !/^(is|was|are|were|has|had|said|says)$/.test(lower[lead + 1]!),
     question: /\?/.test(outsideText),
+    rhetoricalQuestion: /\?/.test(outsideText) && RHETORICAL_QUESTION.test(afterLead),
     exclamation: /!/.test(outsideText),
     // A headline in capitals throughout raises nothing, so the word must stand among lower-case ones.
     emphaticCaps: words.some(
@@ -415,5 +505,6 @@ export function measure(text: string): Signals {
       /^(the\s+)?[a-z]+s\s+(are|will|can|cannot|never|always|do|don't|have|tend|want|need)\b/.test(start),
     copulaGeneric: GENERIC_NOUNS.test(outsideText),
     attribution,
+    judgedSource,
   };
 }

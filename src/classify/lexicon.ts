@@ -88,7 +88,7 @@ export const EVALUATIVE = words(`
   naturally inevitably sadly tragically shamefully disgracefully rightly wrongly justly unjustly unfairly
   blatantly brazenly flagrantly wildly grossly woefully sorely badly poorly nicely happily
   ominous ominously fragile precarious vulnerable resilient robust ironclad
-  so-called purported self-styled
+  purported self-styled
   strange bizarre weird odd peculiar curious surprising unsurprising predictable unpredictable ironic
   staggering stark striking glaring blatant flagrant brazen gross woeful
   endemic rampant pervasive
@@ -123,6 +123,13 @@ export const EVALUATIVE = words(`
   deranged unhinged inexcusable indefensible unforgivable shabby sordid squalid seedy grubby sloppy shoddy
   lackluster lacklustre mediocre feckless spineless gutless toothless clueless tone-deaf out-of-touch
   glorious triumphant visionary inspiring inspired heartening laudable commendable praiseworthy exemplary
+  paltry meagre meager measly nondescript unctuous respectable self-contradictory contradictory lame flimsy
+  abysmal dismal lousy stellar risible bumbling hapless craven venal sleazy shady crooked murky glib facile
+  trite banal hackneyed shrill strident overwrought fanciful far-fetched implausible baseless
+  groundless unfounded duplicitous mendacious preachy haughty imperious heavy-handed high-handed overbearing
+  overreach bloated unaccountable bungled botched ham-fisted masterful deft adroit astute judicious
+  foolhardy gullible credulous complacent pampered cosseted unseemly unsavoury unsavory distasteful repellent
+  odious loathsome abominable heinous barbaric barbarous inhumane gratuitous wanton mindless vicious
 `);
 
 /**
@@ -195,6 +202,23 @@ export const ARGUMENT_OPENERS = [
   'think of',
   'think about',
   'make no mistake',
+  'as if',
+  'never mind',
+  'mind you',
+  'if anything',
+  'not that',
+  'small wonder',
+  'little wonder',
+  'rest assured',
+  'the bottom line',
+  'to put it',
+  'for all its',
+  'for all their',
+  'for all his',
+  'for all her',
+  'for all the',
+  'sure enough',
+  'to my mind',
 ];
 
 /** Impersonal evaluation frames: "it is crucial that", "it is hard to see". */
@@ -211,6 +235,13 @@ export const FRAMED_MODAL =
 /** Prescriptive phrases beyond the modals. */
 export const PRESCRIPTIVE_PHRASES =
   /\b(need to|needs to|have to|has to|had better|ought to|it is time|it's time|it’s time|we must|we should|we need|let us|let's|let’s|should not|shouldn't|shouldn’t|must not|mustn't|cannot afford|can't afford|can’t afford|urge you|join us|sign up|take action|call on|calls on|demand that)\b/i;
+
+/**
+ * Openings and turns of a question that expects no answer: negative questions ("isn't it…"), challenges
+ * ("who would…", "how can…"), and dismissals ("what of…", "…in the first place?").
+ */
+export const RHETORICAL_QUESTION =
+  /^(isn't|aren't|wasn't|weren't|doesn't|don't|didn't|hasn't|haven't|shouldn't|wouldn't|couldn't|can't|won't|why not|why on earth|who (would|could|can|wouldn't|needs|cares)|what (could|can|would) (possibly|be more)|how (can|could|dare|long will|much longer)|what (of|about)|is it any wonder|is (it|this|that) (really|not)|does (anyone|anybody)|do (we|you) really|are we really|since when|what kind of|where is the)\b|\b(in the first place|anyway|really|seriously|after all|or not|of all things)\s*\?/;
 
 /** Calls to action at the start of a sentence: bare imperatives. */
 export const IMPERATIVE_OPENERS = words(`
@@ -377,20 +408,20 @@ export const MENTAL_STATE_VERBS = words(`want fear hope know think believe care 
  * inference ("this shows", "which means", "that is why").
  */
 export const STANCE_PHRASES =
-  /\b(nothing (more|less|short) than|little more than|no more than a|far from (being )?(a|the)?|the (fact|idea|notion|myth|truth|reality) (is )?that|in (reality|truth|practice|effect)|so[- ]called|the (very )?(last|least|most) \w+ (thing|place|way)|there is no (doubt|question|excuse|reason|way)|it goes without saying|what('s| is) (more|worse|clear|striking|needed)|all (too|the more)|not (only|just) \w+ but|at (best|worst)|by (any|no) (measure|means|stretch)|of all (people|places|things)|let alone|the (real|true) (problem|question|issue|story|reason|cost)|(this|that|which|it|these) (shows|show|proves|prove|demonstrates|demonstrate|illustrates|underscores|means|is (why|how|what)|was (why|how)))\b/i;
+  /\b(nothing (more|less|short) than|little more than|no more than a|far from (being )?(a|the)?|the (fact|idea|notion|myth|truth|reality) (is )?that|in (reality|truth|practice|effect)|so[- ]called|the (very )?(last|least|most) \w+ (thing|place|way)|there is no (doubt|question|excuse|reason|way)|it goes without saying|what('s| is) (more|worse|clear|striking|needed)|all (too|the more)|not (only|just) \w+ but|at (best|worst)|by (any|no) (measure|means|stretch)|of all (people|places|things)|let alone|the (real|true) (problem|question|issue|story|reason|cost)|(this|that|which|it|these) (shows|show|proves|prove|demonstrates|demonstrate|illustrates|underscores|means|is (why|how|what)|was (why|how))|(yet|just) another|one more (sign|example|case|reminder|instance)|a (kind|sort) of|(a|the) (testament|hallmark|epitome|height|antithesis|embodiment) (of|to)|a recipe for|the very definition of|amounts? to (little|nothing)|tantamount to|(no|little) (better|different) than|speaks volumes|(proves|belies|betrays) (that|how|the|a|its|their|his|her)|(my|our) (hope|view|belief|opinion|sense|fear|concern|guess|hunch|suspicion|contention) (is|was)|in my (view|opinion|judgement|judgment|experience)|i (think|believe|suspect|fear|doubt|reckon|feel|would argue|contend))\b/i;
 
 /**
  * Pejorative labels of political commentary: words and phrases a reporter would put in quotation marks or
  * attribute to someone, never use in their own voice.
  */
 export const LOADED_LABELS =
-  /\b(witch[- ]hunts?|cover-?ups?|smear campaigns?|hit pieces?|fake news|(mainstream|legacy|corporate|lamestream) media|political class|chattering class(es)?|deep state|cabal|globalists?|illegals|radical left|loony left|hard left|alt-left|wokeness|wokeism|cancel culture|virtue[- ]signall?ing|nanny state|big government|big pharma|grifters?|grift|shills?|mouthpieces?|apologists|useful idiots?|talking heads|corporate welfare|gravy train|boondoggles?|pork[- ]barrel|slush funds?|jackboots?|police state|banana republic|kangaroo courts?|show trials?|clown show|dumpster fire|train ?wrecks?|indoctrination|scaremongering|alarmism|groupthink|echo chambers?|double standards?|zealotry|thuggery|lawlessness|doomsayers|naysayers|fanatics|crackpots?|charlatans?|lapdogs?|henchm[ae]n|overlords|elitists)\b/gi;
+  /\b(witch[- ]hunts?|cover-?ups?|smear campaigns?|hit pieces?|fake news|(mainstream|legacy|corporate|lamestream) media|political class|chattering class(es)?|deep state|cabal|globalists?|illegals|radical left|loony left|hard left|alt-left|wokeness|wokeism|cancel culture|virtue[- ]signall?ing|nanny state|big government|big pharma|grifters?|grift|shills?|mouthpieces?|apologists|useful idiots?|talking heads|corporate welfare|gravy train|boondoggles?|pork[- ]barrel|slush funds?|jackboots?|police state|banana republic|kangaroo courts?|show trials?|clown show|dumpster fire|train ?wrecks?|indoctrination|scaremongering|alarmism|groupthink|echo chambers?|double standards?|zealotry|thuggery|lawlessness|doomsayers|naysayers|fanatics|crackpots?|charlatans?|lapdogs?|henchm[ae]n|overlords|elitists|power grabs?|cash grabs?|brainwashing|gaslighting|grandstanding|pearl-clutching|hand-wringing|navel-gazing|doublespeak|newspeak|thought police|snake oil|whataboutism|busybod(y|ies)|do-gooders|bleeding hearts|snowflakes|sycophants?|toadies|yes-men|apparatchiks|bigwigs|demagogues?|propagandists?|ruling class(es)?|open[- ]borders?)\b/gi;
 
 /**
  * Figurative idioms and ironic formulas: the writer characterising events rather than reporting them.
  */
 export const IDIOMS =
-  /\b(at the end of the day|elephant in the room|slippery slope|tip of the iceberg|writing (is|was) on the wall|step in the right direction|wake-up call|smoke and mirrors|red herrings?|the last straw|nail in the coffin|drop in the (ocean|bucket)|band-aid|kick(s|ed|ing)? the can down the road|under the bus|cherry-pick(s|ed|ing)?|lip service|paper(s|ed|ing)? over|mov(e|es|ed|ing) the goalposts|bite the bullet|pie in the sky|house of cards|lesser of two evils|baby out with the bathwater|double-edged sword|heads? in the sand|rubber[- ]stamp(s|ed|ing)?|knee-jerk|a bridge too far|shoot(s|ing)? (itself|themselves|himself|herself) in the foot|trojan horse|sheep'?s clothing|sleight of hand|insult to injury|cart before the horse|beggars belief|defies (belief|logic|common sense)|open(s|ed|ing)? the floodgates|on steroids|recipe for disaster|no-brainer|low-hanging fruit|silver bullet|magic bullet|smoking gun|sacred cows?|fig leaf|window dressing|deckchairs|playing with fire|tail wagging the dog|heaven forbid|god forbid|surprise, surprise|go figure|who knew|lo and behold|enough is enough|spin doctors?|the emperor'?s new clothes|throw(s|ing)? money at|pay lip service|tough love|head in the clouds|bury the hatchet|falls? on deaf ears|a slap in the face|the icing on the cake|a tall order|rose-tinted|rose-colou?red|turn(s|ed)? a blind eye|in the same boat|the tip of the spear|bark(s|ing)? up the wrong tree|the pot calling the kettle|tip(s|ped)? the scales|kool-aid|crocodile tears|storm in a teacup|tempest in a teapot|pipe ?dream|too little,? too late|the straw that broke|a bitter pill|(a|the) ticking time bomb|a race to the bottom)\b/gi;
+  /\b(at the end of the day|elephant in the room|slippery slope|tip of the iceberg|writing (is|was) on the wall|step in the right direction|wake-up call|smoke and mirrors|red herrings?|the last straw|nail in the coffin|drop in the (ocean|bucket)|band-aid|kick(s|ed|ing)? the can down the road|under the bus|cherry-pick(s|ed|ing)?|lip service|paper(s|ed|ing)? over|mov(e|es|ed|ing) the goalposts|bite the bullet|pie in the sky|house of cards|lesser of two evils|baby out with the bathwater|double-edged sword|heads? in the sand|rubber[- ]stamp(s|ed|ing)?|knee-jerk|a bridge too far|shoot(s|ing)? (itself|themselves|himself|herself) in the foot|trojan horse|sheep'?s clothing|sleight of hand|insult to injury|cart before the horse|beggars belief|defies (belief|logic|common sense)|open(s|ed|ing)? the floodgates|on steroids|recipe for disaster|no-brainer|low-hanging fruit|silver bullet|magic bullet|smoking gun|sacred cows?|fig leaf|window dressing|deckchairs|playing with fire|tail wagging the dog|heaven forbid|god forbid|surprise, surprise|go figure|who knew|lo and behold|enough is enough|spin doctors?|the emperor'?s new clothes|throw(s|ing)? money at|pay lip service|tough love|head in the clouds|bury the hatchet|falls? on deaf ears|a slap in the face|the icing on the cake|a tall order|rose-tinted|rose-colou?red|turn(s|ed)? a blind eye|in the same boat|the tip of the spear|bark(s|ing)? up the wrong tree|the pot calling the kettle|tip(s|ped)? the scales|kool-aid|crocodile tears|storm in a teacup|tempest in a teapot|pipe ?dream|too little,? too late|the straw that broke|a bitter pill|(a|the) ticking time bomb|a race to the bottom|gone are the days|out (of )?the window|hit a (raw )?nerve|poetic justice|a far cry from|par for the course|business as usual|more of the same|a perfect storm|the devil is in the detail|(add|adds|adding|added|pour|pours|pouring|poured) fuel (to|on) the (fire|flames)|fan(s|ned|ning)? the flames|sweep(s|ing)? (it |them |this |that )?under the (rug|carpet)|the chickens (have )?come home to roost|the thin end of the wedge|(finger|fingers|wet finger) in the air|above the parapet|push(es|ed|ing)? on a string|pyrrhic|a blank (cheque|check)|a free pass|a slap on the wrist|political football|cash cow|in the pocket of|bend(s|ing)? over backwards|a new low|flogging a dead horse|a solution in search of a problem|lipstick on a pig|the jury is (still )?out|(only )?time will tell|groundhog day|sour grapes|poster child|empty (promises|rhetoric|gestures?|words)|hollow (promises|words|victory)|word salad|crying wolf|(a|the) (bitter|hard) truth|writ large|in a nutshell|a step too far|how (convenient|ironic|fitting|quaint|typical|telling)|what a (surprise|shock|coincidence|joke|farce|mess|shame|waste)|yeah,? right|good luck with that|thanks a lot|so much for)\b/gi;
 
 /** Common words that writers capitalise for emphasis ("it is NOT safe"); acronyms are not among them. */
 export const EMPHASIS_WORDS = words(`

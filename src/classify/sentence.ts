@@ -29,7 +29,7 @@ const W = {
   connectiveOpener: 0.2,
   hedge: 0.8,
   intensifier: 0.45,
-  evaluative: 0.6,
+  evaluative: 0.9,
   weakEvaluative: 0.15,
   valenced: 0.4,
   loadedVerb: 0.6,
@@ -48,6 +48,7 @@ const W = {
   argumentOpener: 0.8,
   imperative: 1.0,
   question: 0.5,
+  rhetoricalQuestion: 0.6,
   exclamation: 0.8,
   emphaticCaps: 0.6,
   scareQuote: 0.15,
@@ -69,6 +70,9 @@ const W = {
   presentOnly: 0.15,
   copulaGeneric: 0.35,
 };
+
+/** The most that names, figures and dates together can pull a sentence toward reported fact. */
+const CONCRETE_FLOOR = -1.2;
 
 /** Sums the weighted features of one sentence; exported for diagnostics and tests. */
 export function scoreSentence(text: string): {
@@ -123,12 +127,14 @@ export function scoreSentence(text: string): {
   if (s.argumentOpener) add('argumentOpener', W.argumentOpener);
   if (s.imperative) add('imperative', W.imperative);
   if (s.question) add('question', W.question);
+  if (s.rhetoricalQuestion) add('rhetoricalQuestion', W.rhetoricalQuestion);
   if (s.exclamation) add('exclamation', W.exclamation);
   if (s.emphaticCaps) add('emphaticCaps', W.emphaticCaps);
 
   // Attribution: a named source turns claims into reports; "critics argue" does not, nor does the writer
   // citing themselves ("as we predicted") or a bloc ("the Left describes"). A concessive report ("Although
-  // Putin claimed…") sets up the writer's own main clause, so it counts for less.
+  // Putin claimed…") sets up the writer's own main clause, and a source the writer has just judged ("the
+  // hapless minister said") carries the writer's view along with the report, so both count for less.
   const a = s.attribution;
   if (a) {
     const head = a.speaker.toLowerCase().replace(/^(the|his|her|their|its)\s+/, '');
@@ -137,6 +143,7 @@ export function scoreSentence(text: string): {
     } else if (!a.named || BLOC_SPEAKERS.has(head)) add('vagueAttribution', W.vagueAttribution);
     else if (/^(although|though|even though|while|whereas|despite)\b/i.test(text.trim()))
       add('concessiveAttribution', W.namedAttribution / 2);
+    else if (s.judgedSource) add('judgedSourceAttribution', W.namedAttribution / 2);
     else add('namedAttribution', W.namedAttribution);
   }
 
@@ -148,10 +155,16 @@ export function scoreSentence(text: string): {
   if (s.parenthetical) add('parenthetical', W.parenthetical);
   add('scareQuote', W.scareQuote * cap(s.scareQuotes, 2));
 
-  // Concrete, checkable detail: amounts, dates, names.
-  add('quantity', W.quantity * cap(s.quantities, 2));
-  add('timeWord', W.timeWord * cap(s.timeWords, 2));
-  add('properNoun', W.properNoun * cap(s.properNouns, 5));
+  // Concrete, checkable detail: amounts, dates, names. Past a few details, more of them say nothing new about
+  // the writer's voice, so their sum is capped and cannot bury a judging word beside them.
+  const concrete = {
+    quantity: W.quantity * cap(s.quantities, 2),
+    timeWord: W.timeWord * cap(s.timeWords, 2),
+    properNoun: W.properNoun * cap(s.properNouns, 5),
+  };
+  const concreteSum = concrete.quantity + concrete.timeWord + concrete.properNoun;
+  const scale = concreteSum < CONCRETE_FLOOR ? CONCRETE_FLOOR / concreteSum : 1;
+  for (const [name, v] of Object.entries(concrete)) add(name, scale * v);
   add('thirdSingular', W.thirdSingular * cap(s.thirdSingular, 1));
 
   // Generalising statements in the present versus narration of particular past events.

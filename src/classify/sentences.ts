@@ -186,8 +186,34 @@ export function quoteSpans(text: string): [number, number][] {
   if (straight.length % 2 === 0) {
     for (let k = 0; k < straight.length; k += 2) spans.push([straight[k]!, straight[k + 1]! + 1]);
   }
+  spans.push(...singleQuoteSpans(text));
   // Quotations spanning very long stretches are more likely mismatched than real; ignore those.
   return spans.filter(([s, e]) => e - s < 600);
+}
+
+const LETTER = /[\p{L}\p{N}]/u;
+
+/**
+ * Quotations in single quotes (‘…’ or '…', as headlines and British style use them). The closing mark is also
+ * the apostrophe, so a quote opens only at the start of a word and closes only at the end of one: "who’s" and
+ * "Rock 'n' roll" stay words.
+ */
+function singleQuoteSpans(text: string): [number, number][] {
+  const spans: [number, number][] = [];
+  let open = -1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c !== '‘' && c !== '’' && c !== "'") continue;
+    const before = text[i - 1] ?? ' ';
+    const after = text[i + 1] ?? ' ';
+    const opens = c !== '’' && !LETTER.test(before) && LETTER.test(after);
+    const closes = c !== '‘' && open >= 0 && /\S/.test(before) && !LETTER.test(after);
+    if (closes) {
+      spans.push([open, i + 1]);
+      open = -1;
+    } else if (opens && open < 0) open = i;
+  }
+  return spans;
 }
 
 /** True when a quotation opened before `from` is still open after `to` (the terminator run). */

@@ -119,6 +119,44 @@ describe('extractAttribution', () => {
     expect(extractAttribution('Rescuers found a survivor under the rubble.')).toBeUndefined();
   });
 
+  it('finds the speaker across a short aside between subject and verb', () => {
+    expect(
+      extractAttribution(
+        'The transport ministry, in a brief statement, said the port would reopen on Friday.',
+      ),
+    ).toMatchObject({ speaker: 'ministry', verb: 'said' });
+    expect(
+      extractAttribution('Mayor Ana Lopes, speaking after the vote, told reporters the plan would go ahead.'),
+    ).toMatchObject({ speaker: 'Ana Lopes', verb: 'told' });
+    // An aside after a place is no speaker.
+    expect(extractAttribution('In Lisbon, on the quay, said nobody a word.')).toBeUndefined();
+  });
+
+  it('reads judging words in single quotes as the quoted source’s, not the writer’s', () => {
+    for (const text of [
+      'The harbour master says the new rules are ‘reckless and absurd’ for small boats.',
+      "The harbour master says the new rules are 'reckless and absurd' for small boats.",
+    ]) {
+      expect(classifySentence(text).label).toBe('fact');
+    }
+    expect(classifySentence('The new rules are reckless and absurd for small boats.').label).toBe('opinion');
+  });
+
+  it('does not take the object of a preposition for the speaker', () => {
+    expect(
+      extractAttribution('The fierce reaction to Brussels reveals how little the rules matter.'),
+    ).toBeUndefined();
+    expect(extractAttribution('A spokesperson for Acme said the plant would close.')).toMatchObject({
+      verb: 'said',
+      named: true,
+    });
+  });
+
+  it('credits officials opening a sentence as a concrete source, not a camp', () => {
+    expect(extractAttribution('Officials said the bridge would reopen.')).toMatchObject({ named: true });
+    expect(extractAttribution('Progressives argue the tax is too low.')).toMatchObject({ named: false });
+  });
+
   it('marks vague speakers as not named', () => {
     expect(extractAttribution('However, critics argue that the deal is weak.')).toMatchObject({
       named: false,
@@ -241,6 +279,70 @@ describe('subjectivity features', () => {
     const bloc = scoreSentence('The Left describes every critic as a bigot.').features;
     expect(bloc.namedAttribution).toBeUndefined();
     expect(classifySentence('The Left describes every critic as a bigot.').label).toBe('opinion');
+  });
+
+  it('reads argument moves and instructions after an opening conjunction', () => {
+    expect(measure('And remember that the winter is not over.').argumentOpener).toBe(true);
+    expect(measure('But consider what the cuts will cost.').argumentOpener).toBe(true);
+    expect(measure('And the council met on Monday.').argumentOpener).toBe(false);
+  });
+
+  it('tells rhetorical questions from requests for information', () => {
+    expect(measure('Isn’t it obvious by now?').rhetoricalQuestion).toBe(true);
+    expect(measure('Who would believe such a promise?').rhetoricalQuestion).toBe(true);
+    expect(measure('Why was the bridge built in the first place?').rhetoricalQuestion).toBe(true);
+    expect(measure('When will the bridge reopen?').rhetoricalQuestion).toBe(false);
+    expect(measure('Who would believe such a promise.').rhetoricalQuestion).toBe(false);
+  });
+
+  it('reads characterising frames and first-person stance as the writer’s', () => {
+    expect(measure('The vote was yet another sign of drift at the top.').stancePhrase).toBe(true);
+    expect(measure('In my view, the plan will fail.').stancePhrase).toBe(true);
+    expect(measure('The scheme is tantamount to a tax on savers.').stancePhrase).toBe(true);
+    expect(measure('The increase amounts to a 3% rise in fares.').stancePhrase).toBe(false);
+  });
+
+  it('counts further judging words, labels and idioms', () => {
+    expect(measure('Residents were offered a paltry rebate.').evaluative).toBe(1);
+    expect(measure('The new licensing rule is a power grab by the council.').loadedLabels).toBe(1);
+    expect(measure('Gone are the days when a pension was enough to live on.').idioms).toBe(1);
+    for (const text of [
+      'Residents were offered a paltry rebate.',
+      'The new licensing rule is a power grab by the council.',
+      'Gone are the days when a pension was enough to live on.',
+    ]) {
+      expect(classifySentence(text).label, text).toBe('opinion');
+    }
+  });
+
+  it('counts hyphenated judging words and adverbs formed from judging adjectives', () => {
+    expect(measure('The plan was half-baked and tone-deaf.').evaluative).toBe(2);
+    expect(measure('The rules were absurdly written.').evaluative).toBe(1);
+    expect(measure('The hall was shoddily built.').evaluative).toBe(1);
+    expect(measure('The survivors were carefully lifted out.').evaluative).toBe(0);
+  });
+
+  it('does not count judging words that are part of a name or a fixed term', () => {
+    expect(measure('Great Britain and the real estate sector grew, officials said.').evaluative).toBe(0);
+    expect(measure('The union SMART wrote to Congress.').evaluative).toBe(0);
+    expect(measure('Sadly, the ferry sank.').evaluative).toBe(1);
+  });
+
+  it('gives less credit to a source the writer judges before the reporting verb', () => {
+    expect(measure('The hapless minister said the plan would work.').judgedSource).toBe(true);
+    expect(measure('The minister said the plan was absurd.').judgedSource).toBe(false);
+    expect(measure('The plan is absurd, said the minister.').judgedSource).toBe(false);
+    const judged = scoreSentence('The hapless minister said the plan would work.').features;
+    expect(judged.namedAttribution).toBeUndefined();
+    expect(judged.judgedSourceAttribution).toBeLessThan(0);
+  });
+
+  it('caps how far names, figures and dates together pull toward fact', () => {
+    const f = scoreSentence(
+      'On 3 May 2024 Acme Corp of Boston paid $12 million, or 40% more than Beta Ltd, on 4 June.',
+    ).features;
+    const concrete = (f.quantity ?? 0) + (f.timeWord ?? 0) + (f.properNoun ?? 0);
+    expect(concrete).toBeCloseTo(-1.2);
   });
 
   it('labels spelled-out figures and sourced reports as facts', () => {

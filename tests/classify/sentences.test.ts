@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { splitSentences } from '../../src/classify/index.js';
+import { quoteSpans } from '../../src/classify/sentences.js';
 
 describe('splitSentences', () => {
   it('splits on terminators followed by a capital', () => {
@@ -41,5 +42,15 @@ describe('splitSentences', () => {
 
   it('returns nothing for blank text', () => {
     expect(splitSentences('  \n\n ')).toEqual([]);
+  });
+});
+
+describe('quoteSpans', () => {
+  const quoted = (text: string) => quoteSpans(text).map(([s, e]) => text.slice(s, e));
+  it('pairs single quotes at word edges and leaves apostrophes alone', () => {
+    expect(quoted('The minister’s aide called it ‘a fair deal’ on Friday.')).toEqual(['‘a fair deal’']);
+    expect(quoted("The players' union called it 'a fair deal', it's said.")).toEqual(["'a fair deal'"]);
+    expect(quoted('He said “we’re ready” and left.')).toEqual(['“we’re ready”']);
+    expect(quoted("Don't stop, won't stop.")).toEqual([]);
   });
 });
