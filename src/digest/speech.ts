@@ -63,6 +63,8 @@ export function lastWord(speaker: string): string {
 function finish(rest: string): string | undefined {
   const text = rest.trim();
   if (wordCount(text) < 5 || /^["“”‘:,;]/.test(text) || !isComplete(text)) return undefined;
+  // "OpenAI said he would return": cut from its attribution, "He would return" no longer says who.
+  if (/^(he|she|it|they|we|i|his|her|its|their|our|my)\b/i.test(text)) return undefined;
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 

@@ -134,6 +134,18 @@ describe('reported facts', () => {
     expect(time.text).toBe('The repairs would take at least 18 months.');
   });
 
+  it('keeps the speaker in the sentence when the reported words would open with a pronoun', () => {
+    const ferry: Item = {
+      id: 'ferry-1',
+      title: 'Marlow ferry to resume crossings',
+      source: 'Coast Ledger',
+      publishedAt: '2026-02-12T09:00:00.000Z',
+      text: 'Tagus Lines said it would resume the Old Quay crossings on Friday morning.',
+    };
+    const fact = factWith(digestOf([ferry]), /resume the Old Quay crossings/);
+    expect(fact.text).toBe('Tagus Lines said it would resume the Old Quay crossings on Friday morning.');
+  });
+
   it('keeps opinion, the opinion item and boilerplate out of the facts', () => {
     const facts = d.facts.map((f) => f.text).join('\n');
     expect(facts).not.toMatch(/apology|negligence|failure of planning|known about this corrosion/);
