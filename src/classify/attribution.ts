@@ -226,6 +226,8 @@ const ROLE_NOUNS = new Set([
   'chairwoman',
   'director',
   'manager',
+  'executive',
+  'executives',
   'coach',
   'regulator',
   'regulators',
@@ -348,14 +350,29 @@ function nameStartingAt(tokens: Token[], start: number): [number, number] | unde
 function sourcePhraseEndingAt(tokens: Token[], end: number): [number, number] | undefined {
   const head = tokens[end]?.text.toLowerCase() ?? '';
   if (!ROLE_NOUNS.has(head) && !VAGUE_SPEAKERS.has(head)) return undefined;
-  let k = end;
-  while (
-    k > 0 &&
-    (/^(the|his|her|their|some|many|other|senior|top)$/i.test(tokens[k - 1]!.text) ||
-      (k - 1 > 0 && isCapitalised(tokens[k - 1]!.text)))
-  )
-    k--;
-  return [k, end];
+  return [sourceStart(tokens, end), end];
+}
+
+/**
+ * Where the source phrase whose head word is at `k` begins: over determiners, capitalised words and a
+ * possessor, which belongs to the source ("the central bank's governor", "Microsoft's chief").
+ */
+function sourceStart(tokens: Token[], head: number): number {
+  let k = head;
+  while (k > 0) {
+    const word = tokens[k - 1]!.text;
+    const possessive = /['’]s$/.test(word);
+    const possessor = /['’]s$/.test(tokens[k]!.text) && /^[a-z]+$/.test(word);
+    if (
+      /^(the|his|her|their|some|many|other|senior|top|chief|deputy|acting|former)$/i.test(word) ||
+      (k - 1 > 0 && isCapitalised(word)) ||
+      possessive ||
+      possessor
+    )
+      k--;
+    else break;
+  }
+  return k;
 }
 
 /** The name a couple of words on, past an article: "from the CDC" → "CDC". */
@@ -370,10 +387,14 @@ function textOf(sentence: string, tokens: Token[], [s, e]: [number, number]): st
 
 /** "US special envoy Steve Witkoff" → "Steve Witkoff"; keeps at least one word. */
 function stripTitles(name: string): string {
+  // "the central bank's governor" describes its source: the article stays.
+  if (/^the\s+\S+.*['’]s\s/i.test(name)) return name.replace(/^the\s+/i, 'the ');
   const parts = name.split(/\s+/);
   while (parts.length > 1 && TITLE_WORDS.has(parts[0]!.toLowerCase())) parts.shift();
   // Nothing but a title left ("The Ukrainian leader" → "leader"): keep the descriptive phrase instead.
-  if (parts.length === 1 && TITLE_WORDS.has(parts[0]!.toLowerCase())) return name.replace(/^the\s+/i, 'the ');
+  const last = parts[0]!.toLowerCase();
+  if (parts.length === 1 && (TITLE_WORDS.has(last) || ROLE_NOUNS.has(last)))
+    return name.replace(/^the\s+/i, 'the ');
   return parts.join(' ');
 }
 
@@ -440,7 +461,12 @@ export function extractAttribution(sentence: string): AttributionMatch | undefin
       speaker
         .trim()
         .split(/\s+/)
-        .filter((w, idx, all) => !(idx === 0 && all.length > 1 && NON_SPEAKERS.has(w)))
+        .filter(
+          (w, idx, all) =>
+            !(idx === 0 && all.length > 1 && NON_SPEAKERS.has(w)) ||
+            // "The bank's governor": the article stays with a described source.
+            (/^the$/i.test(w) && /['’]s$/.test(all[1] ?? '')),
+        )
         .join(' '),
     );
     if (!clean || NON_SPEAKERS.has(clean)) return undefined;
@@ -512,7 +538,12 @@ export function extractAttribution(sentence: string): AttributionMatch | undefin
         const r = make(prev, tok.text, tok.end);
         if (r) return r;
       }
-      const name = nameEndingAt(tokens, j);
+      const titled = nameEndingAt(tokens, j);
+      // "the tech giant's CEO": a title owned by someone is a source phrase, not a name of its own.
+      const name: [number, number] | undefined =
+        titled && /['’]s$/.test(tokens[titled[0] - 1]?.text ?? '')
+          ? [sourceStart(tokens, titled[0]), titled[1]]
+          : titled;
       if (
         name &&
         !(name[0] === 0 && name[1] === 0 && NON_SPEAKERS.has(tokens[0]!.text)) &&

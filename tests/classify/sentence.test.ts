@@ -119,6 +119,18 @@ describe('extractAttribution', () => {
     expect(extractAttribution('Rescuers found a survivor under the rubble.')).toBeUndefined();
   });
 
+  it('keeps a possessor with the source it owns', () => {
+    expect(
+      extractAttribution('Fares will rise in March, the transit agency’s chief executive has announced.'),
+    ).toMatchObject({ speaker: 'the transit agency’s chief executive', verb: 'announced' });
+    expect(extractAttribution('The port’s director said the berth would reopen.')).toMatchObject({
+      speaker: 'the port’s director',
+    });
+    expect(
+      extractAttribution('The new ferries will enter service in May, the operator’s CEO has announced.'),
+    ).toMatchObject({ speaker: 'the operator’s CEO' });
+  });
+
   it('finds the speaker across a short aside between subject and verb', () => {
     expect(
       extractAttribution(
