@@ -686,6 +686,20 @@ export class StoryClusterer implements OnlineClusterer {
     }
     const mSlot = this.mSlot;
     const mScore = this.mScore;
+    // Each centroid is a few cache lines somewhere in the arena: touch them all first, so the misses overlap.
+    const arena = this.centroids;
+    const reci = this.reci;
+    let touched = 0;
+    for (let c = 0; c < nt; c++) {
+      const r = top[c]! * 2 * REC;
+      const h = reci[r + I_BLOCK]!;
+      // Ids and weights interleave in one block, so the ids alone reach every line.
+      const terms = arena.chunks[h >>> PLACE_BITS]!;
+      const off = arena.offset(h);
+      const end = off + 2 * reci[r + I_LEN]!;
+      for (let k = off; k < end; k += 16) touched += terms[k]!;
+    }
+    this.prefetched = touched;
     let found = 0;
     for (let c = 0; c < nt; c++) {
       const s = top[c]!;
