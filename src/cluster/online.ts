@@ -853,6 +853,7 @@ export class StoryClusterer implements OnlineClusterer {
     const outW = this.mergeW;
     // The added vector's weight on each term, 0 where it has none.
     const outQ = this.mergeQ;
+    this.touchPostingEnds(ids, n);
     const arena = this.centroids;
     let h = this.reci[r + I_BLOCK]!;
     let sTerms = arena.chunks[h >>> PLACE_BITS]!;
@@ -935,6 +936,24 @@ export class StoryClusterer implements OnlineClusterer {
     }
     this.unindexAll(this.cutIds, 0, dropped, 1, s);
     return kept;
+  }
+
+  /**
+   * Touches the end of each term's posting list, where `index` appends: the lists of an item's lighter terms
+   * were not scanned, so their ends are cache misses, which overlap when started together.
+   */
+  private touchPostingEnds(ids: Int32Array, n: number): void {
+    const terms = this.vocab.ints;
+    const postings = this.postings;
+    let touched = 0;
+    for (let k = 0; k < n; k++) {
+      const link = terms[ids[k]! * TERM_INTS + LINK]!;
+      if (link === 0) continue;
+      const list = postings.chunks[(link - 1) >>> PLACE_BITS]!;
+      const off = postings.offset(link - 1);
+      touched += list[off + 1 + 2 * list[off]!] ?? 0;
+    }
+    this.prefetched = touched;
   }
 
   /** Lists story `s` under `term`, as its newest entry. */
