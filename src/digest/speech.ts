@@ -111,6 +111,12 @@ export function reportedClause(unit: Speech): string | undefined {
             .replace(new RegExp(`^\\s*(?:(?:late|early|earlier)\\s+)?(?:on\\s+)?${WEEKDAY}${DAYTIME}`), '')
             .replace(/^\s*,?\s*that\s+/, ' ');
       }
+      // "Qatar announced the deal and said 50 hostages …": what was said follows the second verb.
+      const second =
+        /^\s*[^,"“”]{1,60}?\s+and\s+(?:said|says|told\s+[\w.’'&-]+(?:\s+[\w.’'&-]+)?|added|warned|stated)(?:\s+that)?\s+/.exec(
+          rest,
+        );
+      if (second) rest = rest.slice(second[0].length);
       const clause = /^\s*[,:]?\s*["“]/.test(rest) ? undefined : finish(rest);
       if (clause) return clause;
     }

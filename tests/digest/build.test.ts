@@ -146,6 +146,19 @@ describe('reported facts', () => {
     expect(fact.text).toBe('Tagus Lines said it would resume the Old Quay crossings on Friday morning.');
   });
 
+  it('credits what was said after a second reporting verb, not the first verb’s object', () => {
+    const deal: Item = {
+      id: 'deal-1',
+      title: 'Marlow and Tagus Lines agree ferry deal',
+      source: 'Coast Ledger',
+      publishedAt: '2026-02-12T10:00:00.000Z',
+      text: 'Tagus Lines announced the agreement and said two new ferries would enter service in May.',
+    };
+    const fact = factWith(digestOf([deal]), /new ferries/);
+    expect(fact.text).toBe('Two new ferries would enter service in May.');
+    expect(fact.attribution).toEqual({ speaker: 'Tagus Lines', verb: 'according to' });
+  });
+
   it('keeps opinion, the opinion item and boilerplate out of the facts', () => {
     const facts = d.facts.map((f) => f.text).join('\n');
     expect(facts).not.toMatch(/apology|negligence|failure of planning|known about this corrosion/);
