@@ -28,6 +28,9 @@ const BOILERPLATE_LINES: RegExp[] = [
   // "site.com -- Sunday, August 17, 2025, 10:28 AM": an aggregator's source-and-date line.
   /^[a-z0-9-]+(\.[a-z0-9-]+)+\s+(--|—|\||·)\s+.*$/i,
   /^(loading|please enable javascript)\b.*$/i,
+  // Captions of video segments describe a report instead of reporting: "Jane Doe reports on the latest …".
+  /^.{0,80}\b(reports|reporting) (on|from) the latest\b.*$/i,
+  /^.{0,80}\bhas the latest\b.{0,120}$/i,
   /^(you may also like|recommended( for you)?|most (read|popular|viewed)|trending( now)?|more from .{1,40}|read also|also read|see also|don't miss|editor's picks)\s*:?$/i,
 ];
 
@@ -41,6 +44,7 @@ const INLINE_BOILERPLATE: RegExp[] = [
   /\s*\bfollow us (for more news )?(at|on)\s+\S+\s*$/gi,
   /\s*\bsign our petition\b!?/gi,
   /\s*\b(advertisement)\s*$/gi,
+  /\s*\bread (the )?full (article|story)( (at|on) \S+?)?\.?\s*$/gi,
 ];
 
 const NAV_WORDS = new Set([

@@ -42,8 +42,24 @@ describe('cleanText', () => {
     expect(cleanText('The envoy spoke to CNN. Follow us for more news at valleynewz.com')).toBe(
       'The envoy spoke to CNN.',
     );
+    expect(cleanText('The ferry will not sail on Friday. Read Full Article at harbourpost.example')).toBe(
+      'The ferry will not sail on Friday.',
+    );
     expect(cleanText('1. **Stay Informed**: read [the report](https://example.com/r).')).toBe(
       '1. Stay Informed: read the report.',
+    );
+  });
+
+  it('drops captions that describe a video report instead of reporting', () => {
+    const text = [
+      'Valley News’ Ana Lopes reports on the latest developments in the bridge closure.',
+      'Our correspondent has the latest from the quay.',
+      'The council voted to close the bridge on Tuesday.',
+    ].join('\n');
+    expect(cleanText(text)).toBe('The council voted to close the bridge on Tuesday.');
+    // Reporting about reports stays.
+    expect(cleanText('The inspector reports that two supports are corroded.')).toBe(
+      'The inspector reports that two supports are corroded.',
     );
   });
 
