@@ -43,6 +43,13 @@ const CLAUSE_VERBS = new Set(
     'maintained asserted suggested indicated conceded admitted replied responded predicted estimated agreed'
   ).split(' '),
 );
+/** Reporting verbs that also take a plain object ("announced the deal", "conceded defeat"). */
+const OBJECT_VERBS = new Set(
+  (
+    'announced confirmed conceded admitted acknowledged revealed reported predicted estimated agreed ' +
+    'emphasized emphasised stressed indicated suggested maintained'
+  ).split(' '),
+);
 /** Words allowed between a speaker and the verb: "Witkoff later said", "Rubio has repeatedly said". */
 const BETWEEN = new Set([
   'also',
@@ -105,18 +112,26 @@ export function reportedClause(unit: Speech): string | undefined {
           rest = rest.replace(new RegExp(`^\\s*(?:(?:on|to|in)\\s+)?(?:the\\s+)?${escapeRe(a.outlet)}`), '');
         // "said on Sunday that", "said in a statement on Friday that": circumstances, then what was said.
         const setting = SETTING.exec(rest);
+        let introduced = setting !== null;
         if (setting) rest = rest.slice(setting[0].length);
-        else
-          rest = rest
-            .replace(new RegExp(`^\\s*(?:(?:late|early|earlier)\\s+)?(?:on\\s+)?${WEEKDAY}${DAYTIME}`), '')
-            .replace(/^\s*,?\s*that\s+/, ' ');
+        else {
+          rest = rest.replace(
+            new RegExp(`^\\s*(?:(?:late|early|earlier)\\s+)?(?:on\\s+)?${WEEKDAY}${DAYTIME}`),
+            '',
+          );
+          const that = /^\s*,?\s*that\s+/.exec(rest);
+          if (that) rest = ` ${rest.slice(that[0].length)}`;
+          introduced = that !== null;
+        }
+        // "Qatar announced the deal and said 50 hostages …": what was said follows the second verb.
+        const second =
+          /^\s*[^,"“”]{1,60}?\s+and\s+(?:said|says|told\s+[\w.’'&-]+(?:\s+[\w.’'&-]+)?|added|warned|stated)(?:\s+that)?\s+/.exec(
+            rest,
+          );
+        if (second) rest = rest.slice(second[0].length);
+        // "Massa conceded defeat to Milei": a verb that also takes a plain object reports a clause only after "that".
+        else if (!introduced && OBJECT_VERBS.has(a.verb.toLowerCase())) rest = '';
       }
-      // "Qatar announced the deal and said 50 hostages …": what was said follows the second verb.
-      const second =
-        /^\s*[^,"“”]{1,60}?\s+and\s+(?:said|says|told\s+[\w.’'&-]+(?:\s+[\w.’'&-]+)?|added|warned|stated)(?:\s+that)?\s+/.exec(
-          rest,
-        );
-      if (second) rest = rest.slice(second[0].length);
       const clause = /^\s*[,:]?\s*["“]/.test(rest) ? undefined : finish(rest);
       if (clause) return clause;
     }

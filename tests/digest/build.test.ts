@@ -159,6 +159,27 @@ describe('reported facts', () => {
     expect(fact.attribution).toEqual({ speaker: 'Tagus Lines', verb: 'according to' });
   });
 
+  it('does not take the object of a verb like "conceded" for what was said', () => {
+    const runoff: Item = {
+      id: 'runoff-1',
+      title: 'Marlow council runoff',
+      source: 'Coast Ledger',
+      publishedAt: '2026-02-13T10:00:00.000Z',
+      text: [
+        'Councillor Rui Matos conceded defeat to Ana Lopes in the tightly fought council runoff on Sunday.',
+        'Tagus Lines confirmed that the Old Quay crossings would resume on Friday morning.',
+      ].join('\n\n'),
+    };
+    const d = digestOf([runoff]);
+    expect(factWith(d, /conceded defeat/).text).toBe(
+      'Councillor Rui Matos conceded defeat to Ana Lopes in the tightly fought council runoff on Sunday.',
+    );
+    expect(factWith(d, /crossings would resume/)).toMatchObject({
+      text: 'The Old Quay crossings would resume on Friday morning.',
+      attribution: { speaker: 'Tagus Lines', verb: 'according to' },
+    });
+  });
+
   it('keeps opinion, the opinion item and boilerplate out of the facts', () => {
     const facts = d.facts.map((f) => f.text).join('\n');
     expect(facts).not.toMatch(/apology|negligence|failure of planning|known about this corrosion/);
