@@ -146,6 +146,17 @@ for (let k = 0; k < timed.length; k++) {
 }
 const secs = (performance.now() - start) / 1000;
 const cpu = process.cpuUsage(cpu0);
+// A shared machine slows down now and then: the throughput of consecutive slices shows how much.
+const SLICES = 12;
+const sliceRates: number[] = [];
+for (let i = 0; i < SLICES; i++) {
+  const from = Math.floor((i * timed.length) / SLICES);
+  const to = Math.floor(((i + 1) * timed.length) / SLICES);
+  let ms = 0;
+  for (let k = from; k < to; k++) ms += lat[k]!;
+  sliceRates.push((to - from) / (ms / 1000));
+}
+sliceRates.sort((a, b) => a - b);
 lat.sort();
 console.log(`timed: ${timed.length} items with ${c.activeStories} active stories at the end`);
 console.log(
@@ -154,6 +165,11 @@ console.log(
 );
 // The machine may be shared: throughput per second of this process's CPU time is steadier than wall time.
 console.log(`  ${(timed.length / ((cpu.user + cpu.system) / 1e6)).toFixed(0)} items per CPU-second`);
+console.log(
+  `  ${SLICES} slices of ~${Math.round(timed.length / SLICES)} items (time inside add only): median ` +
+    `${pct(Float64Array.from(sliceRates), 0.5).toFixed(0)} items/s, slowest ${sliceRates[0]!.toFixed(0)}, ` +
+    `fastest ${sliceRates[SLICES - 1]!.toFixed(0)}`,
+);
 
 // Phase 3: retention. A long stream under the default 72 h window: memory must level off, not grow.
 const weeks = Number(process.env.BENCH_WEEKS ?? 6);
