@@ -536,19 +536,6 @@ export class StoryClusterer implements OnlineClusterer {
       if (link !== 0)
         most += Math.min(arena.chunks[(link - 1) >>> PLACE_BITS]![arena.offset(link - 1)]!, scan);
     }
-    // The lists' cache lines are misses: touch one int in each of them first, so that the misses overlap
-    // instead of stalling the scan below one after another.
-    let touched = 0;
-    for (let t = 0; t < q; t++) {
-      const link = terms[ids[topIdx[t]!]! * TERM_INTS + LINK]!;
-      if (link === 0) continue;
-      const list = arena.chunks[(link - 1) >>> PLACE_BITS]!;
-      const off = arena.offset(link - 1);
-      const len = list[off]!;
-      const end = off + 1 + 2 * len;
-      for (let p = off + 1 + 2 * Math.max(0, len - scan); p < end; p += 16) touched += list[p]!;
-    }
-    this.prefetched = touched;
     this.reserveCandidates(most);
     const table = this.cTable;
     const mask = table.length - 1;
@@ -686,20 +673,6 @@ export class StoryClusterer implements OnlineClusterer {
     }
     const mSlot = this.mSlot;
     const mScore = this.mScore;
-    // Each centroid is a few cache lines somewhere in the arena: touch them all first, so the misses overlap.
-    const arena = this.centroids;
-    const reci = this.reci;
-    let touched = 0;
-    for (let c = 0; c < nt; c++) {
-      const r = top[c]! * 2 * REC;
-      const h = reci[r + I_BLOCK]!;
-      // Ids and weights interleave in one block, so the ids alone reach every line.
-      const terms = arena.chunks[h >>> PLACE_BITS]!;
-      const off = arena.offset(h);
-      const end = off + 2 * reci[r + I_LEN]!;
-      for (let k = off; k < end; k += 16) touched += terms[k]!;
-    }
-    this.prefetched = touched;
     let found = 0;
     for (let c = 0; c < nt; c++) {
       const s = top[c]!;
@@ -853,7 +826,6 @@ export class StoryClusterer implements OnlineClusterer {
     const outW = this.mergeW;
     // The added vector's weight on each term, 0 where it has none.
     const outQ = this.mergeQ;
-    this.touchPostingEnds(ids, n);
     const arena = this.centroids;
     let h = this.reci[r + I_BLOCK]!;
     let sTerms = arena.chunks[h >>> PLACE_BITS]!;
@@ -936,24 +908,6 @@ export class StoryClusterer implements OnlineClusterer {
     }
     this.unindexAll(this.cutIds, 0, dropped, 1, s);
     return kept;
-  }
-
-  /**
-   * Touches the end of each term's posting list, where `index` appends: the lists of an item's lighter terms
-   * were not scanned, so their ends are cache misses, which overlap when started together.
-   */
-  private touchPostingEnds(ids: Int32Array, n: number): void {
-    const terms = this.vocab.ints;
-    const postings = this.postings;
-    let touched = 0;
-    for (let k = 0; k < n; k++) {
-      const link = terms[ids[k]! * TERM_INTS + LINK]!;
-      if (link === 0) continue;
-      const list = postings.chunks[(link - 1) >>> PLACE_BITS]!;
-      const off = postings.offset(link - 1);
-      touched += list[off + 1 + 2 * list[off]!] ?? 0;
-    }
-    this.prefetched = touched;
   }
 
   /** Lists story `s` under `term`, as its newest entry. */
