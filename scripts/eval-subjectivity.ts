@@ -2,7 +2,7 @@
  * Measures the sentence classifier on the CheckThat! subjectivity data (OBJ = fact, SUBJ = opinion):
  * macro-F1, per-class precision/recall/F1 and throughput.
  *
- *   npm run eval:subjectivity                     # ../shared/data/checkthat-en/dev_en.tsv
+ *   npm run eval:subjectivity                     # ../shared/data/checkthat-en/dev_en.tsv, then the rumca check
  *   npm run eval:subjectivity -- path/to/file.tsv [--errors] [--features]
  *
  * --errors lists the misses with their scores; --features shows, per scorer feature, how often it fires on
@@ -144,6 +144,35 @@ function main(): void {
       `first call ${Math.round(loadMs)} ms); ${Math.round((data.length / cpuMs) * 1000)} sentences per CPU-second`,
   );
   if (showFeatures) printFeatures(data);
+  if (!fileArg) printOutsideCheck();
+}
+
+/**
+ * A check outside CheckThat, against overfitting to it: each rumca item's description scored by the classifier,
+ * ranked against the item's URL-path opinion hint (/opinion/, /commentisfree/ …). The hint labels the article,
+ * not the sentence, so only the ranking (AUC) is meaningful, and only as a comparison between versions.
+ */
+function printOutsideCheck(): void {
+  const rumca = path.resolve(process.cwd(), '../shared/data/rumca-news-2023-11-17_to_24.jsonl');
+  let text: string;
+  try {
+    text = readFileSync(rumca, 'utf8');
+  } catch {
+    return;
+  }
+  const pairs: [number, boolean][] = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    const row = JSON.parse(line) as { description?: unknown; url_opinion_hint?: unknown };
+    if (typeof row.description !== 'string' || !row.description.trim()) continue;
+    if (typeof row.url_opinion_hint !== 'boolean') continue;
+    pairs.push([scoreSentence(row.description).raw, row.url_opinion_hint]);
+  }
+  const hinted = pairs.filter((p) => p[1]).length;
+  console.log(
+    `outside check: rumca descriptions vs URL opinion hint, ROC AUC ${auc(pairs).toFixed(3)} ` +
+      `(${pairs.length} items, ${hinted} hinted opinion)`,
+  );
 }
 
 function printFeatures(data: { text: string; gold: string }[]): void {
