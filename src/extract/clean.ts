@@ -45,6 +45,8 @@ const INLINE_BOILERPLATE: RegExp[] = [
   /\s*\bsign our petition\b!?/gi,
   /\s*\b(advertisement)\s*$/gi,
   /\s*\bread (the )?full (article|story)( (at|on) \S+?)?\.?\s*$/gi,
+  // Photo credits: "(Luis Robayo/AFP via Getty Images)", "(AP Photo/Natacha Pisarenko)".
+  /\s*\((?:[^()]{0,60}\/)?[^()]{0,60}\b(getty images|afp|reuters|ap photo|epa|shutterstock|photo:?)\b[^()]{0,40}\)\s*$/gi,
 ];
 
 const NAV_WORDS = new Set([

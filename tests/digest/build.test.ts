@@ -208,6 +208,22 @@ describe('opinion, headline and coverage', () => {
     for (const o of d.opinion) expect(o.gist.split(/(?<=[.!?])\s+/).length).toBeLessThanOrEqual(2);
   });
 
+  it('does not give a photo caption as the gist of an opinion piece', () => {
+    const captioned: Item = {
+      id: 'voice-3',
+      title: 'The Old Quay closure was the first honest decision in years',
+      source: 'Marlow Voice',
+      url: 'https://marlowvoice.example/opinion/old-quay-honest',
+      publishedAt: '2026-02-11T08:00:00.000Z',
+      kindHint: 'opinion',
+      description:
+        'Commuters wait for the diverted route 14 bus at the Dock Street crossing in Marlow, Portugal, on Feb. 10, 2026.',
+    };
+    const [entry] = digestOf([ledger, captioned]).opinion;
+    expect(entry).toMatchObject({ source: 'Marlow Voice', kind: 'opinion' });
+    expect(entry!.gist).toBe(captioned.title);
+  });
+
   it('takes an analysis hint as analysis', () => {
     const analysis: Item = {
       ...column,

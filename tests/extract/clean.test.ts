@@ -45,6 +45,13 @@ describe('cleanText', () => {
     expect(cleanText('The ferry will not sail on Friday. Read Full Article at harbourpost.example')).toBe(
       'The ferry will not sail on Friday.',
     );
+    expect(cleanText('Commuters wait at the Dock Street crossing. (Ana Lopes/AFP via Getty Images)')).toBe(
+      'Commuters wait at the Dock Street crossing.',
+    );
+    expect(cleanText('The ferry sails at noon (AP Photo/Rui Matos)')).toBe('The ferry sails at noon');
+    expect(cleanText('The council (which met on Tuesday) voted 7-2.')).toBe(
+      'The council (which met on Tuesday) voted 7-2.',
+    );
     expect(cleanText('1. **Stay Informed**: read [the report](https://example.com/r).')).toBe(
       '1. Stay Informed: read the report.',
     );
