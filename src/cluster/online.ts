@@ -27,9 +27,15 @@ export interface ClusterOptions {
   /** Candidates scored exactly, after ranking by overlap. */
   candidates: number;
   features: FeatureWeights;
-  /** Told of each story as it goes cold and leaves memory, with its final metadata. */
-  onExpire?: (story: StoryInfo) => void;
+  /** Told of each story as it goes cold and leaves memory. */
+  onExpire?: ExpireListener;
 }
+
+/**
+ * Gets a story that goes cold: how many outlets covered it, and its final metadata, built only if asked for,
+ * since most stories that go cold are single items nobody keeps.
+ */
+export type ExpireListener = (sources: number, story: () => StoryInfo) => void;
 
 export const DEFAULT_CLUSTER_OPTIONS: ClusterOptions = {
   threshold: 0.18,
@@ -1069,7 +1075,7 @@ export class StoryClusterer implements OnlineClusterer {
       const m = this.meta[s]!;
       for (const itemId of m.itemIds) if (this.itemStory.get(itemId) === s) this.itemStory.delete(itemId);
       if (m.absorbed.length > 0) this.forgetQueue.push({ at: now + this.mergeMemoryMs(), ids: m.absorbed });
-      this.opts.onExpire?.(this.info(s));
+      this.opts.onExpire?.(m.sources.length, () => this.info(s));
       this.drop(s);
     }
     if (this.evHead === this.evTail) {

@@ -26,8 +26,8 @@ interface ReplayedStory {
 function replay(items: Item[]): ReplayedStory[] {
   const cold: StoryInfo[] = [];
   const clusterer = createClusterer({
-    onExpire: (story) => {
-      if (keptWhenCold(story)) cold.push(story);
+    onExpire: (sources, story) => {
+      if (keptWhenCold(sources)) cold.push(story());
     },
   });
   const byId = new Map<string, Item>();

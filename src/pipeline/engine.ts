@@ -1,4 +1,9 @@
-import { createClusterer, type OnlineClusterer, type StoryInfo } from '../cluster/index.js';
+import {
+  createClusterer,
+  type ExpireListener,
+  type OnlineClusterer,
+  type StoryInfo,
+} from '../cluster/index.js';
 import { Deliverer, type DeliveryResult } from '../deliver/deliverer.js';
 import type { Sink } from '../deliver/sink.js';
 import { buildDigest } from '../digest/build.js';
@@ -12,7 +17,7 @@ export interface EngineOptions {
   sinks: () => Sink[] | Promise<Sink[]>;
   logger: Logger;
   /** Makes the clusterer; it must call `onExpire` with each story that goes cold. */
-  clusterer?: (onExpire: (story: StoryInfo) => void) => OnlineClusterer;
+  clusterer?: (onExpire: ExpireListener) => OnlineClusterer;
   /** Items are kept (and replayed at start-up) this long after they were accepted. */
   retentionMs?: number;
   now?: () => Date;
@@ -26,8 +31,8 @@ export interface IngestSummary {
 }
 
 /** Whether a story that went cold is worth keeping for lookups: two or more outlets covered it. */
-export function keptWhenCold(story: StoryInfo): boolean {
-  return story.sources.length >= 2;
+export function keptWhenCold(sources: number): boolean {
+  return sources >= 2;
 }
 
 /**
@@ -56,8 +61,10 @@ export class StoryEngine {
   }
 
   private makeClusterer(): OnlineClusterer {
-    const onExpire = (story: StoryInfo) => {
-      if (keptWhenCold(story)) this.cold.set(story.id, story);
+    const onExpire: ExpireListener = (sources, story) => {
+      if (!keptWhenCold(sources)) return;
+      const info = story();
+      this.cold.set(info.id, info);
     };
     return this.opts.clusterer ? this.opts.clusterer(onExpire) : createClusterer({ onExpire });
   }

@@ -228,7 +228,7 @@ describe('StoryClusterer features', () => {
 
   it('reports each story with its final metadata as it goes cold and leaves memory', () => {
     const gone: { id: string; itemIds: string[]; sources: string[]; lastUpdated: string }[] = [];
-    const c = new StoryClusterer({ threshold: 0.6, windowHours: 10, onExpire: (s) => gone.push(s) });
+    const c = new StoryClusterer({ threshold: 0.6, windowHours: 10, onExpire: (_, s) => gone.push(s()) });
     const a = c.add({ id: 'a', title: 'alpha beta gamma delta', source: 'One', publishedAt: at(0) });
     c.add({ id: 'b', title: 'alpha beta gamma delta', source: 'Two', publishedAt: at(H) });
     expect(gone).toEqual([]);
