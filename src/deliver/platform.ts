@@ -15,6 +15,9 @@ export class PlatformError extends Error {
   }
 }
 
+/** How far our clock and a platform's may disagree: a search from a recorded time starts this much earlier. */
+export const CLOCK_SKEW_MS = 5 * 60_000;
+
 /**
  * What the delivery layer needs from a chat platform. Each adapter renders the digest with its own
  * renderer and enforces its own limits; `key` is an idempotency key the adapter uses where it can.

@@ -23,7 +23,7 @@ import {
   Routes,
 } from 'discord.js';
 import type { ChannelSettings } from '../../deliver/channels.js';
-import { type ChatAdapter, PlatformError } from '../../deliver/platform.js';
+import { type ChatAdapter, CLOCK_SKEW_MS, PlatformError } from '../../deliver/platform.js';
 import type { PostedRef, StoryUpdate } from '../../deliver/sink.js';
 import type { Logger } from '../../log.js';
 import type { StoryDigest } from '../../model.js';
@@ -44,8 +44,7 @@ const RECOVER_WINDOW = 50;
 /** When it does: every message since, in pages of 100, up to this many pages; in a forum, this many posts. */
 const RECOVER_PAGES = 20;
 const RECOVER_FORUM_POSTS = 100;
-/** Our clock and Discord's may disagree by this much. */
-const CLOCK_SKEW_MS = 5 * 60_000;
+const FORUM_POST_ATTEMPTS = 3;
 const DISCORD_EPOCH_MS = 1_420_070_400_000n;
 
 /** The smallest snowflake Discord could give anything created at `ms` (epoch milliseconds) or later. */
@@ -53,7 +52,6 @@ export function snowflakeAt(ms: number): string {
   const since = BigInt(Math.max(0, Math.floor(ms))) - DISCORD_EPOCH_MS;
   return String((since > 0n ? since : 0n) << 22n);
 }
-const FORUM_POST_ATTEMPTS = 3;
 
 const sha = (text: string) => createHash('sha256').update(text).digest();
 

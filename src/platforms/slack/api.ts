@@ -5,7 +5,7 @@
  * outcome is settled by looking for the post's metadata before trying again.
  */
 import { webApi } from '@slack/bolt';
-import { PlatformError, type PlatformErrorKind } from '../../deliver/platform.js';
+import { CLOCK_SKEW_MS, PlatformError, type PlatformErrorKind } from '../../deliver/platform.js';
 import type { Logger } from '../../log.js';
 import type { SlackConfig } from './config.js';
 
@@ -25,8 +25,6 @@ type Args = Record<string, unknown>;
 
 /** Pages of history searched when the time of the post is known: everything since then, up to this much. */
 const PAGES_SINCE = 20;
-/** Our clock and Slack's may disagree by this much. */
-const CLOCK_SKEW_MS = 5 * 60_000;
 
 /** A refusal Slack answered with `ok: false`, keeping the error code for callers that care. */
 export class SlackPlatformError extends PlatformError {
