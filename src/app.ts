@@ -142,8 +142,10 @@ export class App {
       if (!adapter || channel.paused || !channel.feeds.some((f) => f.url === url)) continue;
       const sink = new ChannelSink(channel, adapter, this.channels, { logger: this.opts.logger });
       try {
-        await this.deliverer.once(`${channel.key}|feed-${event}|${url}|${at.slice(0, 13)}`, (key) =>
-          sink.notice(text, key),
+        await this.deliverer.once(
+          `${channel.key}|feed-${event}|${url}|${at.slice(0, 13)}`,
+          (key) => sink.notice(text, key),
+          (key, since) => sink.recover(key, since, text),
         );
       } catch (err) {
         this.opts.logger.warn({ err, channel: channel.key, feed: url }, 'feed notice failed');

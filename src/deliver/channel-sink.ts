@@ -42,8 +42,11 @@ export class ChannelSink implements Sink {
     return this.guard(() => this.adapter.postNotice(this.channel, text, key));
   }
 
-  recover(key: string, since?: number): Promise<PostedRef | undefined> {
-    return this.adapter.recover ? this.adapter.recover(this.channel, key, since) : Promise.resolve(undefined);
+  /** A post made under `key` before a crash; `notice` is the text, when what was posted was a notice. */
+  recover(key: string, since?: number, notice?: string): Promise<PostedRef | undefined> {
+    return this.adapter.recover
+      ? this.adapter.recover(this.channel, key, since, notice)
+      : Promise.resolve(undefined);
   }
 
   private async guard<T>(act: () => Promise<T>): Promise<T> {

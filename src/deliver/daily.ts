@@ -94,7 +94,7 @@ export class DailyDigests {
       await this.opts.deliverer.once(
         `${channel.key}|daily-${date}|header`,
         (key) => sink.notice(header, key),
-        (key, since) => sink.recover(key, since),
+        (key, since) => sink.recover(key, since, header),
       );
       for (const digest of top) await this.opts.deliverer.deliver(sink, digest);
     }

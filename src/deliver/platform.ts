@@ -30,9 +30,15 @@ export interface ChatAdapter {
   postNotice(channel: ChannelSettings, text: string, key: string): Promise<PostedRef>;
   /**
    * Finds a message posted under `key` before a crash, if the platform can tell; `since` (epoch ms) is when
-   * the post was recorded as under way, so the search covers everything posted from then on.
+   * the post was recorded as under way, so the search covers everything posted from then on. For a notice,
+   * `notice` is its text, for platforms that keep no key with a plain message and know it only by what it says.
    */
-  recover?(channel: ChannelSettings, key: string, since?: number): Promise<PostedRef | undefined>;
+  recover?(
+    channel: ChannelSettings,
+    key: string,
+    since?: number,
+    notice?: string,
+  ): Promise<PostedRef | undefined>;
 }
 
 /** Stories a channel should see, decided from the story's items. */

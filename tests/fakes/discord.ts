@@ -984,6 +984,11 @@ export class FakeDiscord {
     return this.failNext(matcher, { status, afterCommit: true, times });
   }
 
+  /** As if Discord's nonce window ("the past few minutes") had passed: a nonce no longer replays a message. */
+  forgetNonces(): void {
+    this.nonces.clear();
+  }
+
   clearFaults(): void {
     this.faults.length = 0;
   }
@@ -1467,7 +1472,11 @@ export class FakeDiscord {
     };
   }
 
-  messageJson(m: FakeMessage): Json {
+  /**
+   * A message as the API shows it. Discord does not store a nonce: it is echoed only in the create response
+   * (or a nonce replay) and in MESSAGE_CREATE, never when messages are fetched later.
+   */
+  messageJson(m: FakeMessage, echoNonce = false): Json {
     const interaction = m.interactionId ? this.interactions.find((i) => i.id === m.interactionId) : undefined;
     const thread = m.threadId ? this.channelMap.get(m.threadId) : undefined;
     const invoker = interaction ? asObj(asObj(interaction.payload.member).user) : undefined;
@@ -1488,7 +1497,7 @@ export class FakeDiscord {
       pinned: false,
       mention_everyone: m.mentions.everyone,
       tts: m.tts,
-      ...(m.nonce !== undefined ? { nonce: m.nonce } : {}),
+      ...(echoNonce && m.nonce !== undefined ? { nonce: m.nonce } : {}),
       ...(m.position !== undefined ? { position: m.position } : {}),
       ...(m.webhookId ? { webhook_id: m.webhookId, application_id: this.applicationId } : {}),
       ...(m.reference ? { message_reference: { type: 0, ...m.reference, guild_id: m.guildId } } : {}),
@@ -2188,7 +2197,7 @@ export class FakeDiscord {
       const original = seen ? this.messageMap.get(seen.messageId) : undefined;
       if (seen && original && Date.now() - seen.at < this.opts.nonceWindowMs) {
         record.note = 'nonce-replay';
-        return this.messageJson(original);
+        return this.messageJson(original, true);
       }
     }
     this.requireNotEmpty(body, files);
@@ -2207,7 +2216,7 @@ export class FakeDiscord {
     }
     const message = this.createMessage(channel, body, files, { source: 'channel' });
     if (nonceKey) this.nonces.set(nonceKey, { messageId: message.id, at: Date.now() });
-    return this.messageJson(message);
+    return this.messageJson(message, true);
   }
 
   private validateMessage(body: Json, path: (string | number)[], errs: FormErrors): void {
@@ -2486,7 +2495,7 @@ export class FakeDiscord {
     if (!message.ephemeral) {
       this.dispatchEvent(
         'MESSAGE_CREATE',
-        { ...this.messageJson(message), guild_id: channel.guildId },
+        { ...this.messageJson(message, true), guild_id: channel.guildId },
         GatewayIntent.GuildMessages,
       );
     }

@@ -485,6 +485,26 @@ describe('faults', () => {
     }
   });
 
+  it('recover finds a notice by its text in channels and forums, since fetched messages carry no nonce', async () => {
+    for (const name of ['general', 'news-forum']) {
+      const channel = await h.app.channels.getOrCreate(
+        'discord',
+        guildId(),
+        idOf(name),
+        name === 'general' ? 'text' : 'forum',
+      );
+      const key = `${channel.key}|daily-2025-08-18|header`;
+      const text = 'Daily digest for 2025-08-18: 3 top stories';
+      const since = Date.now();
+      const ref = await h.bot.adapter.postNotice(channel, text, key);
+      h.fake.forgetNonces();
+      expect(await h.bot.adapter.recover(channel, key, since, text)).toEqual(ref);
+      expect(
+        await h.bot.adapter.recover(channel, key, since, 'Daily digest for 2025-08-19: 1 top story'),
+      ).toBe(undefined);
+    }
+  });
+
   it('recover searches everything posted since the story was started, however busy the channel was', async () => {
     const channel = await h.app.channels.getOrCreate('discord', guildId(), idOf('general'));
     const key = `${channel.key}|st-busy|post`;
@@ -672,5 +692,41 @@ describe('daily digest', () => {
 
     expect(await h.app.dailyTick()).toBe(0);
     expect(parents('announcements')).toHaveLength(1 + top.length);
+  });
+
+  it('a header posted just before a crash is found again after a long outage, not posted twice', async () => {
+    await follow('announcements', allSeeds());
+    await run('digest', 'announcements', [
+      opt.string('time', '08:00'),
+      opt.string('timezone', 'UTC'),
+      opt.string('mode', 'daily'),
+    ]);
+    const channel = (await h.app.channels.get(keyOf('announcements')))!;
+    await h.app.channels.save({ ...channel, lastDigestAt: '2025-08-17T08:00:00.000Z' });
+    h.clock.now = new Date('2025-08-18T07:00:00Z');
+    await h.app.pollOnce(true);
+
+    // The header is posted, then the worker dies before it records that (no retry fixes a 403 here).
+    const cut = h.fake.failNext((r) => parentPost('announcements')(r), {
+      status: 403,
+      code: 50013,
+      afterCommit: true,
+    });
+    h.clock.now = new Date('2025-08-18T08:00:30Z');
+    await h.app.dailyTick().catch(() => 0);
+    expect(cut.hits).toBe(1);
+    expect(parents('announcements').map((m) => m.content)).toEqual([
+      expect.stringMatching(/^Daily digest for 2025-08-18/),
+    ]);
+
+    // Hours later: the nonce is long forgotten, and fetched messages never carry one anyway.
+    await h.app.channels.save({ ...(await h.app.channels.get(keyOf('announcements')))!, paused: undefined });
+    h.fake.forgetNonces();
+    h.clock.now = new Date('2025-08-18T11:00:00Z');
+    await h.app.dailyTick();
+    const [header, ...stories] = parents('announcements');
+    expect(header!.content).toMatch(/^Daily digest for 2025-08-18/);
+    expect(stories.length).toBeGreaterThanOrEqual(1);
+    expect(stories.every((m) => m.embeds.length > 0)).toBe(true);
   });
 });

@@ -5,7 +5,9 @@
  * Idempotency: every channel or thread message carries a nonce derived from the delivery key with
  * `enforce_nonce`, so a retry after a lost response returns the message already created instead of a
  * second one. Forum posts take no nonce, so they go through a REST client without automatic retries and
- * are looked for (by a short reference in the embed footer) before being tried again.
+ * are looked for (by a short reference in the embed footer) before being tried again. Discord forgets a
+ * nonce after a few minutes and never shows it on fetched messages, so after a longer outage a story is
+ * found by its footer reference and a notice by its text.
  */
 import { createHash } from 'node:crypto';
 import {
@@ -79,6 +81,15 @@ function withRef(payload: DiscordMessagePayload, key: string): DiscordMessagePay
     i === 0 ? { ...e, footer: { text: e.footer?.text ? `${e.footer.text} · ${ref}` : ref } } : e,
   );
   return embeds ? { ...payload, embeds } : payload;
+}
+
+/** A plain notice, as posted and as `recover` recognises it. */
+function noticePayload(text: string): DiscordMessagePayload & { content: string } {
+  return {
+    content: truncateWords(escapeDiscord(text), DISCORD_LIMITS.content),
+    allowed_mentions: { parse: [] },
+    flags: SUPPRESS_EMBEDS,
+  };
 }
 
 function hasRef(message: Pick<APIMessage, 'embeds'>, key: string): boolean {
@@ -215,11 +226,7 @@ export class DiscordAdapter implements ChatAdapter {
 
   async postNotice(channel: ChannelSettings, text: string, key: string): Promise<PostedRef> {
     return this.guard(async () => {
-      const payload: DiscordMessagePayload = {
-        content: truncateWords(escapeDiscord(text), DISCORD_LIMITS.content),
-        allowed_mentions: { parse: [] },
-        flags: SUPPRESS_EMBEDS,
-      };
+      const payload = noticePayload(text);
       if (channel.kind === 'forum') {
         const name = truncateWords(text.replace(/\s+/g, ' ').trim(), DISCORD_LIMITS.threadName);
         const id = await this.forumPost(channel, name, payload, key);
@@ -234,12 +241,20 @@ export class DiscordAdapter implements ChatAdapter {
    * Finds a post made under `key` before a crash. A notice is reported as found. A story is not: its thread is
    * started if the crash came before that, its replies are counted, and the postStory that follows completes it.
    */
-  async recover(channel: ChannelSettings, key: string, since?: number): Promise<PostedRef | undefined> {
+  async recover(
+    channel: ChannelSettings,
+    key: string,
+    since?: number,
+    notice?: string,
+  ): Promise<PostedRef | undefined> {
     return this.guard(async () => {
       let ref: PostedRef;
       let story: boolean;
+      // Discord keeps no nonce with a message (it is echoed only when the message is created), so a plain
+      // notice is known by its text: ours, without embeds, posted since the act began.
+      const content = notice === undefined ? undefined : noticePayload(notice).content;
       if (channel.kind === 'forum') {
-        const found = await this.findForumPost(channel, key, undefined, since);
+        const found = await this.findForumPost(channel, key, content, since);
         if (!found) return undefined;
         ref = { parentId: found.id, threadId: found.id };
         story = found.starter.embeds.length > 0;
@@ -247,7 +262,11 @@ export class DiscordAdapter implements ChatAdapter {
         const nonce = nonceFor(key);
         const found = await this.findMessage(
           channel.channelId,
-          (m) => this.byBot(m.author.id) && (m.nonce === nonce || hasRef(m, key)),
+          (m) =>
+            this.byBot(m.author.id) &&
+            (m.nonce === nonce ||
+              hasRef(m, key) ||
+              (content !== undefined && !m.embeds.length && m.content === content)),
           since,
         );
         if (!found) return undefined;
