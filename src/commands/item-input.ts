@@ -1,5 +1,6 @@
 import type { Item } from '../model.js';
 import { InputError } from '../util/jsonl.js';
+import { outletFromUrl } from '../util/outlet.js';
 
 function optionalString(value: Record<string, unknown>, key: string, where: string): string | undefined {
   const v = value[key];
@@ -10,7 +11,8 @@ function optionalString(value: Record<string, unknown>, key: string, where: stri
 
 /**
  * Turns one parsed JSONL object into an Item. `id` and `title` are required; `source` falls back to the
- * URL's host, `publishedAt` to `fallbackTime` (the previous item's time keeps file order meaningful).
+ * URL's host (as does a source given as a feed address), `publishedAt` to `fallbackTime` (the previous item's
+ * time keeps file order meaningful).
  */
 export function toItem(value: Record<string, unknown>, where: string, fallbackTime: string): Item {
   const rawId = value.id;
@@ -19,14 +21,9 @@ export function toItem(value: Record<string, unknown>, where: string, fallbackTi
   const title = optionalString(value, 'title', where);
   if (title === undefined) throw new InputError(`${where}: "title" is required`);
   const url = optionalString(value, 'url', where) ?? optionalString(value, 'link', where);
-  let source = optionalString(value, 'source', where) ?? optionalString(value, 'outlet', where);
-  if (!source && url) {
-    try {
-      source = new URL(url).hostname.replace(/^www\./, '');
-    } catch {
-      // leave unnamed: an unparsable URL gives no outlet
-    }
-  }
+  const named = optionalString(value, 'source', where) ?? optionalString(value, 'outlet', where);
+  // Archives name some outlets by their feed address only; an unparsable URL gives no outlet.
+  const source = outletFromUrl(named) ?? (named || outletFromUrl(url));
   const publishedRaw =
     optionalString(value, 'publishedAt', where) ?? optionalString(value, 'date_published', where);
   let publishedAt = fallbackTime;

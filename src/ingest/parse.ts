@@ -1,6 +1,7 @@
 /** Feed bytes → normalised items. XML goes through rss-parser after repair; JSON Feed is read here. */
 import Parser from 'rss-parser';
 import type { Item } from '../model.js';
+import { outletFromUrl } from '../util/outlet.js';
 import { balanceTags, decodeBody, repairXml, wrapXhtmlContent } from './decode.js';
 import { FeedParseError } from './errors.js';
 import { canonicalUrl, resolveUrl, shortHash, urlIdentity } from './normalize.js';
@@ -427,7 +428,7 @@ function finishItems(
   now: Date,
 ): Item[] {
   const feedKey = opts.url ?? feedLink ?? feedTitle;
-  const source = opts.name ?? (feedTitle || hostOf(opts.url ?? feedLink) || 'unknown');
+  const source = opts.name ?? (feedTitle || outletFromUrl(opts.url ?? feedLink) || 'unknown');
   // A link shared by several items (often the site's home page) cannot identify any one of them.
   const linkCount = new Map<string, number>();
   for (const d of drafts) if (d.link) linkCount.set(d.link, (linkCount.get(d.link) ?? 0) + 1);

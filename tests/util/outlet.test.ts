@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { toItem } from '../../src/commands/item-input.js';
+import { outletFromUrl } from '../../src/util/outlet.js';
+
+describe('outletFromUrl', () => {
+  it('names the site of a feed or article address, without www. or a feed-server prefix', () => {
+    expect(outletFromUrl('http://feeds.bbci.co.uk/news/rss.xml')).toBe('bbci.co.uk');
+    expect(outletFromUrl('http://feeds.skynews.com/feeds/rss/world.xml')).toBe('skynews.com');
+    expect(outletFromUrl('https://www.arabnews.com/rss.xml')).toBe('arabnews.com');
+    expect(outletFromUrl('http://timesofindia.indiatimes.com/rssfeedstopstories.cms')).toBe(
+      'timesofindia.indiatimes.com',
+    );
+    expect(outletFromUrl('https://rss.dw.com/rdf/rss-en-world')).toBe('dw.com');
+    expect(outletFromUrl('http://127.0.0.1:8080/feed.xml')).toBe('127.0.0.1:8080');
+  });
+
+  it('keeps a host that would be left as a bare top-level domain, and refuses what is not an http(s) URL', () => {
+    expect(outletFromUrl('https://rss.com/feed')).toBe('rss.com');
+    expect(outletFromUrl('The Guardian')).toBeUndefined();
+    expect(outletFromUrl('ftp://feeds.example.org/x')).toBeUndefined();
+    expect(outletFromUrl('https://')).toBeUndefined();
+    expect(outletFromUrl(undefined)).toBeUndefined();
+  });
+});
+
+describe('toItem source', () => {
+  const at = '2023-11-20T00:00:00.000Z';
+  it('shows an outlet given as a feed address by its site, and keeps a real name as it is', () => {
+    const archived = {
+      id: 'a',
+      title: 'T',
+      outlet: 'http://feeds.bbci.co.uk/news/rss.xml',
+      link: 'https://x.org/1',
+    };
+    expect(toItem(archived, 'line 1', at).source).toBe('bbci.co.uk');
+    expect(toItem({ id: 'b', title: 'T', outlet: 'Le Monde' }, 'line 2', at).source).toBe('Le Monde');
+  });
+
+  it('falls back to the article host, then to unknown', () => {
+    expect(toItem({ id: 'c', title: 'T', url: 'https://www.example.com/a' }, 'line 3', at).source).toBe(
+      'example.com',
+    );
+    expect(toItem({ id: 'd', title: 'T', url: 'not a url' }, 'line 4', at).source).toBe('unknown');
+    expect(toItem({ id: 'e', title: 'T', source: '' }, 'line 5', at).source).toBe('unknown');
+  });
+});
