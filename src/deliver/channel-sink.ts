@@ -33,8 +33,8 @@ export class ChannelSink implements Sink {
     return this.guard(() => this.adapter.postStory(this.channel, digest, key));
   }
 
-  update(ref: PostedRef, update: StoryUpdate, key: string): Promise<void> {
-    return this.guard(() => this.adapter.updateStory(this.channel, ref, update, key));
+  update(ref: PostedRef, update: StoryUpdate, key: string, since?: number): Promise<void> {
+    return this.guard(() => this.adapter.updateStory(this.channel, ref, update, key, since));
   }
 
   /** A plain notice in the channel (a digest header, a feed's health), guarded like a story post. */

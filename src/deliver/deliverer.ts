@@ -65,13 +65,15 @@ export class Deliverer {
     if (!newCoverage.length) return 'unchanged';
     const postedFacts = new Set(record.factKeys);
     const newFacts = digest.facts.filter((f) => !postedFacts.has(f.key));
-    const attemptKey =
-      record.pending?.op === 'update' ? record.pending.key : `${key}|update-${record.updates + 1}`;
+    const retry = record.pending?.op === 'update' ? record.pending : undefined;
+    const attemptKey = retry ? retry.key : `${key}|update-${record.updates + 1}`;
+    // A retry keeps the first attempt's start, so that what that attempt sent is still searched for.
+    const since = retry?.since ?? Date.now();
     await this.records.set(key, {
       ...record,
-      pending: { op: 'update', key: attemptKey, itemIds, factKeys, since: Date.now() },
+      pending: { op: 'update', key: attemptKey, itemIds, factKeys, since },
     });
-    await sink.update(record.ref, { digest, newCoverage, newFacts }, attemptKey);
+    await sink.update(record.ref, { digest, newCoverage, newFacts }, attemptKey, retry ? since : undefined);
     await this.records.set(key, {
       ref: record.ref,
       itemIds,

@@ -25,7 +25,17 @@ export const CLOCK_SKEW_MS = 5 * 60_000;
 export interface ChatAdapter {
   readonly platform: Platform;
   postStory(channel: ChannelSettings, digest: StoryDigest, key: string): Promise<PostedRef>;
-  updateStory(channel: ChannelSettings, ref: PostedRef, update: StoryUpdate, key: string): Promise<void>;
+  /**
+   * Replies in the story's thread and edits its parent. `since` (epoch ms) is set when an update recorded as
+   * under way is tried again: what reached the thread from then on is not sent twice.
+   */
+  updateStory(
+    channel: ChannelSettings,
+    ref: PostedRef,
+    update: StoryUpdate,
+    key: string,
+    since?: number,
+  ): Promise<void>;
   /** A plain notice or digest header in the channel itself (not in a thread). */
   postNotice(channel: ChannelSettings, text: string, key: string): Promise<PostedRef>;
   /**

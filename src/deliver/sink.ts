@@ -22,7 +22,8 @@ export interface Sink {
   /** A story is posted once this many distinct outlets cover it. */
   readonly minSources: number;
   post(digest: StoryDigest, key: string): Promise<PostedRef>;
-  update(ref: PostedRef, update: StoryUpdate, key: string): Promise<void>;
+  /** `since` is set when retrying an update that was recorded as under way (see `ChatAdapter.updateStory`). */
+  update(ref: PostedRef, update: StoryUpdate, key: string, since?: number): Promise<void>;
   /**
    * After a crash between acting and recording, finds what was posted under `key`, if the platform can tell.
    * `since` (epoch ms) is when the act was recorded: nothing older needs searching.

@@ -26,7 +26,9 @@ function digest(id: string, sources: string[]): StoryDigest {
 class RecordingSink implements Sink {
   readonly id = 'rec';
   posts: { id: string; key: string }[] = [];
-  updates: { ref: PostedRef; update: StoryUpdate; key: string }[] = [];
+  updates: { ref: PostedRef; update: StoryUpdate; key: string; since?: number }[] = [];
+  /** `since` of every update attempt, failed ones included. */
+  updateSince: (number | undefined)[] = [];
   failNext = false;
   constructor(readonly minSources = 1) {}
   async post(d: StoryDigest, key: string): Promise<PostedRef> {
@@ -37,12 +39,13 @@ class RecordingSink implements Sink {
     this.posts.push({ id: d.id, key });
     return { parentId: `msg-${d.id}` };
   }
-  async update(ref: PostedRef, update: StoryUpdate, key: string): Promise<void> {
+  async update(ref: PostedRef, update: StoryUpdate, key: string, since?: number): Promise<void> {
+    this.updateSince.push(since);
     if (this.failNext) {
       this.failNext = false;
       throw new Error('platform down');
     }
-    this.updates.push({ ref, update, key });
+    this.updates.push({ ref, update, key, since });
   }
 }
 
@@ -81,6 +84,31 @@ describe('Deliverer', () => {
     expect(await new Deliverer(store).deliver(sink, digest('s1', ['A', 'B']))).toBe('updated');
     expect(await new Deliverer(store).deliver(sink, digest('s1', ['A', 'B']))).toBe('unchanged');
     expect(sink.updates.map((u) => u.key)).toEqual(['rec|s1|update-1']);
+  });
+
+  it('tells a retried update when its first attempt began, however often it is retried', async () => {
+    const store = openStore('memory://');
+    const sink = new RecordingSink();
+    await new Deliverer(store).deliver(sink, digest('s1', ['A']));
+    const before = Date.now();
+    sink.failNext = true;
+    await expect(new Deliverer(store).deliver(sink, digest('s1', ['A', 'B']))).rejects.toThrow();
+    sink.failNext = true;
+    await expect(new Deliverer(store).deliver(sink, digest('s1', ['A', 'B']))).rejects.toThrow();
+    expect(await new Deliverer(store).deliver(sink, digest('s1', ['A', 'B']))).toBe('updated');
+    const [first, ...retries] = sink.updateSince;
+    // A first attempt has nothing to look for; both retries search from when it began.
+    expect(first).toBeUndefined();
+    expect(retries).toHaveLength(2);
+    expect(retries[0]).toBeGreaterThanOrEqual(before);
+    expect(retries[1]).toBe(retries[0]);
+    expect(sink.updates.map((u) => u.key)).toEqual(['rec|s1|update-1']);
+    // The next update is a new act, with nothing to look for.
+    await new Deliverer(store).deliver(sink, digest('s1', ['A', 'B', 'C']));
+    expect(sink.updates.map((u) => [u.key, u.since])).toEqual([
+      ['rec|s1|update-1', retries[0]],
+      ['rec|s1|update-2', undefined],
+    ]);
   });
 
   it('uses what the platform recovered instead of posting again', async () => {

@@ -379,6 +379,36 @@ describe('realtime delivery', () => {
     expect(h.fake.threads(idOf('general'))).toHaveLength(1);
   });
 
+  it('an update cut off by a crash after its reply went out is not replied twice after a long outage', async () => {
+    await follow('general', twoOutlets());
+    await h.app.pollOnce(true);
+    const [thread] = h.fake.threads(idOf('general'));
+    const threadBefore = h.fake.messages(thread!.id).length;
+
+    // The update's reply reaches the thread, then the worker dies before the edit of the parent.
+    await follow('general', [...twoOutlets(), feeds.url('/wire2.xml')]);
+    const parentId = storyParents('general')[0]!.id;
+    const cut = h.fake.failNext(
+      (r) => r.method === 'PATCH' && r.path === `/channels/${idOf('general')}/messages/${parentId}`,
+      { status: 400, code: 50035 },
+    );
+    await h.app.pollOnce(true).catch(() => undefined);
+    expect(cut.hits).toBe(1);
+    const replied = h.fake.messages(thread!.id).slice(threadBefore);
+    expect(replied[0]!.content).toMatch(/^\*\*\+1 source:\*\* Second Wire/);
+
+    // Much later, with the nonces long forgotten, the next pass finishes the update without replying again.
+    h.fake.forgetNonces();
+    await h.app.pollOnce(true);
+    expect(
+      h.fake
+        .messages(thread!.id)
+        .slice(threadBefore)
+        .map((m) => m.content),
+    ).toEqual(replied.map((m) => m.content));
+    expect(embedOf(h.fake.message(parentId)!).description).toMatch(/3 outlets/);
+  });
+
   it('the five seed feeds become one story: one parent with five outlets and one thread', async () => {
     await follow('general', allSeeds());
     await h.app.pollOnce(true);

@@ -201,13 +201,17 @@ export class DiscordAdapter implements ChatAdapter {
     ref: PostedRef,
     update: StoryUpdate,
     key: string,
+    since?: number,
   ): Promise<void> {
     await this.guard(async () => {
       const render = renderDiscordUpdate(update);
       // In a forum the post is the thread and its starter message shares the thread's id.
       const parentChannel = channel.kind === 'forum' ? (ref.threadId ?? ref.parentId) : channel.channelId;
+      const threadId = ref.threadId ?? parentChannel;
       try {
-        await this.sendAll(ref.threadId ?? parentChannel, render.reply, key);
+        // A retry after a crash skips the replies its first attempt sent: their nonces are long forgotten.
+        const sent = since === undefined ? 0 : await this.sentSince(threadId, render.reply, since);
+        await this.sendAll(threadId, render.reply.slice(sent), key, sent);
         await this.rest.patch(Routes.channelMessage(parentChannel, ref.parentId), {
           body: withRef(render.parentEdit, key),
         });
@@ -337,6 +341,33 @@ export class DiscordAdapter implements ChatAdapter {
   ): Promise<void> {
     for (const [i, payload] of payloads.entries())
       await this.send(channelId, payload, nonceFor(`${key}|${first + i}`));
+  }
+
+  /**
+   * How many of `payloads`, from the first, are already in the thread among our messages since `since`
+   * (epoch ms): an update's replies are sent in order, so what an interrupted attempt sent is a prefix.
+   */
+  private async sentSince(
+    threadId: string,
+    payloads: DiscordMessagePayload[],
+    since: number,
+  ): Promise<number> {
+    const ours: string[] = [];
+    let after = snowflakeAt(since - CLOCK_SKEW_MS);
+    for (let page = 0; page < RECOVER_PAGES; page++) {
+      const batch = (await this.rest.get(Routes.channelMessages(threadId), {
+        query: new URLSearchParams({ after, limit: '100' }),
+      })) as APIMessage[];
+      // Discord lists a page newest first.
+      const oldestFirst = [...batch].sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+      for (const m of oldestFirst)
+        if (m.type === MessageType.Default && this.byBot(m.author.id)) ours.push(m.content);
+      if (batch.length < 100) break;
+      after = oldestFirst[oldestFirst.length - 1]!.id;
+    }
+    let sent = 0;
+    for (const content of ours) if (sent < payloads.length && content === payloads[sent]!.content) sent++;
+    return sent;
   }
 
   /** Our own replies in a story's thread: messages are sent one after another, so they are its first replies. */
