@@ -61,25 +61,42 @@ export class Deliverer {
     }
 
     const known = new Set(record.itemIds);
-    const newCoverage = digest.coverage.filter((c) => !known.has(c.itemId));
-    if (!newCoverage.length) return 'unchanged';
     const postedFacts = new Set(record.factKeys);
-    const newFacts = digest.facts.filter((f) => !postedFacts.has(f.key));
-    const retry = record.pending?.op === 'update' ? record.pending : undefined;
+    // A retry sends what its interrupted attempt was sending, no more, so that the platform can recognise what
+    // already arrived; coverage that came in since goes out as the next update.
+    let retry = record.pending?.op === 'update' ? record.pending : undefined;
+    let scope = retry && { items: new Set(retry.itemIds), facts: new Set(retry.factKeys) };
+    let newCoverage = digest.coverage.filter(
+      (c) => !known.has(c.itemId) && (!scope || scope.items.has(c.itemId)),
+    );
+    if (retry && !newCoverage.length) {
+      // The attempt's items left the story (a merge, the retention window): start a fresh update instead.
+      retry = undefined;
+      scope = undefined;
+      newCoverage = digest.coverage.filter((c) => !known.has(c.itemId));
+    }
+    if (!newCoverage.length) return 'unchanged';
+    const newFacts = digest.facts.filter(
+      (f) => !postedFacts.has(f.key) && (!scope || scope.facts.has(f.key)),
+    );
+    const attempt = retry ?? { itemIds, factKeys };
     const attemptKey = retry ? retry.key : `${key}|update-${record.updates + 1}`;
     // A retry keeps the first attempt's start, so that what that attempt sent is still searched for.
     const since = retry?.since ?? Date.now();
     await this.records.set(key, {
       ...record,
-      pending: { op: 'update', key: attemptKey, itemIds, factKeys, since },
+      pending: { op: 'update', key: attemptKey, itemIds: attempt.itemIds, factKeys: attempt.factKeys, since },
     });
     await sink.update(record.ref, { digest, newCoverage, newFacts }, attemptKey, retry ? since : undefined);
+    const done = [...new Set([...record.itemIds, ...attempt.itemIds])];
     await this.records.set(key, {
       ref: record.ref,
-      itemIds,
-      factKeys: [...new Set([...record.factKeys, ...factKeys])],
+      itemIds: done,
+      factKeys: [...new Set([...record.factKeys, ...attempt.factKeys])],
       updates: record.updates + 1,
     });
+    // What arrived after the interrupted attempt: its own update, now.
+    if (retry && itemIds.some((id) => !done.includes(id))) await this.deliver(sink, digest);
     return 'updated';
   }
 

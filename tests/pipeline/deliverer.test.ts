@@ -111,6 +111,28 @@ describe('Deliverer', () => {
     ]);
   });
 
+  it('a retried update sends what its interrupted attempt was sending, and newer coverage as the next update', async () => {
+    const store = openStore('memory://');
+    const sink = new RecordingSink();
+    await new Deliverer(store).deliver(sink, digest('s1', ['A']));
+    sink.failNext = true;
+    await expect(new Deliverer(store).deliver(sink, digest('s1', ['A', 'B']))).rejects.toThrow();
+    // C arrives while the worker is down.
+    expect(await new Deliverer(store).deliver(sink, digest('s1', ['A', 'B', 'C']))).toBe('updated');
+    expect(
+      sink.updates.map((u) => [
+        u.key,
+        u.update.newCoverage.map((c) => c.source),
+        u.update.newFacts.map((f) => f.key),
+      ]),
+    ).toEqual([
+      ['rec|s1|update-1', ['B'], ['f-B']],
+      ['rec|s1|update-2', ['C'], ['f-C']],
+    ]);
+    expect(await new Deliverer(store).deliver(sink, digest('s1', ['A', 'B', 'C']))).toBe('unchanged');
+    expect(await new Deliverer(store).isCurrent(sink, 's1', ['s1-A', 's1-B', 's1-C'])).toBe(true);
+  });
+
   it('uses what the platform recovered instead of posting again', async () => {
     const store = openStore('memory://');
     const sink = new RecordingSink();

@@ -397,16 +397,16 @@ describe('realtime delivery', () => {
     const replied = h.fake.messages(thread!.id).slice(threadBefore);
     expect(replied[0]!.content).toMatch(/^\*\*\+1 source:\*\* Second Wire/);
 
-    // Much later, with the nonces long forgotten, the next pass finishes the update without replying again.
+    // Much later, with the nonces long forgotten and one more outlet in, the next pass finishes the update
+    // without replying again, then sends the newcomer as an update of its own.
     h.fake.forgetNonces();
+    await follow('general', [...twoOutlets(), feeds.url('/wire2.xml'), seedUrl(3)]);
     await h.app.pollOnce(true);
-    expect(
-      h.fake
-        .messages(thread!.id)
-        .slice(threadBefore)
-        .map((m) => m.content),
-    ).toEqual(replied.map((m) => m.content));
-    expect(embedOf(h.fake.message(parentId)!).description).toMatch(/3 outlets/);
+    const after = h.fake.messages(thread!.id).slice(threadBefore);
+    expect(after.slice(0, replied.length).map((m) => m.content)).toEqual(replied.map((m) => m.content));
+    expect(after.filter((m) => /^\*\*\+1 source:\*\* Second Wire/.test(m.content))).toHaveLength(1);
+    expect(after[replied.length]!.content).toMatch(/^\*\*\+1 source:\*\* Morning Wire/);
+    expect(embedOf(h.fake.message(parentId)!).description).toMatch(/4 outlets/);
   });
 
   it('the five seed feeds become one story: one parent with five outlets and one thread', async () => {
