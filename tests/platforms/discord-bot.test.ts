@@ -164,6 +164,13 @@ const storyParents = (channel: string) => parents(channel).filter((m) => m.embed
 const embedOf = (m: FakeMessage) =>
   m.embeds[0] as { title?: string; description?: string; footer?: { text: string } };
 
+/** The text channel and the forum channel, as the App knows them. */
+async function textAndForum() {
+  const text = await h.app.channels.getOrCreate('discord', guildId(), idOf('general'), 'text');
+  const forum = await h.app.channels.getOrCreate('discord', guildId(), idOf('news-forum'), 'forum');
+  return [text, forum];
+}
+
 const parentPost = (channel: string) => (r: { method: string; path: string }) =>
   r.method === 'POST' && r.path === `/channels/${idOf(channel)}/messages`;
 
@@ -497,13 +504,7 @@ describe('faults', () => {
   });
 
   it('recover finds a story posted before a crash by its footer reference, in channels and forums', async () => {
-    for (const name of ['general', 'news-forum']) {
-      const channel = await h.app.channels.getOrCreate(
-        'discord',
-        guildId(),
-        idOf(name),
-        name === 'general' ? 'text' : 'forum',
-      );
+    for (const channel of await textAndForum()) {
       const key = `${channel.key}|st-7f3a91|post`;
       const ref = await h.bot.adapter.postStory(channel, storyDigest(), key);
       const inThread = h.fake.messages(ref.threadId!).length;
@@ -516,13 +517,7 @@ describe('faults', () => {
   });
 
   it('recover finds a notice by its text in channels and forums, since fetched messages carry no nonce', async () => {
-    for (const name of ['general', 'news-forum']) {
-      const channel = await h.app.channels.getOrCreate(
-        'discord',
-        guildId(),
-        idOf(name),
-        name === 'general' ? 'text' : 'forum',
-      );
+    for (const channel of await textAndForum()) {
       const key = `${channel.key}|daily-2025-08-18|header`;
       const text = 'Daily digest for 2025-08-18: 3 top stories';
       const since = Date.now();
