@@ -105,6 +105,7 @@ export class App {
   }
 
   async init(): Promise<void> {
+    await this.store.open();
     await this.engine.init();
   }
 

@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import KeyvRedis, { createClient, type RedisClientType } from '@keyv/redis';
 import KeyvSqlite from '@keyv/sqlite';
-import Keyv from 'keyv';
+import Keyv, { type KeyvStoreAdapter } from 'keyv';
 
 /** Every namespace the product keeps; one Keyv each, so keys never collide. */
 export type Namespace =
@@ -16,8 +17,11 @@ export type Namespace =
   | 'articles';
 
 export interface Store {
+  /** The store's URL without any password, fit for logs and messages. */
   readonly url: string;
   ns<V = unknown>(name: Namespace): Keyv<V>;
+  /** Checks that the store can be reached, with an error that says which store and why when it cannot. */
+  open(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -25,7 +29,18 @@ export class StoreError extends Error {
   override name = 'StoreError';
 }
 
-/** Opens the store named by a URL: `sqlite://PATH` (created if missing) or `memory://`. */
+/** How long a Redis connection may take before the store reports it unreachable. */
+const REDIS_CONNECT_TIMEOUT_MS = 10_000;
+
+/** `url` with its password (if any) masked. */
+export function redactUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@:]*):[^/@]*@/i, '$1:***@');
+}
+
+/**
+ * Opens the store named by a URL: `sqlite://PATH` (created if missing), `memory://`, or
+ * `redis://[user:password@]host[:port][/db]` (`rediss://` for TLS).
+ */
 export function openStore(url: string): Store {
   const scheme = url.slice(0, url.indexOf('://'));
   if (scheme === 'memory') return new KeyvStore(url, () => undefined);
@@ -39,17 +54,23 @@ export function openStore(url: string): Store {
       () => new KeyvSqlite({ uri: `sqlite://${file}`, table: 'threadline', busyTimeout: 10_000 }),
     );
   }
-  throw new StoreError(`store URL scheme "${scheme}" is not supported yet (use sqlite:// or memory://)`);
+  if (scheme === 'redis' || scheme === 'rediss') return new RedisStore(url);
+  throw new StoreError(
+    `store URL scheme "${scheme}" is not supported (use sqlite://, redis:// or memory://)`,
+  );
 }
 
 class KeyvStore implements Store {
   private readonly spaces = new Map<Namespace, Keyv>();
   private readonly adapters: KeyvSqlite[] = [];
+  readonly url: string;
 
   constructor(
-    readonly url: string,
+    url: string,
     private readonly makeAdapter: () => KeyvSqlite | undefined,
-  ) {}
+  ) {
+    this.url = redactUrl(url);
+  }
 
   ns<V = unknown>(name: Namespace): Keyv<V> {
     let keyv = this.spaces.get(name);
@@ -67,8 +88,73 @@ class KeyvStore implements Store {
     return keyv as Keyv<V>;
   }
 
+  async open(): Promise<void> {
+    // SQLite opens its file on first use and reports a bad path there; memory cannot fail.
+  }
+
   async close(): Promise<void> {
     await Promise.all(this.adapters.map((a) => a.disconnect()));
     this.spaces.clear();
+  }
+}
+
+/**
+ * Redis: one connection shared by every namespace, each namespace a key prefix ("threadline:log:…"). Errors
+ * are thrown, never swallowed, so that a write the worker relies on cannot silently fail.
+ */
+class RedisStore implements Store {
+  private readonly spaces = new Map<Namespace, Keyv>();
+  private readonly client: RedisClientType;
+  readonly url: string;
+
+  constructor(url: string) {
+    this.url = redactUrl(url);
+    this.client = createClient({
+      url,
+      socket: {
+        connectTimeout: REDIS_CONNECT_TIMEOUT_MS,
+        // Reconnect after a dropped connection, but give up on a server that never answered.
+        reconnectStrategy: (retries: number, cause: Error) =>
+          this.client.isReady || retries < 3 ? Math.min(2 ** retries * 100, 5_000) : cause,
+      },
+    }) as RedisClientType;
+    // A connection error is reported through the operation that needed it; without a listener the client's
+    // error event would crash the process.
+    this.client.on('error', () => undefined);
+  }
+
+  ns<V = unknown>(name: Namespace): Keyv<V> {
+    let keyv = this.spaces.get(name);
+    if (!keyv) {
+      const adapter = new KeyvRedis(this.client, {
+        namespace: `threadline:${name}`,
+        throwOnConnectError: true,
+        throwOnErrors: true,
+        connectionTimeout: REDIS_CONNECT_TIMEOUT_MS,
+      });
+      keyv = new Keyv({
+        store: adapter as KeyvStoreAdapter,
+        namespace: `threadline:${name}`,
+        useKeyPrefix: false,
+        throwOnErrors: true,
+      });
+      keyv.on('error', () => undefined);
+      this.spaces.set(name, keyv);
+    }
+    return keyv as Keyv<V>;
+  }
+
+  async open(): Promise<void> {
+    try {
+      if (!this.client.isOpen) await this.client.connect();
+      await this.client.ping();
+    } catch (err) {
+      throw new StoreError(`cannot reach the Redis store at ${this.url}: ${(err as Error).message}`);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.spaces.clear();
+    if (this.client.isOpen) await this.client.close();
   }
 }

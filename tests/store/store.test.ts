@@ -1,0 +1,80 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStore, redactUrl, StoreError } from '../../src/store/index.js';
+import { RedisServer, redisAvailable } from '../helpers/redis-server.js';
+
+const redis = new RedisServer();
+let dir: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'threadline-store-'));
+  if (redisAvailable) await redis.start();
+});
+
+afterAll(async () => {
+  await redis.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const backends = [
+  { name: 'sqlite', url: () => `sqlite://${join(dir, 'state.sqlite')}`, enabled: true },
+  { name: 'redis', url: () => redis.url, enabled: redisAvailable },
+];
+
+describe.each(backends)('$name store', ({ url, enabled }) => {
+  it.skipIf(!enabled)('keeps namespaces apart and reads and deletes many keys at once', async () => {
+    const store = openStore(url());
+    await store.open();
+    const log = store.ns<{ n: number }>('log');
+    const meta = store.ns<string>('meta');
+    await log.set('same-key', { n: 1 });
+    await log.set('other', { n: 2 });
+    await meta.set('same-key', 'meta value');
+    expect(await log.get('same-key')).toEqual({ n: 1 });
+    expect(await meta.get('same-key')).toBe('meta value');
+    expect(await log.getMany(['same-key', 'missing', 'other'])).toEqual([{ n: 1 }, undefined, { n: 2 }]);
+    await log.deleteMany(['same-key', 'other']);
+    expect(await log.getMany(['same-key', 'other'])).toEqual([undefined, undefined]);
+    expect(await meta.get('same-key')).toBe('meta value');
+    await store.close();
+  });
+
+  it.skipIf(!enabled)('keeps what was written across a close and a reopen', async () => {
+    const first = openStore(url());
+    await first.open();
+    await first.ns('deliveries').set('rec|s1', { ref: { parentId: 'm1' }, updates: 2 });
+    await first.close();
+    const second = openStore(url());
+    await second.open();
+    expect(await second.ns('deliveries').get('rec|s1')).toEqual({ ref: { parentId: 'm1' }, updates: 2 });
+    await second.close();
+  });
+});
+
+describe('store URLs', () => {
+  it('an unreachable Redis is a clear error that names the store without its password', async () => {
+    const store = openStore('redis://threadline:s3cret@127.0.0.1:1/0');
+    expect(store.url).toBe('redis://threadline:***@127.0.0.1:1/0');
+    const err = await store.open().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StoreError);
+    expect((err as Error).message).toMatch(
+      /^cannot reach the Redis store at redis:\/\/threadline:\*\*\*@127\.0\.0\.1:1\/0: /,
+    );
+    expect((err as Error).message).not.toContain('s3cret');
+    await store.close();
+  });
+
+  it('refuses a scheme it does not support, naming the ones it does', () => {
+    expect(() => openStore('postgres://db.example/threadline')).toThrow(
+      /"postgres" is not supported \(use sqlite:\/\/, redis:\/\/ or memory:\/\/\)/,
+    );
+  });
+
+  it('redacts only the password of a URL', () => {
+    expect(redactUrl('rediss://:pw@cache.example:6380')).toBe('rediss://:***@cache.example:6380');
+    expect(redactUrl('redis://cache.example:6379/2')).toBe('redis://cache.example:6379/2');
+    expect(redactUrl('sqlite://./data/threadline.sqlite')).toBe('sqlite://./data/threadline.sqlite');
+  });
+});
