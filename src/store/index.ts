@@ -105,6 +105,7 @@ class KeyvStore implements Store {
 class RedisStore implements Store {
   private readonly spaces = new Map<Namespace, Keyv>();
   private readonly client: RedisClientType;
+  private connectedOnce = false;
   readonly url: string;
 
   constructor(url: string) {
@@ -113,11 +114,15 @@ class RedisStore implements Store {
       url,
       socket: {
         connectTimeout: REDIS_CONNECT_TIMEOUT_MS,
-        // Reconnect after a dropped connection, but give up on a server that never answered.
+        // A server that went away (a restart, a failover) is waited for as long as it takes; one that never
+        // answered is given up on quickly, so that start-up fails with a clear error.
         reconnectStrategy: (retries: number, cause: Error) =>
-          this.client.isReady || retries < 3 ? Math.min(2 ** retries * 100, 5_000) : cause,
+          this.connectedOnce || retries < 3 ? Math.min(2 ** retries * 100, 5_000) : cause,
       },
     }) as RedisClientType;
+    this.client.on('ready', () => {
+      this.connectedOnce = true;
+    });
     // A connection error is reported through the operation that needed it; without a listener the client's
     // error event would crash the process.
     this.client.on('error', () => undefined);

@@ -29,8 +29,9 @@ export class RedisServer {
     return `redis://127.0.0.1:${this.port}`;
   }
 
+  /** Starts the server; after a `stop()`, again on the same port, as a restarted server would be. */
   async start(): Promise<void> {
-    this.port = await freePort();
+    if (!this.port) this.port = await freePort();
     const proc = spawn(
       'redis-server',
       ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],

@@ -53,6 +53,23 @@ describe.each(backends)('$name store', ({ url, enabled }) => {
   });
 });
 
+describe.skipIf(!redisAvailable)('redis store connection', () => {
+  it('waits out a server restart: a write made while it is down lands once it is back', async () => {
+    const store = openStore(redis.url);
+    await store.open();
+    const meta = store.ns<string>('meta');
+    await meta.set('before', 'x');
+    await redis.stop();
+    const during = meta.set('during', 'y');
+    // Down for longer than a store that never connected would wait.
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await redis.start();
+    await during;
+    expect(await meta.get('during')).toBe('y');
+    await store.close();
+  });
+});
+
 describe('store URLs', () => {
   it('an unreachable Redis is a clear error that names the store without its password', async () => {
     const store = openStore('redis://threadline:s3cret@127.0.0.1:1/0');
