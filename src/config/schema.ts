@@ -15,8 +15,8 @@ export const configSchema = z
     store: z
       .string()
       .regex(
-        /^(sqlite|memory|redis|rediss):\/\//,
-        'must be sqlite://, redis:// (rediss:// for TLS) or memory://',
+        /^(sqlite|memory|redis|rediss|postgres|postgresql):\/\//,
+        'must be sqlite://, redis:// (rediss:// for TLS), postgres:// or memory://',
       )
       .default('sqlite://./data/threadline.sqlite'),
     pollCron: z

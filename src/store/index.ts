@@ -3,6 +3,8 @@ import { dirname, resolve } from 'node:path';
 import KeyvRedis, { createClient, type RedisClientType } from '@keyv/redis';
 import KeyvSqlite from '@keyv/sqlite';
 import Keyv, { type KeyvStoreAdapter } from 'keyv';
+import pg from 'pg';
+import { PostgresAdapter, PostgresTable } from './postgres.js';
 
 /** Every namespace the product keeps; one Keyv each, so keys never collide. */
 export type Namespace =
@@ -29,8 +31,8 @@ export class StoreError extends Error {
   override name = 'StoreError';
 }
 
-/** How long a Redis connection may take before the store reports it unreachable. */
-const REDIS_CONNECT_TIMEOUT_MS = 10_000;
+/** How long a connection to a store server may take before the store reports it unreachable. */
+const CONNECT_TIMEOUT_MS = 10_000;
 
 /** `url` with its password (if any) masked. */
 export function redactUrl(url: string): string {
@@ -38,8 +40,9 @@ export function redactUrl(url: string): string {
 }
 
 /**
- * Opens the store named by a URL: `sqlite://PATH` (created if missing), `memory://`, or
- * `redis://[user:password@]host[:port][/db]` (`rediss://` for TLS).
+ * Opens the store named by a URL: `sqlite://PATH` (created if missing), `memory://`,
+ * `redis://[user:password@]host[:port][/db]` (`rediss://` for TLS) or
+ * `postgres://[user:password@]host[:port]/database` (a `threadline` table, created if missing).
  */
 export function openStore(url: string): Store {
   const scheme = url.slice(0, url.indexOf('://'));
@@ -55,8 +58,9 @@ export function openStore(url: string): Store {
     );
   }
   if (scheme === 'redis' || scheme === 'rediss') return new RedisStore(url);
+  if (scheme === 'postgres' || scheme === 'postgresql') return new PostgresStore(url);
   throw new StoreError(
-    `store URL scheme "${scheme}" is not supported (use sqlite://, redis:// or memory://)`,
+    `store URL scheme "${scheme}" is not supported (use sqlite://, redis://, postgres:// or memory://)`,
   );
 }
 
@@ -113,7 +117,7 @@ class RedisStore implements Store {
     this.client = createClient({
       url,
       socket: {
-        connectTimeout: REDIS_CONNECT_TIMEOUT_MS,
+        connectTimeout: CONNECT_TIMEOUT_MS,
         // A server that went away (a restart, a failover) is waited for as long as it takes; one that never
         // answered is given up on quickly, so that start-up fails with a clear error.
         reconnectStrategy: (retries: number, cause: Error) =>
@@ -135,7 +139,7 @@ class RedisStore implements Store {
         namespace: `threadline:${name}`,
         throwOnConnectError: true,
         throwOnErrors: true,
-        connectionTimeout: REDIS_CONNECT_TIMEOUT_MS,
+        connectionTimeout: CONNECT_TIMEOUT_MS,
       });
       keyv = new Keyv({
         store: adapter as KeyvStoreAdapter,
@@ -161,5 +165,54 @@ class RedisStore implements Store {
   async close(): Promise<void> {
     this.spaces.clear();
     if (this.client.isOpen) await this.client.close();
+  }
+}
+
+/**
+ * Postgres: one table, `threadline`, with each namespace a key prefix, as in SQLite; all namespaces share one
+ * connection pool, which `close` ends. A connection the server drops is replaced on the next query.
+ */
+class PostgresStore implements Store {
+  private readonly spaces = new Map<Namespace, Keyv>();
+  private readonly pool: pg.Pool;
+  private readonly table: PostgresTable;
+  readonly url: string;
+
+  constructor(connectionString: string) {
+    this.url = redactUrl(connectionString);
+    this.pool = new pg.Pool({ connectionString, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+    // An idle connection the server closed (a restart) is an error event on the pool; unheard, it would end
+    // the process. The pool drops that connection and opens another when next needed.
+    this.pool.on('error', () => undefined);
+    this.table = new PostgresTable(this.pool);
+  }
+
+  ns<V = unknown>(name: Namespace): Keyv<V> {
+    let keyv = this.spaces.get(name);
+    if (!keyv) {
+      keyv = new Keyv({
+        store: new PostgresAdapter(this.table) as unknown as KeyvStoreAdapter,
+        namespace: name,
+        useKeyPrefix: true,
+        throwOnErrors: true,
+      });
+      // Failures reach the caller through the operation's promise; an unheard error event would end the process.
+      keyv.on('error', () => undefined);
+      this.spaces.set(name, keyv);
+    }
+    return keyv as Keyv<V>;
+  }
+
+  async open(): Promise<void> {
+    try {
+      await this.table.ready();
+    } catch (err) {
+      throw new StoreError(`cannot reach the Postgres store at ${this.url}: ${(err as Error).message}`);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.spaces.clear();
+    await this.pool.end();
   }
 }

@@ -6,15 +6,18 @@ import { App } from '../../src/app.js';
 import { parseConfig } from '../../src/config/load.js';
 import { silentLogger } from '../../src/log.js';
 import { FeedServer, renderRss } from '../helpers/feed-server.js';
+import { PostgresServer, postgresAvailable } from '../helpers/postgres-server.js';
 import { RedisServer, redisAvailable } from '../helpers/redis-server.js';
 import { loadSeeds } from '../helpers/shared.js';
 
 const OUTLETS = ['Valley Newz', 'Truth and Resistance', 'Capital Ledger', 'Morning Wire', 'Global Desk'];
 
 const redis = new RedisServer();
+const postgres = new PostgresServer();
 const stores = [
   { name: 'SQLite', url: (dir: string) => `sqlite://${join(dir, 'state.sqlite')}`, enabled: true },
   { name: 'Redis', url: () => redis.url, enabled: redisAvailable, storeServer: redis },
+  { name: 'Postgres', url: () => postgres.url, enabled: postgresAvailable, storeServer: postgres },
 ];
 
 describe.each(stores)(

@@ -3,43 +3,55 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, redactUrl, StoreError } from '../../src/store/index.js';
+import { PostgresServer, postgresAvailable } from '../helpers/postgres-server.js';
 import { RedisServer, redisAvailable } from '../helpers/redis-server.js';
 
 const redis = new RedisServer();
+const postgres = new PostgresServer();
 let dir: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'threadline-store-'));
   if (redisAvailable) await redis.start();
-});
+  if (postgresAvailable) await postgres.start();
+}, 30_000);
 
 afterAll(async () => {
   await redis.stop();
+  await postgres.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
 const backends = [
   { name: 'sqlite', url: () => `sqlite://${join(dir, 'state.sqlite')}`, enabled: true },
   { name: 'redis', url: () => redis.url, enabled: redisAvailable },
+  { name: 'postgres', url: () => postgres.url, enabled: postgresAvailable },
 ];
 
 describe.each(backends)('$name store', ({ url, enabled }) => {
-  it.skipIf(!enabled)('keeps namespaces apart and reads and deletes many keys at once', async () => {
-    const store = openStore(url());
-    await store.open();
-    const log = store.ns<{ n: number }>('log');
-    const meta = store.ns<string>('meta');
-    await log.set('same-key', { n: 1 });
-    await log.set('other', { n: 2 });
-    await meta.set('same-key', 'meta value');
-    expect(await log.get('same-key')).toEqual({ n: 1 });
-    expect(await meta.get('same-key')).toBe('meta value');
-    expect(await log.getMany(['same-key', 'missing', 'other'])).toEqual([{ n: 1 }, undefined, { n: 2 }]);
-    await log.deleteMany(['same-key', 'other']);
-    expect(await log.getMany(['same-key', 'other'])).toEqual([undefined, undefined]);
-    expect(await meta.get('same-key')).toBe('meta value');
-    await store.close();
-  });
+  it.skipIf(!enabled)(
+    'keeps namespaces apart, reads and deletes many keys at once, and takes long keys',
+    async () => {
+      const store = openStore(url());
+      await store.open();
+      const log = store.ns<{ n: number }>('log');
+      const meta = store.ns<string>('meta');
+      await log.set('same-key', { n: 1 });
+      await log.set('other', { n: 2 });
+      await meta.set('same-key', 'meta value');
+      expect(await log.get('same-key')).toEqual({ n: 1 });
+      expect(await meta.get('same-key')).toBe('meta value');
+      expect(await log.getMany(['same-key', 'missing', 'other'])).toEqual([{ n: 1 }, undefined, { n: 2 }]);
+      // Feed and article URLs are keys too.
+      const longKey = `https://example.org/${'very-long-path/'.repeat(60)}`;
+      await log.set(longKey, { n: 3 });
+      expect(await log.get(longKey)).toEqual({ n: 3 });
+      await log.deleteMany(['same-key', 'other']);
+      expect(await log.getMany(['same-key', 'other'])).toEqual([undefined, undefined]);
+      expect(await meta.get('same-key')).toBe('meta value');
+      await store.close();
+    },
+  );
 
   it.skipIf(!enabled)('keeps what was written across a close and a reopen', async () => {
     const first = openStore(url());
@@ -70,6 +82,21 @@ describe.skipIf(!redisAvailable)('redis store connection', () => {
   });
 });
 
+describe.skipIf(!postgresAvailable)('postgres store connection', () => {
+  it('works again after the server restarts; what it wrote before is still there', async () => {
+    const store = openStore(postgres.url);
+    await store.open();
+    const meta = store.ns<string>('meta');
+    await meta.set('before', 'x');
+    await postgres.restart();
+    // The pool's connections died with the server; the next query opens a new one.
+    await expect.poll(() => meta.get('before').catch(() => 'failed'), { timeout: 10_000 }).toBe('x');
+    await meta.set('after', 'y');
+    expect(await meta.get('after')).toBe('y');
+    await store.close();
+  });
+});
+
 describe('store URLs', () => {
   it('an unreachable Redis is a clear error that names the store without its password', async () => {
     const store = openStore('redis://threadline:s3cret@127.0.0.1:1/0');
@@ -83,9 +110,21 @@ describe('store URLs', () => {
     await store.close();
   });
 
+  it('an unreachable Postgres is a clear error that names the store without its password', async () => {
+    const store = openStore('postgres://threadline:s3cret@127.0.0.1:1/threadline');
+    expect(store.url).toBe('postgres://threadline:***@127.0.0.1:1/threadline');
+    const err = await store.open().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StoreError);
+    expect((err as Error).message).toMatch(
+      /^cannot reach the Postgres store at postgres:\/\/threadline:\*\*\*@127\.0\.0\.1:1\/threadline: /,
+    );
+    expect((err as Error).message).not.toContain('s3cret');
+    await store.close();
+  });
+
   it('refuses a scheme it does not support, naming the ones it does', () => {
-    expect(() => openStore('postgres://db.example/threadline')).toThrow(
-      /"postgres" is not supported \(use sqlite:\/\/, redis:\/\/ or memory:\/\/\)/,
+    expect(() => openStore('mysql://db.example/threadline')).toThrow(
+      /"mysql" is not supported \(use sqlite:\/\/, redis:\/\/, postgres:\/\/ or memory:\/\/\)/,
     );
   });
 
