@@ -64,41 +64,67 @@ export function openStore(url: string): Store {
   );
 }
 
-class KeyvStore implements Store {
+/** One Keyv per namespace, made on first use and kept; subclasses say how a namespace's Keyv is made. */
+abstract class NamespacedStore implements Store {
   private readonly spaces = new Map<Namespace, Keyv>();
-  private readonly adapters: KeyvSqlite[] = [];
   readonly url: string;
 
-  constructor(
-    url: string,
-    private readonly makeAdapter: () => KeyvSqlite | undefined,
-  ) {
+  constructor(url: string) {
     this.url = redactUrl(url);
   }
 
   ns<V = unknown>(name: Namespace): Keyv<V> {
     let keyv = this.spaces.get(name);
     if (!keyv) {
-      const adapter = this.makeAdapter();
-      if (adapter) this.adapters.push(adapter);
-      keyv = new Keyv({
-        store: adapter ?? new Map(),
-        namespace: name,
-        useKeyPrefix: true,
-        throwOnErrors: true,
-      });
+      keyv = this.create(name);
+      // Failures reach the caller through the operation's promise (throwOnErrors); an error event nobody
+      // listens to would end the process.
+      keyv.on('error', () => undefined);
       this.spaces.set(name, keyv);
     }
     return keyv as Keyv<V>;
+  }
+
+  abstract open(): Promise<void>;
+
+  async close(): Promise<void> {
+    this.spaces.clear();
+    await this.release();
+  }
+
+  protected abstract create(name: Namespace): Keyv;
+  protected abstract release(): Promise<void>;
+}
+
+/** SQLite (one adapter per namespace, all in one table) or memory. */
+class KeyvStore extends NamespacedStore {
+  private readonly adapters: KeyvSqlite[] = [];
+
+  constructor(
+    url: string,
+    private readonly makeAdapter: () => KeyvSqlite | undefined,
+  ) {
+    super(url);
+  }
+
+  protected create(name: Namespace): Keyv {
+    const adapter = this.makeAdapter();
+    if (adapter) this.adapters.push(adapter);
+    return new Keyv({
+      store: adapter ?? new Map(),
+      namespace: name,
+      useKeyPrefix: true,
+      throwOnErrors: true,
+    });
   }
 
   async open(): Promise<void> {
     // SQLite opens its file on first use and reports a bad path there; memory cannot fail.
   }
 
-  async close(): Promise<void> {
+  protected async release(): Promise<void> {
     await Promise.all(this.adapters.map((a) => a.disconnect()));
-    this.spaces.clear();
+    this.adapters.length = 0;
   }
 }
 
@@ -106,14 +132,12 @@ class KeyvStore implements Store {
  * Redis: one connection shared by every namespace, each namespace a key prefix ("threadline:log:…"). Errors
  * are thrown, never swallowed, so that a write the worker relies on cannot silently fail.
  */
-class RedisStore implements Store {
-  private readonly spaces = new Map<Namespace, Keyv>();
+class RedisStore extends NamespacedStore {
   private readonly client: RedisClientType;
   private connectedOnce = false;
-  readonly url: string;
 
   constructor(url: string) {
-    this.url = redactUrl(url);
+    super(url);
     this.client = createClient({
       url,
       socket: {
@@ -132,25 +156,19 @@ class RedisStore implements Store {
     this.client.on('error', () => undefined);
   }
 
-  ns<V = unknown>(name: Namespace): Keyv<V> {
-    let keyv = this.spaces.get(name);
-    if (!keyv) {
-      const adapter = new KeyvRedis(this.client, {
-        namespace: `threadline:${name}`,
-        throwOnConnectError: true,
-        throwOnErrors: true,
-        connectionTimeout: CONNECT_TIMEOUT_MS,
-      });
-      keyv = new Keyv({
-        store: adapter as KeyvStoreAdapter,
-        namespace: `threadline:${name}`,
-        useKeyPrefix: false,
-        throwOnErrors: true,
-      });
-      keyv.on('error', () => undefined);
-      this.spaces.set(name, keyv);
-    }
-    return keyv as Keyv<V>;
+  protected create(name: Namespace): Keyv {
+    const adapter = new KeyvRedis(this.client, {
+      namespace: `threadline:${name}`,
+      throwOnConnectError: true,
+      throwOnErrors: true,
+      connectionTimeout: CONNECT_TIMEOUT_MS,
+    });
+    return new Keyv({
+      store: adapter as KeyvStoreAdapter,
+      namespace: `threadline:${name}`,
+      useKeyPrefix: false,
+      throwOnErrors: true,
+    });
   }
 
   async open(): Promise<void> {
@@ -162,8 +180,7 @@ class RedisStore implements Store {
     }
   }
 
-  async close(): Promise<void> {
-    this.spaces.clear();
+  protected async release(): Promise<void> {
     if (this.client.isOpen) await this.client.close();
   }
 }
@@ -172,14 +189,12 @@ class RedisStore implements Store {
  * Postgres: one table, `threadline`, with each namespace a key prefix, as in SQLite; all namespaces share one
  * connection pool, which `close` ends. A connection the server drops is replaced on the next query.
  */
-class PostgresStore implements Store {
-  private readonly spaces = new Map<Namespace, Keyv>();
+class PostgresStore extends NamespacedStore {
   private readonly pool: pg.Pool;
   private readonly table: PostgresTable;
-  readonly url: string;
 
   constructor(connectionString: string) {
-    this.url = redactUrl(connectionString);
+    super(connectionString);
     this.pool = new pg.Pool({ connectionString, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
     // An idle connection the server closed (a restart) is an error event on the pool; unheard, it would end
     // the process. The pool drops that connection and opens another when next needed.
@@ -187,20 +202,9 @@ class PostgresStore implements Store {
     this.table = new PostgresTable(this.pool);
   }
 
-  ns<V = unknown>(name: Namespace): Keyv<V> {
-    let keyv = this.spaces.get(name);
-    if (!keyv) {
-      keyv = new Keyv({
-        store: new PostgresAdapter(this.table) as unknown as KeyvStoreAdapter,
-        namespace: name,
-        useKeyPrefix: true,
-        throwOnErrors: true,
-      });
-      // Failures reach the caller through the operation's promise; an unheard error event would end the process.
-      keyv.on('error', () => undefined);
-      this.spaces.set(name, keyv);
-    }
-    return keyv as Keyv<V>;
+  protected create(name: Namespace): Keyv {
+    const adapter = new PostgresAdapter(this.table) as unknown as KeyvStoreAdapter;
+    return new Keyv({ store: adapter, namespace: name, useKeyPrefix: true, throwOnErrors: true });
   }
 
   async open(): Promise<void> {
@@ -211,8 +215,7 @@ class PostgresStore implements Store {
     }
   }
 
-  async close(): Promise<void> {
-    this.spaces.clear();
+  protected async release(): Promise<void> {
     await this.pool.end();
   }
 }

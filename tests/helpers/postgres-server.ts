@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './ports.js';
 
 /** The directory of Debian's PostgreSQL server programs (initdb, postgres), newest version first. */
 function serverBin(): string | undefined {
@@ -24,16 +24,6 @@ const bin = serverBin();
 export const postgresAvailable = bin !== undefined;
 if (!postgresAvailable && process.env.CI === 'true')
   throw new Error('PostgreSQL is not installed; .ci/run installs it before the tests');
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
-}
 
 /** PostgreSQL refuses to run as root: there, the server runs as the `postgres` user Debian's package made. */
 function asServerUser(): { prefix: string[]; uid?: number; gid?: number } {

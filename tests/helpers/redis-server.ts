@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
+import { freePort } from './ports.js';
 
 /**
  * Whether a `redis-server` binary is on PATH. Tests that need one skip without it on a developer's machine;
@@ -9,16 +9,6 @@ import { createServer } from 'node:net';
 export const redisAvailable = spawnSync('redis-server', ['--version']).status === 0;
 if (!redisAvailable && process.env.CI === 'true')
   throw new Error('redis-server is not installed; .ci/run installs it before the tests');
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
-}
 
 /** A throw-away Redis server on 127.0.0.1, keeping nothing on disk. */
 export class RedisServer {
