@@ -308,17 +308,29 @@ export class DiscordAdapter implements ChatAdapter {
       })) as APIMessage[];
       return recent.find(test);
     }
+    for await (const page of this.pagesSince(channelId, since)) {
+      const found = page.find(test);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  /**
+   * The messages of a channel or thread posted since `since` (epoch ms, less the clock skew), a page of up to
+   * 100 at a time, oldest page first and each page oldest first; at most `RECOVER_PAGES` pages.
+   */
+  private async *pagesSince(channelId: string, since: number): AsyncGenerator<APIMessage[]> {
     let after = snowflakeAt(since - CLOCK_SKEW_MS);
     for (let page = 0; page < RECOVER_PAGES; page++) {
       const batch = (await this.rest.get(Routes.channelMessages(channelId), {
         query: new URLSearchParams({ after, limit: '100' }),
       })) as APIMessage[];
-      const found = batch.find(test);
-      if (found || batch.length < 100) return found;
       // Discord lists a page newest first; the next one starts after its newest message.
-      after = batch.reduce((max, m) => (BigInt(m.id) > BigInt(max) ? m.id : max), after);
+      const oldestFirst = [...batch].sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+      yield oldestFirst;
+      if (batch.length < 100) return;
+      after = oldestFirst[oldestFirst.length - 1]!.id;
     }
-    return undefined;
   }
 
   private byBot(authorId: string): boolean {
@@ -352,21 +364,18 @@ export class DiscordAdapter implements ChatAdapter {
     payloads: DiscordMessagePayload[],
     since: number,
   ): Promise<number> {
-    const ours: string[] = [];
-    let after = snowflakeAt(since - CLOCK_SKEW_MS);
-    for (let page = 0; page < RECOVER_PAGES; page++) {
-      const batch = (await this.rest.get(Routes.channelMessages(threadId), {
-        query: new URLSearchParams({ after, limit: '100' }),
-      })) as APIMessage[];
-      // Discord lists a page newest first.
-      const oldestFirst = [...batch].sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
-      for (const m of oldestFirst)
-        if (m.type === MessageType.Default && this.byBot(m.author.id)) ours.push(m.content);
-      if (batch.length < 100) break;
-      after = oldestFirst[oldestFirst.length - 1]!.id;
-    }
     let sent = 0;
-    for (const content of ours) if (sent < payloads.length && content === payloads[sent]!.content) sent++;
+    for await (const page of this.pagesSince(threadId, since)) {
+      for (const m of page) {
+        if (sent === payloads.length) return sent;
+        if (
+          m.type === MessageType.Default &&
+          this.byBot(m.author.id) &&
+          m.content === payloads[sent]!.content
+        )
+          sent++;
+      }
+    }
     return sent;
   }
 
