@@ -62,23 +62,17 @@ export class Deliverer {
 
     const known = new Set(record.itemIds);
     const postedFacts = new Set(record.factKeys);
+    const unsent = digest.coverage.filter((c) => !known.has(c.itemId));
     // A retry sends what its interrupted attempt was sending, no more, so that the platform can recognise what
-    // already arrived; coverage that came in since goes out as the next update.
-    let retry = record.pending?.op === 'update' ? record.pending : undefined;
-    let scope = retry && { items: new Set(retry.itemIds), facts: new Set(retry.factKeys) };
-    let newCoverage = digest.coverage.filter(
-      (c) => !known.has(c.itemId) && (!scope || scope.items.has(c.itemId)),
-    );
-    if (retry && !newCoverage.length) {
-      // The attempt's items left the story (a merge, the retention window): start a fresh update instead.
-      retry = undefined;
-      scope = undefined;
-      newCoverage = digest.coverage.filter((c) => !known.has(c.itemId));
-    }
+    // already arrived; coverage that came in since goes out as the next update. If none of the attempt's items
+    // is left in the story (a merge, the retention window), this is a fresh update instead.
+    const pending = record.pending?.op === 'update' ? record.pending : undefined;
+    const pendingItems = new Set(pending?.itemIds);
+    const retry = unsent.some((c) => pendingItems.has(c.itemId)) ? pending : undefined;
+    const newCoverage = retry ? unsent.filter((c) => pendingItems.has(c.itemId)) : unsent;
     if (!newCoverage.length) return 'unchanged';
-    const newFacts = digest.facts.filter(
-      (f) => !postedFacts.has(f.key) && (!scope || scope.facts.has(f.key)),
-    );
+    const inAttempt = new Set(retry ? retry.factKeys : factKeys);
+    const newFacts = digest.facts.filter((f) => !postedFacts.has(f.key) && inAttempt.has(f.key));
     const attempt = retry ?? { itemIds, factKeys };
     const attemptKey = retry ? retry.key : `${key}|update-${record.updates + 1}`;
     // A retry keeps the first attempt's start, so that what that attempt sent is still searched for.
@@ -88,15 +82,15 @@ export class Deliverer {
       pending: { op: 'update', key: attemptKey, itemIds: attempt.itemIds, factKeys: attempt.factKeys, since },
     });
     await sink.update(record.ref, { digest, newCoverage, newFacts }, attemptKey, retry ? since : undefined);
-    const done = [...new Set([...record.itemIds, ...attempt.itemIds])];
+    const done = new Set([...record.itemIds, ...attempt.itemIds]);
     await this.records.set(key, {
       ref: record.ref,
-      itemIds: done,
+      itemIds: [...done],
       factKeys: [...new Set([...record.factKeys, ...attempt.factKeys])],
       updates: record.updates + 1,
     });
     // What arrived after the interrupted attempt: its own update, now.
-    if (retry && itemIds.some((id) => !done.includes(id))) await this.deliver(sink, digest);
+    if (retry && itemIds.some((id) => !done.has(id))) await this.deliver(sink, digest);
     return 'updated';
   }
 
