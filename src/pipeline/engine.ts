@@ -139,13 +139,18 @@ export class StoryEngine {
   /** The digest of a story as it stands now. */
   digest(storyId: string): StoryDigest | undefined {
     const story = this.find(storyId);
-    return story && buildDigest(story, this.storyItems(story.id));
+    return story && buildDigest(story, this.itemsOf(story));
   }
 
   /** The items of a story, in the order they joined it. */
   storyItems(storyId: string): Item[] {
     const story = this.find(storyId);
-    return (story?.itemIds ?? []).map((id) => this.items.get(id)).filter((i): i is Item => !!i);
+    return story ? this.itemsOf(story) : [];
+  }
+
+  /** The items of a story already looked up: looking it up again would build its metadata a second time. */
+  private itemsOf(story: StoryInfo): Item[] {
+    return story.itemIds.map((id) => this.items.get(id)).filter((i): i is Item => !!i);
   }
 
   /** Live stories and the cold ones still kept, most recently updated first. */
@@ -168,7 +173,7 @@ export class StoryEngine {
       .filter((s): s is StoryInfo => !!s)
       .sort((a, b) => a.firstSeen.localeCompare(b.firstSeen) || a.id.localeCompare(b.id));
     for (const story of stories) {
-      const items = this.storyItems(story.id);
+      const items = this.itemsOf(story);
       // Building a digest classifies every sentence, so first ask which sinks still lack something.
       const pending: Sink[] = [];
       for (const sink of sinks) {
