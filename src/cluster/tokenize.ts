@@ -74,14 +74,12 @@ const DIGIT = /^\p{N}/u;
 
 const ACRONYM = /^(?:(?:\p{Lu}\.)+\p{Lu}\.?|\p{Lu}{2,5}s?)$/u;
 
+/** Lower case without accents, for words outside ASCII (ASCII words need only lower-casing). */
 function fold(s: string): string {
-  // ASCII needs no decomposition; most news words are ASCII.
-  return /^[\x00-\x7f]*$/.test(s)
-    ? s.toLowerCase()
-    : s
-        .normalize('NFKD')
-        .replace(/\p{M}+/gu, '')
-        .toLowerCase();
+  return s
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase();
 }
 
 /** Word flags, as kept in the word cache's table. */
