@@ -1,4 +1,4 @@
-import type { StoryDigest } from '../model.js';
+import type { DigestCoverage, DigestFact, StoryDigest } from '../model.js';
 import type { Store } from '../store/index.js';
 import type { PostedRef, Sink } from './sink.js';
 
@@ -8,8 +8,21 @@ export interface DeliveryRecord {
   itemIds: string[];
   factKeys: string[];
   /** The act under way; `since` (epoch ms) is when it was recorded, so a search for its result can stop there. */
-  pending?: { op: 'post' | 'update'; key: string; itemIds: string[]; factKeys: string[]; since?: number };
+  pending?: PendingAct;
   updates: number;
+}
+
+interface PendingAct {
+  op: 'post' | 'update';
+  key: string;
+  itemIds: string[];
+  factKeys: string[];
+  since?: number;
+  /**
+   * An update's new coverage and facts exactly as sent. A fact's wording and count move with later coverage;
+   * a retry that rendered them afresh would not match the reply that already went out.
+   */
+  sent?: { coverage: DigestCoverage[]; facts: DigestFact[] };
 }
 
 export type DeliveryResult = 'posted' | 'updated' | 'unchanged' | 'below-threshold';
@@ -73,15 +86,28 @@ export class Deliverer {
     if (!newCoverage.length) return 'unchanged';
     const inAttempt = new Set(retry ? retry.factKeys : factKeys);
     const newFacts = digest.facts.filter((f) => !postedFacts.has(f.key) && inAttempt.has(f.key));
+    const sent = retry?.sent ?? { coverage: newCoverage, facts: newFacts };
     const attempt = retry ?? { itemIds, factKeys };
     const attemptKey = retry ? retry.key : `${key}|update-${record.updates + 1}`;
     // A retry keeps the first attempt's start, so that what that attempt sent is still searched for.
     const since = retry?.since ?? Date.now();
     await this.records.set(key, {
       ...record,
-      pending: { op: 'update', key: attemptKey, itemIds: attempt.itemIds, factKeys: attempt.factKeys, since },
+      pending: {
+        op: 'update',
+        key: attemptKey,
+        itemIds: attempt.itemIds,
+        factKeys: attempt.factKeys,
+        since,
+        sent,
+      },
     });
-    await sink.update(record.ref, { digest, newCoverage, newFacts }, attemptKey, retry ? since : undefined);
+    await sink.update(
+      record.ref,
+      { digest, newCoverage: sent.coverage, newFacts: sent.facts },
+      attemptKey,
+      retry ? since : undefined,
+    );
     const done = new Set([...record.itemIds, ...attempt.itemIds]);
     await this.records.set(key, {
       ref: record.ref,

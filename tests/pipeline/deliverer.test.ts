@@ -133,6 +133,25 @@ describe('Deliverer', () => {
     expect(await new Deliverer(store).isCurrent(sink, 's1', ['s1-A', 's1-B', 's1-C'])).toBe(true);
   });
 
+  it('a retried update sends its facts as first worded and counted, though later coverage changed them', async () => {
+    const store = openStore('memory://');
+    const sink = new RecordingSink();
+    await new Deliverer(store).deliver(sink, digest('s1', ['A']));
+    sink.failNext = true;
+    await expect(new Deliverer(store).deliver(sink, digest('s1', ['A', 'B']))).rejects.toThrow();
+    // C arrives while the worker is down and corroborates B's fact, now told in C's words.
+    const later = digest('s1', ['A', 'B', 'C']);
+    later.facts[1] = { key: 'f-B', text: 'fact as C put it', sources: ['B', 'C'], count: 2 };
+    expect(await new Deliverer(store).deliver(sink, later)).toBe('updated');
+    const [retried, next] = sink.updates;
+    expect(retried!.key).toBe('rec|s1|update-1');
+    expect(retried!.update.newFacts).toEqual([{ key: 'f-B', text: 'fact from B', sources: ['B'], count: 1 }]);
+    expect(retried!.update.newCoverage.map((c) => c.itemId)).toEqual(['s1-B']);
+    // The update that follows carries the story as it is now.
+    expect(next!.update.newFacts.map((f) => f.key)).toEqual(['f-C']);
+    expect(next!.update.digest.facts[1]!.count).toBe(2);
+  });
+
   it('uses what the platform recovered instead of posting again', async () => {
     const store = openStore('memory://');
     const sink = new RecordingSink();

@@ -416,6 +416,37 @@ describe('realtime delivery', () => {
     expect(embedOf(h.fake.message(parentId)!).description).toMatch(/4 outlets/);
   });
 
+  it('an update cut off by a crash is not replied twice when later coverage recounts its facts', async () => {
+    await follow('general', twoOutlets());
+    await h.app.pollOnce(true);
+    const [thread] = h.fake.threads(idOf('general'));
+    const threadBefore = h.fake.messages(thread!.id).length;
+
+    await follow('general', [...twoOutlets(), seedUrl(3)]);
+    const parentId = storyParents('general')[0]!.id;
+    const cut = h.fake.failNext(
+      (r) => r.method === 'PATCH' && r.path === `/channels/${idOf('general')}/messages/${parentId}`,
+      { status: 400, code: 50035 },
+    );
+    await h.app.pollOnce(true).catch(() => undefined);
+    expect(cut.hits).toBe(1);
+    const replied = h.fake.messages(thread!.id).slice(threadBefore);
+    expect(replied.map((m) => m.content)).toEqual([
+      expect.stringMatching(/^\*\*\+1 source:\*\* Morning Wire\n.*\(2 outlets: /),
+    ]);
+
+    // While the worker is down, Second Wire reports the same quote: the fact now counts three outlets.
+    h.fake.forgetNonces();
+    await follow('general', [...twoOutlets(), seedUrl(3), feeds.url('/wire2.xml')]);
+    await h.app.pollOnce(true);
+    const after = h.fake.messages(thread!.id).slice(threadBefore);
+    expect(after.filter((m) => m.content.includes('Morning Wire'))).toHaveLength(1);
+    expect(after[0]!.content).toBe(replied[0]!.content);
+    expect(after[1]!.content).toMatch(/^\*\*\+1 source:\*\* Second Wire/);
+    expect(after).toHaveLength(2);
+    expect(embedOf(h.fake.message(parentId)!).description).toMatch(/4 outlets/);
+  });
+
   it('the five seed feeds become one story: one parent with five outlets and one thread', async () => {
     await follow('general', allSeeds());
     await h.app.pollOnce(true);
