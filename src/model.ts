@@ -36,6 +36,11 @@ export interface StoryDigest {
   id: string;
   headline: string;
   lead: string;
+  /**
+   * For a story that has run for more than a day: the most representative report of its last day, when that
+   * is not the headline. A story that moved on is still headed by what sums it up best.
+   */
+  latest?: DigestLatest;
   facts: DigestFact[];
   opinion: DigestOpinion[];
   coverage: DigestCoverage[];
@@ -43,6 +48,14 @@ export interface StoryDigest {
   outletCount: number;
   firstSeen: string;
   lastUpdated: string;
+}
+
+export interface DigestLatest {
+  /** The title, without its outlet tail. */
+  title: string;
+  source: string;
+  url?: string;
+  publishedAt: string;
 }
 
 export interface Attribution {

@@ -1,8 +1,8 @@
 import type { StoryInfo } from '../cluster/index.js';
-import type { DigestCoverage, Item, StoryDigest } from '../model.js';
+import type { DigestCoverage, DigestLatest, Item, StoryDigest } from '../model.js';
 import { analyseItem, type ItemAnalysis, type Unit } from './analyse.js';
 import { type Claim, type FactSentence, factSentence, rankClaims } from './facts.js';
-import { chooseHeadline } from './headline.js';
+import { chooseHeadline, latestDevelopment } from './headline.js';
 import { opinionEntries } from './opinion.js';
 import { centroid, idfFromCounts, isComplete, weigh } from './text.js';
 
@@ -101,15 +101,24 @@ export function buildDigest(story: StoryInfo, items: Item[]): StoryDigest {
     publishedAt: item.publishedAt,
     itemId: item.id,
   }));
-  const headline = chooseHeadline(
-    ordered,
-    (i) => analyses[i]!.kind === 'report',
-    { idf, story: storyCentre },
-    story.headline,
-  );
+  const isReport = (i: number) => analyses[i]!.kind === 'report';
+  const context = { idf, story: storyCentre };
+  const headline = chooseHeadline(ordered, isReport, context, story.headline);
+  const newest = latestDevelopment(ordered, isReport, context, headline);
+  let latest: DigestLatest | undefined;
+  if (newest) {
+    const item = ordered[newest.i]!;
+    latest = {
+      title: newest.title,
+      source: item.source,
+      ...(item.url ? { url: item.url } : {}),
+      publishedAt: item.publishedAt,
+    };
+  }
   return {
     id: story.id,
     headline,
+    ...(latest ? { latest } : {}),
     lead: chooseLead(claims, sentences) ?? firstSentence(analyses) ?? headline,
     facts: claims.map((c) => c.fact),
     opinion: opinionEntries(ordered, analyses),

@@ -47,6 +47,12 @@ export interface HeadlineContext {
   story: Vector;
 }
 
+export interface TitleChoice {
+  /** Index of the chosen item. */
+  i: number;
+  title: string;
+}
+
 /**
  * The most representative title: the one closest to the other titles (TF-IDF centroid of the rest) and to what
  * the story reports, reports preferred over opinion, titles of four words or more over stubs; ties go to the
@@ -58,13 +64,54 @@ export function chooseHeadline(
   context: HeadlineContext,
   fallback: string,
 ): string {
-  const names = [...new Set(items.map((i) => normalise(i.source)))].filter(Boolean);
+  return representativeTitle(items, isReport, context)?.title ?? fallback;
+}
+
+/** Coverage older than this before a story's newest item is no longer its latest development. */
+const LATEST_WINDOW_MS = 24 * 3_600_000;
+
+/**
+ * The latest development of a story that has run for more than a day: the most representative title of its
+ * last day of coverage, chosen as the headline is, when that is not the headline itself. A story keeps the
+ * headline that sums it up best, which for a story that moved on is old news ("will not return as CEO").
+ */
+export function latestDevelopment(
+  items: readonly Item[],
+  isReport: (i: number) => boolean,
+  context: HeadlineContext,
+  headline: string,
+): TitleChoice | undefined {
+  const times = items.map((item) => Date.parse(item.publishedAt));
+  const valid = times.filter((t) => Number.isFinite(t));
+  if (valid.length < 2) return undefined;
+  const newest = Math.max(...valid);
+  const from = newest - LATEST_WINDOW_MS;
+  if (Math.min(...valid) >= from) return undefined;
+  const recent = items.map((_, i) => i).filter((i) => times[i]! >= from);
+  const choice = representativeTitle(
+    recent.map((i) => items[i]!),
+    (k) => isReport(recent[k]!),
+    context,
+    // The pool's names are those of the whole story, so outlet tails are stripped as in the headline.
+    items,
+  );
+  if (!choice || normalise(choice.title) === normalise(headline)) return undefined;
+  return { i: recent[choice.i]!, title: choice.title };
+}
+
+function representativeTitle(
+  items: readonly Item[],
+  isReport: (i: number) => boolean,
+  context: HeadlineContext,
+  named: readonly Item[] = items,
+): TitleChoice | undefined {
+  const names = [...new Set(named.map((i) => normalise(i.source)))].filter(Boolean);
   const all = items.map((item, i) => ({ i, title: stripTitle(item.title, names) })).filter((c) => c.title);
   const reports = all.filter((c) => isReport(c.i));
   let pool = reports.length ? reports : all;
   const full = pool.filter((c) => wordCount(c.title) >= 4);
   if (full.length) pool = full;
-  if (!pool.length) return fallback;
+  if (!pool.length) return undefined;
   const terms = pool.map((c) => contentTerms(c.title));
   const idf = idfTable(terms);
   const vectors = terms.map((t) => tfidf(t, idf));
@@ -88,7 +135,7 @@ export function chooseHeadline(
       bestScore = score;
     }
   });
-  return best.title;
+  return best;
 }
 
 function unit(v: Vector): Vector {

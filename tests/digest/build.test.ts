@@ -246,6 +246,52 @@ describe('opinion, headline and coverage', () => {
     );
   });
 
+  it("gives a story that moved on its latest development: the last day's most representative report", () => {
+    expect(d.latest).toBeUndefined();
+    const testsBegin: Item = {
+      id: 'post-2',
+      title: 'Load tests begin on closed Old Quay bridge',
+      source: 'Harbour Post',
+      url: 'https://harbourpost.example/2026/02/12/load-tests',
+      publishedAt: '2026-02-12T09:00:00.000Z',
+      text: 'Engineers began load tests on the closed Old Quay bridge on Thursday, the council said.',
+    };
+    const testsWire: Item = {
+      id: 'wire-2',
+      title: 'Engineers start load tests on Old Quay bridge | Valley Wire',
+      source: 'Valley Wire',
+      publishedAt: '2026-02-12T11:00:00.000Z',
+      text: 'Load tests on the Old Quay bridge started on Thursday and will last a week, engineers said.',
+    };
+    const angry: Item = {
+      ...column,
+      id: 'voice-4',
+      title: 'Opinion: Load tests on the Old Quay bridge are theatre',
+      publishedAt: '2026-02-12T12:00:00.000Z',
+    };
+    const moved = digestOf([...ALL, testsBegin, testsWire, angry]);
+    expect(moved.headline).toMatch(/close|shut|closes/i);
+    expect(moved.latest).toBeDefined();
+    expect([
+      'Load tests begin on closed Old Quay bridge',
+      'Engineers start load tests on Old Quay bridge',
+    ]).toContain(moved.latest!.title);
+    const from = [testsBegin, testsWire].find((i) => i.title.startsWith(moved.latest!.title))!;
+    expect(moved.latest).toEqual({
+      title: moved.latest!.title,
+      source: from.source,
+      ...(from.url ? { url: from.url } : {}),
+      publishedAt: from.publishedAt,
+    });
+    // A day of coverage and no more has no separate latest development, nor has a last day that repeats the
+    // headline.
+    expect(digestOf([testsBegin, testsWire, angry]).latest).toBeUndefined();
+    const repeat: Item = { ...ledger, id: 'ledger-9', publishedAt: '2026-02-12T10:00:00.000Z' };
+    const same = digestOf([ledger, repeat]);
+    expect(same.headline).toBe('Marlow council votes to close Old Quay bridge to cars');
+    expect(same.latest).toBeUndefined();
+  });
+
   it('strips outlet suffixes and labels from titles, and nothing else', () => {
     const sources = ['Reuters', 'CNN'];
     expect(cleanTitle('Talks resume in Geneva - Reuters', sources)).toBe('Talks resume in Geneva');

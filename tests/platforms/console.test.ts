@@ -22,6 +22,16 @@ describe('console renderer', () => {
     expect(renderConsoleUpdate(storyUpdate())).toMatch(/^↻ .* — now 7 outlets.*\n {2}↳ \+2 sources: /);
   });
 
+  it('shows the latest development of a story that moved on under its headline line', () => {
+    const { digest } = storyUpdate();
+    const lines = renderConsoleStory(digest).split('\n');
+    expect(lines[1]).toBe(
+      '    Latest: Load tests on Eastbrook bridge to begin Thursday — Southport Herald (2025-03-13 11:20 UTC)',
+    );
+    expect(lines.slice(1).every((l) => l.startsWith('  ↳ ') || l.startsWith('    '))).toBe(true);
+    expect(renderConsoleStory(storyDigest())).not.toContain('Latest:');
+  });
+
   it('strips control characters and line breaks from feed text', () => {
     const digest = storyDigest();
     digest.headline = 'Cracks\u001b[2J\u001b]0;pwned\u0007 found\nin bridge\u202e';

@@ -221,8 +221,15 @@ describe('escapeDiscord', () => {
       facts: [{ key: 'h', text: HOSTILE, sources: ['@everyone', '<@123>'], count: 2 }],
       opinion: [{ source: '**Bold Outlet**', kind: 'opinion', gist: HOSTILE, url: 'javascript:alert(1)' }],
       coverage: [{ ...digest.coverage[0]!, source: '@here', title: HOSTILE, url: 'javascript:alert(1)' }],
+      latest: {
+        title: HOSTILE,
+        source: '@everyone',
+        url: 'javascript:alert(1)',
+        publishedAt: digest.lastUpdated,
+      },
     };
     const { parent, replies } = renderDiscordStory(hostileDigest);
+    expect(parent.embeds![0]!.description).toContain('**Latest:**');
     for (const p of [parent, ...replies]) expectWithinLimits(p);
     const embed = parent.embeds![0]!;
     const texts = [embed.title!, embed.description!, embed.footer!.text, ...replies.map((r) => r.content!)];

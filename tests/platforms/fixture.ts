@@ -108,7 +108,7 @@ export function storyDigest(): StoryDigest {
   };
 }
 
-/** Two more outlets join the story above, with one new fact. */
+/** Two more outlets join the story above a day later, with one new fact and a new latest development. */
 export function storyUpdate(): StoryUpdate {
   const base = storyDigest();
   const newCoverage: DigestCoverage[] = [
@@ -116,14 +116,14 @@ export function storyUpdate(): StoryUpdate {
       source: 'Southport Herald',
       title: 'Load tests on Eastbrook bridge to begin Thursday',
       url: 'https://southportherald.example/2025/03/12/load-tests',
-      publishedAt: '2025-03-12T11:20:00.000Z',
+      publishedAt: '2025-03-13T11:20:00.000Z',
       itemId: 'sh-1',
     },
     {
       source: 'City Desk',
       title: 'Night-shift workers scramble as Harrow trains stop',
       url: 'https://citydesk.example/harrow-night-shift',
-      publishedAt: '2025-03-12T12:45:00.000Z',
+      publishedAt: '2025-03-13T12:45:00.000Z',
       itemId: 'cd-1',
     },
   ];
@@ -141,7 +141,14 @@ export function storyUpdate(): StoryUpdate {
       facts: [...base.facts, ...newFacts],
       coverage: [...base.coverage, ...newCoverage],
       outletCount: 7,
-      lastUpdated: '2025-03-12T12:45:00.000Z',
+      lastUpdated: '2025-03-13T12:45:00.000Z',
+      // A day on, the story has moved on from its headline.
+      latest: {
+        title: 'Load tests on Eastbrook bridge to begin Thursday',
+        source: 'Southport Herald',
+        url: 'https://southportherald.example/2025/03/12/load-tests',
+        publishedAt: '2025-03-13T11:20:00.000Z',
+      },
     },
     newCoverage,
     newFacts,

@@ -177,8 +177,15 @@ describe('escapeSlack', () => {
         { source: '*Bold Outlet*', kind: 'opinion', gist: HOSTILE, url: 'https://a.example/?a=1&b=2|x>y' },
       ],
       coverage: [{ ...digest.coverage[0]!, source: '<!here>', title: HOSTILE, url: 'javascript:alert(1)' }],
+      latest: {
+        title: HOSTILE,
+        source: '<!channel>',
+        url: 'javascript:alert(1)',
+        publishedAt: digest.lastUpdated,
+      },
     };
     const { parent, replies } = renderSlackStory(hostile);
+    expect(JSON.stringify(parent.blocks)).toContain('*Latest:*');
     for (const p of [parent, ...replies]) {
       expectWithinLimits(p);
       // Header text is plain_text, which Slack never parses; everything else is mrkdwn.

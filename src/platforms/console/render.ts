@@ -46,10 +46,18 @@ export function consoleReplies(digest: StoryDigest): string[][] {
   return replies;
 }
 
-/** "■ Headline — 5 outlets · 12 facts · 2 opinion pieces [story id]" and the indented replies. */
+/**
+ * "■ Headline — 5 outlets · 12 facts · 2 opinion pieces [story id]", the latest development of a story that
+ * moved on, and the indented replies.
+ */
 export function renderConsoleStory(digest: StoryDigest): string {
   const headline = oneLine(digest.headline);
   const lines = [`■ ${headline} — ${countsLine(digest)} [story ${oneLine(digest.id)}]`];
+  const latest = digest.latest;
+  if (latest)
+    lines.push(
+      `    Latest: ${oneLine(latest.title)} — ${oneLine(latest.source)} (${utcTime(latest.publishedAt)})`,
+    );
   for (const reply of consoleReplies(digest)) lines.push(indent(reply));
   return lines.join('\n');
 }

@@ -206,7 +206,10 @@ function renderParent(digest: StoryDigest): Parent {
   const title = truncateWords(escapedHeadline, DISCORD_LIMITS.embedTitle);
   const counts = escapeDiscord(countsLine(digest));
   // A headline too long for the title is given in full at the top of the description.
-  const body = [title === escapedHeadline ? '' : escapedHeadline, escapeDiscord(oneLine(digest.lead))]
+  const latest = digest.latest
+    ? `**Latest:** ${maskedLink(digest.latest.title, digest.latest.url)} — ${escapeDiscord(oneLine(digest.latest.source))}`
+    : '';
+  const body = [title === escapedHeadline ? '' : escapedHeadline, escapeDiscord(oneLine(digest.lead)), latest]
     .filter(Boolean)
     .join('\n\n');
   const room = DISCORD_LIMITS.embedDescription - counts.length - 2;

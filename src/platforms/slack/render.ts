@@ -229,7 +229,10 @@ function renderParent(digest: StoryDigest): Parent {
   };
 
   // A headline too long for the header is given in full in the first section.
-  const body = [header === headline ? '' : escapeSlack(headline), escapeSlack(oneLine(digest.lead))]
+  const latest = digest.latest
+    ? `*Latest:* ${slackLink(digest.latest.title, digest.latest.url)} — ${escapeSlack(oneLine(digest.latest.source))}`
+    : '';
+  const body = [header === headline ? '' : escapeSlack(headline), escapeSlack(oneLine(digest.lead)), latest]
     .filter(Boolean)
     .join('\n\n');
   const pieces = body ? splitText(body, SLACK_LIMITS.sectionText) : [];
