@@ -345,6 +345,31 @@ describe('configuration commands', () => {
   });
 });
 
+/**
+ * Posts the two-outlet story, then lets a third feed's update reach the thread and has the worker die before
+ * the edit of the parent. Returns the thread, how long it was before the update and the replies that went out.
+ */
+async function cutOffUpdate(third: string) {
+  await follow('general', twoOutlets());
+  await h.app.pollOnce(true);
+  const [thread] = h.fake.threads(idOf('general'));
+  const threadBefore = h.fake.messages(thread!.id).length;
+  await follow('general', [...twoOutlets(), third]);
+  const parentId = storyParents('general')[0]!.id;
+  const cut = h.fake.failNext(
+    (r) => r.method === 'PATCH' && r.path === `/channels/${idOf('general')}/messages/${parentId}`,
+    { status: 400, code: 50035 },
+  );
+  await h.app.pollOnce(true).catch(() => undefined);
+  expect(cut.hits).toBe(1);
+  return {
+    thread: thread!,
+    threadBefore,
+    parentId,
+    replied: h.fake.messages(thread!.id).slice(threadBefore),
+  };
+}
+
 describe('realtime delivery', () => {
   it('posts a seed story as parent + thread at 2 sources, then updates the same thread and edits the parent', async () => {
     await follow('general', twoOutlets());
@@ -387,21 +412,7 @@ describe('realtime delivery', () => {
   });
 
   it('an update cut off by a crash after its reply went out is not replied twice after a long outage', async () => {
-    await follow('general', twoOutlets());
-    await h.app.pollOnce(true);
-    const [thread] = h.fake.threads(idOf('general'));
-    const threadBefore = h.fake.messages(thread!.id).length;
-
-    // The update's reply reaches the thread, then the worker dies before the edit of the parent.
-    await follow('general', [...twoOutlets(), feeds.url('/wire2.xml')]);
-    const parentId = storyParents('general')[0]!.id;
-    const cut = h.fake.failNext(
-      (r) => r.method === 'PATCH' && r.path === `/channels/${idOf('general')}/messages/${parentId}`,
-      { status: 400, code: 50035 },
-    );
-    await h.app.pollOnce(true).catch(() => undefined);
-    expect(cut.hits).toBe(1);
-    const replied = h.fake.messages(thread!.id).slice(threadBefore);
+    const { thread, threadBefore, parentId, replied } = await cutOffUpdate(feeds.url('/wire2.xml'));
     expect(replied[0]!.content).toMatch(/^\*\*\+1 source:\*\* Second Wire/);
 
     // Much later, with the nonces long forgotten and one more outlet in, the next pass finishes the update
@@ -409,7 +420,7 @@ describe('realtime delivery', () => {
     h.fake.forgetNonces();
     await follow('general', [...twoOutlets(), feeds.url('/wire2.xml'), seedUrl(3)]);
     await h.app.pollOnce(true);
-    const after = h.fake.messages(thread!.id).slice(threadBefore);
+    const after = h.fake.messages(thread.id).slice(threadBefore);
     expect(after.slice(0, replied.length).map((m) => m.content)).toEqual(replied.map((m) => m.content));
     expect(after.filter((m) => /^\*\*\+1 source:\*\* Second Wire/.test(m.content))).toHaveLength(1);
     expect(after[replied.length]!.content).toMatch(/^\*\*\+1 source:\*\* Morning Wire/);
@@ -417,20 +428,7 @@ describe('realtime delivery', () => {
   });
 
   it('an update cut off by a crash is not replied twice when later coverage recounts its facts', async () => {
-    await follow('general', twoOutlets());
-    await h.app.pollOnce(true);
-    const [thread] = h.fake.threads(idOf('general'));
-    const threadBefore = h.fake.messages(thread!.id).length;
-
-    await follow('general', [...twoOutlets(), seedUrl(3)]);
-    const parentId = storyParents('general')[0]!.id;
-    const cut = h.fake.failNext(
-      (r) => r.method === 'PATCH' && r.path === `/channels/${idOf('general')}/messages/${parentId}`,
-      { status: 400, code: 50035 },
-    );
-    await h.app.pollOnce(true).catch(() => undefined);
-    expect(cut.hits).toBe(1);
-    const replied = h.fake.messages(thread!.id).slice(threadBefore);
+    const { thread, threadBefore, parentId, replied } = await cutOffUpdate(seedUrl(3));
     expect(replied.map((m) => m.content)).toEqual([
       expect.stringMatching(/^\*\*\+1 source:\*\* Morning Wire\n.*\(2 outlets: /),
     ]);
@@ -439,7 +437,7 @@ describe('realtime delivery', () => {
     h.fake.forgetNonces();
     await follow('general', [...twoOutlets(), seedUrl(3), feeds.url('/wire2.xml')]);
     await h.app.pollOnce(true);
-    const after = h.fake.messages(thread!.id).slice(threadBefore);
+    const after = h.fake.messages(thread.id).slice(threadBefore);
     expect(after.filter((m) => m.content.includes('Morning Wire'))).toHaveLength(1);
     expect(after[0]!.content).toBe(replied[0]!.content);
     expect(after[1]!.content).toMatch(/^\*\*\+1 source:\*\* Second Wire/);
