@@ -228,7 +228,8 @@ export async function pollFeed(
     return fail(err instanceof Error ? err.message : String(err));
   }
   const floor = maxAgeMinutes(res.headers);
-  if (res.status === 304) {
+  // Nothing new (a 304, or the same body again): the feed is polled less often, within the server's max-age.
+  const unchanged = (state: Partial<FeedState>) => {
     const interval = nextInterval(prev.intervalMinutes, t, {
       newItems: 0,
       itemTimes: [],
@@ -238,13 +239,14 @@ export async function pollFeed(
     });
     const next: FeedState = {
       ...base,
-      lastStatus: 304,
+      ...state,
       intervalMinutes: interval,
       nextPollAt: addMinutes(now, interval),
     };
-    if (res.headers.etag) next.etag = res.headers.etag;
-    return { ...succeed(next), items: [], status: 'not-modified' };
-  }
+    return { ...succeed(next), items: [], status: 'not-modified' as const };
+  };
+  if (res.status === 304)
+    return unchanged(res.headers.etag ? { lastStatus: 304, etag: res.headers.etag } : { lastStatus: 304 });
   if (res.status === 429 || res.status === 503) {
     const retryAfterSec = parseRetryAfter(res.headers['retry-after'], now.getTime());
     return fail(
@@ -263,22 +265,7 @@ export async function pollFeed(
   else delete base.etag;
   if (res.headers['last-modified']) cacheHeaders.lastModified = res.headers['last-modified'];
   else delete base.lastModified;
-  if (bodyHash === prev.bodyHash) {
-    const interval = nextInterval(prev.intervalMinutes, t, {
-      newItems: 0,
-      itemTimes: [],
-      now: now.getTime(),
-      floorMinutes: floor,
-      notModified: true,
-    });
-    const next: FeedState = {
-      ...base,
-      ...cacheHeaders,
-      intervalMinutes: interval,
-      nextPollAt: addMinutes(now, interval),
-    };
-    return { ...succeed(next), items: [], status: 'not-modified' };
-  }
+  if (bodyHash === prev.bodyHash) return unchanged(cacheHeaders);
 
   let parsed: ParsedFeed;
   try {
