@@ -4,6 +4,34 @@ import type pg from 'pg';
 /** The table every namespace shares, keys prefixed by namespace (as Keyv writes them). */
 const TABLE = 'threadline';
 
+/** How long an operation waits for a server that is down or restarting before it fails. */
+export const POSTGRES_OUTAGE_MS = 60_000;
+
+const SERVER_GONE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  '57P01',
+  '57P02',
+  '57P03',
+]);
+
+/**
+ * Whether an error says the server is not there right now (refused, reset, shutting down or starting up)
+ * rather than that the query is wrong. SQLSTATE class 08 is a connection exception.
+ */
+function serverGone(err: unknown): boolean {
+  const { code, message } = err as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && (SERVER_GONE.has(code) || code.startsWith('08'))) return true;
+  // pg tells of a connection that died under a query, or of a connect that timed out, by message only.
+  return (
+    typeof message === 'string' &&
+    /^(connection terminated|timeout exceeded when trying to connect)/i.test(message)
+  );
+}
+
 /**
  * Creates the table once per pool, on first use; a failed attempt (the server was down) is tried again by the
  * next operation instead of failing every later one.
@@ -11,7 +39,29 @@ const TABLE = 'threadline';
 export class PostgresTable {
   private created?: Promise<void>;
 
-  constructor(readonly pool: pg.Pool) {}
+  constructor(
+    readonly pool: pg.Pool,
+    private readonly outageMs = POSTGRES_OUTAGE_MS,
+  ) {}
+
+  /**
+   * Runs a query, waiting out a server restart: while the server is unreachable the query is tried again, a
+   * little less often each time, for up to `outageMs`. Every query the store makes is safe to repeat (reads,
+   * upserts, deletes), even one the server finished before the connection broke.
+   */
+  async query<R extends pg.QueryResultRow>(sql: string, values: unknown[]): Promise<pg.QueryResult<R>> {
+    const giveUpAt = Date.now() + this.outageMs;
+    for (let delay = 100; ; delay = Math.min(delay * 2, 2_000)) {
+      try {
+        await this.ready();
+        return await this.pool.query<R>(sql, values);
+      } catch (err) {
+        const left = giveUpAt - Date.now();
+        if (!serverGone(err) || left <= 0) throw err;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(delay, left)));
+      }
+    }
+  }
 
   ready(): Promise<void> {
     this.created ??= this.pool
@@ -41,12 +91,8 @@ export class PostgresAdapter extends EventEmitter {
     super();
   }
 
-  private async query<R extends pg.QueryResultRow>(
-    sql: string,
-    values: unknown[],
-  ): Promise<pg.QueryResult<R>> {
-    await this.table.ready();
-    return this.table.pool.query<R>(sql, values);
+  private query<R extends pg.QueryResultRow>(sql: string, values: unknown[]): Promise<pg.QueryResult<R>> {
+    return this.table.query<R>(sql, values);
   }
 
   async get(key: string): Promise<string | undefined> {

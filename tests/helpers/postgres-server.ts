@@ -43,6 +43,10 @@ export class PostgresServer {
     return `postgres://threadline@127.0.0.1:${this.port}/postgres`;
   }
 
+  get running(): boolean {
+    return this.proc !== undefined && this.proc.exitCode === null && this.proc.signalCode === null;
+  }
+
   async start(): Promise<void> {
     if (!bin) throw new Error('PostgreSQL is not installed');
     const user = asServerUser();
@@ -65,7 +69,8 @@ export class PostgresServer {
     await this.launch();
   }
 
-  private async launch(): Promise<void> {
+  /** Starts the server on the data and port it had (after `halt`). */
+  async launch(): Promise<void> {
     const user = asServerUser();
     const [cmd, ...args] = [
       ...user.prefix,
@@ -95,7 +100,8 @@ export class PostgresServer {
     });
   }
 
-  private async halt(): Promise<void> {
+  /** Stops the server, keeping its data, until `launch`. */
+  async halt(): Promise<void> {
     const proc = this.proc;
     if (!proc || proc.exitCode !== null) return;
     // SIGINT is PostgreSQL's fast shutdown.
