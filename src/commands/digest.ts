@@ -1,10 +1,10 @@
 import { type Command, Option } from 'commander';
-import { createClusterer, type StoryInfo } from '../cluster/index.js';
+import type { StoryInfo } from '../cluster/index.js';
 import { buildDigest } from '../digest/build.js';
 import { digestJson } from '../digest/json.js';
 import { type SearchableStory, searchStories } from '../digest/search.js';
 import type { Item, StoryDigest } from '../model.js';
-import { keptWhenCold } from '../pipeline/engine.js';
+import { StoryIndex } from '../pipeline/story-index.js';
 import { renderConsoleStory } from '../platforms/console/render.js';
 import { renderDiscordStory } from '../platforms/discord/render.js';
 import { renderSlackStory } from '../platforms/slack/render.js';
@@ -24,24 +24,9 @@ interface ReplayedStory {
  * Stories that went cold along the way are kept as the worker keeps them.
  */
 function replay(items: Item[]): ReplayedStory[] {
-  const cold: StoryInfo[] = [];
-  const clusterer = createClusterer({
-    onExpire: (sources, story) => {
-      if (keptWhenCold(sources)) cold.push(story());
-    },
-  });
-  const byId = new Map<string, Item>();
-  for (const item of items) {
-    if (byId.has(item.id)) continue;
-    byId.set(item.id, item);
-    clusterer.add(item);
-  }
-  return [...clusterer.stories(), ...cold]
-    .sort((a, b) => b.lastUpdated.localeCompare(a.lastUpdated) || a.id.localeCompare(b.id))
-    .map((info) => ({
-      info,
-      items: info.itemIds.map((id) => byId.get(id)).filter((i): i is Item => !!i),
-    }));
+  const index = new StoryIndex();
+  for (const item of items) if (!index.has(item.id)) index.add(item);
+  return index.stories().map((info) => ({ info, items: index.itemsOf(info) }));
 }
 
 /** The story the query is about, found the way the chat `story` command finds it. */

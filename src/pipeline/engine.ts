@@ -1,9 +1,4 @@
-import {
-  createClusterer,
-  type ExpireListener,
-  type OnlineClusterer,
-  type StoryInfo,
-} from '../cluster/index.js';
+import type { ExpireListener, OnlineClusterer, StoryInfo } from '../cluster/index.js';
 import { Deliverer, type DeliveryResult } from '../deliver/deliverer.js';
 import type { Sink } from '../deliver/sink.js';
 import { buildDigest } from '../digest/build.js';
@@ -11,6 +6,7 @@ import type { Logger } from '../log.js';
 import type { Item, StoryDigest } from '../model.js';
 import type { Store } from '../store/index.js';
 import { ItemLog } from './item-log.js';
+import { StoryIndex } from './story-index.js';
 
 export interface EngineOptions {
   store: Store;
@@ -30,26 +26,15 @@ export interface IngestSummary {
   delivered: Partial<Record<DeliveryResult, number>>;
 }
 
-/** Whether a story that went cold is worth keeping for lookups: two or more outlets covered it. */
-export function keptWhenCold(sources: number): boolean {
-  return sources >= 2;
-}
-
 /**
- * The story engine: items in, story digests out to every sink. It owns the item log, the clusterer rebuilt
+ * The story engine: items in, story digests out to every sink. It owns the item log, the story index rebuilt
  * from it, and the deliverer. Items are persisted before they are clustered, and delivery state before a
  * sink acts, so a crash at any point neither drops a story nor posts one twice.
  */
 export class StoryEngine {
   private readonly log: ItemLog;
   private readonly deliverer: Deliverer;
-  private clusterer: OnlineClusterer;
-  private readonly items = new Map<string, Item>();
-  /**
-   * Stories gone cold in the clusterer (no new coverage within its window) that two or more outlets covered,
-   * kept while their items are: `/story` and a late daily digest can still find them.
-   */
-  private readonly cold = new Map<string, StoryInfo>();
+  private index: StoryIndex;
   /** Stories a sink failed to take; tried again on the next pass even if nothing new joins them. */
   private readonly retry = new Set<string>();
   private ready = false;
@@ -57,31 +42,17 @@ export class StoryEngine {
   constructor(private readonly opts: EngineOptions) {
     this.log = new ItemLog(opts.store);
     this.deliverer = new Deliverer(opts.store);
-    this.clusterer = this.makeClusterer();
-  }
-
-  private makeClusterer(): OnlineClusterer {
-    const onExpire: ExpireListener = (sources, story) => {
-      if (!keptWhenCold(sources)) return;
-      const info = story();
-      this.cold.set(info.id, info);
-    };
-    return this.opts.clusterer ? this.opts.clusterer(onExpire) : createClusterer({ onExpire });
+    this.index = new StoryIndex(opts.clusterer);
   }
 
   /** Rebuilds stories from the item log, then finishes any delivery a previous run left undone. */
   async init(): Promise<void> {
-    this.cold.clear();
-    this.clusterer = this.makeClusterer();
-    this.items.clear();
+    this.index = new StoryIndex(this.opts.clusterer);
     const logged = await this.log.load(this.cutoff());
-    for (const item of logged) {
-      this.items.set(item.id, item);
-      this.clusterer.add(item);
-    }
+    for (const item of logged) this.index.add(item);
     this.ready = true;
     this.opts.logger.info({ items: logged.length }, 'story index rebuilt from the item log');
-    const all = [...this.clusterer.stories()].map((s) => s.id);
+    const all = [...this.index.liveStories()].map((s) => s.id);
     await this.deliverStories(all);
   }
 
@@ -98,9 +69,7 @@ export class StoryEngine {
     const cutoff = this.cutoff();
     if (!cutoff) return 0;
     const dropped = await this.log.prune(cutoff);
-    for (const id of dropped) this.items.delete(id);
-    const horizon = cutoff.toISOString();
-    for (const [id, story] of this.cold) if (story.lastUpdated < horizon) this.cold.delete(id);
+    this.index.forget(dropped, cutoff.toISOString());
     return dropped.length;
   }
 
@@ -114,8 +83,7 @@ export class StoryEngine {
     await afterAccept?.();
     const touched = new Set<string>();
     for (const item of fresh) {
-      this.items.set(item.id, item);
-      const assignment = this.clusterer.add(item);
+      const assignment = this.index.add(item);
       for (const from of assignment.merged) {
         await this.deliverer.merge(await this.opts.sinks(), from, assignment.storyId);
         touched.delete(from);
@@ -131,33 +99,21 @@ export class StoryEngine {
     };
   }
 
-  /** A live story, or one gone cold that is still kept. */
-  private find(storyId: string): StoryInfo | undefined {
-    return this.clusterer.story(this.clusterer.resolve(storyId)) ?? this.cold.get(storyId);
-  }
-
   /** The digest of a story as it stands now. */
   digest(storyId: string): StoryDigest | undefined {
-    const story = this.find(storyId);
-    return story && buildDigest(story, this.itemsOf(story));
+    const story = this.index.find(storyId);
+    return story && buildDigest(story, this.index.itemsOf(story));
   }
 
   /** The items of a story, in the order they joined it. */
   storyItems(storyId: string): Item[] {
-    const story = this.find(storyId);
-    return story ? this.itemsOf(story) : [];
-  }
-
-  /** The items of a story already looked up: looking it up again would build its metadata a second time. */
-  private itemsOf(story: StoryInfo): Item[] {
-    return story.itemIds.map((id) => this.items.get(id)).filter((i): i is Item => !!i);
+    const story = this.index.find(storyId);
+    return story ? this.index.itemsOf(story) : [];
   }
 
   /** Live stories and the cold ones still kept, most recently updated first. */
   stories(): StoryInfo[] {
-    return [...this.clusterer.stories(), ...this.cold.values()].sort(
-      (a, b) => b.lastUpdated.localeCompare(a.lastUpdated) || a.id.localeCompare(b.id),
-    );
+    return this.index.stories();
   }
 
   get itemCount(): number {
@@ -168,12 +124,12 @@ export class StoryEngine {
     const counts: Partial<Record<DeliveryResult, number>> = {};
     const sinks = await this.opts.sinks();
     this.retry.clear();
-    const stories = [...new Set(storyIds.map((id) => this.clusterer.resolve(id)))]
-      .map((id) => this.clusterer.story(id))
+    const stories = [...new Set(storyIds.map((id) => this.index.resolve(id)))]
+      .map((id) => this.index.live(id))
       .filter((s): s is StoryInfo => !!s)
       .sort((a, b) => a.firstSeen.localeCompare(b.firstSeen) || a.id.localeCompare(b.id));
     for (const story of stories) {
-      const items = this.itemsOf(story);
+      const items = this.index.itemsOf(story);
       // Building a digest classifies every sentence, so first ask which sinks still lack something.
       const pending: Sink[] = [];
       for (const sink of sinks) {
