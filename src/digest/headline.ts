@@ -71,8 +71,8 @@ export function chooseHeadline(
 const LATEST_WINDOW_MS = 24 * 3_600_000;
 
 /**
- * The latest development of a story that has run for more than a day: the most representative title of its
- * last day of coverage, chosen as the headline is, when that is not the headline itself. A story keeps the
+ * The latest development of a story that has run for more than a day: the most representative report title
+ * of its last day of coverage, chosen as the headline is, when that is not the headline itself. A story keeps the
  * headline that sums it up best, which for a story that moved on is old news ("will not return as CEO").
  */
 export function latestDevelopment(
@@ -82,15 +82,20 @@ export function latestDevelopment(
   headline: string,
 ): TitleChoice | undefined {
   const times = items.map((item) => Date.parse(item.publishedAt));
-  const valid = times.filter((t) => Number.isFinite(t));
-  if (valid.length < 2) return undefined;
-  const newest = Math.max(...valid);
+  let oldest = Number.POSITIVE_INFINITY;
+  let newest = Number.NEGATIVE_INFINITY;
+  for (const t of times) {
+    if (!Number.isFinite(t)) continue;
+    oldest = Math.min(oldest, t);
+    newest = Math.max(newest, t);
+  }
   const from = newest - LATEST_WINDOW_MS;
-  if (Math.min(...valid) >= from) return undefined;
-  const recent = items.map((_, i) => i).filter((i) => times[i]! >= from);
+  if (!(oldest < from)) return undefined;
+  // Reports only: a column of the last day is comment on the story, not a development of it.
+  const recent = items.map((_, i) => i).filter((i) => times[i]! >= from && isReport(i));
   const choice = representativeTitle(
     recent.map((i) => items[i]!),
-    (k) => isReport(recent[k]!),
+    () => true,
     context,
     // The pool's names are those of the whole story, so outlet tails are stripped as in the headline.
     items,

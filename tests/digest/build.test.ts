@@ -286,6 +286,8 @@ describe('opinion, headline and coverage', () => {
     // A day of coverage and no more has no separate latest development, nor has a last day that repeats the
     // headline.
     expect(digestOf([testsBegin, testsWire, angry]).latest).toBeUndefined();
+    // Nor has a last day of comment only: a column is no development.
+    expect(digestOf([...ALL, angry]).latest).toBeUndefined();
     const repeat: Item = { ...ledger, id: 'ledger-9', publishedAt: '2026-02-12T10:00:00.000Z' };
     const same = digestOf([ledger, repeat]);
     expect(same.headline).toBe('Marlow council votes to close Old Quay bridge to cars');
