@@ -91,17 +91,13 @@ export class PostgresAdapter extends EventEmitter {
     super();
   }
 
-  private query<R extends pg.QueryResultRow>(sql: string, values: unknown[]): Promise<pg.QueryResult<R>> {
-    return this.table.query<R>(sql, values);
-  }
-
   async get(key: string): Promise<string | undefined> {
-    const res = await this.query<{ value: string }>(`SELECT value FROM ${TABLE} WHERE key = $1`, [key]);
+    const res = await this.table.query<{ value: string }>(`SELECT value FROM ${TABLE} WHERE key = $1`, [key]);
     return res.rows[0]?.value;
   }
 
   async getMany(keys: string[]): Promise<(string | undefined)[]> {
-    const res = await this.query<{ key: string; value: string }>(
+    const res = await this.table.query<{ key: string; value: string }>(
       `SELECT key, value FROM ${TABLE} WHERE key = ANY($1)`,
       [keys],
     );
@@ -110,7 +106,7 @@ export class PostgresAdapter extends EventEmitter {
   }
 
   async set(key: string, value: string): Promise<boolean> {
-    await this.query(
+    await this.table.query(
       `INSERT INTO ${TABLE} (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
       [key, value],
     );
@@ -118,28 +114,28 @@ export class PostgresAdapter extends EventEmitter {
   }
 
   async delete(key: string): Promise<boolean> {
-    const res = await this.query(`DELETE FROM ${TABLE} WHERE key = $1`, [key]);
+    const res = await this.table.query(`DELETE FROM ${TABLE} WHERE key = $1`, [key]);
     return (res.rowCount ?? 0) > 0;
   }
 
   async deleteMany(keys: string[]): Promise<boolean> {
-    const res = await this.query(`DELETE FROM ${TABLE} WHERE key = ANY($1)`, [keys]);
+    const res = await this.table.query(`DELETE FROM ${TABLE} WHERE key = ANY($1)`, [keys]);
     return (res.rowCount ?? 0) > 0;
   }
 
   async has(key: string): Promise<boolean> {
-    const res = await this.query(`SELECT 1 FROM ${TABLE} WHERE key = $1`, [key]);
+    const res = await this.table.query(`SELECT 1 FROM ${TABLE} WHERE key = $1`, [key]);
     return res.rows.length > 0;
   }
 
   /** Empties this adapter's namespace (the whole table when it has none). */
   async clear(): Promise<void> {
     if (!this.namespace) {
-      await this.query(`DELETE FROM ${TABLE}`, []);
+      await this.table.query(`DELETE FROM ${TABLE}`, []);
       return;
     }
     const prefix = `${this.namespace}:`.replace(/[\\%_]/g, (c) => `\\${c}`);
-    await this.query(`DELETE FROM ${TABLE} WHERE key LIKE $1`, [`${prefix}%`]);
+    await this.table.query(`DELETE FROM ${TABLE} WHERE key LIKE $1`, [`${prefix}%`]);
   }
 
   async disconnect(): Promise<void> {
