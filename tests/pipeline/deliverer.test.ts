@@ -49,6 +49,16 @@ class RecordingSink implements Sink {
   }
 }
 
+/** Story s1 posted with A, then the update that brings B interrupted: the record says it is under way. */
+async function interruptedUpdate() {
+  const store = openStore('memory://');
+  const sink = new RecordingSink();
+  await new Deliverer(store).deliver(sink, digest('s1', ['A']));
+  sink.failNext = true;
+  await expect(new Deliverer(store).deliver(sink, digest('s1', ['A', 'B']))).rejects.toThrow();
+  return { store, sink };
+}
+
 describe('Deliverer', () => {
   it('posts a story once, then replies only with what is new', async () => {
     const d = new Deliverer(openStore('memory://'));
@@ -112,11 +122,7 @@ describe('Deliverer', () => {
   });
 
   it('a retried update sends what its interrupted attempt was sending, and newer coverage as the next update', async () => {
-    const store = openStore('memory://');
-    const sink = new RecordingSink();
-    await new Deliverer(store).deliver(sink, digest('s1', ['A']));
-    sink.failNext = true;
-    await expect(new Deliverer(store).deliver(sink, digest('s1', ['A', 'B']))).rejects.toThrow();
+    const { store, sink } = await interruptedUpdate();
     // C arrives while the worker is down.
     expect(await new Deliverer(store).deliver(sink, digest('s1', ['A', 'B', 'C']))).toBe('updated');
     expect(
@@ -134,11 +140,7 @@ describe('Deliverer', () => {
   });
 
   it('a retried update sends its facts as first worded and counted, though later coverage changed them', async () => {
-    const store = openStore('memory://');
-    const sink = new RecordingSink();
-    await new Deliverer(store).deliver(sink, digest('s1', ['A']));
-    sink.failNext = true;
-    await expect(new Deliverer(store).deliver(sink, digest('s1', ['A', 'B']))).rejects.toThrow();
+    const { store, sink } = await interruptedUpdate();
     // C arrives while the worker is down and corroborates B's fact, now told in C's words.
     const later = digest('s1', ['A', 'B', 'C']);
     later.facts[1] = { key: 'f-B', text: 'fact as C put it', sources: ['B', 'C'], count: 2 };

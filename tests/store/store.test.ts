@@ -30,6 +30,24 @@ const backends = [
   { name: 'postgres', url: () => postgres.url, enabled: postgresAvailable },
 ];
 
+/** The stores with a server of their own, and how to take that server down and bring it back on its port. */
+const servers = [
+  {
+    name: 'redis',
+    url: () => redis.url,
+    enabled: redisAvailable,
+    down: () => redis.stop(),
+    up: () => redis.start(),
+  },
+  {
+    name: 'postgres',
+    url: () => postgres.url,
+    enabled: postgresAvailable,
+    down: () => postgres.halt(),
+    up: () => postgres.launch(),
+  },
+];
+
 describe.each(backends)('$name store', ({ url, enabled }) => {
   it.skipIf(!enabled)(
     'keeps namespaces apart, reads and deletes many keys at once, and takes long keys',
@@ -67,21 +85,24 @@ describe.each(backends)('$name store', ({ url, enabled }) => {
   });
 });
 
-describe.skipIf(!redisAvailable)('redis store connection', () => {
-  it('waits out a server restart: a write made while it is down lands once it is back', async () => {
-    const store = openStore(redis.url);
-    await store.open();
-    const meta = store.ns<string>('meta');
-    await meta.set('before', 'x');
-    await redis.stop();
-    const during = meta.set('during', 'y');
-    // Down for longer than a store that never connected would wait.
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
-    await redis.start();
-    await during;
-    expect(await meta.get('during')).toBe('y');
-    await store.close();
-  });
+describe.each(servers)('$name store connection', ({ url, enabled, down, up }) => {
+  it.skipIf(!enabled)(
+    'waits out a server that is down: a write made meanwhile lands once it is back',
+    async () => {
+      const store = openStore(url());
+      await store.open();
+      const meta = store.ns<string>('meta');
+      await meta.set('before', 'x');
+      await down();
+      const during = meta.set('during', 'y');
+      // Down for longer than a store that never connected would wait.
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      await up();
+      await during;
+      expect(await meta.get('during')).toBe('y');
+      await store.close();
+    },
+  );
 });
 
 describe.skipIf(!postgresAvailable)('postgres store connection', () => {
@@ -95,20 +116,6 @@ describe.skipIf(!postgresAvailable)('postgres store connection', () => {
     expect(await meta.get('before')).toBe('x');
     await meta.set('after', 'y');
     expect(await meta.get('after')).toBe('y');
-    await store.close();
-  });
-
-  it('waits out a server that is down: a write made meanwhile lands once it is back', async () => {
-    const store = openStore(postgres.url);
-    await store.open();
-    const meta = store.ns<string>('meta');
-    await meta.set('before', 'x');
-    await postgres.halt();
-    const during = meta.set('during', 'y');
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
-    await postgres.launch();
-    await during;
-    expect(await meta.get('during')).toBe('y');
     await store.close();
   });
 
