@@ -38,10 +38,26 @@ export interface FetchInit {
   method?: 'GET' | 'HEAD';
 }
 
-const agents = {
-  http: new http.Agent({ keepAlive: true, maxSockets: 64, maxFreeSockets: 32, scheduling: 'lifo' }),
-  https: new https.Agent({ keepAlive: true, maxSockets: 64, maxFreeSockets: 32, scheduling: 'lifo' }),
-};
+interface Agents {
+  http: http.Agent;
+  https: https.Agent;
+}
+
+/**
+ * Kept-alive sockets, one pool per allow-list: a pool hands out sockets by host and port without asking the
+ * lookup again, so a socket opened under a wider allow-list must never serve a request made under a narrower one.
+ */
+const agentCache = new WeakMap<AllowList, Agents>();
+
+function agentsFor(allow: AllowList): Agents {
+  let a = agentCache.get(allow);
+  if (!a) {
+    const options = { keepAlive: true, maxSockets: 64, maxFreeSockets: 32, scheduling: 'lifo' } as const;
+    a = { http: new http.Agent(options), https: new https.Agent(options) };
+    agentCache.set(allow, a);
+  }
+  return a;
+}
 
 const allowCache = new WeakMap<readonly string[], AllowList>();
 const lookupCache = new WeakMap<AllowList, ReturnType<typeof guardedLookup>>();
@@ -174,7 +190,7 @@ function requestOnce(
       path: `${u.pathname}${u.search}`,
       method: init.method ?? 'GET',
       headers,
-      agent: isHttps ? agents.https : agents.http,
+      agent: isHttps ? agentsFor(allow).https : agentsFor(allow).http,
       lookup: lookupFor(allow) as never,
       servername: isHttps && !literal ? host : undefined,
     });
@@ -310,10 +326,10 @@ export async function safeFetch(
     const hop = await requestOnce(u, policy, init, allow, deadline);
     const { status, headers } = hop;
     if (status >= 300 && status < 400 && status !== 304 && headers.location) {
-      hop.res.resume();
+      // A redirect's body is never read: closing it stops a server from streaming one without end.
+      hop.res.destroy();
       if (redirects >= policy.maxRedirects) {
-        hop.res.destroy();
-        throw new FetchError(`too many redirects (limit ${policy.maxRedirects})`);
+        throw new FetchError(`too many redirects (limit ${policy.maxRedirects})`, status);
       }
       let next: string;
       try {

@@ -92,6 +92,31 @@ describe('safeFetch', () => {
     );
   });
 
+  it('closes a redirect at once, so a server cannot stream its body without end', async () => {
+    let streamed = 0;
+    const closed = new Promise<void>((resolve) => {
+      srv.routes.set('/endless-redirect', (_req, res) => {
+        res.statusCode = 302;
+        res.setHeader('location', '/landing');
+        const chunk = Buffer.alloc(16_384, 97);
+        const pump = setInterval(() => {
+          res.write(chunk);
+          streamed += chunk.length;
+        }, 5);
+        res.on('close', () => {
+          clearInterval(pump);
+          resolve();
+        });
+      });
+    });
+    srv.routes.set('/landing', (_req, res) => res.end('landed'));
+    const r = await safeFetch(`${srv.url}/endless-redirect`, policy);
+    expect(r.body.toString()).toBe('landed');
+    // Without the close the server keeps writing, the promise never settles and the test times out.
+    await closed;
+    expect(streamed).toBeLessThan(policy.maxBytes);
+  });
+
   it('times out a server that never answers, and one that stalls mid-body', async () => {
     srv.routes.set('/hang', () => {});
     srv.routes.set('/stall', (_req, res) => {
@@ -147,6 +172,16 @@ describe('SSRF guard', () => {
     );
     const r = await safeFetch(`http://localhost:${srv.port}/local`, policy);
     expect(r.body.toString()).toBe('ok');
+  });
+
+  it('never lends a socket opened under a wider allow-list to a request under a narrower one', async () => {
+    srv.routes.set('/pooled', (_req, res) => res.end('secret'));
+    const allowed = await safeFetch(`http://localhost:${srv.port}/pooled`, policy);
+    expect(allowed.body.toString()).toBe('secret');
+    // The kept-alive socket to localhost is idle now; the strict request must resolve and be refused anew.
+    await expect(safeFetch(`http://localhost:${srv.port}/pooled`, strict)).rejects.toThrow(
+      /refused: localhost resolves/,
+    );
   });
 
   it('checks every redirect hop', async () => {
