@@ -108,6 +108,7 @@ export interface FakeFile {
   content: Buffer;
   url_private: string;
   url_private_download: string;
+  reportedSize?: number;
 }
 
 export interface FakeView {
@@ -364,6 +365,8 @@ export class FakeSlack {
   readonly responses: FakeResponse[] = [];
   readonly views: FakeView[] = [];
   readonly downloads: FakeDownload[] = [];
+  /** Every visit to the sign-in page, and whether it carried the bot token. */
+  readonly signIns: { authorized: boolean }[] = [];
   /** Every envelope pushed over Socket Mode. */
   readonly envelopes: Record<string, unknown>[] = [];
   /** Every acknowledgement the client sent. */
@@ -515,6 +518,8 @@ export class FakeSlack {
     filetype?: string;
     title?: string;
     user?: string;
+    /** The size `files.info` reports, when it is to differ from the bytes served. */
+    reportedSize?: number;
   }): FakeFile {
     const id = file.id ?? `F0${this.nextId()}`;
     const path = `/files-pri/${this.teamId}-${id}`;
@@ -529,6 +534,7 @@ export class FakeSlack {
       url_private: `${this.baseUrl}${path}/${encodeURIComponent(file.name)}`,
       url_private_download: `${this.baseUrl}${path}/download/${encodeURIComponent(file.name)}`,
     };
+    if (file.reportedSize !== undefined) stored.reportedSize = file.reportedSize;
     this.files.set(id, stored);
     return stored;
   }
@@ -575,6 +581,7 @@ export class FakeSlack {
       this.responses,
       this.views,
       this.downloads,
+      this.signIns,
       this.envelopes,
       this.acks,
       this.messages,
@@ -749,6 +756,7 @@ export class FakeSlack {
     if (path.startsWith('/commands/') && req.method === 'POST') return this.handleResponseUrl(req, res, url);
     if (path.startsWith('/files-pri/') && req.method === 'GET') return this.handleDownload(req, res, path);
     if (path === '/signin') {
+      this.signIns.push({ authorized: bearer(req) === this.botToken });
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       res.end('<!DOCTYPE html><html><head><title>Sign in | Slack</title></head><body>Sign in</body></html>');
       return;
@@ -1237,9 +1245,15 @@ export class FakeSlack {
       this.requireScope('files:read');
       const file = this.files.get(str(args.file) ?? '');
       if (!file) throw new ApiError('file_not_found');
-      const { content, ...rest } = file;
+      const { content, reportedSize, ...rest } = file;
       return {
-        file: { ...rest, size: content.length, created: this.tsBase, is_public: false, mode: 'hosted' },
+        file: {
+          ...rest,
+          size: reportedSize ?? content.length,
+          created: this.tsBase,
+          is_public: false,
+          mode: 'hosted',
+        },
         comments: [],
       };
     },
@@ -1335,14 +1349,15 @@ export class FakeSlack {
     const authorized = bearer(req) === this.botToken;
     this.downloads.push({ path, authorized });
     const fault = this.takeFault('files.download');
+    // A 3xx fault is Slack withholding the file: the same redirect to its sign-in page as a missing token.
+    if (!authorized || (fault?.status !== undefined && fault.status >= 300 && fault.status < 400)) {
+      res.writeHead(302, { location: `${this.baseUrl}/signin?redir=${encodeURIComponent(path)}` });
+      res.end();
+      return;
+    }
     if (fault && fault.status !== undefined) {
       res.writeHead(fault.status, { 'content-type': 'text/plain' });
       res.end(fault.body ?? '');
-      return;
-    }
-    if (!authorized) {
-      res.writeHead(302, { location: `${this.baseUrl}/signin?redir=${encodeURIComponent(path)}` });
-      res.end();
       return;
     }
     if (!file) {

@@ -304,6 +304,28 @@ describe('Slack app through the real Bolt against a fake Slack', () => {
     expect(refused.response.text).toMatch(/^:warning: Only workspace admins/);
   });
 
+  it('a shared OPML file that is too large or withheld is refused, and the token never follows a redirect', async () => {
+    const h = await start();
+    const link = (id: string) => `import https://${fake.teamDomain}.slack.com/files/U0ADMIN/${id}/feeds.opml`;
+    // The size Slack reports is small; the bytes served are not. The cap holds while the body streams in.
+    const huge = fake.addFile({
+      name: 'feeds.opml',
+      content: Buffer.alloc(h.app.config.fetch.maxBytes + 1, 32),
+      mimetype: 'text/x-opml',
+      reportedSize: 100,
+    });
+    const tooLarge = await slash('/threadline', link(huge.id));
+    expect(tooLarge.response.text).toMatch(/^:warning: .*response too large/);
+
+    const opml = `<?xml version="1.0"?><opml version="2.0"><body><outline xmlUrl="https://extra.example/rss"/></body></opml>`;
+    const withheld = fake.addFile({ name: 'feeds.opml', content: opml, mimetype: 'text/x-opml' });
+    fake.failNext('files.download', { status: 302 });
+    const refused = await slash('/threadline', link(withheld.id));
+    expect(refused.response.text).toMatch(/Slack did not hand over the file/);
+    expect(fake.signIns).toEqual([]);
+    expect((await h.app.channels.get(`slack:${fake.teamId}:${GENERAL}`))?.feeds ?? []).toHaveLength(0);
+  });
+
   it('an update edits the parent and replies in the thread, once even when retried', async () => {
     const h = await start();
     const channel = await h.app.channels.getOrCreate('slack', fake.teamId, GENERAL);

@@ -188,22 +188,24 @@ async function readOpml(
   if ((file?.size ?? 0) > deps.fetchPolicy.maxBytes)
     return { error: 'that file is too large for an OPML list' };
   try {
-    const res = await fetch(url, {
-      headers: { authorization: `Bearer ${token}` },
-      redirect: 'manual',
-      signal: AbortSignal.timeout(deps.fetchPolicy.timeoutMs),
-    });
-    const body = Buffer.from(await res.arrayBuffer());
+    // No redirect is followed, so the token goes to Slack's file host and nowhere else; the guard, size cap
+    // and time-out of feed fetches apply while the body streams in.
+    const res = await safeFetch(
+      url,
+      { ...deps.fetchPolicy, maxRedirects: 0 },
+      { headers: { authorization: `Bearer ${token}` } },
+    );
+    if (res.status !== 200 || (res.headers['content-type'] ?? '').includes('text/html')) return notHandedOver;
+    return { text: res.body.toString('utf8') };
+  } catch (err) {
+    if (!(err instanceof FetchError)) return { error: 'downloading the file from Slack failed' };
     // Without access Slack redirects to its sign-in page rather than answering 401 or 403.
-    if (res.status !== 200 || (res.headers.get('content-type') ?? '').includes('text/html')) {
-      return { error: 'Slack did not hand over the file; the app needs the files:read scope' };
-    }
-    if (body.length > deps.fetchPolicy.maxBytes) return { error: 'that file is too large for an OPML list' };
-    return { text: body.toString('utf8') };
-  } catch {
-    return { error: 'downloading the file from Slack failed' };
+    if (err.status !== undefined && err.status >= 300 && err.status < 400) return notHandedOver;
+    return { error: `downloading the file from Slack failed: ${err.message}` };
   }
 }
+
+const notHandedOver = { error: 'Slack did not hand over the file; the app needs the files:read scope' };
 
 export function registerCommands(bolt: BoltApp, deps: CommandDeps): void {
   const { config, logger } = deps;
