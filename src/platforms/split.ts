@@ -25,9 +25,9 @@ const isLow = (code: number) => code >= 0xdc00 && code <= 0xdfff;
 
 /**
  * Moves a hard cut at `at` left so that it does not fall inside a surrogate pair, right after an escaping
- * backslash (Discord), or inside an `&amp;`/`&lt;`/`&gt;` entity (Slack). Returns `at` if no safe point is left.
+ * backslash (Discord), or inside an `&amp;`/`&lt;`/`&gt;` entity (Slack); 0 if no such point is left.
  */
-function safeCut(text: string, at: number): number {
+function intactCut(text: string, at: number): number {
   let i = at;
   const amp = text.lastIndexOf('&', i - 1);
   if (amp >= 0 && i - amp < 5) {
@@ -38,7 +38,23 @@ function safeCut(text: string, at: number): number {
   while (slashes < i && text[i - 1 - slashes] === '\\') slashes++;
   if (slashes % 2 === 1) i--;
   if (i > 0 && i < text.length && isHigh(text.charCodeAt(i - 1)) && isLow(text.charCodeAt(i))) i--;
-  return i > 0 ? i : at;
+  return i;
+}
+
+/** How far back a hard cut looks for a letter to start the next piece with. */
+const LETTER_SEARCH = 64;
+
+/**
+ * Where to cut a token too long for one piece, at or before `at`: an intact cut (see `intactCut`) that puts a
+ * letter first in the next piece when one is near. Escaping judges a marker by what precedes it, so a cut
+ * could otherwise start a piece with a bare `## `, `1. `, `&gt;` or `*` and turn feed text into a heading, a
+ * list, a quote or emphasis; a piece that starts with a letter can begin none of them.
+ */
+function safeCut(text: string, at: number): number {
+  for (let j = at; j > 0 && j > at - LETTER_SEARCH; j--) {
+    if (/\p{L}/u.test(text[j]!) && intactCut(text, j) === j) return j;
+  }
+  return intactCut(text, at) || at;
 }
 
 /**
@@ -183,9 +199,16 @@ export function utcTime(iso: string): string {
   return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
+/** Longest link target kept: Discord refuses longer embed URLs, and no article needs one. */
+export const MAX_LINK_URL = 2048;
+
+/** Longest link label, in characters of feed text; a longer title is cut at a word inside the link. */
+export const MAX_LINK_LABEL = 300;
+
 /**
- * The URL as a link target when it is absolute http(s), normalised, with the characters that would end a
- * Discord `(<…>)` or Slack `<…|…>` link percent-encoded; undefined otherwise (javascript:, relative, junk).
+ * The URL as a link target when it is absolute http(s) and at most `MAX_LINK_URL` long, normalised, with the
+ * characters that would end a Discord `(<…>)` or Slack `<…|…>` link percent-encoded; undefined otherwise
+ * (javascript:, relative, junk, or a feed's runaway link).
  */
 export function safeHttpUrl(url: string | undefined): string | undefined {
   if (!url) return undefined;
@@ -196,8 +219,9 @@ export function safeHttpUrl(url: string | undefined): string | undefined {
     return undefined;
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return undefined;
-  return parsed.href.replace(
+  const href = parsed.href.replace(
     /[()<>|\s"`]/g,
     (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`,
   );
+  return href.length <= MAX_LINK_URL ? href : undefined;
 }

@@ -242,6 +242,43 @@ describe('escapeDiscord', () => {
   });
 });
 
+describe('runaway links from a feed', () => {
+  it('keep every message within limits and never leave a link cut open', () => {
+    const digest = storyDigest();
+    const huge = `https://wire.example/${'a'.repeat(4000)}`;
+    const title = 'A headline '.repeat(500);
+    const coverage = [
+      { ...digest.coverage[0]!, url: huge, title },
+      { ...digest.coverage[0]!, url: 'https://wire.example/b', title, itemId: 'long' },
+    ];
+    const { parent, replies } = renderDiscordStory({ ...digest, coverage });
+    for (const p of [parent, ...replies]) expectWithinLimits(p);
+    expect(parent.embeds![0]!.url).toBe('https://wire.example/b');
+    for (const reply of replies) expect(reply.content!).not.toMatch(/\]\(<https?:[^>]*$/m);
+    const all = JSON.stringify([parent, ...replies]);
+    expect(all).not.toContain('aaaaaaaaaa');
+    expect(all).toMatch(/\(\[link\]\(<https:\/\/wire\.example\/b>\)\)/);
+    expect(all.match(/headline/g)!.length).toBeGreaterThanOrEqual(1000);
+  });
+});
+
+describe('hard cuts of over-long feed tokens', () => {
+  it('never start a line with a heading or list marker the escaping left bare inside the token', () => {
+    // "##" after a letter is no heading, so it is not escaped; a cut just before it would make one.
+    for (let n = 1900; n < 2100; n += 3) {
+      const digest = storyDigest();
+      const text = `${'a'.repeat(n)}## PWNED heading 1. listed`;
+      const { replies } = renderDiscordStory({
+        ...digest,
+        facts: [{ key: 'x', text, sources: ['X'], count: 1 }],
+      });
+      for (const reply of replies) {
+        for (const line of reply.content!.split('\n')) expect(line).not.toMatch(/^(#{1,3}|-#|[-+]|\d+\.) /);
+      }
+    }
+  });
+});
+
 describe('snowflakeAt', () => {
   it('gives the smallest id Discord could assign at a time, so nothing created then or later is skipped', () => {
     // Discord's documented example id, created at 1462015105796 ms.

@@ -58,6 +58,53 @@ function expectInOrder(stream: string, needles: string[]): void {
   }
 }
 
+function factSections(text: string): string[] {
+  const digest = storyDigest();
+  return renderSlackStory({ ...digest, facts: [{ key: 'x', text, sources: ['X'], count: 1 }] })
+    .replies.flatMap((r) => r.blocks ?? [])
+    .flatMap((b) => (b.type === 'section' && b.text ? [b.text.text] : []))
+    .filter((t) => t.includes('aaaa') || t.includes('bbbb') || t.includes('quoted'));
+}
+
+describe('hard cuts of over-long feed tokens', () => {
+  it('never open emphasis or a quote with a marker the escaping left inside a word', () => {
+    for (let p = 2985; p < 3010; p += 2) {
+      // "*" between letters cannot open bold, so it stays; a cut beside it could make a section "*…*".
+      for (const section of factSections(`${'a'.repeat(p)}*${'b'.repeat(2998)}*${'c'.repeat(50)}`))
+        expect(section).not.toMatch(/^[*_~`]/);
+      for (const section of factSections(`${'a'.repeat(p)}>quoted text`))
+        expect(section).not.toMatch(/^(&gt;|>)/);
+    }
+  });
+});
+
+describe('runaway links from a feed', () => {
+  it('keep every message within limits and never leave a link cut open', () => {
+    const digest = storyDigest();
+    const huge = `https://wire.example/${'a'.repeat(4000)}?x=1&y=2`;
+    const long = `https://wire.example/${'&b'.repeat(200)}`;
+    const title = 'A headline '.repeat(500);
+    const coverage = [
+      { ...digest.coverage[0]!, url: huge, title },
+      { ...digest.coverage[0]!, url: long, title, itemId: 'long' },
+    ];
+    const { parent, replies } = renderSlackStory({ ...digest, coverage });
+    for (const p of [parent, ...replies]) {
+      expectWithinLimits(p);
+      for (const block of p.blocks ?? []) {
+        const texts = block.type === 'context' ? block.elements.map((e) => e.text) : [block.text?.text ?? ''];
+        for (const text of texts) expect(text).not.toMatch(/<https?:[^>]*$/);
+      }
+    }
+    // The URL too long to be a link target is left out; the other follows the title, given in full, as a
+    // short link.
+    const all = JSON.stringify([parent, ...replies]);
+    expect(all).not.toContain('aaaaaaaaaa');
+    expect(all).toMatch(/\(<https:\/\/wire\.example\/(&amp;b)+\|link>\)/);
+    expect(all.match(/headline/g)!.length).toBeGreaterThanOrEqual(1000);
+  });
+});
+
 describe('renderSlackStory', () => {
   it('matches the golden payloads', () => {
     expectGolden('slack-story.json', goldenJson(renderSlackStory(storyDigest())));

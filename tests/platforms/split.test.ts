@@ -67,6 +67,14 @@ describe('splitText', () => {
     expect(parts.join('')).toBe(entities);
   });
 
+  it('starts the piece after a hard cut with a letter when one is near', () => {
+    // Cut at the limit, the second piece would open with a heading marker or a quote entity.
+    expect(splitText(`${'a'.repeat(10)}## PWNED`, 10)).toEqual(['a'.repeat(9), 'a## PWNED']);
+    expect(splitText(`${'a'.repeat(10)}&gt;quoted`, 10)).toEqual(['a'.repeat(9), 'a&gt;quote', 'd']);
+    // With no letter near, the cut stays at the limit.
+    expect(splitText('#'.repeat(25), 10)).toEqual(['#'.repeat(10), '#'.repeat(10), '#'.repeat(5)]);
+  });
+
   it('rejects a limit below one', () => {
     expect(() => splitText('abc', 0)).toThrow(RangeError);
   });

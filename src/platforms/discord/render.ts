@@ -14,6 +14,7 @@ import {
   corroborationText,
   countsLine,
   kindLabel,
+  MAX_LINK_LABEL,
   oneLine,
   outletNames,
   packEntries,
@@ -138,11 +139,22 @@ function plainDiscord(text: string): string {
   return oneLine(text).replace(/@(everyone|here)\b/gi, '@\u200b$1');
 }
 
-/** `[title](<url>)` with the title escaped; the angle brackets keep Discord from adding a preview. */
+/** Longest `[title](<url>)` kept: a message (2000) must hold it whole, with the entry around it. */
+const LINK_MAX = 1500;
+
+/**
+ * `[title](<url>)` with the title escaped; the angle brackets keep Discord from adding a preview. A link must
+ * stay whole (a split inside it breaks it), so a title over `MAX_LINK_LABEL` is given in full before a short
+ * `([link](<url>))`, and a URL too long even for that is left out.
+ */
 function maskedLink(title: string, url: string | undefined): string {
   const text = escapeDiscord(oneLine(title)) || 'link';
   const href = safeHttpUrl(url);
-  return href ? `[${text}](<${href}>)` : text;
+  if (!href) return text;
+  const whole = oneLine(title).length <= MAX_LINK_LABEL ? `[${text}](<${href}>)` : '';
+  if (whole && whole.length <= LINK_MAX) return whole;
+  const short = `[link](<${href}>)`;
+  return short.length <= LINK_MAX ? `${text} (${short})` : text;
 }
 
 function discordTime(iso: string): string {

@@ -14,6 +14,7 @@ import {
   corroborationText,
   countsLine,
   kindLabel,
+  MAX_LINK_LABEL,
   oneLine,
   outletNames,
   packEntries,
@@ -112,10 +113,24 @@ function linkText(text: string): string {
   return escapeSlack(oneLine(text)).replace(/\|/g, '∣') || 'link';
 }
 
-/** `<url|text>` for an http(s) URL, `&` in the URL as `&amp;`; the escaped text alone otherwise. */
+/** Longest `<url|text>` kept: a section (3000) must hold it whole, with the entry around it. */
+const LINK_MAX = 2500;
+
+/**
+ * `<url|text>` for an http(s) URL, `&` in the URL as `&amp;`; the escaped text alone otherwise. A link must
+ * stay whole (a split inside it breaks it), so a text over `MAX_LINK_LABEL` is given in full before a short
+ * `(<url|link>)`, and a URL too long even for that is left out.
+ */
 function slackLink(text: string, url: string | undefined): string {
+  const plain = escapeSlack(oneLine(text));
   const href = safeHttpUrl(url);
-  return href ? `<${href.replace(/&/g, '&amp;')}|${linkText(text)}>` : escapeSlack(oneLine(text));
+  if (!href) return plain;
+  const target = href.replace(/&/g, '&amp;');
+  const label = oneLine(text);
+  const whole = label.length <= MAX_LINK_LABEL ? `<${target}|${linkText(label)}>` : '';
+  if (whole && whole.length <= LINK_MAX) return whole;
+  const short = `<${target}|link>`;
+  return short.length <= LINK_MAX ? `${plain} (${short})` : plain;
 }
 
 /** Slack's own date token, shown in the reader's time zone, with a UTC fallback. */
