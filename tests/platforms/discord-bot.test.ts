@@ -265,6 +265,20 @@ describe('configuration commands', () => {
     expect(list.content).toContain('Topics: "ukraine security"');
     expect(list.content).toContain('Delivery: stories as soon as 2 outlets cover them.');
 
+    // /unsubscribe completes the channel's feeds and topics, for those who may change them only.
+    const complete = (permissions: bigint) =>
+      h.fake
+        .sendInteraction({
+          kind: 'autocomplete',
+          command: 'unsubscribe',
+          channel: 'announcements',
+          options: [opt.string('target', '', true)],
+          permissions,
+        })
+        .choices();
+    expect((await complete(MANAGER)).map((c) => c.value)).toEqual([seedUrl(1), 'ukraine security']);
+    expect(await complete(MEMBER)).toEqual([]);
+
     const gone = await run('unsubscribe', 'announcements', [opt.string('target', 'ukraine security')]);
     expect(gone.content).toContain('Unsubscribed from "ukraine security"');
     expect((await h.app.channels.get(keyOf('announcements')))?.topics).toEqual([]);
@@ -301,6 +315,7 @@ describe('configuration commands', () => {
       command: 'digest',
       channel: 'general',
       options: [opt.string('timezone', 'berl', true)],
+      permissions: MANAGER,
     });
     expect(await zones.choices()).toEqual([{ name: 'Europe/Berlin', value: 'Europe/Berlin' }]);
   });

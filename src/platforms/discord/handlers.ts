@@ -215,6 +215,12 @@ export class DiscordHandlers {
   }
 
   private async autocomplete(i: AutocompleteInteraction): Promise<void> {
+    // The same check as the command's: a configuration command's choices (the channel's feed URLs, which may
+    // carry tokens) are for those who may run it.
+    if (CONFIG_COMMANDS.has(i.commandName) && !i.memberPermissions?.has(PermissionFlagsBits.ManageChannels)) {
+      await i.respond([]);
+      return;
+    }
     const focused = i.options.getFocused(true);
     const typed = String(focused.value);
     let choices: { name: string; value: string }[] = [];
