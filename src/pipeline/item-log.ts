@@ -72,13 +72,18 @@ export class ItemLog {
     return entries.slice(dropped.length).map((e) => e.item);
   }
 
-  /** Appends the items not seen before (in order, first copy wins) and returns them. */
+  /**
+   * Appends the items not seen before (in order, first copy wins) and returns them. They count as seen only
+   * once the head has moved past them: an append whose write fails accepts nothing, so the same items are
+   * taken when they come again (entries it did write past the head are written over, or found by `load`).
+   */
   async append(items: Item[], now: Date = new Date()): Promise<Item[]> {
     const fresh: Item[] = [];
+    const inBatch = new Set<string>();
     const pruned = this.store.ns<true>('seen');
     for (const item of items) {
-      if (this.ids.has(item.id) || (await pruned.has(item.id))) continue;
-      this.ids.add(item.id);
+      if (this.ids.has(item.id) || inBatch.has(item.id) || (await pruned.has(item.id))) continue;
+      inBatch.add(item.id);
       fresh.push(item);
     }
     if (!fresh.length) return fresh;
@@ -87,6 +92,7 @@ export class ItemLog {
     for (const item of fresh) await this.entries.set(String(++seq), { item, acceptedAt });
     await this.meta.set(HEAD, seq);
     this.head = seq;
+    for (const id of inBatch) this.ids.add(id);
     return fresh;
   }
 

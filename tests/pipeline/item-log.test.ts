@@ -24,6 +24,25 @@ describe('ItemLog', () => {
     expect(await reopened.append([item('c')])).toEqual([]);
   });
 
+  it('accepts nothing from an append whose write fails, so the same items are taken the next time', async () => {
+    const store = openStore('memory://');
+    const log = new ItemLog(store);
+    await log.load();
+    await log.append([item('a')]);
+    const entries = store.ns('log');
+    const write = entries.set.bind(entries);
+    let writes = 0;
+    // The second entry of the batch fails to be written: the first is already past the head.
+    entries.set = async (...args: Parameters<typeof write>) => {
+      if (++writes === 2) throw new Error('store write timed out');
+      return write(...args);
+    };
+    await expect(log.append([item('b'), item('c')])).rejects.toThrow('timed out');
+    expect(log.has('b')).toBe(false);
+    expect((await log.append([item('b'), item('c')])).map((i) => i.id)).toEqual(['b', 'c']);
+    expect((await new ItemLog(store).load()).map((i) => i.id)).toEqual(['a', 'b', 'c']);
+  });
+
   it('recovers an entry written past the head by a crash, without duplicating it', async () => {
     const store = openStore('memory://');
     const log = new ItemLog(store);
