@@ -48,6 +48,11 @@ export interface StoryDigest {
   outletCount: number;
   firstSeen: string;
   lastUpdated: string;
+  /**
+   * Ids the story also went by: stories later found to be the same one and folded into it. What was delivered
+   * under them counts as delivered for this story.
+   */
+  mergedFrom?: string[];
 }
 
 export interface DigestLatest {

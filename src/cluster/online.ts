@@ -1234,6 +1234,7 @@ export class StoryClusterer implements OnlineClusterer {
       entities,
       firstSeen: new Date(this.firstMs[s]!).toISOString(),
       lastUpdated: new Date(this.rec[s * REC + R_LAST]!).toISOString(),
+      ...(m.absorbed.length ? { mergedFrom: [...m.absorbed] } : {}),
     };
   }
 }

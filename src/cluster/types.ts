@@ -28,6 +28,8 @@ export interface StoryInfo {
   entities: string[];
   firstSeen: string;
   lastUpdated: string;
+  /** Ids of the stories folded into this one, in the order they were folded; absent when none were. */
+  mergedFrom?: string[];
 }
 
 /** Online story clusterer: each item is assigned when it arrives, from what is known so far. Deterministic. */

@@ -29,6 +29,11 @@ export type DeliveryResult = 'posted' | 'updated' | 'unchanged' | 'below-thresho
 
 const recordKey = (sink: Sink, storyId: string) => `${sink.id}|${storyId}`;
 
+/** Which story an item was delivered under, on any sink; shares the namespace under its own prefix. */
+const storyOfKey = (itemId: string) => `story-of|${itemId}`;
+/** How long that is kept: a story's newer items keep it findable, however long it runs. */
+const STORY_OF_TTL_MS = 30 * 86_400_000;
+
 /**
  * Delivers story digests to sinks with at-most-once effects per idempotency key: the intent is persisted
  * before the sink acts, the outcome after. A crash in between leaves a pending record; the next attempt
@@ -52,7 +57,7 @@ export class Deliverer {
   async deliver(sink: Sink, digest: StoryDigest): Promise<DeliveryResult> {
     if (digest.outletCount < sink.minSources) return 'below-threshold';
     const key = recordKey(sink, digest.id);
-    const record: DeliveryRecord = (await this.records.get(key)) ?? { itemIds: [], factKeys: [], updates: 0 };
+    const record = await this.recordOf(sink, digest);
     const itemIds = digest.coverage.map((c) => c.itemId);
     const factKeys = digest.facts.map((f) => f.key);
 
@@ -62,6 +67,7 @@ export class Deliverer {
         record.pending && sink.recover ? await sink.recover(attemptKey, record.pending.since) : undefined;
       let ref = recovered;
       if (!ref) {
+        await this.noteStoryOf(digest.id, itemIds);
         await this.records.set(key, {
           ...record,
           // Wall-clock time, not the scheduler's: platforms stamp messages on the wall clock.
@@ -91,6 +97,10 @@ export class Deliverer {
     const attemptKey = retry ? retry.key : `${key}|update-${record.updates + 1}`;
     // A retry keeps the first attempt's start, so that what that attempt sent is still searched for.
     const since = retry?.since ?? Date.now();
+    await this.noteStoryOf(
+      digest.id,
+      sent.coverage.map((c) => c.itemId),
+    );
     await this.records.set(key, {
       ...record,
       pending: {
@@ -142,16 +152,53 @@ export class Deliverer {
     return ref;
   }
 
+  private async noteStoryOf(storyId: string, itemIds: string[]): Promise<void> {
+    if (!itemIds.length) return;
+    await this.store
+      .ns<string>('deliveries')
+      .setMany(itemIds.map((id) => ({ key: storyOfKey(id), value: storyId, ttl: STORY_OF_TTL_MS })));
+  }
+
   /**
-   * When the clusterer folds story `from` into `into`, the survivor inherits the thread already posted for
-   * `from` (if it has none of its own), so more coverage goes into that thread instead of a new post.
+   * The sink's record of a story, taking in what was delivered under other ids for the same coverage: stories
+   * folded into it, and (for a story the sink has no record of) the stories its items were delivered under,
+   * as when a restart rebuilt a story that began before the item log's retention under a new id. A story that
+   * had no record continues the first such thread (or finishes its interrupted post under the same key); one
+   * that had its own keeps it, and the coverage sent in the other thread counts as sent. The result is stored
+   * before anything is acted on and depends only on what is stored, so it holds however the worker stopped and
+   * whichever sinks were delivering when the stories were joined.
    */
-  async merge(sinks: Sink[], from: string, into: string): Promise<void> {
-    for (const sink of sinks) {
-      const old = await this.records.get(recordKey(sink, from));
-      if (!old?.ref) continue;
-      const survivor = await this.records.get(recordKey(sink, into));
-      if (!survivor) await this.records.set(recordKey(sink, into), { ...old, pending: undefined });
+  private async recordOf(sink: Sink, digest: StoryDigest): Promise<DeliveryRecord> {
+    const key = recordKey(sink, digest.id);
+    let record = await this.records.get(key);
+    if (record?.pending) return record;
+    const aliases = [...(digest.mergedFrom ?? [])];
+    if (!record) {
+      const keys = digest.coverage.map((c) => storyOfKey(c.itemId));
+      for (const story of await this.store.ns<string>('deliveries').getMany(keys)) {
+        if (story && story !== digest.id && !aliases.includes(story)) aliases.push(story);
+      }
     }
+    let changed = false;
+    for (const alias of aliases) {
+      const old = await this.records.get(recordKey(sink, alias));
+      if (!old?.ref && old?.pending?.op !== 'post') continue;
+      if (!record) {
+        record = { ...old, itemIds: [...old.itemIds], factKeys: [...old.factKeys] };
+        changed = true;
+        continue;
+      }
+      if (!old.ref || !record.ref) continue;
+      const known = new Set(record.itemIds);
+      const facts = new Set(record.factKeys);
+      const items = old.itemIds.filter((id) => !known.has(id));
+      const keys = old.factKeys.filter((k) => !facts.has(k));
+      if (!items.length && !keys.length) continue;
+      record = { ...record, itemIds: [...record.itemIds, ...items], factKeys: [...record.factKeys, ...keys] };
+      changed = true;
+    }
+    if (!record) return { itemIds: [], factKeys: [], updates: 0 };
+    if (changed) await this.records.set(key, record);
+    return record;
   }
 }

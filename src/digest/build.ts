@@ -129,5 +129,6 @@ export function buildDigest(story: StoryInfo, items: Item[]): StoryDigest {
       (latest, i) => (time(i.publishedAt) > time(latest) ? i.publishedAt : latest),
       ordered[0]?.publishedAt ?? story.lastUpdated,
     ),
+    ...(story.mergedFrom?.length ? { mergedFrom: [...story.mergedFrom] } : {}),
   };
 }

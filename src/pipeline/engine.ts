@@ -84,10 +84,8 @@ export class StoryEngine {
     const touched = new Set<string>();
     for (const item of fresh) {
       const assignment = this.index.add(item);
-      for (const from of assignment.merged) {
-        await this.deliverer.merge(await this.opts.sinks(), from, assignment.storyId);
-        touched.delete(from);
-      }
+      // What was delivered under a folded story is taken over when the survivor is next delivered.
+      for (const from of assignment.merged) touched.delete(from);
       touched.add(assignment.storyId);
     }
     const delivered = await this.deliverStories([...new Set([...touched, ...this.retry])]);

@@ -49,6 +49,12 @@ class RecordingSink implements Sink {
   }
 }
 
+/** `d` with the coverage of story `from`'s outlets first, as a merge leaves it. */
+function withCoverageOf(d: StoryDigest, from: string, sources: string[]): StoryDigest {
+  const folded = digest(from, sources);
+  return { ...d, coverage: [...folded.coverage, ...d.coverage], facts: [...folded.facts, ...d.facts] };
+}
+
 /** Story s1 posted with A, then the update that brings B interrupted: the record says it is under way. */
 async function interruptedUpdate() {
   const store = openStore('memory://');
@@ -211,21 +217,43 @@ describe('Deliverer', () => {
     expect(asked[1]!.since).toBeGreaterThanOrEqual(before);
   });
 
-  it('lets the surviving story of a merge continue the thread already posted', async () => {
+  it('lets the surviving story of a merge continue the thread posted under the story folded into it', async () => {
     const store = openStore('memory://');
     const d = new Deliverer(store);
     const sink = new RecordingSink();
     await d.deliver(sink, digest('old', ['A']));
-    await d.merge([sink], 'old', 'survivor');
-    const merged = digest('survivor', ['B']);
-    merged.coverage.unshift({
-      source: 'A',
-      title: 't A',
-      publishedAt: '2025-01-01T00:00:00.000Z',
-      itemId: 'old-A',
-    });
+    const merged = withCoverageOf(digest('survivor', ['B']), 'old', ['A']);
+    merged.mergedFrom = ['old'];
     expect(await d.deliver(sink, merged)).toBe('updated');
     expect(sink.posts).toHaveLength(1);
     expect(sink.updates[0]!.ref.parentId).toBe('msg-old');
+    expect(sink.updates[0]!.update.newCoverage.map((c) => c.itemId)).toEqual(['survivor-B']);
+  });
+
+  it('does not send again in the surviving thread what went out in the thread of the story folded in', async () => {
+    const store = openStore('memory://');
+    const d = new Deliverer(store);
+    const sink = new RecordingSink();
+    await d.deliver(sink, digest('old', ['A']));
+    await d.deliver(sink, digest('survivor', ['B']));
+    const merged = withCoverageOf(digest('survivor', ['B', 'C']), 'old', ['A']);
+    merged.mergedFrom = ['old'];
+    expect(await d.deliver(sink, merged)).toBe('updated');
+    expect(sink.posts.map((p) => p.id)).toEqual(['old', 'survivor']);
+    expect(sink.updates).toHaveLength(1);
+    expect(sink.updates[0]!.ref.parentId).toBe('msg-survivor');
+    expect(sink.updates[0]!.update.newCoverage.map((c) => c.itemId)).toEqual(['survivor-C']);
+    expect(await d.deliver(sink, merged)).toBe('unchanged');
+  });
+
+  it('finishes a post cut off under the folded story with its own key, so the platform can recognise it', async () => {
+    const store = openStore('memory://');
+    const sink = new RecordingSink();
+    sink.failNext = true;
+    await expect(new Deliverer(store).deliver(sink, digest('old', ['A']))).rejects.toThrow();
+    const merged = withCoverageOf(digest('survivor', ['B']), 'old', ['A']);
+    merged.mergedFrom = ['old'];
+    expect(await new Deliverer(store).deliver(sink, merged)).toBe('posted');
+    expect(sink.posts).toEqual([{ id: 'survivor', key: 'rec|old|post' }]);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createClusterer } from '../../src/cluster/index.js';
-import type { PostedRef, Sink } from '../../src/deliver/sink.js';
+import { createClusterer, type ExpireListener } from '../../src/cluster/index.js';
+import type { PostedRef, Sink, StoryUpdate } from '../../src/deliver/sink.js';
 import { silentLogger } from '../../src/log.js';
 import type { Item, StoryDigest } from '../../src/model.js';
 import { StoryEngine } from '../../src/pipeline/engine.js';
@@ -27,7 +27,10 @@ class FlakySink implements Sink {
     this.posted.push(digest.id);
     return { parentId: digest.id };
   }
-  async update(): Promise<void> {}
+  updates = 0;
+  async update(): Promise<void> {
+    this.updates++;
+  }
 }
 
 describe('StoryEngine', () => {
@@ -105,5 +108,127 @@ describe('StoryEngine', () => {
     await restarted.prune();
     expect(listed(restarted)).toEqual(['d']);
     expect(restarted.digest(volcano.id)).toBeUndefined();
+  });
+
+  it('keeps a story running longer than the item log retention in its thread across a restart', async () => {
+    const store = openStore('memory://');
+    const sink = new FlakySink();
+    let now = new Date('2026-01-01T12:00:00.000Z');
+    const start = async () => {
+      const engine = new StoryEngine({
+        store,
+        sinks: () => [sink],
+        logger: silentLogger,
+        retentionMs: 2 * 86_400_000,
+        now: () => now,
+      });
+      await engine.init();
+      return engine;
+    };
+    const volcano = (id: string, source: string, publishedAt: string): Item => ({
+      ...item(id, 'Volcano erupts in Iceland, flights grounded', source),
+      publishedAt,
+    });
+    const engine = await start();
+    await engine.ingest([volcano('a', 'Wire A', '2026-01-01T11:00:00.000Z')]);
+    for (const [day, id] of [
+      [2, 'b'],
+      [3, 'c'],
+      [4, 'd'],
+    ] as const) {
+      now = new Date(Date.UTC(2026, 0, day, 12));
+      await engine.ingest([volcano(id, `Wire ${id.toUpperCase()}`, now.toISOString())]);
+    }
+    expect(engine.stories()).toHaveLength(1);
+    expect(sink.posted).toHaveLength(1);
+    // The story's first items leave the log; rebuilt from the rest, it starts under another id.
+    await engine.prune();
+    const restarted = await start();
+    expect(restarted.stories()[0]!.id).not.toBe(engine.stories()[0]!.id);
+    expect(sink.posted).toHaveLength(1);
+    expect(sink.updates).toBe(3);
+    now = new Date(Date.UTC(2026, 0, 5, 12));
+    await restarted.ingest([volcano('e', 'Wire E', now.toISOString())]);
+    expect(sink.posted).toHaveLength(1);
+    expect(sink.updates).toBe(4);
+  });
+
+  describe('a merge of two stories', () => {
+    const at = (minute: number) => new Date(Date.UTC(2026, 0, 1, 10, minute)).toISOString();
+    const news = (id: string, title: string, source: string, minute: number): Item => ({
+      id,
+      title,
+      source,
+      publishedAt: at(minute),
+    });
+    // Loose enough that the bridging item below folds the two stories it matches into one.
+    const clusterer = (onExpire: ExpireListener) =>
+      createClusterer({ threshold: 0.6, mergeThreshold: 0.1, onExpire });
+    const storyA = [news('a', 'alpha beta gamma delta', 'A', 0)];
+    const storyB = [
+      news('b', 'gamma delta epsilon zeta', 'B', 1),
+      news('b2', 'gamma delta epsilon zeta', 'B2', 1),
+    ];
+    const bridge = [news('c', 'alpha beta gamma delta epsilon zeta', 'C', 2)];
+
+    class ThreadSink implements Sink {
+      readonly id = 'chan';
+      log: string[] = [];
+      constructor(readonly minSources: number) {}
+      async post(d: StoryDigest): Promise<PostedRef> {
+        this.log.push(`post ${d.coverage.map((c) => c.itemId).join(',')}`);
+        return { parentId: `msg-${d.id}` };
+      }
+      async update(ref: PostedRef, u: StoryUpdate): Promise<void> {
+        this.log.push(`reply in ${ref.parentId}: ${u.newCoverage.map((c) => c.itemId).join(',')}`);
+      }
+    }
+
+    const engineOn = (store: ReturnType<typeof openStore>, sinks: () => Sink[]) =>
+      new StoryEngine({ store, sinks, logger: silentLogger, clusterer });
+
+    it('continues the posted thread even when the worker stopped before delivering the merge', async () => {
+      const store = openStore('memory://');
+      const sink = new ThreadSink(2);
+      const first = engineOn(store, () => [sink]);
+      await first.init();
+      await first.ingest(storyA);
+      await first.ingest(storyB);
+      // The bridging item is in the log; the worker dies before the pass goes on.
+      await expect(
+        first.ingest(bridge, async () => {
+          throw new Error('killed');
+        }),
+      ).rejects.toThrow('killed');
+      const restarted = engineOn(store, () => [sink]);
+      await restarted.init();
+      expect(sink.log).toEqual([`post b,b2`, `reply in msg-${first.stories()[0]!.id}: a,c`]);
+    });
+
+    it('continues the posted thread in a channel that was not being delivered to when the merge happened', async () => {
+      const sink = new ThreadSink(2);
+      let delivering = true;
+      const engine = engineOn(openStore('memory://'), () => (delivering ? [sink] : []));
+      await engine.init();
+      await engine.ingest(storyA);
+      await engine.ingest(storyB);
+      const thread = sink.log.length;
+      delivering = false;
+      await engine.ingest(bridge);
+      delivering = true;
+      await engine.ingest([news('d', 'alpha beta gamma delta epsilon zeta', 'D', 3)]);
+      expect(sink.log).toHaveLength(thread + 1);
+      expect(sink.log.at(-1)).toMatch(/^reply in msg-.*: a,c,d$/);
+    });
+
+    it('does not repeat in the surviving thread the coverage already posted in the other', async () => {
+      const sink = new ThreadSink(1);
+      const engine = engineOn(openStore('memory://'), () => [sink]);
+      await engine.init();
+      await engine.ingest(storyA);
+      await engine.ingest([storyB[0]!]);
+      await engine.ingest(bridge);
+      expect(sink.log).toEqual(['post a', 'post b', 'reply in msg-' + engine.stories()[0]!.id + ': c']);
+    });
   });
 });
