@@ -58,7 +58,19 @@ function offsetAt(t: number, timeZone: string): number {
   return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - Math.floor(t / 1000) * 1000;
 }
 
-/** The UTC instant of a local wall-clock time (a time skipped by a DST jump resolves to just after it). */
+const DAY = 86_400_000;
+
+/** The zone's wall-clock reading at instant `t`, as if it were UTC. */
+function wallAt(t: number, timeZone: string): number {
+  const p = localParts(t, timeZone);
+  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
+}
+
+/**
+ * The UTC instant of a local wall-clock time. A time the clocks pass twice (falling back) is its first
+ * occurrence; a time they skip (springing forward) is taken as far past the jump as it was into it, on the same
+ * local day: 00:30 on a night the clocks go from 00:00 to 01:00 is 01:30.
+ */
 function zonedToUtc(
   year: number,
   month: number,
@@ -68,9 +80,11 @@ function zonedToUtc(
   timeZone: string,
 ): number {
   const wall = Date.UTC(year, month - 1, day, hour, minute);
-  let guess = wall - offsetAt(wall, timeZone);
-  guess = wall - offsetAt(guess, timeZone);
-  return guess;
+  // The offsets in force a day either side; a transition between them is what makes a time ambiguous or absent.
+  const before = wall - offsetAt(wall - DAY, timeZone);
+  const after = wall - offsetAt(wall + DAY, timeZone);
+  const valid = [before, after].filter((t) => wallAt(t, timeZone) === wall);
+  return valid.length ? Math.min(...valid) : before;
 }
 
 /** The latest instant at or before `now` when the clock in `timeZone` read `hh:mm`. */

@@ -32,6 +32,19 @@ describe('zoned time', () => {
     );
   });
 
+  it('takes a time the clocks skip on the same local day, and a time they pass twice at its first', () => {
+    // Santiago springs forward from 00:00 to 01:00 on 2025-09-07: 00:30 does not exist that night.
+    const skipped = lastOccurrence(new Date('2025-09-07T12:00:00Z'), '00:30', 'America/Santiago');
+    expect(localDate(skipped, 'America/Santiago')).toBe('2025-09-07');
+    expect(skipped.toISOString()).toBe('2025-09-07T04:30:00.000Z');
+    // New York: 02:30 is skipped on 2026-03-08 (02:00 -> 03:00) and happens twice on 2026-11-01.
+    const spring = lastOccurrence(new Date('2026-03-08T12:00:00Z'), '02:30', 'America/New_York');
+    expect(spring.toISOString()).toBe('2026-03-08T07:30:00.000Z');
+    expect(localDate(spring, 'America/New_York')).toBe('2026-03-08');
+    const fall = lastOccurrence(new Date('2026-11-01T12:00:00Z'), '01:30', 'America/New_York');
+    expect(fall.toISOString()).toBe('2026-11-01T05:30:00.000Z');
+  });
+
   it('gives the local calendar date', () => {
     expect(localDate(new Date('2026-01-15T23:30:00Z'), 'Asia/Tokyo')).toBe('2026-01-16');
     expect(localDate(new Date('2026-01-15T23:30:00Z'), 'UTC')).toBe('2026-01-15');
