@@ -11,7 +11,8 @@ import { lastOccurrence, localDate } from './zoned-time.js';
 
 /** What the daily digest needs from the story engine. */
 export interface StorySource {
-  stories(): Pick<StoryInfo, 'id' | 'headline' | 'sources' | 'lastUpdated'>[];
+  /** `lastAccepted`: when the newest item was taken in, which can be well after it was published. */
+  stories(): (Pick<StoryInfo, 'id' | 'headline' | 'sources' | 'lastUpdated'> & { lastAccepted?: string })[];
   digest(storyId: string): StoryDigest | undefined;
   storyItems(storyId: string): Item[];
 }
@@ -63,9 +64,13 @@ export class DailyDigests {
   /** The stories a channel's digest for `slot` would carry, best first. */
   pick(channel: ChannelSettings, slot: Date): StoryDigest[] {
     const since = channel.lastDigestAt ? Date.parse(channel.lastDigestAt) : slot.getTime() - DAY;
+    // By arrival, not publication: an item published just before one digest but polled just after it belongs
+    // to the next, where publication times would leave it out of both.
+    const arrived = (s: { lastUpdated: string; lastAccepted?: string }) =>
+      Date.parse(s.lastAccepted ?? s.lastUpdated);
     const candidates = this.opts.stories
       .stories()
-      .filter((s) => Date.parse(s.lastUpdated) > since && Date.parse(s.lastUpdated) <= slot.getTime())
+      .filter((s) => arrived(s) > since && arrived(s) <= slot.getTime())
       .filter((s) => channelWants(channel, this.opts.stories.storyItems(s.id)))
       .map((s) => this.opts.stories.digest(s.id))
       .filter((d): d is StoryDigest => !!d);

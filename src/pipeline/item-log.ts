@@ -21,7 +21,8 @@ interface Entry {
  * Entries older than the retention window are dropped from the tail, which bounds start-up time and memory.
  */
 export class ItemLog {
-  private readonly ids = new Set<string>();
+  /** Kept items' ids, with when each was accepted (epoch ms). */
+  private readonly ids = new Map<string, number>();
   private head = 0;
   /** First sequence number still kept. */
   private tail = 1;
@@ -35,6 +36,11 @@ export class ItemLog {
 
   has(id: string): boolean {
     return this.ids.has(id);
+  }
+
+  /** When a kept item was accepted (epoch ms). */
+  acceptedAt(id: string): number | undefined {
+    return this.ids.get(id);
   }
 
   private get entries() {
@@ -67,7 +73,7 @@ export class ItemLog {
     if (head !== recorded) await this.meta.set(HEAD, head);
     this.head = head;
     this.ids.clear();
-    for (const entry of entries) this.ids.add(entry.item.id);
+    for (const entry of entries) this.ids.set(entry.item.id, Date.parse(entry.acceptedAt));
     const dropped = cutoff ? await this.prune(cutoff) : [];
     return entries.slice(dropped.length).map((e) => e.item);
   }
@@ -92,7 +98,7 @@ export class ItemLog {
     for (const item of fresh) await this.entries.set(String(++seq), { item, acceptedAt });
     await this.meta.set(HEAD, seq);
     this.head = seq;
-    for (const id of inBatch) this.ids.add(id);
+    for (const id of inBatch) this.ids.set(id, now.getTime());
     return fresh;
   }
 

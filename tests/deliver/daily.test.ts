@@ -17,7 +17,9 @@ function item(id: string, title: string, source: string, publishedAt: string): I
 async function setup() {
   const store = openStore('memory://');
   const channels = new ChannelStore(store);
-  const engine = new StoryEngine({ store, sinks: () => [], logger: silentLogger });
+  // When the worker takes items in; the digest window goes by it.
+  const clock = { now: new Date('2026-01-15T02:00:00Z') };
+  const engine = new StoryEngine({ store, sinks: () => [], logger: silentLogger, now: () => clock.now });
   await engine.init();
   await engine.ingest([
     item('a1', 'Volcano erupts in Iceland, flights grounded', 'Wire A', '2026-01-14T20:00:00Z'),
@@ -43,7 +45,7 @@ async function setup() {
     adapter: () => adapter,
     logger: silentLogger,
   });
-  return { channels, adapter, daily };
+  return { channels, adapter, daily, engine, clock };
 }
 
 describe('daily digests', () => {
@@ -68,6 +70,22 @@ describe('daily digests', () => {
     expect((await channels.get('discord:g1:c1'))?.lastDigestAt).toBe('2026-01-15T07:00:00.000Z');
     expect(await daily.tick(new Date('2026-01-15T07:01:00Z'))).toBe(0);
     expect(adapter.stories).toHaveLength(2);
+  });
+
+  it('puts a story polled just after a digest, though published before it, in the next digest', async () => {
+    const { adapter, daily, engine, clock } = await setup();
+    await daily.tick(new Date('2026-01-15T07:00:00Z'));
+    expect(adapter.stories).toHaveLength(2);
+    // Published at 06:50 UTC, ten minutes before the 08:00 Berlin digest; polled at 07:05, just after it.
+    clock.now = new Date('2026-01-15T07:05:00Z');
+    await engine.ingest([
+      item('c1', 'Striking dockworkers close the port of Hamburg', 'Wire A', '2026-01-15T06:50:00Z'),
+      item('c2', 'Dockworkers strike closes Hamburg port', 'Wire B', '2026-01-15T06:55:00Z'),
+    ]);
+    await daily.tick(new Date('2026-01-16T07:00:00Z'));
+    const next = adapter.stories.slice(2).map((s) => s.headline);
+    expect(next).toHaveLength(1);
+    expect(next[0]).toMatch(/hamburg/i);
   });
 
   it('finishes an interrupted digest without repeating what was posted', async () => {
