@@ -228,7 +228,7 @@ describe('StoryEngine', () => {
       await engine.ingest(storyA);
       await engine.ingest([storyB[0]!]);
       await engine.ingest(bridge);
-      expect(sink.log).toEqual(['post a', 'post b', 'reply in msg-' + engine.stories()[0]!.id + ': c']);
+      expect(sink.log).toEqual(['post a', 'post b', `reply in msg-${engine.stories()[0]!.id}: c`]);
     });
   });
 });
