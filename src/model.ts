@@ -7,6 +7,12 @@
 export interface Item {
   /** Stable identity across polls and restarts (from guid or canonical link). */
   id: string;
+  /**
+   * The item's other identities (from its guid, or its link) that another poll could give it as its `id`: a
+   * link shared with a sibling cannot identify it, so its id moves between link and guid as siblings come and
+   * go. An item whose id or any alternate was seen before is the same item.
+   */
+  altIds?: string[];
   title: string;
   /** Short summary from the feed, plain text. */
   description?: string;

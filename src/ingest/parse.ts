@@ -438,12 +438,15 @@ function finishItems(
   const items: Item[] = [];
   for (const d of drafts) {
     const linkOk = d.link && linkCount.get(d.link) === 1 && urlIdentity(d.link) !== homeId;
+    const guidKey = d.guid ? `g:${feedKey}|${d.guid}` : undefined;
     const key = linkOk
       ? `u:${urlIdentity(d.link!)}`
-      : d.guid
-        ? `g:${feedKey}|${d.guid}`
-        : `t:${feedKey}|${d.published?.toISOString() ?? ''}|${d.title || htmlToText(d.descriptionHtml).slice(0, 200)}`;
+      : (guidKey ??
+        `t:${feedKey}|${d.published?.toISOString() ?? ''}|${d.title || htmlToText(d.descriptionHtml).slice(0, 200)}`);
     const id = shortHash(key);
+    // While its link is unique the item goes by it, but a sibling sharing the link (now or at another poll)
+    // makes it go by its guid: the guid is the identity both polls know. A shared link identifies nothing.
+    const other = linkOk ? guidKey : undefined;
     if (seen.has(id)) continue;
     seen.add(id);
     const description = d.descriptionHtml
@@ -459,6 +462,7 @@ function finishItems(
       source,
       publishedAt: published.toISOString(),
     };
+    if (other) item.altIds = [shortHash(other)];
     if (description || fullText) item.description = description || truncate(fullText!, DESCRIPTION_MAX);
     if (fullText && fullText !== item.description) item.text = fullText;
     if (d.link) item.url = d.link;

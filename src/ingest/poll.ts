@@ -290,7 +290,7 @@ export async function pollFeed(
     return fail(msg, { status: res.status });
   }
   const seen = new Set(prev.seen ?? []);
-  const fresh = parsed.items.filter((i) => !seen.has(i.id));
+  const fresh = parsed.items.filter((i) => !seen.has(i.id) && !i.altIds?.some((a) => seen.has(a)));
   const ttlFloor = parsed.ttlMinutes;
   const interval = nextInterval(prev.intervalMinutes, t, {
     newItems: fresh.length,
@@ -298,7 +298,7 @@ export async function pollFeed(
     now: now.getTime(),
     floorMinutes: Math.max(floor ?? 0, ttlFloor ?? 0) || undefined,
   });
-  const currentIds = parsed.items.map((i) => i.id);
+  const currentIds = parsed.items.flatMap((i) => [i.id, ...(i.altIds ?? [])]);
   const keep = new Set(currentIds);
   const seenNext = [...currentIds, ...(prev.seen ?? []).filter((id) => !keep.has(id))].slice(
     0,

@@ -73,7 +73,9 @@ export class ItemLog {
     if (head !== recorded) await this.meta.set(HEAD, head);
     this.head = head;
     this.ids.clear();
-    for (const entry of entries) this.ids.set(entry.item.id, Date.parse(entry.acceptedAt));
+    for (const entry of entries) {
+      for (const id of identities(entry.item)) this.ids.set(id, Date.parse(entry.acceptedAt));
+    }
     const dropped = cutoff ? await this.prune(cutoff) : [];
     return entries.slice(dropped.length).map((e) => e.item);
   }
@@ -88,8 +90,10 @@ export class ItemLog {
     const inBatch = new Set<string>();
     const pruned = this.store.ns<true>('seen');
     for (const item of items) {
-      if (this.ids.has(item.id) || inBatch.has(item.id) || (await pruned.has(item.id))) continue;
-      inBatch.add(item.id);
+      const known = identities(item);
+      if (known.some((id) => this.ids.has(id) || inBatch.has(id))) continue;
+      if ((await pruned.getMany(known)).some(Boolean)) continue;
+      for (const id of known) inBatch.add(id);
       fresh.push(item);
     }
     if (!fresh.length) return fresh;
@@ -108,23 +112,32 @@ export class ItemLog {
    */
   async prune(cutoff: Date): Promise<string[]> {
     const dropped: string[] = [];
+    const forgotten: string[] = [];
     let seq = this.tail;
     while (seq <= this.head) {
       const entry = await this.entries.get(String(seq));
       if (entry && Date.parse(entry.acceptedAt) >= cutoff.getTime()) break;
-      if (entry) dropped.push(entry.item.id);
+      if (entry) {
+        dropped.push(entry.item.id);
+        forgotten.push(...identities(entry.item));
+      }
       seq++;
     }
     if (seq === this.tail) return dropped;
     const pruned = this.store.ns<true>('seen');
-    for (const id of dropped) await pruned.set(id, true, PRUNED_ID_TTL_MS);
+    for (const id of forgotten) await pruned.set(id, true, PRUNED_ID_TTL_MS);
     const from = this.tail;
     this.tail = seq;
     await this.meta.set(TAIL, seq);
     const keys = [];
     for (let s = from; s < seq; s++) keys.push(String(s));
     await this.entries.deleteMany(keys);
-    for (const id of dropped) this.ids.delete(id);
+    for (const id of forgotten) this.ids.delete(id);
     return dropped;
   }
+}
+
+/** Every id an item is known by: its own and its alternates. */
+function identities(item: Item): string[] {
+  return item.altIds?.length ? [item.id, ...item.altIds] : [item.id];
 }

@@ -75,6 +75,29 @@ describe('pollFeed', () => {
     expect(a.items[0]!.source).toBe('Test Feed');
   });
 
+  it('keeps an item the same when a sibling sharing its link comes or goes', async () => {
+    const shared = 'https://news.example/live';
+    let body = rss([
+      { title: 'Morning update', link: shared, guid: 'm1' },
+      { title: 'Noon update', link: shared, guid: 'm2' },
+    ]);
+    srv.routes.set('/siblings', (_req, res) => res.end(body));
+    const feed = { url: `${srv.url}/siblings` };
+    const first = await pollFeed(feed, undefined, { policy, now });
+    expect(first.items.map((i) => i.title)).toEqual(['Morning update', 'Noon update']);
+    // Alone, the noon update's link identifies it; it is still the item seen before.
+    body = rss([{ title: 'Noon update', link: shared, guid: 'm2' }]);
+    const second = await pollFeed(feed, first.state, { policy, now: later(30) });
+    expect(second.items).toEqual([]);
+    // A new sibling shares the link again: only it is new.
+    body = rss([
+      { title: 'Noon update', link: shared, guid: 'm2' },
+      { title: 'Evening update', link: shared, guid: 'm3' },
+    ]);
+    const third = await pollFeed(feed, second.state, { policy, now: later(60) });
+    expect(third.items.map((i) => i.title)).toEqual(['Evening update']);
+  });
+
   it('treats an unchanged body without validators as not modified', async () => {
     srv.routes.set('/same', (_req, res) => res.end(rss([{ title: 'A', link: 'https://news.example/a' }])));
     const a = await pollFeed({ url: `${srv.url}/same` }, undefined, { policy, now });

@@ -24,6 +24,21 @@ describe('ItemLog', () => {
     expect(await reopened.append([item('c')])).toEqual([]);
   });
 
+  it('knows an item by its alternate ids too, and remembers them when the item is pruned', async () => {
+    const store = openStore('memory://');
+    const log = new ItemLog(store);
+    await log.load();
+    await log.append([{ ...item('by-guid'), altIds: [] }], new Date('2025-01-01T00:00:00Z'));
+    // The same article polled again under its link, with the id it had as an alternate.
+    expect(await log.append([{ ...item('by-link'), altIds: ['by-guid'] }])).toEqual([]);
+    const reopened = new ItemLog(store);
+    await reopened.load();
+    expect(await reopened.append([{ ...item('by-link'), altIds: ['by-guid'] }])).toEqual([]);
+    expect(await reopened.prune(new Date('2025-06-01T00:00:00Z'))).toEqual(['by-guid']);
+    expect(await reopened.append([{ ...item('by-link'), altIds: ['by-guid'] }])).toEqual([]);
+    expect((await reopened.append([item('other')])).map((i) => i.id)).toEqual(['other']);
+  });
+
   it('accepts nothing from an append whose write fails, so the same items are taken the next time', async () => {
     const store = openStore('memory://');
     const log = new ItemLog(store);
