@@ -29,12 +29,17 @@ export interface DailyDigestOptions {
 
 const DAY = 86_400_000;
 
-/** The channel's most recent digest slot, if no digest has been sent for it yet. */
+/**
+ * The channel's most recent digest slot, if no digest has been sent for it yet. One digest per local day: a
+ * digest time moved later on a day that had its digest waits for the next day.
+ */
 export function dueSlot(channel: ChannelSettings, now: Date): Date | undefined {
   if (channel.mode === 'realtime' || channel.paused) return undefined;
   const slot = lastOccurrence(now, channel.digestTime, channel.timezone);
-  const last = channel.lastDigestAt ? Date.parse(channel.lastDigestAt) : Number.NEGATIVE_INFINITY;
-  return last < slot.getTime() ? slot : undefined;
+  if (!channel.lastDigestAt) return slot;
+  const last = new Date(channel.lastDigestAt);
+  if (last.getTime() >= slot.getTime()) return undefined;
+  return localDate(last, channel.timezone) === localDate(slot, channel.timezone) ? undefined : slot;
 }
 
 /**

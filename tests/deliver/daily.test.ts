@@ -60,6 +60,16 @@ describe('daily digests', () => {
     expect(dueSlot({ ...channel, mode: 'realtime' }, new Date('2026-01-15T07:00:00Z'))).toBeUndefined();
   });
 
+  it("sends one digest per local day when the digest time is moved after the day's digest went out", async () => {
+    const { channels } = await setup();
+    const channel = { ...(await channels.get('discord:g1:c1'))!, lastDigestAt: '2026-01-15T07:00:00.000Z' };
+    const moved = { ...channel, digestTime: '18:00' };
+    expect(dueSlot(moved, new Date('2026-01-15T17:30:00Z'))).toBeUndefined();
+    expect(dueSlot(moved, new Date('2026-01-16T17:00:00Z'))?.toISOString()).toBe('2026-01-16T17:00:00.000Z');
+    // Moved earlier, the next digest is the next day's too.
+    expect(dueSlot({ ...channel, digestTime: '06:00' }, new Date('2026-01-15T12:00:00Z'))).toBeUndefined();
+  });
+
   it('posts a header and one thread per top story, broadest first, and not again at the next tick', async () => {
     const { adapter, daily, channels } = await setup();
     expect(await daily.tick(new Date('2026-01-15T06:59:00Z'))).toBe(0);
