@@ -19,6 +19,18 @@ export interface EngineOptions {
   now?: () => Date;
 }
 
+/**
+ * The stories owed a delivery pass, stored before the pass acts and rewritten with those still owed after it;
+ * `head` is the last logged item whose story is accounted for, so the stories of items logged after it (by a
+ * pass cut off before it got this far) are owed too.
+ */
+interface Outbox {
+  head: number;
+  stories: string[];
+}
+
+const OUTBOX = 'outbox';
+
 export interface IngestSummary {
   accepted: number;
   duplicates: number;
@@ -37,6 +49,9 @@ export class StoryEngine {
   private index: StoryIndex;
   /** Stories a sink failed to take; tried again on the next pass even if nothing new joins them. */
   private readonly retry = new Set<string>();
+  private get outbox() {
+    return this.opts.store.ns<Outbox>('meta');
+  }
   private ready = false;
 
   constructor(private readonly opts: EngineOptions) {
@@ -45,15 +60,24 @@ export class StoryEngine {
     this.index = new StoryIndex(opts.clusterer);
   }
 
-  /** Rebuilds stories from the item log, then finishes any delivery a previous run left undone. */
+  /**
+   * Rebuilds stories from the item log, then finishes the deliveries a previous run owed: the stories in its
+   * outbox and those of items it logged but never got to deliver. Stories delivered in full are left alone, so
+   * a channel that subscribed meanwhile gets what changes from now on, as it would without the restart.
+   */
   async init(): Promise<void> {
     this.index = new StoryIndex(this.opts.clusterer);
-    const logged = await this.log.load(this.cutoff());
-    for (const item of logged) this.index.add(item);
+    const logged = await this.log.loadSequenced(this.cutoff());
+    // A store without an outbox predates it: every live story is owed, as a first pass over the log.
+    const outbox = (await this.outbox.get(OUTBOX)) ?? { head: 0, stories: [] };
+    const owed = new Set(outbox.stories);
+    for (const { seq, item } of logged) {
+      const { storyId } = this.index.add(item);
+      if (seq > outbox.head) owed.add(storyId);
+    }
     this.ready = true;
-    this.opts.logger.info({ items: logged.length }, 'story index rebuilt from the item log');
-    const all = [...this.index.liveStories()].map((s) => s.id);
-    await this.deliverStories(all);
+    this.opts.logger.info({ items: logged.length, owed: owed.size }, 'story index rebuilt from the item log');
+    await this.deliverOwed([...owed]);
   }
 
   private cutoff(): Date | undefined {
@@ -88,7 +112,7 @@ export class StoryEngine {
       for (const from of assignment.merged) touched.delete(from);
       touched.add(assignment.storyId);
     }
-    const delivered = await this.deliverStories([...new Set([...touched, ...this.retry])]);
+    const delivered = await this.deliverOwed([...touched, ...this.retry]);
     return {
       accepted: fresh.length,
       duplicates: batch.length - fresh.length,
@@ -123,6 +147,25 @@ export class StoryEngine {
 
   get itemCount(): number {
     return this.log.size;
+  }
+
+  /** Records the stories as owed, delivers them, then records those a sink failed to take. */
+  private async deliverOwed(storyIds: string[]): Promise<Partial<Record<DeliveryResult, number>>> {
+    const stories = [...new Set(storyIds)];
+    await this.writeOutbox({ head: this.log.lastSeq, stories });
+    const delivered = await this.deliverStories(stories);
+    await this.writeOutbox({ head: this.log.lastSeq, stories: [...this.retry] });
+    return delivered;
+  }
+
+  /** Last outbox written, so that a pass with nothing new and nothing owed writes nothing. */
+  private written = '';
+
+  private async writeOutbox(outbox: Outbox): Promise<void> {
+    const text = JSON.stringify(outbox);
+    if (text === this.written) return;
+    await this.outbox.set(OUTBOX, outbox);
+    this.written = text;
   }
 
   private async deliverStories(storyIds: string[]): Promise<Partial<Record<DeliveryResult, number>>> {

@@ -51,15 +51,28 @@ export class ItemLog {
     return this.store.ns<number>('meta');
   }
 
+  /** Sequence number of the newest item in the log (0 when none was ever accepted). */
+  get lastSeq(): number {
+    return this.head;
+  }
+
   /** Reads every kept item in arrival order, first pruning those accepted before `cutoff` when given. */
   async load(cutoff?: Date): Promise<Item[]> {
+    return (await this.loadSequenced(cutoff)).map((e) => e.item);
+  }
+
+  /** As `load`, with each item's sequence number. */
+  async loadSequenced(cutoff?: Date): Promise<{ seq: number; item: Item }[]> {
     const recorded = (await this.meta.get(HEAD)) ?? 0;
     this.tail = (await this.meta.get(TAIL)) ?? 1;
-    const entries: Entry[] = [];
+    const entries: (Entry & { seq: number })[] = [];
     for (let from = this.tail; from <= recorded; from += CHUNK) {
       const keys = [];
       for (let seq = from; seq < from + CHUNK && seq <= recorded; seq++) keys.push(String(seq));
-      for (const entry of await this.entries.getMany(keys)) if (entry) entries.push(entry);
+      const found = await this.entries.getMany(keys);
+      found.forEach((entry, k) => {
+        if (entry) entries.push({ ...entry, seq: from + k });
+      });
     }
     let head = recorded;
     for (
@@ -67,8 +80,7 @@ export class ItemLog {
       next;
       next = await this.entries.get(String(head + 1))
     ) {
-      entries.push(next);
-      head++;
+      entries.push({ ...next, seq: ++head });
     }
     if (head !== recorded) await this.meta.set(HEAD, head);
     this.head = head;
@@ -77,7 +89,7 @@ export class ItemLog {
       for (const id of identities(entry.item)) this.ids.set(id, Date.parse(entry.acceptedAt));
     }
     const dropped = cutoff ? await this.prune(cutoff) : [];
-    return entries.slice(dropped.length).map((e) => e.item);
+    return entries.slice(dropped.length).map((e) => ({ seq: e.seq, item: e.item }));
   }
 
   /**

@@ -15,7 +15,7 @@ const item = (id: string, title: string, source: string): Item => ({
 });
 
 class FlakySink implements Sink {
-  readonly id = 'flaky';
+  constructor(readonly id = 'flaky') {}
   readonly minSources = 1;
   failures = 0;
   posted: string[] = [];
@@ -67,6 +67,33 @@ describe('StoryEngine', () => {
     await restarted.init();
     expect(restarted.stories().map((s) => [s.id, [...s.itemIds].sort()])).toEqual(before);
     expect(sink.posted).toHaveLength(2);
+  });
+
+  it('after a restart, finishes what was owed and gives a sink added meanwhile only what changes', async () => {
+    const store = openStore('memory://');
+    const first = new FlakySink();
+    const sinks: Sink[] = [first];
+    const start = async () => {
+      const engine = new StoryEngine({ store, sinks: () => sinks, logger: silentLogger });
+      await engine.init();
+      return engine;
+    };
+    const engine = await start();
+    await engine.ingest([item('a', 'Volcano erupts in Iceland, flights grounded', 'Wire A')]);
+    first.failures = 1;
+    await engine.ingest([item('c', 'Central bank raises interest rates', 'Wire C')]);
+    expect(first.posted).toHaveLength(1);
+    // A channel subscribes; the worker restarts before anything new arrives.
+    const added = new FlakySink('added');
+    sinks.push(added);
+    const restarted = await start();
+    // The failed delivery was owed and is made, to every sink as the next pass would have; the story delivered
+    // in full is not sent to the new sink until it changes.
+    expect(first.posted).toEqual(['s-a', 's-c']);
+    expect(added.posted).toEqual(['s-c']);
+    await restarted.ingest([item('b', 'Iceland volcano erupts; flights grounded', 'Wire B')]);
+    expect(added.posted).toEqual(['s-c', 's-a']);
+    expect(first.updates).toBe(1);
   });
 
   it('keeps a story that went cold for lookups while its items are kept, across a restart', async () => {
