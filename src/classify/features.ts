@@ -279,7 +279,8 @@ export function measure(text: string): Signals {
   const outsideText = withoutSpans(trimmed, spans);
   const countIn = (set: Set<string>) => lower.filter((w) => set.has(w)).length;
   // The tagger splits hyphenated compounds ("half-baked", "tone-deaf"), so those are looked up whole here.
-  const hyphenated = outsideText.toLowerCase().match(/[a-z]+(?:-[a-z]+)+/g) ?? [];
+  // Matches start only where a word does, so a long word without a hyphen is not rescanned from each letter.
+  const hyphenated = outsideText.toLowerCase().match(/(?<![a-z])[a-z]+(?:-[a-z]+)+/g) ?? [];
 
   let gradable = 0;
   let superlatives = 0;

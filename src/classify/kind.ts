@@ -105,11 +105,16 @@ export function classifyItemKind(input: ItemKindInput): ItemKind {
   return 'report';
 }
 
+/** Longest line taken for a section heading. */
+const MAX_HEADING = 200;
+
 /**
  * Kind announced by a section heading inside an article ("Opinion:", "Analysis", "Action:", "To Do:",
  * "What can we do?"), or undefined for an ordinary subheading.
  */
 export function headingKind(heading: string): ItemKind | undefined {
+  // A heading is a short line: a longer one is text, and the patterns below need not read it.
+  if (heading.length > MAX_HEADING) return undefined;
   const h = heading
     .replace(/^#+\s*/, '')
     .replace(/\*+/g, '')

@@ -64,9 +64,14 @@ function retagOpener(w: WinkMethods, tokens: TaggedToken[]): void {
   }
 }
 
+/** Longest run without spaces handed to the tagger: no word is longer, and wink's own patterns slow down badly
+ * (seconds) on a run of tens of thousands of characters. */
+const MAX_TOKEN = 64;
+
 export function tagSentence(text: string): TaggedToken[] {
   const w = load();
-  const tokens = w.readDoc(text).tokens();
+  const capped = text.replace(/\S{65,}/g, (run) => run.slice(0, MAX_TOKEN));
+  const tokens = w.readDoc(capped).tokens();
   // wink's typings do not accept every `its` helper as a token mapper, although the library does.
   const read = <T>(f: unknown) => tokens.out(f as never) as T[];
   const surface = tokens.out();

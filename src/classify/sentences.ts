@@ -232,13 +232,19 @@ function splitBlock(block: string): string[] {
   const spans = quoteSpans(block);
   const out: string[] = [];
   let start = 0;
+  // End of the last run of terminators measured: a later terminator inside it ends where it does, so a long
+  // run ("......") is measured once, not once from each of its dots.
+  let runEnd = 0;
   for (let i = 0; i < block.length; i++) {
     const c = block[i]!;
     if (c !== '.' && c !== '!' && c !== '?' && c !== '…') continue;
     // Run of terminators and closing quotes/brackets ("?!", '."', '…”').
     let j = i + 1;
-    while (j < block.length && ('.!?…'.includes(block[j]!) || CLOSE_AFTER_TERMINATOR.includes(block[j]!)))
-      j++;
+    if (runEnd >= j) j = runEnd;
+    else
+      while (j < block.length && ('.!?…'.includes(block[j]!) || CLOSE_AFTER_TERMINATOR.includes(block[j]!)))
+        j++;
+    runEnd = j;
     if (j >= block.length) break;
     if (!/\s/.test(block[j]!)) continue;
     let k = j;

@@ -1,5 +1,6 @@
 import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
+import { htmlToText } from '../ingest/text.js';
 import { cleanText } from './clean.js';
 
 export interface ExtractedPage {
@@ -149,7 +150,39 @@ interface DomNode {
   nodeType: number;
   nodeName: string;
   textContent: string | null;
-  childNodes: ArrayLike<DomNode>;
+  firstChild: DomNode | null;
+  nextSibling: DomNode | null;
+}
+
+/**
+ * Visits `root`'s subtree in document order without recursion (a page nested thousands deep must not overflow
+ * the stack), following sibling links (linkedom builds a fresh `childNodes` array on every read). `enter` says
+ * whether to go into a node's children; `leave` runs once they are done.
+ */
+function walkTree(
+  root: DomNode,
+  enter: (node: DomNode, depth: number) => boolean,
+  leave?: (node: DomNode) => void,
+) {
+  const path: DomNode[] = [];
+  let node: DomNode | null = root;
+  while (node) {
+    let next: DomNode | null = enter(node, path.length) ? node.firstChild : null;
+    if (next) {
+      path.push(node);
+      node = next;
+      continue;
+    }
+    leave?.(node);
+    // No child to go into: the next sibling, or that of the nearest ancestor that has one.
+    next = node === root ? null : node.nextSibling;
+    while (!next && path.length) {
+      const parent = path.pop()!;
+      leave?.(parent);
+      next = parent === root ? null : parent.nextSibling;
+    }
+    node = next;
+  }
 }
 
 /** Plain text with one paragraph per line: block elements end lines, inline text runs together. */
@@ -161,22 +194,87 @@ function blockText(root: DomNode): string {
     if (t) lines.push(t);
     current = '';
   };
-  const walk = (node: DomNode) => {
-    if (node.nodeType === 3) {
-      current += node.textContent ?? '';
-      return;
-    }
-    if (node.nodeType !== 1) return;
-    const tag = node.nodeName.toUpperCase();
-    if (SKIP_TAGS.has(tag)) return;
-    const block = BLOCK_TAGS.has(tag);
-    if (block) flush();
-    for (let i = 0; i < node.childNodes.length; i++) walk(node.childNodes[i]!);
-    if (block) flush();
-  };
-  walk(root);
+  const isBlock = (node: DomNode) => node.nodeType === 1 && BLOCK_TAGS.has(node.nodeName.toUpperCase());
+  walkTree(
+    root,
+    (node) => {
+      if (node.nodeType === 3) {
+        current += node.textContent ?? '';
+        return false;
+      }
+      if (node.nodeType !== 1 || SKIP_TAGS.has(node.nodeName.toUpperCase())) return false;
+      if (isBlock(node)) flush();
+      return true;
+    },
+    (node) => {
+      if (isBlock(node)) flush();
+    },
+  );
   flush();
   return lines.join('\n\n');
+}
+
+/** Deepest nesting of tags a page may have to be parsed into a DOM at all. */
+const MAX_PARSE_DEPTH = 5_000;
+
+const VOID_TAGS = new Set([
+  'area',
+  'base',
+  'br',
+  'col',
+  'embed',
+  'hr',
+  'img',
+  'input',
+  'link',
+  'meta',
+  'source',
+  'track',
+  'wbr',
+]);
+
+/**
+ * The deepest the tags of `html` nest, counted in one pass: opening tags minus closing ones, void and
+ * self-closing tags aside. Unclosed tags (`<p>`, `<li>`) make it an overestimate, which only errs safe.
+ */
+function openTagDepth(html: string): number {
+  let depth = 0;
+  let deepest = 0;
+  // The next ">" (-2: not looked for yet, -1: there is none), looked for again only once passed, so that tags
+  // without one do not each scan to the end.
+  let gt = -2;
+  for (let at = html.indexOf('<'); at >= 0; at = html.indexOf('<', at + 1)) {
+    const next = html.charCodeAt(at + 1);
+    if (next === 47 /* / */) {
+      if (depth > 0) depth--;
+      continue;
+    }
+    // Letters only: comments, doctypes and stray "<" open nothing.
+    if (!((next >= 65 && next <= 90) || (next >= 97 && next <= 122))) continue;
+    let end = at + 1;
+    while (end < html.length && /[A-Za-z0-9-]/.test(html[end]!)) end++;
+    if (gt !== -1 && gt < end) gt = html.indexOf('>', end);
+    const selfClosing = gt > 0 && html[gt - 1] === '/';
+    if (selfClosing || VOID_TAGS.has(html.slice(at + 1, end).toLowerCase())) continue;
+    if (++depth > deepest) deepest = depth;
+  }
+  return deepest;
+}
+
+/** Deepest nesting and most elements a page may have for Readability, whose cost climbs steeply with both. */
+const READABLE_DEPTH = 200;
+const READABLE_ELEMENTS = 50_000;
+
+/** Whether the page is of a shape Readability handles in reasonable time; no real article page is near. */
+function readableShape(root: DomNode): boolean {
+  let elements = 0;
+  let ok = true;
+  walkTree(root, (node, depth) => {
+    if (!ok || node.nodeType !== 1) return false;
+    if (++elements > READABLE_ELEMENTS || depth > READABLE_DEPTH) ok = false;
+    return ok;
+  });
+  return ok;
 }
 
 function meta(document: DomDocument, ...keys: string[]): string | undefined {
@@ -205,6 +303,9 @@ type ReadabilityDocument = ConstructorParameters<typeof Readability>[0];
  * Pure: no network. The text falls back to the whole body when Readability finds no article.
  */
 export function extractPage(html: string, url: string): ExtractedPage {
+  // The HTML parser's work grows with the square of the nesting depth (seconds at tens of thousands): a page
+  // nested that deep is read as plain text, without a DOM.
+  if (openTagDepth(html) > MAX_PARSE_DEPTH) return { text: cleanText(htmlToText(html)) };
   const document = parseDocument(html);
 
   // Metadata first: Readability mutates the document and drops scripts.
@@ -250,8 +351,11 @@ export function extractPage(html: string, url: string): ExtractedPage {
   let text = '';
   let byline = metaAuthor;
   try {
+    // A page too deep or too large for Readability (hostile, or broken) is read as plain block text instead.
+    if (!document.body || !readableShape(document.body)) throw new Error('page not fit for Readability');
     const parsed = new Readability(document as unknown as ReadabilityDocument, {
       charThreshold: 200,
+      maxElemsToParse: READABLE_ELEMENTS,
     }).parse();
     if (parsed?.content) {
       const contentDoc = parseDocument(`<!doctype html><html><body>${parsed.content}</body></html>`);
