@@ -62,17 +62,40 @@ const AMP_RE = /&(?:(#\d{1,7};|#[xX][0-9a-fA-F]{1,6};)|([A-Za-z_][\w.-]{0,31});)
 // Control characters that XML 1.0 forbids; feeds carry them from pasted text.
 const INVALID_CHARS_RE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g;
 
-const XHTML_RE =
-  /(<((?:\w+:)?(?:content|summary|title|subtitle|rights))\b[^>]*\btype\s*=\s*["']xhtml["'][^>]*>)([\s\S]*?)(<\/\2\s*>)/g;
+/** An element that may hold inline XHTML; its attributes end at the next `<`, so a scan never runs away. */
+const XHTML_OPEN_RE = /<((?:\w+:)?(?:content|summary|title|subtitle|rights))\b([^<>]*)>/g;
+const XHTML_TYPE_RE = /\btype\s*=\s*["']xhtml["']/;
 
-function wrapXhtml(_m: string, open: string, _name: string, inner: string, close: string): string {
-  if (inner.indexOf('<![CDATA[') >= 0) return _m;
-  return `${open}<![CDATA[${inner.replace(/]]>/g, ']]]]><![CDATA[>')}]]>${close}`;
-}
-
-/** xml2js loses the order of mixed content, so inline XHTML is handed over as text. */
+/**
+ * xml2js loses the order of mixed content, so inline XHTML is handed over as text. One pass: each element's
+ * close is searched for once, and a name found unclosed is not searched for again (nothing later closes it).
+ */
 export function wrapXhtmlContent(xml: string): string {
-  return xml.replace(XHTML_RE, wrapXhtml);
+  const parts: string[] = [];
+  const unclosed = new Set<string>();
+  let done = 0;
+  XHTML_OPEN_RE.lastIndex = 0;
+  for (let m = XHTML_OPEN_RE.exec(xml); m; m = XHTML_OPEN_RE.exec(xml)) {
+    const name = m[1]!;
+    if (!XHTML_TYPE_RE.test(m[2]!) || unclosed.has(name)) continue;
+    const start = XHTML_OPEN_RE.lastIndex;
+    const close = new RegExp(`</${name.replace(/[.]/g, '\\.')}\\s*>`, 'g');
+    close.lastIndex = start;
+    const end = close.exec(xml);
+    if (!end) {
+      unclosed.add(name);
+      continue;
+    }
+    const inner = xml.slice(start, end.index);
+    if (inner.indexOf('<![CDATA[') < 0) {
+      parts.push(xml.slice(done, start), `<![CDATA[${inner.replace(/]]>/g, ']]]]><![CDATA[>')}]]>`);
+      done = end.index;
+    }
+    XHTML_OPEN_RE.lastIndex = close.lastIndex;
+  }
+  if (!parts.length) return xml;
+  parts.push(xml.slice(done));
+  return parts.join('');
 }
 
 function repairSegment(s: string, declared: Set<string>): string {
@@ -141,8 +164,8 @@ export function repairXml(xml: string): string {
   if (s.indexOf('xhtml') >= 0) s = wrapXhtmlContent(s);
   // Drop anything after the root element closes (trailing scripts, tracking pixels, a second document).
   const root =
-    /^(?:\s*<\?[\s\S]*?\?>|\s*<!--[\s\S]*?-->|\s*<!DOCTYPE[^[>]*(?:\[[\s\S]*?\])?\s*>)*\s*<([A-Za-z_][\w:.-]*)/.exec(
-      s,
+    /^(?:\s|<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^[>]*(?:\[[\s\S]*?\])?\s*>)*<([A-Za-z_][\w:.-]*)/.exec(
+      s.slice(0, 50_000),
     );
   if (root) {
     const close = `</${root[1]}`;
@@ -156,7 +179,7 @@ export function repairXml(xml: string): string {
 }
 
 const TOKEN_RE =
-  /<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<!DOCTYPE[^[>]*(?:\[[\s\S]*?\])?\s*>|<(\/?)([A-Za-z_][\w:.-]*)((?:[^>"']|"[^"]*"|'[^']*')*?)(\/?)>/g;
+  /<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<!DOCTYPE[^[>]*(?:\[[\s\S]*?\])?\s*>|<(\/?)([A-Za-z_][\w:.-]*)((?:[^<>"']|"[^"<]*"|'[^'<]*')*?)(\/?)>/g;
 
 /**
  * Second-chance repair for mismatched tags, used only after a strict parse failed: a close tag that matches

@@ -9,7 +9,8 @@ export class OpmlError extends Error {
 
 function attrsOf(tag: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const m of tag.matchAll(/([A-Za-z_:][\w:.-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')/g)) {
+  // A name starts only where a word does, so a long run of name characters is not rescanned from each letter.
+  for (const m of tag.matchAll(/(?<![\w:.-])([A-Za-z_:][\w:.-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')/g)) {
     out[m[1]!.toLowerCase()] = decodeEntities(m[2] ?? m[3] ?? '');
   }
   return out;
@@ -29,9 +30,10 @@ export function parseOpml(text: string): { url: string; title?: string }[] {
   if (!/<body\b/i.test(s)) throw new OpmlError('malformed OPML: no <body> element');
   const out: { url: string; title?: string }[] = [];
   const seen = new Set<string>();
-  // Comments and CDATA must not contribute outlines.
-  const clean = s.replace(/<!--[\s\S]*?-->/g, '');
-  for (const m of clean.matchAll(/<outline\b((?:[^>"']|"[^"]*"|'[^']*')*)\/?>/gi)) {
+  // Comments must not contribute outlines. Attributes end at the next `<` (XML allows none in them), so an
+  // unclosed tag is not scanned to the end of the document from each of its letters.
+  const clean = withoutComments(s);
+  for (const m of clean.matchAll(/<outline\b((?:[^<>"']|"[^"<]*"|'[^'<]*')*)\/?>/gi)) {
     const a = attrsOf(m[1]!);
     const raw = a.xmlurl ?? (a.type && /rss|atom/i.test(a.type) ? a.url : undefined);
     const url = resolveUrl(raw?.trim());
@@ -41,6 +43,20 @@ export function parseOpml(text: string): { url: string; title?: string }[] {
     out.push(title ? { url, title } : { url });
   }
   return out;
+}
+
+/** The text without `<!-- … -->` comments; an unclosed one runs to the end. One pass, whatever the input. */
+function withoutComments(s: string): string {
+  const parts: string[] = [];
+  let at = 0;
+  for (let open = s.indexOf('<!--'); open >= 0; open = s.indexOf('<!--', at)) {
+    parts.push(s.slice(at, open));
+    const close = s.indexOf('-->', open + 4);
+    if (close < 0) return parts.join('');
+    at = close + 3;
+  }
+  parts.push(s.slice(at));
+  return parts.join('');
 }
 
 function esc(s: string): string {

@@ -1,11 +1,17 @@
 /** Feed bytes → normalised items. XML goes through rss-parser after repair; JSON Feed is read here. */
+import { createRequire } from 'node:module';
 import Parser from 'rss-parser';
 import type { Item } from '../model.js';
 import { outletFromUrl } from '../util/outlet.js';
 import { balanceTags, decodeBody, repairXml, wrapXhtmlContent } from './decode.js';
 import { FeedParseError } from './errors.js';
 import { canonicalUrl, resolveUrl, shortHash, urlIdentity } from './normalize.js';
-import { htmlToText, inlineText, truncate } from './text.js';
+import { cleanLine, htmlToText, inlineText, truncate } from './text.js';
+
+// rss-parser derives a `contentSnippet` for every item with regexes that take quadratic time on markup whose
+// tags never close (seconds for 64 KB of "<p "). Items are made from the content itself, so the snippet is
+// never read: it is not computed.
+createRequire(import.meta.url)('rss-parser/lib/utils.js').getSnippet = () => '';
 
 export interface ParsedFeed {
   title: string;
@@ -27,6 +33,11 @@ export interface ParseOptions {
 }
 
 const DESCRIPTION_MAX = 1000;
+/** Caps on one-line fields: no real headline, outlet, byline or tag comes near them. */
+const TITLE_MAX = 300;
+const NAME_MAX = 200;
+const CATEGORY_MAX = 100;
+const CATEGORIES_MAX = 20;
 
 // biome-ignore lint/suspicious/noExplicitAny: rss-parser output is loosely typed xml2js data
 type Raw = any;
@@ -140,7 +151,7 @@ function describeParseError(err: unknown): string {
 /** First element name of an XML document, skipping the declaration, comments, doctype and PIs. */
 function rootElement(s: string): string | undefined {
   const m =
-    /^(?:\s+|<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^[>]*(?:\[[\s\S]*?\])?\s*>)*<([A-Za-z_][\w:.-]*)/i.exec(
+    /^(?:\s|<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^[>]*(?:\[[\s\S]*?\])?\s*>)*<([A-Za-z_][\w:.-]*)/i.exec(
       s.slice(0, 50_000),
     );
   return m?.[1];
@@ -195,7 +206,7 @@ export async function parseFeed(body: Buffer | string, opts: ParseOptions = {}):
   // rss-parser needs a <channel>; an RSS or RDF document without one is an empty feed, not an error.
   if (local !== 'feed' && !/<channel[\s>/]/.test(repaired)) {
     repaired = repaired.replace(
-      /(<(?:\w+:)?(?:rss|rdf)\b(?:[^>"']|"[^"]*"|'[^']*')*?)(\/?)>/i,
+      /(<(?:\w+:)?(?:rss|rdf)\b(?:[^<>"']|"[^"<]*"|'[^'<]*')*?)(\/?)>/i,
       (_m, open: string, self: string) =>
         self ? `${open}><channel></channel></${root}>` : `${open}><channel></channel>`,
     );
@@ -411,7 +422,7 @@ function normaliseXmlFeed(raw: Raw, format: ParsedFeed['format'], opts: ParseOpt
     });
   }
   return {
-    title: title || (feedLink ? new URL(feedLink).host : ''),
+    title: cleanLine(title || (feedLink ? new URL(feedLink).host : ''), NAME_MAX),
     link: feedLink,
     ttlMinutes: Number.isFinite(ttl) && ttl > 0 ? ttl : undefined,
     format,
@@ -428,7 +439,8 @@ function finishItems(
   now: Date,
 ): Item[] {
   const feedKey = opts.url ?? feedLink ?? feedTitle;
-  const source = opts.name ?? (feedTitle || outletFromUrl(opts.url ?? feedLink) || 'unknown');
+  const source =
+    opts.name ?? (cleanLine(feedTitle, NAME_MAX) || outletFromUrl(opts.url ?? feedLink) || 'unknown');
   // A link shared by several items (often the site's home page) cannot identify any one of them.
   const linkCount = new Map<string, number>();
   for (const d of drafts) if (d.link) linkCount.set(d.link, (linkCount.get(d.link) ?? 0) + 1);
@@ -454,7 +466,7 @@ function finishItems(
       : undefined;
     const fullText = d.contentHtml ? htmlToText(d.contentHtml) : undefined;
     const title =
-      d.title || (description ? truncate(description.replace(/\s+/g, ' '), 120) : '') || '(untitled)';
+      cleanLine(d.title, TITLE_MAX) || (description ? cleanLine(description, 120) : '') || '(untitled)';
     const published = d.published && d.published.getTime() <= latest ? d.published : now;
     const item: Item = {
       id,
@@ -467,8 +479,13 @@ function finishItems(
     if (fullText && fullText !== item.description) item.text = fullText;
     if (d.link) item.url = d.link;
     if (opts.url) item.feedUrl = opts.url;
-    if (d.author) item.author = d.author;
-    if (d.categories) item.categories = d.categories;
+    const author = d.author && cleanLine(d.author, NAME_MAX);
+    if (author) item.author = author;
+    const categories = d.categories
+      ?.map((c) => cleanLine(c, CATEGORY_MAX))
+      .filter(Boolean)
+      .slice(0, CATEGORIES_MAX);
+    if (categories?.length) item.categories = categories;
     const img = resolveUrl(d.image, d.link ?? feedLink, opts.url);
     if (img) item.imageUrl = img;
     if (opts.kind === 'opinion' || opts.kind === 'analysis') item.kindHint = opts.kind;
@@ -534,7 +551,7 @@ function parseJsonFeed(text: string, opts: ParseOptions, now: Date): ParsedFeed 
   }
   for (const d of drafts) if (d.categories && !d.categories.length) d.categories = undefined;
   return {
-    title: title || hostOf(feedLink) || '',
+    title: cleanLine(title || hostOf(feedLink) || '', NAME_MAX),
     link: feedLink,
     format: 'json',
     items: finishItems(drafts, title, feedLink, opts, now),

@@ -224,9 +224,9 @@ export function decodeEntities(s: string): string {
 }
 
 const BLOCK_RE =
-  /<\/?(?:p|div|br|hr|h[1-6]|li|ul|ol|dl|dt|dd|blockquote|pre|table|tr|section|article|header|footer|figure|figcaption|aside|nav|main|tbody|thead)\b[^>]*>/gi;
-const DROP_RE = /<(script|style|noscript|iframe|object|svg|template|head)\b[^>]*>[\s\S]*?<\/\1\s*>/gi;
-const CELL_RE = /<\/?(?:td|th|img)\b[^>]*>/gi;
+  /<\/?(?:p|div|br|hr|h[1-6]|li|ul|ol|dl|dt|dd|blockquote|pre|table|tr|section|article|header|footer|figure|figcaption|aside|nav|main|tbody|thead)\b[^<>]*>/gi;
+const DROP_RE = /<(script|style|noscript|iframe|object|svg|template|head)\b[^<>]*>[\s\S]*?<\/\1\s*>/gi;
+const CELL_RE = /<\/?(?:td|th|img)\b[^<>]*>/gi;
 const TAG_RE = /<\/?[A-Za-z][^<>]*>|<!--[\s\S]*?-->|<!\[CDATA\[|\]\]>/g;
 
 /**
@@ -258,6 +258,14 @@ export function inlineText(s: string | undefined | null): string {
   const str = String(s);
   const t = str.indexOf('<') >= 0 || str.indexOf('&') >= 0 ? htmlToText(str) : str;
   return t.replace(/\s+/g, ' ').trim();
+}
+
+/** C0 and C1 control characters: feeds carry them in titles and names, where they can only do harm. */
+const CONTROL_RE = /[\u0000-\u001f\u007f-\u009f]/g;
+
+/** One line of feed text (a title, a name, a tag): control characters gone, whitespace collapsed, cut at `max`. */
+export function cleanLine(s: string, max: number): string {
+  return truncate(s.replace(CONTROL_RE, ' ').replace(/\s+/g, ' ').trim(), max);
 }
 
 /** Cuts text at a word boundary, adding an ellipsis when something was cut. */

@@ -1,0 +1,120 @@
+/**
+ * Hostile and broken input from the network: each case took seconds to hours before (patterns that rescan the
+ * rest of the input from every position, a parser whose work grows with the square of the nesting), so a case
+ * that regressed fails by running past the test's time-out. The sizes are far beyond what a real feed, page or
+ * OPML file holds, and well within the byte caps the fetcher allows.
+ */
+import { describe, expect, it } from 'vitest';
+import { analyseArticle, classifySentence, splitSentences } from '../../src/classify/index.js';
+import { extractPage } from '../../src/extract/index.js';
+import { FeedParseError, parseFeed, parseOpml } from '../../src/ingest/index.js';
+import { OpmlError } from '../../src/ingest/opml.js';
+
+const fill = (unit: string, size: number) => unit.repeat(Math.ceil(size / unit.length)).slice(0, size);
+const parsesOrRejects = async (body: string) => {
+  try {
+    return await parseFeed(Buffer.from(body), { url: 'https://feed.example/rss' });
+  } catch (err) {
+    expect(err).toBeInstanceOf(FeedParseError);
+    return undefined;
+  }
+};
+
+describe('feeds built to stall the parser', () => {
+  it('a declaration followed by a run of spaces and no root element is rejected', async () => {
+    await expect(parseFeed(Buffer.from(`<?xml version="1.0"?>${' '.repeat(32)}x`))).rejects.toThrow(
+      /no root element/,
+    );
+  });
+
+  it('open tags that never close (inline XHTML, the RSS root, paragraphs in a description)', async () => {
+    await parsesOrRejects(
+      `<feed xmlns="http://www.w3.org/2005/Atom">${fill('<content type="xhtml"', 200_000)}</feed>`,
+    );
+    await parsesOrRejects(`<rss${fill(' <rss', 200_000)}`);
+    await parsesOrRejects(`<rss><channel><item></x>${fill('<a ', 200_000)}`);
+    const feed = await parsesOrRejects(
+      `<rss><channel><item><title>t</title><link>https://a.example/1</link><description><![CDATA[${fill('<p ', 1_000_000)}]]></description></item></channel></rss>`,
+    );
+    expect(feed?.items).toHaveLength(1);
+  });
+
+  it('a runaway title, byline or tag is cut, and control characters are dropped', async () => {
+    const rss = `<rss><channel><title>Wire\u0007</title><item><title>Breaking\u0001 \u001b[31mred ${fill('word ', 1_000_000)}</title><link>https://a.example/1</link></item></channel></rss>`;
+    const [item] = (await parseFeed(Buffer.from(rss))).items;
+    expect(item!.title.length).toBeLessThanOrEqual(301);
+    expect(item!.title).toMatch(/^Breaking \[31mred word word/);
+    expect(item!.title).not.toMatch(/[\u0000-\u001f]/);
+    expect(item!.source).toBe('Wire');
+
+    const json = JSON.stringify({
+      version: 'https://jsonfeed.org/version/1.1',
+      title: 'J',
+      items: [
+        {
+          id: '1',
+          title: `a\u0000b ${'x'.repeat(100_000)}`,
+          tags: ['y'.repeat(100_000)],
+          authors: [{ name: 'z'.repeat(100_000) }],
+        },
+      ],
+    });
+    const [fromJson] = (await parseFeed(Buffer.from(json))).items;
+    expect(fromJson!.title).toMatch(/^a b x/);
+    expect(fromJson!.title.length).toBeLessThanOrEqual(301);
+    expect(fromJson!.author!.length).toBeLessThanOrEqual(201);
+    expect(fromJson!.categories![0]!.length).toBeLessThanOrEqual(101);
+  });
+});
+
+describe('OPML built to stall the importer', () => {
+  it('unclosed outlines and comments, and one endless attribute name, import nothing', () => {
+    for (const body of [
+      `<opml><body>${fill('<outline ', 400_000)}`,
+      `<opml><body>${fill('<!--', 400_000)}`,
+      `<opml><body><outline ${fill('a', 400_000)}/></body></opml>`,
+    ]) {
+      try {
+        expect(parseOpml(body)).toEqual([]);
+      } catch (err) {
+        expect(err).toBeInstanceOf(OpmlError);
+      }
+    }
+  });
+});
+
+describe('article pages built to stall extraction', () => {
+  it('a page nested a hundred thousand deep is read as text', () => {
+    const page = extractPage(
+      `${'<div>'.repeat(100_000)}Deep text${'</div>'.repeat(100_000)}`,
+      'https://a.example/',
+    );
+    expect(page.text).toContain('Deep text');
+  });
+
+  it('a page of ten thousand paragraphs keeps them', () => {
+    const paragraphs = Array.from(
+      { length: 10_000 },
+      (_, i) => `<p>The minister said plan ${i} would be delayed.</p>`,
+    );
+    const page = extractPage(
+      `<html><body><article>${paragraphs.join('')}</article></body></html>`,
+      'https://a.example/',
+    );
+    expect(page.text.split('\n\n').length).toBeGreaterThan(9_000);
+  });
+
+  it('a page of unclosed tags is read', () => {
+    expect(extractPage(fill('<a', 1_000_000), 'https://a.example/').text).toBeDefined();
+  });
+});
+
+describe('text built to stall the classifier', () => {
+  it('splits a run of four hundred thousand dots, and labels a sentence that is one endless word', () => {
+    expect(splitSentences(`${fill('.', 400_000)}x`).length).toBeGreaterThan(0);
+    expect(['fact', 'opinion']).toContain(classifySentence(fill('a', 100_000)).label);
+    expect(
+      analyseArticle({ title: 't', text: `${fill('.', 40_000)} Then a sentence follows.` }).sections.length,
+    ).toBeGreaterThan(0);
+  });
+});
