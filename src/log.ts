@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { ConfigError } from './config/errors.js';
 
 export type { Logger };
 
@@ -7,6 +8,11 @@ export type { Logger };
  * Secrets never reach a log line: the config holds none, and tokens are redacted if ever passed in.
  */
 export function createLogger(level = process.env.LOG_LEVEL ?? 'info'): Logger {
+  if (!(level in pino.levels.values) && level !== 'silent') {
+    throw new ConfigError(
+      `LOG_LEVEL "${level}" is not a log level (use fatal, error, warn, info, debug, trace or silent)`,
+    );
+  }
   return pino(
     {
       level,

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, parseConfig, readSecrets } from '../src/config/load.js';
+import { createLogger } from '../src/log.js';
 
 function tempYaml(text: string): string {
   const file = join(mkdtempSync(join(tmpdir(), 'threadline-config-')), 'c.yaml');
@@ -46,6 +47,27 @@ describe('config', () => {
   it('names unknown keys, so typos do not pass silently', () => {
     expect(() => parseConfig({ fetch: { timeoutMS: 10 } })).toThrow(/unknown key "fetch\.timeoutMS"/);
     expect(() => parseConfig({ feds: [] })).toThrow(ConfigError);
+    expect(() =>
+      parseConfig({ feeds: [{ url: 'https://a.example/rss', nmae: 'A', knd: 'opinion' }] }),
+    ).toThrow(/unknown key "feeds\.0\.nmae", "feeds\.0\.knd"/);
+  });
+
+  it('refuses a feed URL with a user name or password, without repeating it', () => {
+    const attempt = () => parseConfig({ feeds: [{ url: 'https://alice:Passw0rd@a.example/rss' }] });
+    expect(attempt).toThrow(/"feeds\.0\.url": must not carry a user name or password/);
+    expect(attempt).not.toThrow(/Passw0rd/);
+  });
+
+  it('says when a bad store comes from THREADLINE_STORE', () => {
+    expect(() => loadConfig(undefined, { THREADLINE_STORE: 'mysql://db.example/x' })).toThrow(
+      /"store": .*\(the store is set by THREADLINE_STORE\)/,
+    );
+  });
+
+  it('refuses an unknown LOG_LEVEL in one line', () => {
+    expect(() => createLogger('verbose')).toThrow(ConfigError);
+    expect(() => createLogger('verbose')).toThrow(/LOG_LEVEL "verbose" is not a log level/);
+    expect(createLogger('silent').level).toBe('silent');
   });
 
   it('reports unreadable and malformed files clearly', () => {

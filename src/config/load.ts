@@ -3,11 +3,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
+import { ConfigError } from './errors.js';
 import { type Config, configSchema } from './schema.js';
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+export { ConfigError };
 
 /** The `config/` folder shipped beside `src/` (or `dist/`). */
 export const DEFAULT_CONFIG_PATH = join(
@@ -98,5 +97,11 @@ export function loadConfig(path?: string, env: NodeJS.ProcessEnv = process.env):
   const extra = path ?? env.THREADLINE_CONFIG;
   if (extra && resolve(extra) !== resolve(DEFAULT_CONFIG_PATH)) raw = mergeConfig(raw, readYaml(extra));
   if (env.THREADLINE_STORE) raw = mergeConfig(raw, { store: env.THREADLINE_STORE });
-  return parseConfig(raw);
+  try {
+    return parseConfig(raw);
+  } catch (err) {
+    if (err instanceof ConfigError && env.THREADLINE_STORE && err.message.includes('"store"'))
+      throw new ConfigError(`${err.message} (the store is set by THREADLINE_STORE)`);
+    throw err;
+  }
 }

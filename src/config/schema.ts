@@ -2,13 +2,21 @@ import cron from 'node-cron';
 import { z } from 'zod';
 import { slackConfigSchema } from '../platforms/slack/config.js';
 
-const feedSchema = z.object({
-  url: z.url({ protocol: /^https?$/ }),
-  name: z.string().min(1).optional(),
-  kind: z.enum(['report', 'opinion', 'analysis']).default('report'),
-  /** Fetch the article page when the feed carries only a summary. */
-  fetchArticles: z.boolean().default(true),
-});
+const feedSchema = z
+  .object({
+    url: z
+      .url({ protocol: /^https?$/ })
+      // The fetcher refuses such URLs, and a password in the config would end up in every log line about it.
+      .refine((u) => {
+        const { username, password } = new URL(u);
+        return !username && !password;
+      }, 'must not carry a user name or password (the fetcher refuses them)'),
+    name: z.string().min(1).optional(),
+    kind: z.enum(['report', 'opinion', 'analysis']).default('report'),
+    /** Fetch the article page when the feed carries only a summary. */
+    fetchArticles: z.boolean().default(true),
+  })
+  .strict();
 
 export const configSchema = z
   .object({

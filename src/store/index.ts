@@ -45,7 +45,13 @@ export function redactUrl(url: string): string {
  * `postgres://[user:password@]host[:port]/database` (a `threadline` table, created if missing).
  */
 export function openStore(url: string): Store {
-  const scheme = url.slice(0, url.indexOf('://'));
+  const colon = url.indexOf('://');
+  if (colon < 0) {
+    throw new StoreError(
+      `store "${redactUrl(url)}" is not a URL (use sqlite://PATH, redis://HOST, postgres://HOST/DB or memory://)`,
+    );
+  }
+  const scheme = url.slice(0, colon);
   if (scheme === 'memory') return new KeyvStore(url, () => undefined);
   if (scheme === 'sqlite') {
     const path = url.slice('sqlite://'.length);

@@ -170,6 +170,7 @@ describe('store URLs', () => {
     expect(() => openStore('mysql://db.example/threadline')).toThrow(
       /"mysql" is not supported \(use sqlite:\/\/, redis:\/\/, postgres:\/\/ or memory:\/\/\)/,
     );
+    expect(() => openStore('bogus')).toThrow(/store "bogus" is not a URL \(use sqlite:\/\/PATH/);
   });
 
   it('redacts only the password of a URL', () => {
