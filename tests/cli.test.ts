@@ -1,6 +1,7 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli.js';
 
@@ -69,6 +70,43 @@ describe('threadline CLI', () => {
     const r = runCli(['cluster', '--input', '-'], { input: `${line({ id: 'x', title: 'Only item' })}\n` });
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({ id: 'x', storyId: expect.any(String) });
+  });
+
+  it('stops quietly when its reader closes the pipe early', async () => {
+    const child = spawn(
+      resolve('node_modules/.bin/tsx'),
+      [resolve('src/cli.ts'), 'cluster', '--input', '-'],
+      {
+        env: { ...process.env, LOG_LEVEL: 'silent' },
+      },
+    );
+    const lines = Array.from({ length: 20_000 }, (_, i) =>
+      JSON.stringify({ id: `i${i}`, title: `Story number ${i} about topic ${i % 97}` }),
+    );
+    child.stdin.end(`${lines.join('\n')}\n`);
+    let stderr = '';
+    child.stderr.on('data', (c) => {
+      stderr += c;
+    });
+    // Read one chunk, as `| head -1` does, then close the pipe.
+    await new Promise<void>((done) => child.stdout.once('data', () => done()));
+    child.stdout.destroy();
+    const code = await new Promise<number | null>((done) => child.on('close', (c) => done(c)));
+    expect(stderr).not.toMatch(/EPIPE|Error/);
+    expect(code).toBe(0);
+  });
+
+  it('refuses to start with a platform half configured, naming what is missing', () => {
+    const r = runCli(['start'], {
+      env: { THREADLINE_STORE: 'memory://', SLACK_APP_TOKEN: 'xapp-1-x', SLACK_BOT_TOKEN: '' },
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/error: SLACK_APP_TOKEN is set but Slack also needs SLACK_BOT_TOKEN/);
+    const discord = runCli(['start'], {
+      env: { THREADLINE_STORE: 'memory://', DISCORD_APPLICATION_ID: '123', DISCORD_TOKEN: '' },
+    });
+    expect(discord.status).toBe(1);
+    expect(discord.stderr).toMatch(/error: DISCORD_APPLICATION_ID is set but DISCORD_TOKEN is not/);
   });
 
   it('fails fast on a bad config, naming the key', () => {

@@ -30,6 +30,12 @@ export function registerDiscordCommands(program: Command): void {
         // Wrong token, wrong application id or a guild the bot is not in: say so in one line.
         if (err instanceof DiscordAPIError)
           throw new ConfigError(`Discord refused: ${err.message} (${err.status})`);
+        // No answer at all: the network, a proxy or DISCORD_API_URL, not the token.
+        const code =
+          (err as { code?: string; cause?: { code?: string } }).code ??
+          (err as { cause?: { code?: string } }).cause?.code;
+        if (code)
+          throw new ConfigError(`cannot reach Discord (${code}); check the network or DISCORD_API_URL`);
         throw err;
       });
       process.stdout.write(

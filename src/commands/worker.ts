@@ -3,13 +3,18 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { App } from '../app.js';
-import { loadConfig, readSecrets } from '../config/load.js';
+import { loadConfig, readSecrets, type Secrets } from '../config/load.js';
 import { htmlToText } from '../ingest/text.js';
 import { createLogger } from '../log.js';
 import type { Item } from '../model.js';
 import { ItemEnricher } from '../pipeline/enrich.js';
 import { createDiscordBot } from '../platforms/discord/index.js';
-import { createSlackAdapter, readSlackSecrets, slackConfigured } from '../platforms/slack/index.js';
+import {
+  createSlackAdapter,
+  readSlackSecrets,
+  type SlackSecrets,
+  slackConfigured,
+} from '../platforms/slack/index.js';
 import { InputError, readJsonl } from '../util/jsonl.js';
 import { toItem } from './item-input.js';
 
@@ -22,6 +27,37 @@ interface ConfigOption {
   config?: string;
 }
 
+/**
+ * A platform's variables set without the one it cannot run without is a mistake (a typo, a token left out),
+ * not a wish to run without it: starting anyway would look like success while nothing reached the platform.
+ */
+function refuseHalfConfigured(secrets: Secrets, slack: SlackSecrets): void {
+  const set = (vars: Record<string, string | undefined>) =>
+    Object.entries(vars)
+      .filter(([, v]) => v)
+      .map(([k]) => k);
+  const discordVars = set({
+    DISCORD_APPLICATION_ID: secrets.discordApplicationId,
+    DISCORD_API_URL: secrets.discordApiUrl,
+  });
+  if (!secrets.discordToken && discordVars.length)
+    throw new StartupError(
+      `${discordVars.join(' and ')} ${discordVars.length > 1 ? 'are' : 'is'} set but DISCORD_TOKEN is not; set it, or unset them to run without Discord`,
+    );
+  const slackVars = set({
+    SLACK_APP_TOKEN: slack.appToken,
+    SLACK_SIGNING_SECRET: slack.signingSecret,
+    SLACK_CLIENT_ID: slack.clientId,
+    SLACK_CLIENT_SECRET: slack.clientSecret,
+    SLACK_STATE_SECRET: slack.stateSecret,
+    SLACK_API_URL: slack.apiUrl,
+  });
+  if (!slackConfigured(slack) && slackVars.length)
+    throw new StartupError(
+      `${slackVars.join(' and ')} ${slackVars.length > 1 ? 'are' : 'is'} set but Slack also needs SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (installs); set them, or unset the others to run without Slack`,
+    );
+}
+
 /** `start`, `poll --once` and `replay`: the commands that run the whole pipeline. */
 export function registerWorkerCommands(program: Command): void {
   program
@@ -32,6 +68,7 @@ export function registerWorkerCommands(program: Command): void {
       const logger = createLogger();
       const config = loadConfig(opts.config);
       const secrets = readSecrets();
+      refuseHalfConfigured(secrets, readSlackSecrets());
       // Each platform joins when its credentials are in the environment; with none, the console sink alone.
       const discord = secrets.discordToken ? createDiscordBot({ secrets, config, logger }) : undefined;
       const slack = slackConfigured(readSlackSecrets())

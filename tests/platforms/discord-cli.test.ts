@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { registerDiscordCommands } from '../../src/commands/discord.js';
 import { FakeDiscord } from '../fakes/discord.js';
+import { freePort } from '../helpers/ports.js';
 
 const VARS = ['DISCORD_TOKEN', 'DISCORD_APPLICATION_ID', 'DISCORD_API_URL'] as const;
 let fake: FakeDiscord;
@@ -54,6 +55,19 @@ describe('threadline register-commands', () => {
     await expect(
       registerCli(['--guild', 'general'], { DISCORD_TOKEN: 'x', DISCORD_APPLICATION_ID: '1' }),
     ).rejects.toThrow(/--guild takes a server id/);
+  });
+
+  it('says Discord cannot be reached, not that it refused, when nothing answers', async () => {
+    const port = await freePort();
+    const attempt = registerCli([], {
+      DISCORD_TOKEN: 'x',
+      DISCORD_APPLICATION_ID: '1',
+      DISCORD_API_URL: `http://127.0.0.1:${port}/api`,
+    });
+    await expect(attempt).rejects.toMatchObject({ name: 'ConfigError' });
+    await expect(attempt).rejects.toThrow(
+      /cannot reach Discord \(ECONNREFUSED\); check the network or DISCORD_API_URL/,
+    );
   });
 
   it('registers globally, or in one guild, against DISCORD_API_URL', async () => {

@@ -251,7 +251,12 @@ export async function createSlackAdapter(opts: CreateSlackOptions): Promise<Slac
         await bolt.init();
       } catch (err) {
         const code = (err as { data?: { error?: string } }).data?.error;
-        throw new SlackConfigError(`Slack refused SLACK_BOT_TOKEN (${code ?? (err as Error).message})`);
+        // Without an answer from Slack there is nothing to say about the token.
+        if (!code)
+          throw new SlackConfigError(
+            `cannot reach Slack (${(err as Error).message}); check the network or SLACK_API_URL`,
+          );
+        throw new SlackConfigError(`Slack refused SLACK_BOT_TOKEN (${code})`);
       }
       let result: unknown;
       try {
