@@ -33,6 +33,9 @@ const recordKey = (sink: Sink, storyId: string) => `${sink.id}|${storyId}`;
 const storyOfKey = (itemId: string) => `story-of|${itemId}`;
 /** How long that is kept: a story's newer items keep it findable, however long it runs. */
 const STORY_OF_TTL_MS = 30 * 86_400_000;
+const NOTED_MAX = 10_000;
+/** Coverage time between two notes of one story; the item log keeps far longer than this. */
+const NOTE_EVERY_MS = 86_400_000;
 
 /**
  * Delivers story digests to sinks with at-most-once effects per idempotency key: the intent is persisted
@@ -40,6 +43,9 @@ const STORY_OF_TTL_MS = 30 * 86_400_000;
  * reuses its key, so platforms that dedupe on it never show the story twice.
  */
 export class Deliverer {
+  /** When (in coverage time) each story was last noted (see `noteStoryOf`). */
+  private readonly noted = new Map<string, number>();
+
   constructor(private readonly store: Store) {}
 
   private get records() {
@@ -67,7 +73,7 @@ export class Deliverer {
         record.pending && sink.recover ? await sink.recover(attemptKey, record.pending.since) : undefined;
       let ref = recovered;
       if (!ref) {
-        await this.noteStoryOf(digest.id, itemIds);
+        await this.noteStoryOf(digest.id, digest.coverage);
         await this.records.set(key, {
           ...record,
           // Wall-clock time, not the scheduler's: platforms stamp messages on the wall clock.
@@ -97,10 +103,7 @@ export class Deliverer {
     const attemptKey = retry ? retry.key : `${key}|update-${record.updates + 1}`;
     // A retry keeps the first attempt's start, so that what that attempt sent is still searched for.
     const since = retry?.since ?? Date.now();
-    await this.noteStoryOf(
-      digest.id,
-      sent.coverage.map((c) => c.itemId),
-    );
+    await this.noteStoryOf(digest.id, sent.coverage);
     await this.records.set(key, {
       ...record,
       pending: {
@@ -152,11 +155,21 @@ export class Deliverer {
     return ref;
   }
 
-  private async noteStoryOf(storyId: string, itemIds: string[]): Promise<void> {
-    if (!itemIds.length) return;
-    await this.store
-      .ns<string>('deliveries')
-      .setMany(itemIds.map((id) => ({ key: storyOfKey(id), value: storyId, ttl: STORY_OF_TTL_MS })));
+  /**
+   * Notes the story an act delivers under its newest item, once a day of coverage per story: a story rebuilt
+   * under another id (its items older than the retention gone) holds its last days of coverage, so one noted
+   * item a day finds it, at a write a day instead of one per item. Several sinks taking the same act share it.
+   */
+  private async noteStoryOf(storyId: string, coverage: readonly DigestCoverage[]): Promise<void> {
+    let newest: DigestCoverage | undefined;
+    for (const c of coverage) if (!newest || c.publishedAt >= newest.publishedAt) newest = c;
+    if (!newest) return;
+    const at = Date.parse(newest.publishedAt);
+    const last = this.noted.get(storyId);
+    if (last !== undefined && at - last < NOTE_EVERY_MS) return;
+    await this.store.ns<string>('deliveries').set(storyOfKey(newest.itemId), storyId, STORY_OF_TTL_MS);
+    if (this.noted.size >= NOTED_MAX) this.noted.clear();
+    this.noted.set(storyId, at);
   }
 
   /**

@@ -20,7 +20,7 @@ export interface EngineOptions {
 }
 
 /**
- * The stories owed a delivery pass, stored before the pass acts and rewritten with those still owed after it;
+ * The stories owed a delivery pass (its own and those a sink failed to take before), stored before it acts;
  * `head` is the last logged item whose story is accounted for, so the stories of items logged after it (by a
  * pass cut off before it got this far) are owed too.
  */
@@ -149,13 +149,15 @@ export class StoryEngine {
     return this.log.size;
   }
 
-  /** Records the stories as owed, delivers them, then records those a sink failed to take. */
+  /**
+   * Records the stories as owed, then delivers them. The record is not cleared afterwards: the next pass
+   * rewrites it with its own stories and those a sink failed to take, and a restart in between finds the
+   * delivered ones current and sends nothing for them.
+   */
   private async deliverOwed(storyIds: string[]): Promise<Partial<Record<DeliveryResult, number>>> {
     const stories = [...new Set(storyIds)];
     await this.writeOutbox({ head: this.log.lastSeq, stories });
-    const delivered = await this.deliverStories(stories);
-    await this.writeOutbox({ head: this.log.lastSeq, stories: [...this.retry] });
-    return delivered;
+    return this.deliverStories(stories);
   }
 
   /** Last outbox written, so that a pass with nothing new and nothing owed writes nothing. */
