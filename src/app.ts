@@ -30,6 +30,18 @@ export interface PassSummary {
   ingest: IngestSummary;
 }
 
+/** A feed's pause or return, owed to its channels until sent. */
+interface FeedNotice {
+  url: string;
+  event: 'paused' | 'resumed';
+  /** When the state flipped; it names the notice, so a retry is recognised. */
+  at: string;
+}
+
+const FEED_NOTICES = 'feed-notices';
+/** How long a notice a channel failed to take is tried again. */
+const NOTICE_RETRY_MS = 86_400_000;
+
 /** Composition root: the only place that wires config, store, ingest, engine, channels and platforms. */
 export class App {
   readonly store: Store;
@@ -107,6 +119,12 @@ export class App {
   async init(): Promise<void> {
     await this.store.open();
     await this.engine.init();
+    // Notices a previous run recorded but may not have sent.
+    await this.sendFeedNotices();
+  }
+
+  private get feedNotices() {
+    return this.store.ns<FeedNotice[]>('meta');
   }
 
   /** One pass: poll due feeds, complete and store new items, then persist feed states, cluster and deliver. */
@@ -121,9 +139,19 @@ export class App {
       force,
     );
     const enriched = await this.enricher.enrich(poll.items, feeds);
+    // A feed's pause or return is told once, when its state flips; the flip is saved with the feed states
+    // below, so the notices it owes are recorded first, or a crash in between would lose them.
+    const at = this.now().toISOString();
+    const events: FeedNotice[] = [
+      ...poll.paused.map((url) => ({ url, event: 'paused' as const, at })),
+      ...poll.resumed.map((url) => ({ url, event: 'resumed' as const, at })),
+    ];
+    if (events.length) {
+      const owed = (await this.feedNotices.get(FEED_NOTICES)) ?? [];
+      await this.feedNotices.set(FEED_NOTICES, [...owed, ...events]);
+    }
     const ingest = await this.engine.ingest(enriched, poll.commit);
-    for (const url of poll.paused) await this.noticeFeedHealth(url, 'paused');
-    for (const url of poll.resumed) await this.noticeFeedHealth(url, 'resumed');
+    await this.sendFeedNotices();
     await this.engine.prune();
     const { items, commit: _commit, ...counts } = poll;
     const summary = { poll: { ...counts, items: items.length }, ingest };
@@ -131,9 +159,24 @@ export class App {
     return summary;
   }
 
+  /**
+   * Sends the recorded feed notices and keeps those a channel failed to take for the next pass, for a day;
+   * each goes out once per channel however often it is tried.
+   */
+  private async sendFeedNotices(): Promise<void> {
+    const owed = (await this.feedNotices.get(FEED_NOTICES)) ?? [];
+    if (!owed.length) return;
+    const still: FeedNotice[] = [];
+    const horizon = this.now().getTime() - NOTICE_RETRY_MS;
+    for (const n of owed) {
+      if (!(await this.noticeFeedHealth(n.url, n.event, n.at)) && Date.parse(n.at) > horizon) still.push(n);
+    }
+    await this.feedNotices.set(FEED_NOTICES, still);
+  }
+
   /** Tells each channel subscribed to a feed, once per event, that it was paused or is back. */
-  private async noticeFeedHealth(url: string, event: 'paused' | 'resumed'): Promise<void> {
-    const at = this.now().toISOString();
+  private async noticeFeedHealth(url: string, event: 'paused' | 'resumed', at: string): Promise<boolean> {
+    let told = true;
     const text =
       event === 'paused'
         ? `Feed ${url} keeps failing, so it is paused; polling resumes by itself once it answers again.`
@@ -149,9 +192,11 @@ export class App {
           (key, since) => sink.recover(key, since, text),
         );
       } catch (err) {
+        told = false;
         this.opts.logger.warn({ err, channel: channel.key, feed: url }, 'feed notice failed');
       }
     }
+    return told;
   }
 
   /** Sends the daily digests that are due now. */

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { App } from '../../src/app.js';
 import { parseConfig } from '../../src/config/load.js';
@@ -50,5 +53,35 @@ describe('a failing feed', () => {
     expect(resumed.map((n) => n.channel).sort()).toEqual(['discord:g1:c1', 'discord:g1:c2']);
     expect(adapter.notices).toHaveLength(4);
     await app.stop();
+  });
+
+  it('keeps a pause notice the platform failed to take, and sends it once after a restart', async () => {
+    const adapter = new RecordingAdapter();
+    const dir = mkdtempSync(join(tmpdir(), 'threadline-notice-'));
+    const config = parseConfig({
+      store: `sqlite://${join(dir, 'state.sqlite')}`,
+      feeds: [],
+      fetch: { allowPrivate: ['127.0.0.1'], pauseAfterFailures: 1, timeoutMs: 2000 },
+      sinks: { console: { enabled: false } },
+    });
+    let now = new Date('2026-03-01T10:00:00Z');
+    const app = new App(config, { logger: silentLogger, adapters: [adapter], now: () => now });
+    await app.init();
+    const url = server.url('/gone.xml');
+    const channel = await app.channels.getOrCreate('discord', 'g1', 'c9');
+    await app.channels.save({ ...channel, feeds: [{ url }] });
+    // The platform is down while the pause is told: the state flip is saved, the notice is not sent.
+    adapter.failNext('notice');
+    await app.pollOnce(true);
+    expect(adapter.notices).toHaveLength(0);
+    // A worker started on the same store owes it, and sends it once.
+    now = new Date(now.getTime() + 3_600_000);
+    await app.stop();
+    const restarted = new App(config, { logger: silentLogger, adapters: [adapter], now: () => now });
+    await restarted.init();
+    expect(adapter.notices.map((n) => n.channel)).toEqual(['discord:g1:c9']);
+    await restarted.pollOnce(true);
+    expect(adapter.notices).toHaveLength(1);
+    await restarted.stop();
   });
 });
