@@ -11,8 +11,9 @@ import { lastOccurrence, localDate } from './zoned-time.js';
 
 /** What the daily digest needs from the story engine. */
 export interface StorySource {
-  /** `lastAccepted`: when the newest item was taken in, which can be well after it was published. */
-  stories(): (Pick<StoryInfo, 'id' | 'headline' | 'sources' | 'lastUpdated'> & { lastAccepted?: string })[];
+  stories(): Pick<StoryInfo, 'id' | 'headline' | 'sources' | 'lastUpdated' | 'itemIds'>[];
+  /** When the newest of a story's items was taken in (epoch ms), which can be well after it was published. */
+  lastAccepted(story: Pick<StoryInfo, 'itemIds'>): number | undefined;
   digest(storyId: string): StoryDigest | undefined;
   storyItems(storyId: string): Item[];
 }
@@ -71,11 +72,14 @@ export class DailyDigests {
     const since = channel.lastDigestAt ? Date.parse(channel.lastDigestAt) : slot.getTime() - DAY;
     // By arrival, not publication: an item published just before one digest but polled just after it belongs
     // to the next, where publication times would leave it out of both.
-    const arrived = (s: { lastUpdated: string; lastAccepted?: string }) =>
-      Date.parse(s.lastAccepted ?? s.lastUpdated);
+    const arrived = (s: Pick<StoryInfo, 'lastUpdated' | 'itemIds'>) =>
+      this.opts.stories.lastAccepted(s) ?? Date.parse(s.lastUpdated);
     const candidates = this.opts.stories
       .stories()
-      .filter((s) => arrived(s) > since && arrived(s) <= slot.getTime())
+      .filter((s) => {
+        const at = arrived(s);
+        return at > since && at <= slot.getTime();
+      })
       .filter((s) => channelWants(channel, this.opts.stories.storyItems(s.id)))
       .map((s) => this.opts.stories.digest(s.id))
       .filter((d): d is StoryDigest => !!d);

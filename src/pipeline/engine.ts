@@ -133,16 +133,22 @@ export class StoryEngine {
     return story ? this.index.itemsOf(story) : [];
   }
 
+  /** Live stories and the cold ones still kept, most recently updated first. */
+  stories(): StoryInfo[] {
+    return this.index.stories();
+  }
+
   /**
-   * Live stories and the cold ones still kept, most recently updated first, each with when its newest item was
-   * accepted: an item can arrive well after it was published, and a daily digest goes by arrival.
+   * When the newest of a story's items was accepted (epoch ms): an item can arrive well after it was
+   * published, and a daily digest goes by arrival.
    */
-  stories(): (StoryInfo & { lastAccepted?: string })[] {
-    return this.index.stories().map((story) => {
-      let last = Number.NEGATIVE_INFINITY;
-      for (const id of story.itemIds) last = Math.max(last, this.log.acceptedAt(id) ?? last);
-      return Number.isFinite(last) ? { ...story, lastAccepted: new Date(last).toISOString() } : story;
-    });
+  lastAccepted(story: Pick<StoryInfo, 'itemIds'>): number | undefined {
+    let last: number | undefined;
+    for (const id of story.itemIds) {
+      const at = this.log.acceptedAt(id);
+      if (at !== undefined && (last === undefined || at > last)) last = at;
+    }
+    return last;
   }
 
   get itemCount(): number {
