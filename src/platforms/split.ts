@@ -202,8 +202,25 @@ export function utcTime(iso: string): string {
 /** Longest link target kept: Discord refuses longer embed URLs, and no article needs one. */
 export const MAX_LINK_URL = 2048;
 
-/** Longest link label, in characters of feed text; a longer title is cut at a word inside the link. */
-export const MAX_LINK_LABEL = 300;
+/** Longest link label, in characters of feed text; a longer one goes before a short link instead. */
+const MAX_LINK_LABEL = 300;
+
+/**
+ * A link that stays whole (a split inside one breaks it): `link(label)` when the label is at most
+ * `MAX_LINK_LABEL` long and the link at most `max`; else `plain` (the escaped label) in full before a short
+ * `(link("link"))`; `plain` alone when even that is longer than `max`.
+ */
+export function wholeLink(
+  label: string,
+  plain: string,
+  link: (label: string) => string,
+  max: number,
+): string {
+  const whole = oneLine(label).length <= MAX_LINK_LABEL ? link(label) : '';
+  if (whole && whole.length <= max) return whole;
+  const short = link('link');
+  return short.length <= max ? `${plain} (${short})` : plain;
+}
 
 /**
  * The URL as a link target when it is absolute http(s) and at most `MAX_LINK_URL` long, normalised, with the

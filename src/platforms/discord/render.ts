@@ -14,7 +14,6 @@ import {
   corroborationText,
   countsLine,
   kindLabel,
-  MAX_LINK_LABEL,
   oneLine,
   outletNames,
   packEntries,
@@ -24,6 +23,7 @@ import {
   truncateWords,
   unixSeconds,
   utcTime,
+  wholeLink,
 } from '../split.js';
 
 export const DISCORD_LIMITS = {
@@ -143,18 +143,19 @@ function plainDiscord(text: string): string {
 const LINK_MAX = 1500;
 
 /**
- * `[title](<url>)` with the title escaped; the angle brackets keep Discord from adding a preview. A link must
- * stay whole (a split inside it breaks it), so a title over `MAX_LINK_LABEL` is given in full before a short
- * `([link](<url>))`, and a URL too long even for that is left out.
+ * `[title](<url>)` with the title escaped; the angle brackets keep Discord from adding a preview. Kept whole
+ * as `wholeLink` says: a long title goes in full before a short `([link](<url>))`.
  */
 function maskedLink(title: string, url: string | undefined): string {
   const text = escapeDiscord(oneLine(title)) || 'link';
   const href = safeHttpUrl(url);
   if (!href) return text;
-  const whole = oneLine(title).length <= MAX_LINK_LABEL ? `[${text}](<${href}>)` : '';
-  if (whole && whole.length <= LINK_MAX) return whole;
-  const short = `[link](<${href}>)`;
-  return short.length <= LINK_MAX ? `${text} (${short})` : text;
+  return wholeLink(
+    title,
+    text,
+    (label) => `[${escapeDiscord(oneLine(label)) || 'link'}](<${href}>)`,
+    LINK_MAX,
+  );
 }
 
 function discordTime(iso: string): string {

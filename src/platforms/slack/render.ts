@@ -14,7 +14,6 @@ import {
   corroborationText,
   countsLine,
   kindLabel,
-  MAX_LINK_LABEL,
   oneLine,
   outletNames,
   packEntries,
@@ -24,6 +23,7 @@ import {
   truncateWords,
   unixSeconds,
   utcTime,
+  wholeLink,
 } from '../split.js';
 
 export const SLACK_LIMITS = {
@@ -117,20 +117,15 @@ function linkText(text: string): string {
 const LINK_MAX = 2500;
 
 /**
- * `<url|text>` for an http(s) URL, `&` in the URL as `&amp;`; the escaped text alone otherwise. A link must
- * stay whole (a split inside it breaks it), so a text over `MAX_LINK_LABEL` is given in full before a short
- * `(<url|link>)`, and a URL too long even for that is left out.
+ * `<url|text>` for an http(s) URL, `&` in the URL as `&amp;`; the escaped text alone otherwise. Kept whole as
+ * `wholeLink` says: a long text goes in full before a short `(<url|link>)`.
  */
 function slackLink(text: string, url: string | undefined): string {
   const plain = escapeSlack(oneLine(text));
   const href = safeHttpUrl(url);
   if (!href) return plain;
   const target = href.replace(/&/g, '&amp;');
-  const label = oneLine(text);
-  const whole = label.length <= MAX_LINK_LABEL ? `<${target}|${linkText(label)}>` : '';
-  if (whole && whole.length <= LINK_MAX) return whole;
-  const short = `<${target}|link>`;
-  return short.length <= LINK_MAX ? `${plain} (${short})` : plain;
+  return wholeLink(text, plain, (label) => `<${target}|${linkText(label)}>`, LINK_MAX);
 }
 
 /** Slack's own date token, shown in the reader's time zone, with a UTC fallback. */
