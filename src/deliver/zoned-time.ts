@@ -52,19 +52,18 @@ function localParts(t: number, timeZone: string): LocalParts {
   return parts as unknown as LocalParts;
 }
 
-/** Milliseconds the zone is ahead of UTC at instant `t`. */
-function offsetAt(t: number, timeZone: string): number {
-  const p = localParts(t, timeZone);
-  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - Math.floor(t / 1000) * 1000;
-}
-
-const DAY = 86_400_000;
-
 /** The zone's wall-clock reading at instant `t`, as if it were UTC. */
 function wallAt(t: number, timeZone: string): number {
   const p = localParts(t, timeZone);
   return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
 }
+
+/** Milliseconds the zone is ahead of UTC at instant `t`. */
+function offsetAt(t: number, timeZone: string): number {
+  return wallAt(t, timeZone) - Math.floor(t / 1000) * 1000;
+}
+
+const DAY = 86_400_000;
 
 /**
  * The UTC instant of a local wall-clock time. A time the clocks pass twice (falling back) is its first

@@ -190,7 +190,7 @@ function requestOnce(
       path: `${u.pathname}${u.search}`,
       method: init.method ?? 'GET',
       headers,
-      agent: isHttps ? agentsFor(allow).https : agentsFor(allow).http,
+      agent: agentsFor(allow)[isHttps ? 'https' : 'http'],
       lookup: lookupFor(allow) as never,
       servername: isHttps && !literal ? host : undefined,
     });

@@ -53,6 +53,8 @@ export class StoryEngine {
     return this.opts.store.ns<Outbox>('meta');
   }
   private ready = false;
+  /** Last outbox written, so that a pass with nothing new and nothing owed writes nothing. */
+  private written = '';
 
   constructor(private readonly opts: EngineOptions) {
     this.log = new ItemLog(opts.store);
@@ -165,9 +167,6 @@ export class StoryEngine {
     await this.writeOutbox({ head: this.log.lastSeq, stories });
     return this.deliverStories(stories);
   }
-
-  /** Last outbox written, so that a pass with nothing new and nothing owed writes nothing. */
-  private written = '';
 
   private async writeOutbox(outbox: Outbox): Promise<void> {
     const text = JSON.stringify(outbox);
