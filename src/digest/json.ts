@@ -4,6 +4,8 @@ import type { StoryDigest } from '../model.js';
 export interface DigestJson {
   id: string;
   headline: string;
+  /** The newest development of a story that has run for more than a day, when it is not the headline. */
+  latest: { title: string; source: string; url: string | null; publishedAt: string } | null;
   lead: string;
   facts: {
     text: string;
@@ -23,6 +25,14 @@ export function digestJson(d: StoryDigest): DigestJson {
   return {
     id: d.id,
     headline: d.headline,
+    latest: d.latest
+      ? {
+          title: d.latest.title,
+          source: d.latest.source,
+          url: d.latest.url ?? null,
+          publishedAt: d.latest.publishedAt,
+        }
+      : null,
     lead: d.lead,
     facts: d.facts.map((f) => ({
       text: f.text,

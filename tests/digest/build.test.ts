@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { StoryInfo } from '../../src/cluster/index.js';
 import { buildDigest, MAX_FACTS } from '../../src/digest/build.js';
 import { cleanTitle } from '../../src/digest/headline.js';
+import { digestJson } from '../../src/digest/json.js';
 import type { Item, StoryDigest } from '../../src/model.js';
 
 /** An invented local story: three reports that word the same facts differently, one with an opinion section. */
@@ -283,6 +284,14 @@ describe('opinion, headline and coverage', () => {
       ...(from.url ? { url: from.url } : {}),
       publishedAt: from.publishedAt,
     });
+    // The JSON contract carries it too, with null for a missing link, and null when there is none.
+    expect(digestJson(moved).latest).toEqual({
+      title: moved.latest!.title,
+      source: from.source,
+      url: from.url ?? null,
+      publishedAt: from.publishedAt,
+    });
+    expect(digestJson(d).latest).toBeNull();
     // A day of coverage and no more has no separate latest development, nor has a last day that repeats the
     // headline.
     expect(digestOf([testsBegin, testsWire, angry]).latest).toBeUndefined();

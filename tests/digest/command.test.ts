@@ -67,7 +67,17 @@ describe('threadline digest', { timeout: 60_000 }, () => {
     expect(Object.keys(out)).toEqual(['stories']);
     expect(out.stories.length).toBeGreaterThanOrEqual(haveSeeds ? 2 : 1);
     for (const story of out.stories) {
-      expect(Object.keys(story)).toEqual(['id', 'headline', 'lead', 'facts', 'opinion', 'coverage']);
+      expect(Object.keys(story)).toEqual([
+        'id',
+        'headline',
+        'latest',
+        'lead',
+        'facts',
+        'opinion',
+        'coverage',
+      ]);
+      // These stories each span a day at most: none has moved on from its headline.
+      expect(story.latest).toBeNull();
       for (const fact of story.facts) {
         expect(Object.keys(fact)).toEqual(['text', 'attribution', 'sources', 'count']);
         if (fact.attribution !== null) expect(Object.keys(fact.attribution)).toEqual(['speaker', 'verb']);
