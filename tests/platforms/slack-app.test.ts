@@ -8,6 +8,7 @@ import { silentLogger } from '../../src/log.js';
 import { createSlackAdapter, type SlackRuntime } from '../../src/platforms/slack/index.js';
 import { FakeSlack, signedRequest } from '../fakes/slack.js';
 import { FeedServer, renderRss } from '../helpers/feed-server.js';
+import { freePort } from '../helpers/ports.js';
 import { loadSeeds } from '../helpers/shared.js';
 import { storyDigest, storyUpdate } from './fixture.js';
 
@@ -196,6 +197,11 @@ describe('Slack app through the real Bolt against a fake Slack', () => {
       'Slack refused SLACK_APP_TOKEN for Socket Mode (invalid_auth)',
     );
     await expect(attempt({ SLACK_APP_TOKEN: '' })).rejects.toThrow(/SLACK_APP_TOKEN .* is not set/);
+    // No answer at all is not a refused token.
+    const closed = await freePort();
+    await expect(attempt({ SLACK_API_URL: `http://127.0.0.1:${closed}/api/` })).rejects.toThrow(
+      /^cannot reach Slack \(.*\); check the network or SLACK_API_URL$/,
+    );
   });
 
   it('subscribe: an admin is confirmed and saved; a member is refused; bad input gets a clear error', async () => {
