@@ -20,16 +20,72 @@ export interface TaggedToken {
 let nlp: WinkMethods | undefined;
 /** Lexicon ids below this are words the model knows; ids at or above it are out-of-vocabulary tokens. */
 let knownBelow = 0;
+/** Lexicon size once loaded, the boundary probe included. */
+let loadedSize = 0;
+/** The loaded instance's lexeme list, to which wink appends every token it has not seen before. */
+let lexemes: readonly string[] | undefined;
+let rebuilds = 0;
+/** The model's custom-entity data, loaded once; see `load`. */
+let metaCER: unknown;
+
+/**
+ * Out-of-vocabulary entries the lexicon may gain before the tagger is rebuilt from the model. wink never drops
+ * an entry, so a long-running worker would otherwise grow by about 150 bytes for every new name, number and
+ * typo it reads. 100k entries is some 15 MB: a rebuild (about 100 ms) every 80k sentences of ordinary news.
+ * Tags after a rebuild are those a freshly started process gives. They can differ from the old instance's
+ * only because wink's tokenizer reuses forms it has met before ("75" met inside "BA.2.75" later tags as a
+ * proper noun), which makes tags depend on earlier sentences with or without the rebuild.
+ */
+const DEFAULT_OOV_LIMIT = 100_000;
+let oovLimit = DEFAULT_OOV_LIMIT;
+
+/** Sets the limit that triggers a rebuild (tests and benchmarks); no argument restores the default. */
+export function setOovLimit(limit = DEFAULT_OOV_LIMIT): void {
+  oovLimit = limit;
+}
+
+export interface TaggerStats {
+  /** Lexicon entries of the loaded instance, 0 before the first sentence. */
+  lexicon: number;
+  /** Entries added since the instance was loaded. */
+  added: number;
+  /** Times the instance was replaced because `added` passed the limit. */
+  rebuilds: number;
+}
+
+export function taggerStats(): TaggerStats {
+  const size = lexemes?.length ?? 0;
+  return { lexicon: size, added: lexemes ? size - loadedSize : 0, rebuilds };
+}
+
+/** The part of wink's core model read here; optional, so that a model laid out otherwise loses only the bound. */
+interface CoreModel {
+  features?: { lexeme?: { list?: string[] } };
+}
 
 function load(): WinkMethods {
+  if (nlp && lexemes && lexemes.length - loadedSize > oovLimit) {
+    // A new instance reads a fresh copy of the model; the old one, with all it has learnt, becomes garbage.
+    nlp = undefined;
+    rebuilds++;
+  }
   if (!nlp) {
     const require = createRequire(import.meta.url);
     const winkNLP = require('wink-nlp') as (model: unknown, pipe?: string[]) => WinkMethods;
-    const model = require('wink-eng-lite-web-model') as unknown;
+    const model = require('wink-eng-lite-web-model') as { core: () => CoreModel; metaCER: () => unknown };
+    // wink keeps its copy of the model private: catching it on the way in is the only way to see the lexicon.
+    const core = () => {
+      const loaded = model.core();
+      lexemes = loaded.features?.lexeme?.list;
+      return loaded;
+    };
     // Only the tagger: sentence splitting, entities and sentiment would cost time for nothing used here.
-    nlp = winkNLP(model, ['pos']);
+    // The model's metaCER() stringifies its already stringified data on every call, so each later instance
+    // would get a string several times longer than the last: all instances share the first call's result.
+    nlp = winkNLP({ ...model, core, metaCER: () => (metaCER ??= model.metaCER()) }, ['pos']);
     // The model appends each unseen token to its lexicon, so the first unseen one marks the boundary.
     knownBelow = (nlp.readDoc('qxzvqj').tokens().out(nlp.its.uniqueId) as number[])[0] ?? 0;
+    loadedSize = lexemes?.length ?? 0;
   }
   return nlp;
 }
