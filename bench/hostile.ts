@@ -44,6 +44,45 @@ const cases: [string, () => unknown][] = [
     'feed: 1 MB title',
     feed(`<rss><channel><item><title>${fill('word ', 1_000_000)}</title></item></channel></rss>`),
   ],
+  ['feed: 200 processing instructions, no root', feed(`${fill('<?a?>', 1000)}x`)],
+  [
+    'feed: 200 KB markup declaration',
+    feed(
+      `<rss><channel><item><title>t</title><description><!X${fill('a', 200_000)}></description></item></channel></rss>`,
+    ),
+  ],
+  [
+    'feed: 100,000 comments to repair',
+    feed(`<rss><channel><title>T &amp; U &</title>${'<!---->'.repeat(100_000)}</channel></rss>`),
+  ],
+  ['feed: 200 KB tag name to balance', feed(`<rss><channel><item></x><a${fill('a', 200_000)}`)],
+  ['feed: 200 KB of unclosed <? to balance', feed(`<rss><channel><item></x>${fill('<?', 200_000)}`)],
+  [
+    'feed: 50,000 open tags, 50,000 stray closes',
+    feed(`<rss><channel><title>T</title></x>${'<a>'.repeat(50_000)}${'</b>'.repeat(50_000)}`),
+  ],
+  [
+    'feed: 200 KB description of unclosed <svg>',
+    feed(
+      `<rss><channel><item><title>t</title><description><![CDATA[${'<svg>'.repeat(40_000)}]]></description></item></channel></rss>`,
+    ),
+  ],
+  [
+    'feed: 200 KB description of unclosed <!--',
+    feed(
+      `<rss><channel><item><title>t</title><description><![CDATA[${fill('<!--', 200_000)}]]></description></item></channel></rss>`,
+    ),
+  ],
+  [
+    'feed: 200 KB description of unclosed <img',
+    feed(
+      `<rss><channel><item><title>t</title><description><![CDATA[${fill('<img ', 200_000)}]]></description></item></channel></rss>`,
+    ),
+  ],
+  [
+    'feed: 200 KB byline of "@"',
+    feed(`<rss><channel><item><title>t</title><author>${fill('@', 200_000)}</author></item></channel></rss>`),
+  ],
   ['opml: 400 KB of unclosed outlines', () => parseOpml(`<opml><body>${fill('<outline ', 400_000)}`)],
   ['opml: 400 KB of unclosed comments', () => parseOpml(`<opml><body>${fill('<!--', 400_000)}`)],
   [

@@ -129,6 +129,129 @@ function repairSegment(s: string, declared: Set<string>): string {
 }
 
 /**
+ * Searches made while scanning a document from left to right. An answer is kept while it is still ahead of the
+ * scan, so a terminator that never comes is looked for once, not once for each opener: a run of unclosed `<?`
+ * would otherwise be rescanned from every one of them.
+ */
+class Ahead {
+  private readonly found = new Map<string, { from: number; at: number }>();
+  private subset = { from: 0, close: -2, end: -1 };
+
+  constructor(private readonly s: string) {}
+
+  /** `s.indexOf(needle, from)`. */
+  indexOf(needle: string, from: number): number {
+    const f = this.found.get(needle);
+    if (f && from >= f.from && (f.at < 0 || f.at >= from)) return f.at;
+    const at = this.s.indexOf(needle, from);
+    this.found.set(needle, { from, at });
+    return at;
+  }
+
+  /** `subsetClose(s, from).end`. */
+  subsetEnd(from: number): number {
+    const c = this.subset;
+    if (from >= c.from && (c.close === -1 || c.close >= from)) return c.end;
+    this.subset = { from, ...subsetClose(this.s, from) };
+    return this.subset.end;
+  }
+
+  /** End of `<!DOCTYPE …>` whose keyword ends at `from`, with an internal subset if it has one; -1 if none. */
+  doctypeEnd(from: number): number {
+    const bracket = this.indexOf('[', from);
+    const gt = this.indexOf('>', from);
+    if (gt >= 0 && (bracket < 0 || gt < bracket)) return gt + 1;
+    return bracket < 0 ? -1 : this.subsetEnd(bracket + 1);
+  }
+}
+
+const SPACES_RE = /\s+/y;
+
+/**
+ * The first `]` at or after `from` that optional whitespace and a `>` follow (`close`), and the end of that `>`
+ * (`end`); both -1 if there is none.
+ */
+function subsetClose(s: string, from: number): { close: number; end: number } {
+  for (let close = s.indexOf(']', from); close >= 0; close = s.indexOf(']', close + 1)) {
+    SPACES_RE.lastIndex = close + 1;
+    const gt = SPACES_RE.test(s) ? SPACES_RE.lastIndex : close + 1;
+    if (s[gt] === '>') return { close, end: gt + 1 };
+  }
+  return { close: -1, end: -1 };
+}
+const NAME_AT_RE = /<([A-Za-z_][\w:.-]*)/y;
+const DOCTYPE_AT_RE = /<!DOCTYPE/iy;
+const SUBSET_OPEN_RE = /[[>]/g;
+const SUBSET_PART_RE = /["']|<!--|<\?|\]/g;
+
+/**
+ * End of a doctype whose keyword ends at `from`: its first `>`, or with an internal subset, the `>` after the first
+ * `]` outside quoted values, comments and processing instructions that only whitespace separates from one (or,
+ * when a quote or comment in the subset never closes, after the first `]` followed by `>` at all); -1 if none.
+ */
+function prologDoctypeEnd(s: string, from: number): number {
+  SUBSET_OPEN_RE.lastIndex = from;
+  const open = SUBSET_OPEN_RE.exec(s);
+  if (!open) return -1;
+  if (open[0] === '>') return open.index + 1;
+  const end = subsetEndOutsideQuotes(s, open.index + 1);
+  return end >= 0 ? end : subsetClose(s, open.index + 1).end;
+}
+
+function subsetEndOutsideQuotes(s: string, from: number): number {
+  SUBSET_PART_RE.lastIndex = from;
+  for (let m = SUBSET_PART_RE.exec(s); m; m = SUBSET_PART_RE.exec(s)) {
+    if (m[0] === ']') {
+      SPACES_RE.lastIndex = m.index + 1;
+      const gt = SPACES_RE.test(s) ? SPACES_RE.lastIndex : m.index + 1;
+      if (s[gt] === '>') return gt + 1;
+      SUBSET_PART_RE.lastIndex = m.index + 1;
+      continue;
+    }
+    const close = m[0] === '<!--' ? '-->' : m[0] === '<?' ? '?>' : m[0];
+    const end = s.indexOf(close, SUBSET_PART_RE.lastIndex);
+    if (end < 0) return -1;
+    SUBSET_PART_RE.lastIndex = end + close.length;
+  }
+  return -1;
+}
+
+/**
+ * Name of the first element of an XML document (in its first 50,000 characters), after whitespace, the
+ * declaration, processing instructions, comments and the doctype, each ending at its first possible close. A
+ * scan: a single pattern had many ways to split a run of these and tried them all when no element followed
+ * (seconds for thirty processing instructions).
+ */
+export function rootElementName(xml: string): string | undefined {
+  const s = xml.slice(0, 50_000);
+  let i = 0;
+  while (i < s.length) {
+    SPACES_RE.lastIndex = i;
+    if (SPACES_RE.test(s)) {
+      i = SPACES_RE.lastIndex;
+      continue;
+    }
+    let end: number;
+    DOCTYPE_AT_RE.lastIndex = i;
+    if (s.startsWith('<?', i)) {
+      end = s.indexOf('?>', i + 2);
+      if (end >= 0) end += 2;
+    } else if (s.startsWith('<!--', i)) {
+      end = s.indexOf('-->', i + 4);
+      if (end >= 0) end += 3;
+    } else if (DOCTYPE_AT_RE.test(s)) {
+      end = prologDoctypeEnd(s, i + 9);
+    } else {
+      NAME_AT_RE.lastIndex = i;
+      return NAME_AT_RE.exec(s)?.[1];
+    }
+    if (end < 0) return undefined;
+    i = end;
+  }
+  return undefined;
+}
+
+/**
  * Makes common broken XML well-formed where the intent is unambiguous: bare ampersands, HTML named entities,
  * forbidden control characters, junk before the first tag and after the root element. CDATA and comments are kept.
  */
@@ -140,10 +263,13 @@ export function repairXml(xml: string): string {
   const doctype = /<!DOCTYPE[^[>]*\[([\s\S]*?)\]\s*>/i.exec(s.slice(0, 20000));
   if (doctype) for (const m of doctype[1]!.matchAll(/<!ENTITY\s+([\w.-]+)/g)) declared.add(m[1]!);
   const parts: string[] = [];
+  // A document of comments and no CDATA (or the reverse) would otherwise be searched to its end for the missing
+  // one from every section.
+  const ahead = new Ahead(s);
   let i = 0;
   while (i < s.length) {
-    const c = s.indexOf('<![CDATA[', i);
-    const k = s.indexOf('<!--', i);
+    const c = ahead.indexOf('<![CDATA[', i);
+    const k = ahead.indexOf('<!--', i);
     const next = c < 0 ? k : k < 0 ? c : Math.min(c, k);
     if (next < 0) {
       parts.push(repairSegment(s.slice(i), declared));
@@ -163,12 +289,9 @@ export function repairXml(xml: string): string {
   s = parts.join('');
   if (s.indexOf('xhtml') >= 0) s = wrapXhtmlContent(s);
   // Drop anything after the root element closes (trailing scripts, tracking pixels, a second document).
-  const root =
-    /^(?:\s|<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^[>]*(?:\[[\s\S]*?\])?\s*>)*<([A-Za-z_][\w:.-]*)/.exec(
-      s.slice(0, 50_000),
-    );
+  const root = rootElementName(s);
   if (root) {
-    const close = `</${root[1]}`;
+    const close = `</${root}`;
     const at = s.lastIndexOf(close);
     if (at > 0) {
       const gt = s.indexOf('>', at);
@@ -178,46 +301,83 @@ export function repairXml(xml: string): string {
   return s;
 }
 
-const TOKEN_RE =
-  /<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<!DOCTYPE[^[>]*(?:\[[\s\S]*?\])?\s*>|<(\/?)([A-Za-z_][\w:.-]*)((?:[^<>"']|"[^"<]*"|'[^'<]*')*?)(\/?)>/g;
+/**
+ * An element tag at a known `<`. The name takes every name character before the attributes start, so a long
+ * name that never reaches a `>` is not retried at each shorter length.
+ */
+const TAG_AT_RE = /<(\/?)([A-Za-z_][\w:.-]*)(?![\w:.-])((?:[^<>"']|"[^"<]*"|'[^'<]*')*?)(\/?)>/y;
+
+/**
+ * End of the token at `at` (a `<`) that is a CDATA section, comment, processing instruction or doctype; -1 for
+ * one of those never closed (its `<` is then text), 0 for anything else.
+ */
+function skippedMarkupEnd(xml: string, at: number, ahead: Ahead): number {
+  let end: number;
+  if (xml.startsWith('<![CDATA[', at)) {
+    end = ahead.indexOf(']]>', at + 9);
+    return end < 0 ? -1 : end + 3;
+  }
+  if (xml.startsWith('<!--', at)) {
+    end = ahead.indexOf('-->', at + 4);
+    return end < 0 ? -1 : end + 3;
+  }
+  if (xml.startsWith('<?', at)) {
+    end = ahead.indexOf('?>', at + 2);
+    return end < 0 ? -1 : end + 2;
+  }
+  if (xml.startsWith('<!DOCTYPE', at)) return ahead.doctypeEnd(at + 9);
+  return 0;
+}
 
 /**
  * Second-chance repair for mismatched tags, used only after a strict parse failed: a close tag that matches
  * an open element further up closes the ones in between; a stray close tag of a different name closes the
  * current element when that element holds only text (a misspelt close tag); other stray close tags are
- * dropped; elements still open at the end (a truncated download) are closed.
+ * dropped; elements still open at the end (a truncated download) are closed. CDATA sections, comments,
+ * processing instructions and the doctype pass through untouched.
  */
 export function balanceTags(xml: string): string {
   const out: string[] = [];
   const stack: { name: string; hasChild: boolean }[] = [];
+  // Open elements by name, so a stray close tag is known to match nothing without searching the whole stack.
+  const openCount = new Map<string, number>();
+  const pop = () => {
+    const top = stack.pop()!;
+    openCount.set(top.name, openCount.get(top.name)! - 1);
+    return top;
+  };
+  const ahead = new Ahead(xml);
   let last = 0;
-  for (const m of xml.matchAll(TOKEN_RE)) {
-    const [tok, slash, name, , selfClose] = m;
-    if (!name) continue;
+  let at = xml.indexOf('<');
+  while (at >= 0) {
+    const skipped = skippedMarkupEnd(xml, at, ahead);
+    let m: RegExpExecArray | null = null;
+    if (skipped === 0) {
+      TAG_AT_RE.lastIndex = at;
+      m = TAG_AT_RE.exec(xml);
+    }
+    at = xml.indexOf('<', m ? TAG_AT_RE.lastIndex : skipped > 0 ? skipped : at + 1);
+    if (!m) continue;
+    const [tok, slash, name = '', , selfClose] = m;
     out.push(xml.slice(last, m.index));
-    last = m.index! + tok.length;
+    last = m.index + tok.length;
     if (!slash) {
       const top = stack[stack.length - 1];
       if (top) top.hasChild = true;
       out.push(tok);
-      if (!selfClose) stack.push({ name, hasChild: false });
+      if (!selfClose) {
+        stack.push({ name, hasChild: false });
+        openCount.set(name, (openCount.get(name) ?? 0) + 1);
+      }
       continue;
     }
-    let at = -1;
-    for (let i = stack.length - 1; i >= 0; i--) {
-      if (stack[i]!.name === name) {
-        at = i;
-        break;
-      }
-    }
-    if (at >= 0) {
-      while (stack.length > at + 1) out.push(`</${stack.pop()!.name}>`);
-      stack.pop();
+    if (openCount.get(name)) {
+      for (let top = pop(); top.name !== name; top = pop()) out.push(`</${top.name}>`);
       out.push(tok);
     } else {
       const top = stack[stack.length - 1];
       if (top && !top.hasChild) {
-        stack.pop();
+        pop();
         out.push(`</${top.name}>`);
       }
     }

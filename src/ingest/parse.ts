@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import Parser from 'rss-parser';
 import type { Item } from '../model.js';
 import { outletFromUrl } from '../util/outlet.js';
-import { balanceTags, decodeBody, repairXml, wrapXhtmlContent } from './decode.js';
+import { balanceTags, decodeBody, repairXml, rootElementName, wrapXhtmlContent } from './decode.js';
 import { FeedParseError } from './errors.js';
 import { canonicalUrl, resolveUrl, shortHash, urlIdentity } from './normalize.js';
 import { cleanLine, htmlToText, inlineText, truncate } from './text.js';
@@ -12,6 +12,21 @@ import { cleanLine, htmlToText, inlineText, truncate } from './text.js';
 // tags never close (seconds for 64 KB of "<p "). Items are made from the content itself, so the snippet is
 // never read: it is not computed.
 createRequire(import.meta.url)('rss-parser/lib/utils.js').getSnippet = () => '';
+
+// sax reads a markup declaration other than a comment, CDATA section or doctype (a stray `<!ENTITY …>` or
+// `<![if …]>`) a character at a time and at each one tests all it has read so far: 25 s for one of 64 KB. Those
+// tests need only its first characters and nothing reads the rest (xml2js ignores declarations), so sax keeps
+// only the start. On the prototype: an accessor on each parser would slow every parse by half.
+const sax = createRequire(createRequire(import.meta.url).resolve('xml2js'))('sax');
+Object.defineProperty(sax.SAXParser.prototype, 'sgmlDecl', {
+  configurable: true,
+  get(this: { declStart?: string }) {
+    return this.declStart ?? '';
+  },
+  set(this: { declStart?: string }, v: string) {
+    this.declStart = v.length > 16 ? v.slice(0, 16) : v;
+  },
+});
 
 export interface ParsedFeed {
   title: string;
@@ -148,15 +163,6 @@ function describeParseError(err: unknown): string {
   return `malformed feed: ${msg.split('\n')[0]}`;
 }
 
-/** First element name of an XML document, skipping the declaration, comments, doctype and PIs. */
-function rootElement(s: string): string | undefined {
-  const m =
-    /^(?:\s|<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^[>]*(?:\[[\s\S]*?\])?\s*>)*<([A-Za-z_][\w:.-]*)/i.exec(
-      s.slice(0, 50_000),
-    );
-  return m?.[1];
-}
-
 const ATOM_NS = /^http:\/\/(www\.w3\.org\/2005\/Atom|purl\.org\/atom\/ns#)$/;
 
 /** `<a:feed xmlns:a="…Atom">` → unprefixed Atom, since rss-parser keys on element names. */
@@ -186,7 +192,7 @@ export async function parseFeed(body: Buffer | string, opts: ParseOptions = {}):
     );
   }
   let xml = text.slice(start);
-  const root = rootElement(xml);
+  const root = rootElementName(xml);
   if (!root) {
     if (/^<!DOCTYPE\s+html/i.test(xml)) throw new FeedParseError('not a feed: HTML page');
     throw new FeedParseError('not a feed: no root element');
@@ -284,9 +290,44 @@ function authorName(raw: Raw, fallback?: Raw): string | undefined {
   if (!name) return undefined;
   name = inlineText(name);
   // RSS author is "email (Name)" by spec; keep just the name.
-  const m = /^\S+@\S+\s*\(([^)]+)\)$/.exec(name) ?? /^([^<]+?)\s*<\S+@\S+>$/.exec(name);
-  if (m) name = m[1]!.trim();
+  name = bylineName(name) ?? name;
   return name || undefined;
+}
+
+const SPACE_RUN_RE = /\s+/y;
+
+/**
+ * The name, trimmed, in a byline of the form "email (Name)" or "Name <email>", as /^\S+@\S+\s*\(([^)]+)\)$/
+ * and /^([^<]+?)\s*<\S+@\S+>$/ would capture it; undefined for any other form. Found from the positions of the
+ * delimiters: the patterns took time with the square of the length on a long run of "@" or "(".
+ */
+function bylineName(s: string): string | undefined {
+  const end = s.length - 1;
+  if (s[end] === ')') {
+    // The last "(" that leaves a name with no ")" in it: right after the first word and its spaces, or else
+    // inside the first word, with an "@" that has characters on both sides before it.
+    const at = s.indexOf('@', 1);
+    const innerClose = s.lastIndexOf(')', end - 1);
+    const opens = (i: number) => s[i] === '(' && i > innerClose && i < end - 1;
+    const space = s.search(/\s/);
+    if (space >= 0) {
+      SPACE_RUN_RE.lastIndex = space;
+      SPACE_RUN_RE.test(s);
+      const open = SPACE_RUN_RE.lastIndex;
+      if (opens(open) && at >= 1 && at <= space - 2) return s.slice(open + 1, end).trim();
+    }
+    const open = s.lastIndexOf('(', Math.min((space < 0 ? s.length : space) - 1, end - 2));
+    if (open >= 0 && opens(open) && at >= 1 && at <= open - 2) return s.slice(open + 1, end).trim();
+    return undefined;
+  }
+  if (s[end] === '>') {
+    const lt = s.indexOf('<');
+    if (lt < 1) return undefined;
+    const email = s.slice(lt + 1, end);
+    const at = email.indexOf('@', 1);
+    if (at >= 1 && at <= email.length - 2 && !/\s/.test(email)) return s.slice(0, lt).trim();
+  }
+  return undefined;
 }
 
 function categoriesOf(it: Raw): string[] | undefined {
@@ -337,8 +378,29 @@ function imageOf(it: Raw, html: string | undefined): string | undefined {
   const itunes = attr(it.itunesImage?.[0], 'href');
   if (itunes) return itunes;
   if (html && html.indexOf('<img') >= 0) {
-    const m = /<img\b[^>]*?\ssrc\s*=\s*["']([^"']+)["']/i.exec(html);
-    if (m && !/\b(pixel|tracker|feedburner|1x1|spacer)\b/i.test(m[1]!)) return m[1];
+    const src = firstImageSrc(html);
+    if (src && !/\b(pixel|tracker|feedburner|1x1|spacer)\b/i.test(src)) return src;
+  }
+  return undefined;
+}
+
+const IMG_RE = /<img\b/gi;
+const IMG_SRC_AT_RE = /<img\b[^>]*?\ssrc\s*=\s*["']([^"']+)["']/iy;
+
+/**
+ * The address in the first `<img … src="…">`, as /<img\b[^>]*?\ssrc\s*=\s*["']([^"']+)["']/i finds it. Tried
+ * at one `<img` at a time: a tag without a usable src fails the same way from every `<img` before its `>`, so
+ * the search goes on after that `>` rather than rescanning the tag from each of them.
+ */
+function firstImageSrc(html: string): string | undefined {
+  IMG_RE.lastIndex = 0;
+  for (let m = IMG_RE.exec(html); m; m = IMG_RE.exec(html)) {
+    IMG_SRC_AT_RE.lastIndex = m.index;
+    const src = IMG_SRC_AT_RE.exec(html);
+    if (src) return src[1];
+    const gt = html.indexOf('>', m.index);
+    if (gt < 0) return undefined;
+    IMG_RE.lastIndex = gt + 1;
   }
   return undefined;
 }

@@ -225,9 +225,57 @@ export function decodeEntities(s: string): string {
 
 const BLOCK_RE =
   /<\/?(?:p|div|br|hr|h[1-6]|li|ul|ol|dl|dt|dd|blockquote|pre|table|tr|section|article|header|footer|figure|figcaption|aside|nav|main|tbody|thead)\b[^<>]*>/gi;
-const DROP_RE = /<(script|style|noscript|iframe|object|svg|template|head)\b[^<>]*>[\s\S]*?<\/\1\s*>/gi;
 const CELL_RE = /<\/?(?:td|th|img)\b[^<>]*>/gi;
+const DROP_NAMES = ['script', 'style', 'noscript', 'iframe', 'object', 'svg', 'template', 'head'];
+const DROP_OPEN_RE = new RegExp(`<(${DROP_NAMES.join('|')})\\b[^<>]*>`, 'gi');
+const DROP_CLOSE_RE = new Map(DROP_NAMES.map((n) => [n, new RegExp(`</${n}\\s*>`, 'gi')]));
+
+/**
+ * Script, style and the like removed with their content, each up to the first close tag of its name (as
+ * /<(script|…)\b[^<>]*>[\s\S]*?<\/\1\s*>/gi would). Where each name closes next is remembered: an element that
+ * never closes made that pattern search the rest of the text again from each of its open tags.
+ */
+function dropElements(s: string): string {
+  const parts: string[] = [];
+  const closes = new Map<string, { from: number; at: number; end: number }>();
+  let done = 0;
+  DROP_OPEN_RE.lastIndex = 0;
+  for (let m = DROP_OPEN_RE.exec(s); m; m = DROP_OPEN_RE.exec(s)) {
+    const name = m[1]!.toLowerCase();
+    const from = DROP_OPEN_RE.lastIndex;
+    let close = closes.get(name);
+    if (!close || from < close.from || (close.at >= 0 && close.at < from)) {
+      const re = DROP_CLOSE_RE.get(name)!;
+      re.lastIndex = from;
+      const found = re.exec(s);
+      close = { from, at: found ? found.index : -1, end: re.lastIndex };
+      closes.set(name, close);
+    }
+    if (close.at < 0) {
+      DROP_OPEN_RE.lastIndex = m.index + 1;
+      continue;
+    }
+    parts.push(s.slice(done, m.index), ' ');
+    done = DROP_OPEN_RE.lastIndex = close.end;
+  }
+  if (!parts.length) return s;
+  parts.push(s.slice(done));
+  return parts.join('');
+}
+
 const TAG_RE = /<\/?[A-Za-z][^<>]*>|<!--[\s\S]*?-->|<!\[CDATA\[|\]\]>/g;
+const TAG_NO_COMMENT_RE = /<\/?[A-Za-z][^<>]*>|<!\[CDATA\[|\]\]>/g;
+
+/**
+ * Tags, comments and CDATA markers removed. After the last "-->" no comment can close, and an unclosed "<!--"
+ * stays as text; that part goes through a pattern without comments, which otherwise searched the rest of the
+ * text from each such "<!--". No tag or comment spans the split, which falls just after a ">".
+ */
+function stripTags(s: string): string {
+  const split = s.lastIndexOf('-->') + 3;
+  if (split < 3) return s.replace(TAG_NO_COMMENT_RE, '');
+  return s.slice(0, split).replace(TAG_RE, '') + s.slice(split).replace(TAG_NO_COMMENT_RE, '');
+}
 
 /**
  * HTML fragment → plain text. Paragraphs are separated by one blank line; whitespace inside a paragraph collapses.
@@ -237,7 +285,7 @@ export function htmlToText(html: string | undefined | null): string {
   if (!html) return '';
   let s = String(html);
   if (s.indexOf('<') >= 0) {
-    s = s.replace(DROP_RE, ' ').replace(BLOCK_RE, '\n\n').replace(CELL_RE, ' ').replace(TAG_RE, '');
+    s = stripTags(dropElements(s).replace(BLOCK_RE, '\n\n').replace(CELL_RE, ' '));
   }
   s = decodeEntities(s);
   if (s.indexOf('\u00a0') >= 0) s = s.replace(/\u00a0/g, ' ');

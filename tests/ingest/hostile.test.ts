@@ -39,6 +39,62 @@ describe('feeds built to stall the parser', () => {
     expect(feed?.items).toHaveLength(1);
   });
 
+  it('a prolog of many declarations, comments or doctypes and no root element is rejected', async () => {
+    for (const prolog of [fill('<?a?>', 200), fill('<!---->', 280), `<!DOCTYPE${' '.repeat(200_000)}`]) {
+      await expect(parseFeed(Buffer.from(`${prolog}x`))).rejects.toThrow(/no root element/);
+    }
+    const feed = await parseFeed(
+      Buffer.from(
+        `<?xml version="1.0"?><!-- c --><!DOCTYPE rss [<!ENTITY a "]]>">]><rss><channel><title>P</title></channel></rss>`,
+      ),
+    );
+    expect(feed.title).toBe('P');
+  });
+
+  it('a markup declaration that runs on (<!ENTITY, <![if) is skipped like a short one', async () => {
+    const feed = await parsesOrRejects(
+      `<rss><channel><item><title>t</title><link>https://a.example/1</link><description><!X${fill('a', 200_000)}></description></item></channel></rss>`,
+    );
+    expect(feed?.items[0]).toMatchObject({ title: 't' });
+    expect(feed?.items[0]?.description).toBeUndefined();
+    await parsesOrRejects(`<rss><channel><title>T</title>${fill('<!ENTITY ', 200_000)}</channel></rss>`);
+  });
+
+  it('a feed of a hundred thousand comments that needs repair keeps its title', async () => {
+    const feed = await parseFeed(
+      Buffer.from(`<rss><channel><title>T &amp; U &</title>${'<!---->'.repeat(100_000)}</channel></rss>`),
+    );
+    expect(feed.title).toBe('T & U &');
+  });
+
+  it('broken markup for the tag balancer: an endless tag name, unclosed <? and <!DOCTYPE, stray close tags', async () => {
+    await parsesOrRejects(`<rss><channel><item></x><a${fill('a', 200_000)}`);
+    await parsesOrRejects(`<rss><channel><item></x>${fill('<?', 200_000)}`);
+    await parsesOrRejects(`<rss><channel><item></x>${fill('<!DOCTYPE', 200_000)}`);
+    const feed = await parsesOrRejects(
+      `<rss><channel><title>T</title></x>${'<a>'.repeat(50_000)}${'</b>'.repeat(50_000)}`,
+    );
+    expect(feed?.title).toBe('T');
+  });
+
+  it('descriptions of unclosed <svg>, <!-- and <img, and bylines of "@" or "(", are read', async () => {
+    const item = async (inner: string) => {
+      const feed = await parseFeed(
+        Buffer.from(
+          `<rss><channel><title>T</title><item><title>t</title><link>https://a.example/1</link>${inner}</item></channel></rss>`,
+        ),
+      );
+      return feed.items[0]!;
+    };
+    const cdata = (html: string) => `<description><![CDATA[${html}]]></description>`;
+    expect((await item(cdata(`a ${'<svg>'.repeat(40_000)}`))).description).toBe('a');
+    expect((await item(cdata(fill('<!--', 200_000)))).description).toMatch(/^<!--<!--/);
+    expect((await item(cdata(`a ${fill('<img ', 200_000)}`))).imageUrl).toBeUndefined();
+    expect((await item(`<author>${fill('@', 200_000)}</author>`)).author).toMatch(/^@{200}/);
+    expect((await item(`<author>a@b${fill('(', 200_000)}</author>`)).author).toMatch(/^a@b\(\(/);
+    expect((await item(`<author>ed@s.example (Ed Smith)</author>`)).author).toBe('Ed Smith');
+  });
+
   it('a runaway title, byline or tag is cut, and control characters are dropped', async () => {
     const rss = `<rss><channel><title>Wire\u0007</title><item><title>Breaking\u0001 \u001b[31mred ${fill('word ', 1_000_000)}</title><link>https://a.example/1</link></item></channel></rss>`;
     const [item] = (await parseFeed(Buffer.from(rss))).items;
