@@ -1,4 +1,5 @@
 import type { Attribution } from '../model.js';
+import { trimTrailing } from '../util/trim.js';
 import { isComplete, type Quotation, wordCount } from './text.js';
 
 /** What the speech helpers need of a sentence. */
@@ -25,7 +26,7 @@ export function directQuote(unit: Speech): string | undefined {
   const outside = `${unit.text.slice(0, q.start)} ${unit.text.slice(q.end)}`;
   if (wordCount(inner) < 4 || !/^[\p{Lu}\p{N}]/u.test(inner)) return undefined;
   if (wordCount(outside) > 12 || !(unit.attribution || REPORTING_CUE.test(outside))) return undefined;
-  const text = inner.replace(/[\s,;:–—-]+$/, '');
+  const text = trimTrailing(inner, ',;:–—-', true);
   return isComplete(text) ? text : `${text}.`;
 }
 
@@ -96,7 +97,7 @@ export function reportedClause(unit: Speech): string | undefined {
     : null;
   // The speaker must open the sentence: "Witkoff said X", not '"Y," Trump said after the meeting, while …'.
   if (verb && !/["“”]/.test(text.slice(0, verb.index))) {
-    const before = text.slice(0, verb.index).replace(/[\s,]+$/, '');
+    const before = trimTrailing(text.slice(0, verb.index), ',', true);
     const words = before.split(/\s+/);
     while (words.length > 1 && BETWEEN.has(words.at(-1)!.toLowerCase())) words.pop();
     const head = words.join(' ').replace(/,$/, '');

@@ -1,5 +1,6 @@
 /** URL canonicalisation and stable item identity. */
 import { hash } from 'node:crypto';
+import { trimTrailing } from '../util/trim.js';
 
 // Query parameters that only track the click; everything else may select content and is kept.
 const TRACKING_PARAMS = new Set([
@@ -134,5 +135,5 @@ export function shortHash(s: string): string {
 
 /** The part of a canonical URL that names the article, so http→https or www changes keep the same id. */
 export function urlIdentity(canonical: string): string {
-  return canonical.replace(/^https?:\/\/(?:www\.)?/i, '').replace(/\/+$/, '');
+  return trimTrailing(canonical.replace(/^https?:\/\/(?:www\.)?/i, ''), '/');
 }

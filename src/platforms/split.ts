@@ -6,6 +6,7 @@
  * platforms check, so a chunk within the limit here is within it there.
  */
 import type { Attribution, DigestCoverage, DigestFact, DigestOpinion, StoryDigest } from '../model.js';
+import { trimTrailing } from '../util/trim.js';
 
 const SPACE = /[ \t\n]/;
 
@@ -64,7 +65,7 @@ function safeCut(text: string, at: number): number {
 export function splitText(text: string, limit: number): string[] {
   if (!(limit >= 1)) throw new RangeError(`split limit must be at least 1, got ${limit}`);
   const pieces: string[] = [];
-  let rest = text.replace(/^[ \t\n]+|[ \t\n]+$/g, '');
+  let rest = trimTrailing(text, ' \t\n').replace(/^[ \t\n]+/, '');
   while (rest.length > limit) {
     let space = -1;
     for (let i = limit; i > 0; i--) {

@@ -9,6 +9,7 @@ import { analyseArticle, classifySentence, splitSentences } from '../../src/clas
 import { extractPage } from '../../src/extract/index.js';
 import { FeedParseError, parseFeed, parseOpml } from '../../src/ingest/index.js';
 import { OpmlError } from '../../src/ingest/opml.js';
+import { splitText } from '../../src/platforms/split.js';
 
 const fill = (unit: string, size: number) => unit.repeat(Math.ceil(size / unit.length)).slice(0, size);
 const parsesOrRejects = async (body: string) => {
@@ -95,6 +96,13 @@ describe('feeds built to stall the parser', () => {
     expect((await item(`<author>ed@s.example (Ed Smith)</author>`)).author).toBe('Ed Smith');
   });
 
+  it('an item link with a long run of slashes keeps its identity', async () => {
+    const link = `https://a.example/${fill('/', 200_000)}x`;
+    const rss = `<rss><channel><title>T</title><item><title>t</title><link>${link}</link></item></channel></rss>`;
+    const [item] = (await parseFeed(Buffer.from(rss))).items;
+    expect(item!.id).toBeTruthy();
+  });
+
   it('a runaway title, byline or tag is cut, and control characters are dropped', async () => {
     const rss = `<rss><channel><title>Wire\u0007</title><item><title>Breaking\u0001 \u001b[31mred ${fill('word ', 1_000_000)}</title><link>https://a.example/1</link></item></channel></rss>`;
     const [item] = (await parseFeed(Buffer.from(rss))).items;
@@ -162,6 +170,13 @@ describe('article pages built to stall extraction', () => {
 
   it('a page of unclosed tags is read', () => {
     expect(extractPage(fill('<a', 1_000_000), 'https://a.example/').text).toBeDefined();
+  });
+});
+
+describe('text built to stall the renderers', () => {
+  it('splits a text with a long run of spaces before its last word', () => {
+    const pieces = splitText(`a${' '.repeat(200_000)}x`, 2000);
+    expect(pieces).toEqual(['a', 'x']);
   });
 });
 
