@@ -92,14 +92,16 @@ const FIELDS = {
   ],
 } as const;
 
-let rssParser: Parser | undefined;
-function getParser(): Parser {
-  rssParser ??= new Parser({
+/**
+ * A parser for one document. xml2js keeps its sax state between documents and only resets it on an error it
+ * reports: junk after one feed's root element left the next feed's errors ignored. A parser costs microseconds.
+ */
+function newParser(): Parser {
+  return new Parser({
     defaultRSS: 2,
     // biome-ignore lint/suspicious/noExplicitAny: rss-parser's customFields typing does not admit keepArray tuples
     customFields: FIELDS as any,
   });
-  return rssParser;
 }
 
 /** Text of an xml2js node: string, {_: text}, or nested markup rebuilt by rss-parser. */
@@ -241,10 +243,8 @@ export async function parseFeed(body: Buffer | string, opts: ParseOptions = {}):
 
 async function tryParse(xml: string): Promise<Raw | Error> {
   try {
-    return await getParser().parseString(xml);
+    return await newParser().parseString(xml);
   } catch (err) {
-    // A failed parse can leave xml2js mid-document; start the next one on a fresh parser.
-    rssParser = undefined;
     return err instanceof Error ? err : new Error(String(err));
   }
 }

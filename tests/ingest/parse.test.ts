@@ -84,6 +84,13 @@ describe('recovery from broken XML', () => {
     expect(err).toBeInstanceOf(FeedParseError);
     expect(err.message).toMatch(msg);
   });
+  it("judges each feed on its own: one feed's trailing junk does not relax the next one's checks", async () => {
+    const broken = wrap('<item><title>x</title><link a=b>https://s.example/1</link></item>');
+    await expect(parseFeed(broken)).rejects.toThrow(/Unquoted attribute value/);
+    const junk = `${wrap('<item><title>j</title><link>https://s.example/j</link></item>')}<junk <<<`;
+    expect((await parseFeed(junk)).items).toHaveLength(1);
+    await expect(parseFeed(broken)).rejects.toThrow(/Unquoted attribute value/);
+  });
   it('rejects binary garbage', async () => {
     await expect(parseFeed(Buffer.from([0x1f, 0x8b, 8, 0, 1, 2, 3]))).rejects.toThrow(/gzip/);
     await expect(parseFeed(Buffer.from([0, 1, 2, 3, 255, 254, 7, 8]))).rejects.toThrow(FeedParseError);
