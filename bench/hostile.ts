@@ -83,6 +83,12 @@ const cases: [string, () => unknown][] = [
     'feed: 200 KB byline of "@"',
     feed(`<rss><channel><item><title>t</title><author>${fill('@', 200_000)}</author></item></channel></rss>`),
   ],
+  [
+    'feed: item link of 200 KB of slashes',
+    feed(
+      `<rss><channel><item><title>t</title><link>https://a.example/${fill('/', 200_000)}x</link></item></channel></rss>`,
+    ),
+  ],
   ['opml: 400 KB of unclosed outlines', () => parseOpml(`<opml><body>${fill('<outline ', 400_000)}`)],
   ['opml: 400 KB of unclosed comments', () => parseOpml(`<opml><body>${fill('<!--', 400_000)}`)],
   [
