@@ -16,6 +16,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { classifySentence, splitSentences } from '../src/classify/index.js';
 import * as pos from '../src/classify/pos.js';
+import { rng } from './rng.js';
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
@@ -39,17 +40,6 @@ const base = readFileSync(rumcaPath, 'utf8')
   .filter((l) => l.trim())
   .flatMap((l) => splitSentences((JSON.parse(l) as Row).description ?? ''))
   .filter((s) => s.length >= 20 && s.length <= 400);
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const rand = rng(42);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
