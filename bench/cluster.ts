@@ -6,6 +6,7 @@
  * shuffle of its words, so that replays form stories of their own instead of joining the first copy's.
  */
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import vm from 'node:vm';
@@ -112,6 +113,20 @@ while (c.activeStories < TARGET_STORIES) {
 const fillSecs = (performance.now() - fillStart) / 1000;
 const heap1 = heapMb();
 const stories = c.activeStories;
+// "One core" is meant literally: under `taskset -c 0` the garbage collector's helper threads share that core too.
+const allowed = (() => {
+  try {
+    return /^Cpus_allowed_list:\s*(\S+)/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+  } catch {
+    return undefined;
+  }
+})();
+const load = os
+  .loadavg()
+  .map((x) => x.toFixed(2))
+  .join(' ');
+const cpus = `${os.availableParallelism()} CPUs${allowed ? ` (this process may use ${allowed})` : ''}`;
+console.log(`${process.version}; ${cpus}; load average ${load}`);
 console.log(
   `index: ${stories} active stories from ${filled} items (${copy} replays of ${rows.length} items)`,
 );
