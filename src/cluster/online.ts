@@ -327,7 +327,7 @@ export class StoryClusterer implements OnlineClusterer {
     return this.features.cachedWords;
   }
 
-  add(item: ClusterInput): Assignment {
+  add(item: ClusterInput, newStoryId?: string): Assignment {
     // The same item again (a re-polled feed) keeps its story.
     const seen = this.itemStory.get(item.id);
     if (seen !== undefined) return { id: item.id, storyId: this.meta[seen]!.id, merged: [], score: 1 };
@@ -351,7 +351,7 @@ export class StoryClusterer implements OnlineClusterer {
       story = found > 1 ? this.foldMatches(found, merged) : this.mSlot[0]!;
       score = this.mScore[0]!;
     } else {
-      story = this.createStory(item, seq, now);
+      story = this.createStory(item, seq, now, newStoryId);
     }
     this.join(story, item, fx.ids, fx.w, n, fx.entities, seq, now, found === 0);
     this.unload(n);
@@ -389,6 +389,11 @@ export class StoryClusterer implements OnlineClusterer {
 
   resolve(storyId: string): string {
     return this.mergedInto.get(storyId) ?? storyId;
+  }
+
+  storyOf(itemId: string): string | undefined {
+    const slot = this.itemStory.get(itemId);
+    return slot === undefined ? undefined : this.meta[slot]?.id;
   }
 
   story(storyId: string): StoryInfo | undefined {
@@ -717,10 +722,11 @@ export class StoryClusterer implements OnlineClusterer {
     this.cShift = 32 - Math.log2(pairs);
   }
 
-  private createStory(item: ClusterInput, seq: number, now: number): number {
-    let id = `s-${item.id}`;
+  private createStory(item: ClusterInput, seq: number, now: number, wanted?: string): number {
+    const taken = (id: string) => this.byId.has(id) || this.mergedInto.has(id);
+    let id = wanted !== undefined && !taken(wanted) ? wanted : `s-${item.id}`;
     // A repeated item id must not reuse a story id that is (or was merged into) another story.
-    for (let n = 2; this.byId.has(id) || this.mergedInto.has(id); n++) id = `s-${item.id}~${n}`;
+    for (let n = 2; taken(id); n++) id = `s-${item.id}~${n}`;
     let s = this.freeSlots.pop();
     if (s === undefined) {
       s = this.slots++;

@@ -34,7 +34,13 @@ export interface StoryInfo {
 
 /** Online story clusterer: each item is assigned when it arrives, from what is known so far. Deterministic. */
 export interface OnlineClusterer {
-  add(item: ClusterInput): Assignment;
+  /**
+   * Assigns the item. `newStoryId` is the id for the story the item starts, if it starts one and the id is free:
+   * a story rebuilt after its first items were pruned keeps the id it had.
+   */
+  add(item: ClusterInput, newStoryId?: string): Assignment;
+  /** The live story holding an item, if any. */
+  storyOf(itemId: string): string | undefined;
   /** Current id of a story, following merges. */
   resolve(storyId: string): string;
   story(storyId: string): StoryInfo | undefined;

@@ -30,6 +30,8 @@ interface Outbox {
 }
 
 const OUTBOX = 'outbox';
+/** Item id -> id of the story that item heads once the items before it were pruned (see `noteStoryHeads`). */
+const STORY_HEADS = 'story-heads';
 
 export interface IngestSummary {
   accepted: number;
@@ -52,6 +54,11 @@ export class StoryEngine {
   private get outbox() {
     return this.opts.store.ns<Outbox>('meta');
   }
+  private get storyHeadsNs() {
+    return this.opts.store.ns<Record<string, string>>('meta');
+  }
+  /** As stored under `STORY_HEADS`. */
+  private storyHeads: Record<string, string> = {};
   private ready = false;
   /** Last outbox written, so that a pass with nothing new and nothing owed writes nothing. */
   private written = '';
@@ -69,14 +76,18 @@ export class StoryEngine {
    */
   async init(): Promise<void> {
     this.index = new StoryIndex(this.opts.clusterer);
-    const logged = await this.log.loadSequenced(this.cutoff());
+    // Items past the retention are replayed too and pruned after, as a running worker prunes them: from the
+    // log, not from the stories they shaped, and with the ids of the stories they headed noted first.
+    const logged = await this.log.loadSequenced();
+    this.storyHeads = (await this.storyHeadsNs.get(STORY_HEADS)) ?? {};
     // A store without an outbox predates it: every live story is owed, as a first pass over the log.
     const outbox = (await this.outbox.get(OUTBOX)) ?? { head: 0, stories: [] };
     const owed = new Set(outbox.stories);
     for (const { seq, item } of logged) {
-      const { storyId } = this.index.add(item);
+      const { storyId } = this.index.add(item, this.storyHeads[item.id]);
       if (seq > outbox.head) owed.add(storyId);
     }
+    await this.prune();
     this.ready = true;
     this.opts.logger.info({ items: logged.length, owed: owed.size }, 'story index rebuilt from the item log');
     await this.deliverOwed([...owed]);
@@ -94,9 +105,37 @@ export class StoryEngine {
   async prune(): Promise<number> {
     const cutoff = this.cutoff();
     if (!cutoff) return 0;
+    await this.noteStoryHeads(cutoff);
     const dropped = await this.log.prune(cutoff);
     this.index.forget(dropped, cutoff.toISOString());
     return dropped.length;
+  }
+
+  /**
+   * A story rebuilt from the log at the next start would begin at its first item still kept and take that
+   * item's id. So before items are pruned, each live story that loses its head notes its id against the first
+   * item it keeps, and the rebuilt story keeps the id its thread and `/story` links know.
+   */
+  private async noteStoryHeads(cutoff: Date): Promise<void> {
+    const expiring = this.log.acceptedBefore(cutoff.getTime());
+    if (!expiring.length) return;
+    const gone = new Set(expiring);
+    const heads: Record<string, string> = {};
+    // Heads noted before, for items that stay.
+    for (const [itemId, storyId] of Object.entries(this.storyHeads))
+      if (!gone.has(itemId) && this.log.has(itemId)) heads[itemId] = storyId;
+    const losing = new Set<string>();
+    for (const itemId of expiring) {
+      const storyId = this.index.liveStoryOf(itemId);
+      if (storyId) losing.add(storyId);
+    }
+    for (const storyId of losing) {
+      const head = this.index.live(storyId)?.itemIds.find((id) => !gone.has(id));
+      if (head && storyId !== `s-${head}`) heads[head] = storyId;
+    }
+    if (JSON.stringify(heads) === JSON.stringify(this.storyHeads)) return;
+    await this.storyHeadsNs.set(STORY_HEADS, heads);
+    this.storyHeads = heads;
   }
 
   /**

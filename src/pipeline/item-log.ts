@@ -38,6 +38,19 @@ export class ItemLog {
     return this.ids.has(id);
   }
 
+  /**
+   * Ids of the items a prune at `cutoffMs` would drop: those accepted before it, up to the first accepted
+   * after it (the log is pruned from its tail only).
+   */
+  acceptedBefore(cutoffMs: number): string[] {
+    const ids: string[] = [];
+    for (const [id, at] of this.ids) {
+      if (at >= cutoffMs) break;
+      ids.push(id);
+    }
+    return ids;
+  }
+
   /** When a kept item was accepted (epoch ms). */
   acceptedAt(id: string): number | undefined {
     return this.ids.get(id);

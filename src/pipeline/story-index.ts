@@ -36,10 +36,15 @@ export class StoryIndex {
     return this.items.has(itemId);
   }
 
-  /** Keeps the item and assigns it to a story. */
-  add(item: Item): Assignment {
+  /** Keeps the item and assigns it to a story; `newStoryId` names the story it starts, if it starts one. */
+  add(item: Item, newStoryId?: string): Assignment {
     this.items.set(item.id, item);
-    return this.clusterer.add(item);
+    return this.clusterer.add(item, newStoryId);
+  }
+
+  /** The live story holding a kept item. */
+  liveStoryOf(itemId: string): string | undefined {
+    return this.clusterer.storyOf(itemId);
   }
 
   /** The id a story goes by now: that of the story it was merged into, if it was. */
