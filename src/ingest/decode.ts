@@ -167,15 +167,21 @@ class Ahead {
 
 const SPACES_RE = /\s+/y;
 
+/** End of the `>` that only whitespace separates from the `]` at `bracket`, or -1 when something else follows. */
+function endAfterBracket(s: string, bracket: number): number {
+  SPACES_RE.lastIndex = bracket + 1;
+  const gt = SPACES_RE.test(s) ? SPACES_RE.lastIndex : bracket + 1;
+  return s[gt] === '>' ? gt + 1 : -1;
+}
+
 /**
  * The first `]` at or after `from` that optional whitespace and a `>` follow (`close`), and the end of that `>`
  * (`end`); both -1 if there is none.
  */
 function subsetClose(s: string, from: number): { close: number; end: number } {
   for (let close = s.indexOf(']', from); close >= 0; close = s.indexOf(']', close + 1)) {
-    SPACES_RE.lastIndex = close + 1;
-    const gt = SPACES_RE.test(s) ? SPACES_RE.lastIndex : close + 1;
-    if (s[gt] === '>') return { close, end: gt + 1 };
+    const end = endAfterBracket(s, close);
+    if (end >= 0) return { close, end };
   }
   return { close: -1, end: -1 };
 }
@@ -202,10 +208,8 @@ function subsetEndOutsideQuotes(s: string, from: number): number {
   SUBSET_PART_RE.lastIndex = from;
   for (let m = SUBSET_PART_RE.exec(s); m; m = SUBSET_PART_RE.exec(s)) {
     if (m[0] === ']') {
-      SPACES_RE.lastIndex = m.index + 1;
-      const gt = SPACES_RE.test(s) ? SPACES_RE.lastIndex : m.index + 1;
-      if (s[gt] === '>') return gt + 1;
-      SUBSET_PART_RE.lastIndex = m.index + 1;
+      const end = endAfterBracket(s, m.index);
+      if (end >= 0) return end;
       continue;
     }
     const close = m[0] === '<!--' ? '-->' : m[0] === '<?' ? '?>' : m[0];
