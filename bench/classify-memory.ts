@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { classifySentence, splitSentences } from '../src/classify/index.js';
-import * as pos from '../src/classify/pos.js';
+import { setOovLimit, taggerStats } from '../src/classify/pos.js';
 import { rng } from './rng.js';
 
 v8.setFlagsFromString('--expose-gc');
@@ -27,9 +27,7 @@ const rumcaPath = fileURLToPath(
   new URL('../../shared/data/rumca-news-2023-11-17_to_24.jsonl', import.meta.url),
 );
 
-// Guarded so that the same script also measures a pos.ts from before the bound, for comparison.
-const stats = 'taggerStats' in pos ? pos.taggerStats : undefined;
-if (process.env.BENCH_OOV_LIMIT && 'setOovLimit' in pos) pos.setOovLimit(Number(process.env.BENCH_OOV_LIMIT));
+if (process.env.BENCH_OOV_LIMIT) setOovLimit(Number(process.env.BENCH_OOV_LIMIT));
 
 interface Row {
   description?: string | null;
@@ -87,8 +85,7 @@ function heapMb(): number {
 }
 
 function statsLine(): string {
-  if (!stats) return '';
-  const s = stats();
+  const s = taggerStats();
   return `, lexicon ${s.lexicon} (${s.added} added since the last rebuild), ${s.rebuilds} rebuilds`;
 }
 
