@@ -7,6 +7,7 @@
  */
 import type { StoryUpdate } from '../../deliver/sink.js';
 import type { DigestCoverage, DigestFact, DigestOpinion, StoryDigest } from '../../model.js';
+import { trimTrailing } from '../../util/trim.js';
 import {
   attributionText,
   byFirstReport,
@@ -104,10 +105,8 @@ function escapeRun(text: string, lineStart: boolean): string {
 }
 
 function trimUrl(url: string): string {
-  let end = url.length;
-  while (end > 0 && /[.,;:!?'"]/.test(url[end - 1]!)) end--;
-  if (url[end - 1] === ')' && !url.slice(0, end).includes('(')) end--;
-  return url.slice(0, end);
+  const trimmed = trimTrailing(url, `.,;:!?'"`);
+  return trimmed.endsWith(')') && !trimmed.includes('(') ? trimmed.slice(0, -1) : trimmed;
 }
 
 /**
