@@ -120,10 +120,13 @@ export class StoryEngine {
     const expiring = this.log.acceptedBefore(cutoff.getTime());
     if (!expiring.length) return;
     const gone = new Set(expiring);
-    const heads: Record<string, string> = {};
+    let changed = false;
     // Heads noted before, for items that stay.
-    for (const [itemId, storyId] of Object.entries(this.storyHeads))
-      if (!gone.has(itemId) && this.log.has(itemId)) heads[itemId] = storyId;
+    const heads: Record<string, string> = {};
+    for (const [itemId, storyId] of Object.entries(this.storyHeads)) {
+      if (gone.has(itemId) || !this.log.has(itemId)) changed = true;
+      else heads[itemId] = storyId;
+    }
     const losing = new Set<string>();
     for (const itemId of expiring) {
       const storyId = this.index.liveStoryOf(itemId);
@@ -131,9 +134,12 @@ export class StoryEngine {
     }
     for (const storyId of losing) {
       const head = this.index.live(storyId)?.itemIds.find((id) => !gone.has(id));
-      if (head && storyId !== `s-${head}`) heads[head] = storyId;
+      if (head && heads[head] !== storyId) {
+        heads[head] = storyId;
+        changed = true;
+      }
     }
-    if (JSON.stringify(heads) === JSON.stringify(this.storyHeads)) return;
+    if (!changed) return;
     await this.storyHeadsNs.set(STORY_HEADS, heads);
     this.storyHeads = heads;
   }
