@@ -280,6 +280,9 @@ function pickAtomLink(links: Raw[] | undefined): string | undefined {
   return fallback;
 }
 
+/** Longest byline read as "email (Name)" or "Name <email>": an email and a name as long as names are kept. */
+const MAX_BYLINE = 500;
+
 function authorName(raw: Raw, fallback?: Raw): string | undefined {
   const a = Array.isArray(raw) ? raw[0] : raw;
   let name: string | undefined;
@@ -289,45 +292,13 @@ function authorName(raw: Raw, fallback?: Raw): string | undefined {
   name ??= nodeText(fallback);
   if (!name) return undefined;
   name = inlineText(name);
-  // RSS author is "email (Name)" by spec; keep just the name.
-  name = bylineName(name) ?? name;
+  // RSS author is "email (Name)" by spec; keep just the name. Only a byline of sane length is read that way:
+  // these patterns take time with the square of the length on a long run of "@" or "(".
+  if (name.length <= MAX_BYLINE) {
+    const m = /^\S+@\S+\s*\(([^)]+)\)$/.exec(name) ?? /^([^<]+?)\s*<\S+@\S+>$/.exec(name);
+    if (m) name = m[1]!.trim();
+  }
   return name || undefined;
-}
-
-const SPACE_RUN_RE = /\s+/y;
-
-/**
- * The name, trimmed, in a byline of the form "email (Name)" or "Name <email>", as /^\S+@\S+\s*\(([^)]+)\)$/
- * and /^([^<]+?)\s*<\S+@\S+>$/ would capture it; undefined for any other form. Found from the positions of the
- * delimiters: the patterns took time with the square of the length on a long run of "@" or "(".
- */
-function bylineName(s: string): string | undefined {
-  const end = s.length - 1;
-  if (s[end] === ')') {
-    // The last "(" that leaves a name with no ")" in it: right after the first word and its spaces, or else
-    // inside the first word, with an "@" that has characters on both sides before it.
-    const at = s.indexOf('@', 1);
-    const innerClose = s.lastIndexOf(')', end - 1);
-    const opens = (i: number) => s[i] === '(' && i > innerClose && i < end - 1;
-    const space = s.search(/\s/);
-    if (space >= 0) {
-      SPACE_RUN_RE.lastIndex = space;
-      SPACE_RUN_RE.test(s);
-      const open = SPACE_RUN_RE.lastIndex;
-      if (opens(open) && at >= 1 && at <= space - 2) return s.slice(open + 1, end).trim();
-    }
-    const open = s.lastIndexOf('(', Math.min((space < 0 ? s.length : space) - 1, end - 2));
-    if (open >= 0 && opens(open) && at >= 1 && at <= open - 2) return s.slice(open + 1, end).trim();
-    return undefined;
-  }
-  if (s[end] === '>') {
-    const lt = s.indexOf('<');
-    if (lt < 1) return undefined;
-    const email = s.slice(lt + 1, end);
-    const at = email.indexOf('@', 1);
-    if (at >= 1 && at <= email.length - 2 && !/\s/.test(email)) return s.slice(0, lt).trim();
-  }
-  return undefined;
 }
 
 function categoriesOf(it: Raw): string[] | undefined {
