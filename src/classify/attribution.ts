@@ -522,9 +522,12 @@ export function extractAttribution(sentence: string): AttributionMatch | undefin
     }
 
     if (!REPORTING_VERBS.has(lower) || inQuote(tok.start)) continue;
-    // "want to say", "we'll be told": infinitives and passives report nobody.
+    // "want to say", "we'll be told": infinitives and passives report nobody. After a determiner the word is a
+    // noun: "commuters, who have no say", "the report", "a claim".
     const prevLower = tokens[i - 1]?.text.toLowerCase() ?? '';
     if (/^(to|be|been|being|is|are|was|were|get|got)$/.test(prevLower)) continue;
+    if (/^(a|an|the|no|any|every|each|this|these|those|his|her|their|its|our|my|your|final)$/.test(prevLower))
+      continue;
 
     // Speaker before the verb, skipping adverbs/auxiliaries and an appositive comma.
     let j = i - 1;

@@ -186,6 +186,14 @@ describe('extractAttribution', () => {
     expect(extractAttribution('We will be told there is a new variant.')).toBeUndefined();
     expect(extractAttribution('The time for talks is over.')).toBeUndefined();
     expect(extractAttribution('He described it as the first time.')?.outlet).toBeUndefined();
+    // After a determiner a reporting word is a noun, even with a name-like subject in front of it.
+    expect(
+      extractAttribution('Commuters, who have no say in the dispute, will bear the brunt of it.'),
+    ).toBeUndefined();
+    expect(extractAttribution('Ministers, in their report, set out three options.')).toBeUndefined();
+    expect(extractAttribution('Ministers, in a report, said three options remain.')?.speaker).toBe(
+      'Ministers',
+    );
   });
 });
 
