@@ -87,7 +87,8 @@ export class App {
     });
   }
 
-  private now(): Date {
+  /** The worker's clock: digest slots, and the settings commands stamp (when daily digests were turned on). */
+  now(): Date {
     return this.opts.now?.() ?? new Date();
   }
 

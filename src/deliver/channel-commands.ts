@@ -181,8 +181,13 @@ export class ChannelCommands {
       }
       next.minSources = opts.minSources;
     }
-    // The first daily digest covers what happens from now on, not the whole archive.
-    if (next.mode !== 'realtime' && !next.lastDigestAt) next.lastDigestAt = this.now().toISOString();
+    // Turning daily digests on: the first one covers what happens from now on, not the whole archive or the
+    // time they were off, and goes out at the next digest time, today's if it is still ahead.
+    if (
+      next.mode !== 'realtime' &&
+      (channel.mode === 'realtime' || (!channel.lastDigestAt && !channel.dailySince))
+    )
+      next.dailySince = this.now().toISOString();
     await this.save(next);
     return ok(this.modeSummary(next));
   }

@@ -24,8 +24,13 @@ export interface ChannelSettings {
   minSources: number;
   /** Set when the platform refused delivery (missing permissions, deleted channel); cleared by any config command. */
   paused?: { reason: string; at: string };
-  /** Time of the last daily digest (ISO); the next one covers stories updated since. */
+  /** Slot of the last daily digest sent (ISO); the next one covers stories updated since. */
   lastDigestAt?: string;
+  /**
+   * When daily digests were last turned on (ISO): slots before it are not due, and the first digest after it
+   * covers from then, not from a digest sent before they were turned off.
+   */
+  dailySince?: string;
 }
 
 export const DEFAULT_CHANNEL = {

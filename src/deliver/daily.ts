@@ -37,6 +37,7 @@ const DAY = 86_400_000;
 export function dueSlot(channel: ChannelSettings, now: Date): Date | undefined {
   if (channel.mode === 'realtime' || channel.paused) return undefined;
   const slot = lastOccurrence(now, channel.digestTime, channel.timezone);
+  if (channel.dailySince && slot.getTime() < Date.parse(channel.dailySince)) return undefined;
   if (!channel.lastDigestAt) return slot;
   const last = new Date(channel.lastDigestAt);
   if (last.getTime() >= slot.getTime()) return undefined;
@@ -69,7 +70,10 @@ export class DailyDigests {
 
   /** The stories a channel's digest for `slot` would carry, best first. */
   pick(channel: ChannelSettings, slot: Date): StoryDigest[] {
-    const since = channel.lastDigestAt ? Date.parse(channel.lastDigestAt) : slot.getTime() - DAY;
+    const since = Math.max(
+      channel.lastDigestAt ? Date.parse(channel.lastDigestAt) : slot.getTime() - DAY,
+      channel.dailySince ? Date.parse(channel.dailySince) : Number.NEGATIVE_INFINITY,
+    );
     // By arrival, not publication: an item published just before one digest but polled just after it belongs
     // to the next, where publication times would leave it out of both.
     const arrived = (s: Pick<StoryInfo, 'lastUpdated' | 'itemIds'>) =>

@@ -127,7 +127,7 @@ describe('channel commands', () => {
     const saved = await channels.get('discord:g1:c5');
     expect(saved).toMatchObject({ digestTime: '07:30', timezone: 'Europe/Berlin', mode: 'both' });
     expect(saved?.paused).toBeUndefined();
-    expect(saved?.lastDigestAt).toBeDefined();
+    expect(saved?.dailySince).toBeDefined();
   });
 
   it('imports and exports OPML', async () => {

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/load.js';
+import { ChannelCommands } from '../../src/deliver/channel-commands.js';
 import { ChannelStore } from '../../src/deliver/channels.js';
 import { DailyDigests, dueSlot } from '../../src/deliver/daily.js';
 import { Deliverer } from '../../src/deliver/deliverer.js';
@@ -109,6 +111,51 @@ describe('daily digests', () => {
     expect(adapter.notices).toHaveLength(1);
     expect(adapter.stories).toHaveLength(2);
     expect(new Set(adapter.stories.map((s) => s.key)).size).toBe(2);
+  });
+
+  it('sends the first digest on the day daily digests are turned on, if the time is still ahead', async () => {
+    const { adapter, daily, channels, engine, clock } = await setup();
+    const commands = new ChannelCommands(channels, engine, parseConfig({}).fetch, () => clock.now);
+    const ctx = { platform: 'discord' as const, workspaceId: 'g1', channelId: 'c2' };
+    await channels.save({ ...(await channels.getOrCreate('discord', 'g1', 'c2')), feeds: [{ url: FEED }] });
+    // 07:00 in Berlin, an hour before the chosen time.
+    clock.now = new Date('2026-01-15T06:00:00Z');
+    expect(
+      await commands.setDigest(ctx, { time: '08:00', timezone: 'Europe/Berlin', mode: 'daily' }),
+    ).toMatchObject({
+      ok: true,
+    });
+    clock.now = new Date('2026-01-15T06:30:00Z');
+    await engine.ingest([
+      item('d1', 'Dockworkers strike closes Hamburg port', 'Wire A', '2026-01-15T06:20:00Z'),
+      item('d2', 'Striking dockworkers close the port of Hamburg', 'Wire B', '2026-01-15T06:25:00Z'),
+    ]);
+    await channels.save({ ...(await channels.get('discord:g1:c1'))!, mode: 'realtime' });
+    expect(await daily.tick(new Date('2026-01-15T06:59:00Z'))).toBe(0);
+    expect(await daily.tick(new Date('2026-01-15T07:00:30Z'))).toBe(1);
+    // Only what arrived after the digest was turned on: the night's volcano and bank stories are not in it.
+    expect(adapter.stories.map((s) => s.headline)).toEqual([expect.stringMatching(/hamburg/i)]);
+  });
+
+  it('does not send a slot that passed before daily digests were turned back on, nor cover the time off', async () => {
+    const { adapter, daily, channels, engine, clock } = await setup();
+    const commands = new ChannelCommands(channels, engine, parseConfig({}).fetch, () => clock.now);
+    const ctx = { platform: 'discord' as const, workspaceId: 'g1', channelId: 'c1' };
+    // Daily digests were on until a week ago (the last one on 14 January), then realtime.
+    clock.now = new Date('2026-01-14T12:00:00Z');
+    await commands.setDigest(ctx, { mode: 'realtime' });
+    // Back on at 16:00 Berlin: today's 08:00 slot is long gone and is not sent now.
+    clock.now = new Date('2026-01-21T15:00:00Z');
+    await commands.setDigest(ctx, { mode: 'daily' });
+    expect(await daily.tick(new Date('2026-01-21T15:00:30Z'))).toBe(0);
+    clock.now = new Date('2026-01-21T18:00:00Z');
+    await engine.ingest([
+      item('e1', 'Dockworkers strike closes Hamburg port', 'Wire A', '2026-01-21T17:50:00Z'),
+      item('e2', 'Striking dockworkers close the port of Hamburg', 'Wire B', '2026-01-21T17:55:00Z'),
+    ]);
+    expect(await daily.tick(new Date('2026-01-22T07:00:00Z'))).toBe(1);
+    // The stories of the week it was off (the volcano, the bank) are not dragged in.
+    expect(adapter.stories.map((s) => s.headline)).toEqual([expect.stringMatching(/hamburg/i)]);
   });
 
   it('pauses the channel when the platform says it is gone, and stops trying', async () => {

@@ -470,10 +470,11 @@ describe('Slack app through the real Bolt against a fake Slack', () => {
     await subscribeAll(h);
     const { response } = await slash('/threadline', 'digest 08:00 Europe/Berlin');
     expect(response.text).toBe('Delivery: a daily digest at 08:00 Europe/Berlin.');
-    // The command starts the digest window at the real time of the command; here yesterday's digest was the last.
+    // The digest covers what arrives after the command, on the worker's clock.
     const channel = (await h.app.channels.get(`slack:${fake.teamId}:${GENERAL}`))!;
-    await h.app.channels.save({ ...channel, lastDigestAt: '2025-08-17T06:00:00.000Z' });
+    expect(channel.dailySince).toBe('2025-08-17T20:00:00.000Z');
 
+    now = new Date('2025-08-17T20:05:00Z');
     await h.app.pollOnce(true);
     expect(fake.posts(GENERAL)).toHaveLength(0);
     now = new Date('2025-08-18T05:59:00Z');

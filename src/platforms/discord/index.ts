@@ -29,6 +29,8 @@ export interface DiscordAppBinding {
   channels: ChannelStore;
   engine: StorySource;
   config: Config;
+  /** The worker's clock, which settings commands stamp. */
+  now(): Date;
 }
 
 export interface DiscordBotOptions {
@@ -84,7 +86,7 @@ export function createDiscordBot(opts: DiscordBotOptions): DiscordBot {
     client,
     attach(app) {
       bound = {
-        commands: new ChannelCommands(app.channels, app.engine, app.config.fetch),
+        commands: new ChannelCommands(app.channels, app.engine, app.config.fetch, () => app.now()),
         channels: app.channels,
       };
     },

@@ -74,6 +74,8 @@ export interface SlackAppBinding {
   channels: ChannelStore;
   engine: StorySource;
   config: { fetch: Config['fetch'] };
+  /** The worker's clock, which settings commands stamp. */
+  now(): Date;
 }
 
 export interface SlackRuntime {
@@ -242,7 +244,7 @@ export async function createSlackAdapter(opts: CreateSlackOptions): Promise<Slac
     },
     attach(app) {
       store = app.store;
-      commands = new ChannelCommands(app.channels, app.engine, app.config.fetch);
+      commands = new ChannelCommands(app.channels, app.engine, app.config.fetch, () => app.now());
     },
     async start() {
       if (!commands) throw new Error('bind ChannelCommands before starting the Slack app');
