@@ -156,7 +156,7 @@ export class ChannelCommands {
 
   async setDigest(
     ctx: CommandContext,
-    opts: { time?: string; timezone?: string; mode?: string; minSources?: number },
+    opts: { time?: string; timezone?: string; mode?: string; minSources?: number; dailyIfOff?: boolean },
   ): Promise<CommandReply> {
     const channel = await this.load(ctx);
     const next = { ...channel };
@@ -174,7 +174,7 @@ export class ChannelCommands {
     if (opts.mode !== undefined) {
       if (!['realtime', 'daily', 'both'].includes(opts.mode)) return fail('mode is realtime, daily or both');
       next.mode = opts.mode as DeliveryMode;
-    }
+    } else if (opts.dailyIfOff && next.mode === 'realtime') next.mode = 'daily';
     if (opts.minSources !== undefined) {
       if (!Number.isInteger(opts.minSources) || opts.minSources < 1 || opts.minSources > 20) {
         return fail('minimum sources is a whole number from 1 to 20');

@@ -130,6 +130,20 @@ describe('channel commands', () => {
     expect(saved?.dailySince).toBeDefined();
   });
 
+  it('turns daily digests on for a time given alone, and keeps realtime posts that were on', async () => {
+    const c = { ...ctx, channelId: 'c7' };
+    expect(await commands.setDigest(c, { time: '09:30', dailyIfOff: true })).toMatchObject({
+      ok: true,
+      text: 'Delivery: a daily digest at 09:30 UTC.',
+    });
+    await commands.setDigest(c, { mode: 'both' });
+    expect(await commands.setDigest(c, { time: '10:15', dailyIfOff: true })).toMatchObject({
+      ok: true,
+      text: 'Delivery: stories as soon as 2 outlets cover them, and a daily digest at 10:15 UTC.',
+    });
+    expect((await channels.get('discord:g1:c7'))?.mode).toBe('both');
+  });
+
   it('imports and exports OPML', async () => {
     const c = { ...ctx, channelId: 'c6' };
     const opml = `<?xml version="1.0"?><opml version="2.0"><head/><body><outline text="News">

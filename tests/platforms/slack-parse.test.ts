@@ -24,7 +24,7 @@ describe('management command parsing', () => {
       'digest 08:00 Europe/Berlin daily',
       { op: 'digest', time: '08:00', timezone: 'Europe/Berlin', mode: 'daily' },
     ],
-    ['digest 7.30 UTC', { op: 'digest', time: '7:30', timezone: 'UTC', mode: 'daily' }],
+    ['digest 7.30 UTC', { op: 'digest', time: '7:30', timezone: 'UTC', dailyIfOff: true }],
     [
       'digest 18:00 America/New_York both',
       { op: 'digest', time: '18:00', timezone: 'America/New_York', mode: 'both' },

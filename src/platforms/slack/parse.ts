@@ -14,6 +14,8 @@ export type ManageCommand =
       timezone?: string;
       mode?: 'realtime' | 'daily' | 'both';
       minSources?: number;
+      /** A time was given without a mode: it turns daily digests on where they are off. */
+      dailyIfOff?: boolean;
     }
   | { op: 'import'; source: { kind: 'url'; url: string } | { kind: 'slack-file'; fileId: string } }
   | { op: 'invalid'; error: string };
@@ -61,7 +63,7 @@ function parseDigest(args: string[]): ManageCommand {
       error: 'give a time and optionally a time zone and mode, for example: digest 08:00 Europe/Berlin daily',
     };
   }
-  const out: { time?: string; timezone?: string; mode?: (typeof MODES)[number] } = {};
+  const out: { time?: string; timezone?: string; mode?: (typeof MODES)[number]; dailyIfOff?: boolean } = {};
   for (const arg of args) {
     const lower = arg.toLowerCase();
     if (lower === 'off') out.mode = 'realtime';
@@ -79,8 +81,9 @@ function parseDigest(args: string[]): ManageCommand {
       };
     }
   }
-  // A digest time alone means a daily digest; "both" keeps the realtime posts as well.
-  if (out.time && !out.mode) out.mode = 'daily';
+  // A digest time alone turns daily digests on in a realtime channel, and keeps the mode of one that has them
+  // ("both" keeps its realtime posts).
+  if (out.time && !out.mode) out.dailyIfOff = true;
   return { op: 'digest', ...out };
 }
 
