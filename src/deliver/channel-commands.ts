@@ -8,8 +8,10 @@ import {
   parseOpml,
   safeFetch,
   toOpml,
+  urlRefusal,
 } from '../ingest/index.js';
 import type { StoryDigest } from '../model.js';
+import { words } from '../util/words.js';
 import type { ChannelKind, ChannelSettings, ChannelStore, DeliveryMode, Platform } from './channels.js';
 import type { StorySource } from './daily.js';
 import { isValidTimeZone, parseClockTime } from './zoned-time.js';
@@ -31,6 +33,19 @@ export interface StoryMatch {
 
 const MAX_FEEDS_PER_CHANNEL = 200;
 const MAX_TOPICS_PER_CHANNEL = 50;
+/** Longest story search: Discord's own limit for the option, and far more than a few words about a story. */
+const MAX_QUERY = 200;
+
+/** A feed URL without its fragment, which the server never sees: `feed.xml#top` is `feed.xml`. */
+function withoutFragment(url: string): string {
+  const hash = url.indexOf('#');
+  return hash < 0 ? url : url.slice(0, hash);
+}
+
+/** Topics as stored: lower case, single spaces. */
+function normalTopic(text: string): string {
+  return text.replace(/\s+/g, ' ').trim().toLowerCase();
+}
 const ok = (text: string): CommandReply => ({ ok: true, text });
 const fail = (error: string): CommandReply => ({ ok: false, error });
 
@@ -84,7 +99,7 @@ export class ChannelCommands {
           contentType: res.headers['content-type'],
           url: res.finalUrl,
         });
-        return { url: res.finalUrl, title: feed.title || new URL(res.finalUrl).hostname };
+        return { url: withoutFragment(res.finalUrl), title: feed.title || new URL(res.finalUrl).hostname };
       } catch (err) {
         if (!(err instanceof FeedParseError)) throw err;
         const found = hop === 0 ? discoverFeeds(res.body.toString('utf8'), res.finalUrl)[0] : undefined;
@@ -108,8 +123,11 @@ export class ChannelCommands {
   }
 
   async subscribeTopic(ctx: CommandContext, keywords: string): Promise<CommandReply> {
-    const topic = keywords.replace(/\s+/g, ' ').trim().toLowerCase();
+    const topic = normalTopic(keywords);
     if (topic.length < 2 || topic.length > 100) return fail('a topic is 2 to 100 characters of keywords');
+    // Matching reads words of two or more letters or digits; a topic without one would never match.
+    if (!words(topic).length)
+      return fail(`"${topic}" has no word to match: use words of two or more letters`);
     const channel = await this.load(ctx);
     if (channel.topics.includes(topic)) return ok(`This channel already follows the topic "${topic}".`);
     if (channel.topics.length >= MAX_TOPICS_PER_CHANNEL)
@@ -123,14 +141,14 @@ export class ChannelCommands {
   /** Removes a feed (by URL or title) or a topic; with no target, everything. */
   async unsubscribe(ctx: CommandContext, target?: string): Promise<CommandReply> {
     const channel = await this.load(ctx);
-    const wanted = target?.trim().toLowerCase();
+    const wanted = target === undefined ? undefined : normalTopic(target);
     if (!wanted) {
       if (!channel.feeds.length && !channel.topics.length) return fail('this channel has no subscriptions');
       await this.save({ ...channel, feeds: [], topics: [] });
       return ok(`Unsubscribed from ${channel.feeds.length} feeds and ${channel.topics.length} topics.`);
     }
     const feeds = channel.feeds.filter(
-      (f) => f.url.toLowerCase() !== wanted && f.title?.toLowerCase() !== wanted,
+      (f) => f.url.toLowerCase() !== withoutFragment(wanted) && normalTopic(f.title ?? '') !== wanted,
     );
     const topics = channel.topics.filter((t) => t !== wanted);
     if (feeds.length === channel.feeds.length && topics.length === channel.topics.length) {
@@ -217,6 +235,7 @@ export class ChannelCommands {
   /** The best matching story's digest, or why there is none. */
   story(query: string): { digest: StoryDigest } | { error: string } {
     if (!query.trim()) return { error: 'give a few words about the story, for example: ukraine security' };
+    if (query.length > MAX_QUERY) return { error: `a story search is at most ${MAX_QUERY} characters` };
     const [best] = searchStories(query, this.searchable(), 1);
     const digest = best && this.stories.digest(best.id);
     return digest ? { digest } : { error: `no recent story matches "${query}"` };
@@ -224,6 +243,7 @@ export class ChannelCommands {
 
   /** Headline suggestions for autocomplete: matches for the typed text, or the latest stories. */
   suggest(query: string, limit = 25): { name: string; value: string }[] {
+    if (query.length > MAX_QUERY) return [];
     const all = this.searchable();
     const found = query.trim()
       ? searchStories(query, all, limit)
@@ -239,15 +259,27 @@ export class ChannelCommands {
       return fail((err as Error).message);
     }
     if (!listed.length) return fail('the OPML file lists no feeds');
+    // The same guard as a subscription, before anything is saved: a refused address is never stored or shown.
+    const refused: string[] = [];
+    const usable = listed.filter((f) => {
+      const why = urlRefusal(f.url, this.fetchPolicy.allowPrivate);
+      if (why) refused.push(why);
+      return !why;
+    });
+    if (!usable.length) return fail(`no feed in the OPML file can be followed (${refused[0]})`);
     const channel = await this.load(ctx);
     const known = new Set(channel.feeds.map((f) => f.url));
-    const fresh = listed
+    const fresh = usable
       .filter((f) => !known.has(f.url))
       .slice(0, MAX_FEEDS_PER_CHANNEL - channel.feeds.length);
-    const skipped = listed.length - fresh.length;
+    const skipped = usable.length - fresh.length;
     await this.save({ ...channel, feeds: [...channel.feeds, ...fresh] });
+    const notes = [
+      skipped ? `${skipped} already followed or over the limit` : '',
+      refused.length ? `${refused.length} refused, such as: ${refused[0]}` : '',
+    ].filter(Boolean);
     return ok(
-      `Imported ${fresh.length} feeds${skipped ? ` (${skipped} already followed or over the limit)` : ''}. ` +
+      `Imported ${fresh.length} feeds${notes.length ? ` (${notes.join('; ')})` : ''}. ` +
         'Each is fetched at the next poll; feeds that keep failing are paused with a notice here.',
     );
   }

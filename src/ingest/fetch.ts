@@ -89,8 +89,9 @@ function lookupFor(allow: AllowList): ReturnType<typeof guardedLookup> {
   return l;
 }
 
-function allowListOf(policy: FetchPolicy): AllowList {
-  const entries = policy.allowPrivate ?? [];
+const NO_ENTRIES: readonly string[] = [];
+
+function allowListOf(entries: readonly string[] = NO_ENTRIES): AllowList {
   let a = allowCache.get(entries);
   if (!a) {
     a = new AllowList(entries);
@@ -135,6 +136,28 @@ function checkUrl(raw: string): URL {
     throw new FetchError(`refused: only http and https URLs (${u.protocol})`);
   if (u.username || u.password) throw new FetchError('refused: credentials in URL');
   return u;
+}
+
+/**
+ * Why a feed URL would be refused before any request, or undefined: not http(s), credentials in it, or a host
+ * that is a private or reserved address literal or a localhost name (unless allow-listed). Host names are
+ * resolved, and checked again, only when fetched.
+ */
+export function urlRefusal(raw: string, allowPrivate?: readonly string[]): string | undefined {
+  let u: URL;
+  try {
+    u = checkUrl(raw);
+  } catch (err) {
+    return (err as FetchError).message;
+  }
+  const host = u.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  const allow = allowListOf(allowPrivate);
+  if (isIP(host) !== 0) {
+    return literalPermitted(host, allow) ? undefined : `refused: ${host} is a private or reserved address`;
+  }
+  if ((host === 'localhost' || host.endsWith('.localhost')) && !allow.allowsHost(host))
+    return `refused: ${host} is this machine`;
+  return undefined;
 }
 
 function flatHeaders(h: IncomingMessage['headers']): Record<string, string> {
@@ -319,7 +342,7 @@ export async function safeFetch(
   policy: FetchPolicy,
   init: FetchInit = {},
 ): Promise<FetchResult> {
-  const allow = allowListOf(policy);
+  const allow = allowListOf(policy.allowPrivate);
   const deadline = Date.now() + policy.timeoutMs;
   let u = checkUrl(url);
   for (let redirects = 0; ; redirects++) {

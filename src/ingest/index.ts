@@ -8,6 +8,7 @@ export {
   HostLimiter,
   type PollTuning,
   safeFetch,
+  urlRefusal,
 } from './fetch.js';
 export { canonicalUrl } from './normalize.js';
 export { parseOpml, toOpml } from './opml.js';

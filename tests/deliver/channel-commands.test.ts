@@ -58,6 +58,11 @@ describe('channel commands', () => {
     const reply = await commands.subscribeFeed(ctx, server.url('/rss.xml'));
     expect(reply).toEqual({ ok: true, text: expect.stringContaining('Subscribed to Example Wire') });
     expect((await commands.subscribeFeed(ctx, server.url('/rss.xml'))).ok).toBe(true);
+    // A fragment names no other feed.
+    expect(await commands.subscribeFeed(ctx, `${server.url('/rss.xml')}#top`)).toMatchObject({
+      ok: true,
+      text: expect.stringContaining('already follows'),
+    });
     expect((await channels.get('discord:g1:c1'))?.feeds).toEqual([
       { url: server.url('/rss.xml'), title: 'Example Wire' },
     ]);
@@ -96,13 +101,17 @@ describe('channel commands', () => {
     const c = { ...ctx, channelId: 'c4' };
     expect((await commands.subscribeTopic(c, '  Ukraine   Security ')).ok).toBe(true);
     expect((await commands.subscribeTopic(c, 'x')).ok).toBe(false);
+    // Topics are matched by words of two or more letters or digits: one without any would never match.
+    expect(await commands.subscribeTopic(c, 'a b c')).toMatchObject({ ok: false, error: /no word to match/ });
+    expect(await commands.subscribeTopic(c, '!!')).toMatchObject({ ok: false, error: /no word to match/ });
     await commands.subscribeFeed(c, server.url('/rss.xml'));
     const list = await commands.list(c);
     expect(list.ok && list.text).toContain('"ukraine security"');
     expect(list.ok && list.text).toContain('Example Wire');
     expect(await commands.unsubscribe(c, 'nothing')).toMatchObject({ ok: false });
     expect((await commands.unsubscribe(c, 'example wire')).ok).toBe(true);
-    expect((await commands.unsubscribe(c, 'ukraine security')).ok).toBe(true);
+    // As typed when subscribing: spacing and case do not matter.
+    expect((await commands.unsubscribe(c, ' Ukraine   Security')).ok).toBe(true);
     expect(await channels.get('discord:g1:c4')).toMatchObject({ feeds: [], topics: [] });
   });
 
@@ -165,10 +174,51 @@ describe('channel commands', () => {
     expect(exported).toContain('xmlUrl="https://b.example/rss"');
   });
 
+  it('refuses OPML feeds at private addresses or with credentials, saving and showing none of them', async () => {
+    const c = { ...ctx, channelId: 'c8' };
+    const outline = (url: string) => `<outline type="rss" text="x" xmlUrl="${url}"/>`;
+    const opml = (urls: string[]) => `<opml version="2.0"><body>${urls.map(outline).join('')}</body></opml>`;
+    const hostile = [
+      'http://169.254.169.254/latest/meta-data/',
+      'http://127.0.0.1:6379/',
+      'http://10.0.0.5/rss',
+      'http://[::1]/rss',
+      'http://localhost:8080/rss',
+      'https://admin:hunter2@news.example/rss',
+    ];
+    expect(await guarded.importOpml(c, opml(hostile))).toMatchObject({
+      ok: false,
+      error: /no feed in the OPML file can be followed \(refused: /,
+    });
+    const reply = await guarded.importOpml(
+      c,
+      opml([...hostile, 'https://c.example/rss', 'https://c.example/rss#x']),
+    );
+    expect(reply).toMatchObject({
+      ok: true,
+      text: expect.stringMatching(/^Imported 1 feeds \(6 refused, such as: refused: 169\.254/),
+    });
+    const saved = await channels.get('discord:g1:c8');
+    expect(saved?.feeds).toEqual([{ url: 'https://c.example/rss', title: 'x' }]);
+    const list = await guarded.list(c);
+    expect(list.ok && list.text).not.toMatch(/hunter2|169\.254|127\.0\.0\.1/);
+    // The allow-list that admits a private address for polling admits it here too.
+    expect(
+      await commands.importOpml({ ...ctx, channelId: 'c9' }, opml(['http://127.0.0.1:9/rss'])),
+    ).toMatchObject({
+      ok: true,
+      text: expect.stringMatching(/^Imported 1 feeds\./),
+    });
+  });
+
   it('finds a story by query and suggests headlines', () => {
     const found = commands.story('ukraine');
     expect('digest' in found && found.digest.headline).toBe('Trump hints at big progress on Russia');
     expect(commands.story('volcano')).toEqual({ error: 'no recent story matches "volcano"' });
+    expect(commands.story(`ukraine ${'x'.repeat(300)}`)).toEqual({
+      error: 'a story search is at most 200 characters',
+    });
+    expect(commands.suggest('russ '.repeat(50))).toEqual([]);
     expect(commands.suggest('russ')).toEqual([
       { name: 'Trump hints at big progress on Russia', value: 'Trump hints at big progress on Russia' },
     ]);
