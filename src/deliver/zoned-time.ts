@@ -20,6 +20,47 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
+/**
+ * Current IANA names of zones that ICU (and so Intl) still lists under a former name: people look for Kyiv and
+ * Kolkata, not Kiev and Calcutta. Both names work in settings.
+ */
+const RENAMED_ZONES: Record<string, string> = {
+  'Africa/Asmera': 'Africa/Asmara',
+  'America/Buenos_Aires': 'America/Argentina/Buenos_Aires',
+  'America/Catamarca': 'America/Argentina/Catamarca',
+  'America/Coral_Harbour': 'America/Atikokan',
+  'America/Cordoba': 'America/Argentina/Cordoba',
+  'America/Godthab': 'America/Nuuk',
+  'America/Indianapolis': 'America/Indiana/Indianapolis',
+  'America/Jujuy': 'America/Argentina/Jujuy',
+  'America/Louisville': 'America/Kentucky/Louisville',
+  'America/Mendoza': 'America/Argentina/Mendoza',
+  'Asia/Calcutta': 'Asia/Kolkata',
+  'Asia/Katmandu': 'Asia/Kathmandu',
+  'Asia/Rangoon': 'Asia/Yangon',
+  'Asia/Saigon': 'Asia/Ho_Chi_Minh',
+  'Atlantic/Faeroe': 'Atlantic/Faroe',
+  'Europe/Kiev': 'Europe/Kyiv',
+  'Pacific/Enderbury': 'Pacific/Kanton',
+  'Pacific/Ponape': 'Pacific/Pohnpei',
+  'Pacific/Truk': 'Pacific/Chuuk',
+};
+
+let zoneNames: string[] | undefined;
+
+/** Every zone name to offer, UTC first: each listed zone under its current name and, if renamed, its former one. */
+export function timeZoneNames(): string[] {
+  if (!zoneNames) {
+    const listed = Intl.supportedValuesOf('timeZone').filter((z) => z !== 'UTC');
+    const current = listed.flatMap((z) => {
+      const now = RENAMED_ZONES[z];
+      return now && isValidTimeZone(now) && !listed.includes(now) ? [now, z] : [z];
+    });
+    zoneNames = ['UTC', ...current];
+  }
+  return zoneNames;
+}
+
 export function isValidTimeZone(timeZone: string): boolean {
   try {
     formatter(timeZone);

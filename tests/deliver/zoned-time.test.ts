@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { isValidTimeZone, lastOccurrence, localDate, parseClockTime } from '../../src/deliver/zoned-time.js';
+import {
+  isValidTimeZone,
+  lastOccurrence,
+  localDate,
+  parseClockTime,
+  timeZoneNames,
+} from '../../src/deliver/zoned-time.js';
 
 describe('zoned time', () => {
   it('parses HH:MM and rejects anything else', () => {
@@ -48,5 +54,16 @@ describe('zoned time', () => {
   it('gives the local calendar date', () => {
     expect(localDate(new Date('2026-01-15T23:30:00Z'), 'Asia/Tokyo')).toBe('2026-01-16');
     expect(localDate(new Date('2026-01-15T23:30:00Z'), 'UTC')).toBe('2026-01-15');
+  });
+});
+
+describe('timeZoneNames', () => {
+  it('offers UTC first and renamed zones under their current names, all of them valid', () => {
+    const names = timeZoneNames();
+    expect(names[0]).toBe('UTC');
+    for (const zone of ['Asia/Kolkata', 'Europe/Kyiv', 'Asia/Ho_Chi_Minh', 'America/Nuuk', 'Europe/Berlin'])
+      expect(names).toContain(zone);
+    expect(names.filter((z) => !isValidTimeZone(z))).toEqual([]);
+    expect(new Set(names).size).toBe(names.length);
   });
 });

@@ -318,6 +318,17 @@ describe('configuration commands', () => {
       permissions: MANAGER,
     });
     expect(await zones.choices()).toEqual([{ name: 'Europe/Berlin', value: 'Europe/Berlin' }]);
+    // Zones renamed since ICU's list was fixed are offered under the name people know, and work.
+    const kyiv = h.fake.sendInteraction({
+      kind: 'autocomplete',
+      command: 'digest',
+      channel: 'general',
+      options: [opt.string('timezone', 'kyiv', true)],
+      permissions: MANAGER,
+    });
+    expect(await kyiv.choices()).toEqual([{ name: 'Europe/Kyiv', value: 'Europe/Kyiv' }]);
+    const set = await run('digest', 'general', [opt.string('timezone', 'Europe/Kyiv')]);
+    expect(set.content).toContain('Europe/Kyiv');
   });
 
   it('/feeds import reads an OPML attachment and /feeds export returns the feeds as a file', async () => {

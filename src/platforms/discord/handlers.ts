@@ -10,6 +10,7 @@ import {
 } from 'discord.js';
 import type { ChannelCommands, CommandContext, CommandReply } from '../../deliver/channel-commands.js';
 import type { ChannelKind, ChannelStore } from '../../deliver/channels.js';
+import { timeZoneNames } from '../../deliver/zoned-time.js';
 import { FetchError, type FetchPolicy, safeFetch } from '../../ingest/index.js';
 import type { Logger } from '../../log.js';
 import { packEntries, truncateWords } from '../split.js';
@@ -235,7 +236,7 @@ export class DiscordHandlers {
       choices = [...found, ...typing.filter((c) => !found.some((f) => f.value === c.value))];
     } else if (i.commandName === 'digest' && focused.name === 'timezone') {
       const wanted = typed.toLowerCase().replace(/\s+/g, '_');
-      choices = timeZones()
+      choices = timeZoneNames()
         .filter((z) => z.toLowerCase().includes(wanted))
         .map((z) => ({ name: z, value: z }));
     } else if (i.commandName === 'unsubscribe' && focused.name === 'target') {
@@ -276,10 +277,4 @@ function toReply(
     embeds: payload.embeds,
     flags: (payload.flags ?? 0) | (ephemeral ? MessageFlags.Ephemeral : 0),
   };
-}
-
-let zones: string[] | undefined;
-function timeZones(): string[] {
-  zones ??= ['UTC', ...Intl.supportedValuesOf('timeZone').filter((z) => z !== 'UTC')];
-  return zones;
 }
