@@ -1,5 +1,5 @@
 import type { Config } from '../config/schema.js';
-import { type SearchableStory, searchStories } from '../digest/search.js';
+import { type SearchableStory, StorySearch } from '../digest/search.js';
 import {
   discoverFeeds,
   FeedParseError,
@@ -54,6 +54,8 @@ const fail = (error: string): CommandReply => ({ ok: false, error });
  * methods and render the reply. Every change is saved before the reply goes out.
  */
 export class ChannelCommands {
+  private readonly search = new StorySearch();
+
   constructor(
     private readonly channels: ChannelStore,
     private readonly stories: StorySource,
@@ -218,17 +220,22 @@ export class ChannelCommands {
     return `Delivery: ${realtime}.`;
   }
 
-  /** Every story as search sees it; built from story metadata, so no digest is built until one is picked. */
+  /**
+   * Every story as search sees it, from story metadata: no digest is built until one is picked, and a story's
+   * text is read only when it is new to the search or has changed (another item, a merge, a new headline).
+   */
   private searchable(): SearchableStory[] {
     return this.stories.stories().map((s) => ({
       id: s.id,
       headline: s.headline,
-      text: this.stories
-        .storyItems(s.id)
-        .map((i) => `${i.title} ${i.description ?? ''}`)
-        .join(' '),
+      text: () =>
+        this.stories
+          .storyItems(s.id)
+          .map((i) => `${i.title} ${i.description ?? ''}`)
+          .join(' '),
       outletCount: s.sources.length,
       lastUpdated: s.lastUpdated,
+      version: `${s.itemIds.length}|${s.itemIds[s.itemIds.length - 1]}|${s.headline}`,
     }));
   }
 
@@ -236,7 +243,7 @@ export class ChannelCommands {
   story(query: string): { digest: StoryDigest } | { error: string } {
     if (!query.trim()) return { error: 'give a few words about the story, for example: ukraine security' };
     if (query.length > MAX_QUERY) return { error: `a story search is at most ${MAX_QUERY} characters` };
-    const [best] = searchStories(query, this.searchable(), 1);
+    const [best] = this.search.search(query, this.searchable(), 1);
     const digest = best && this.stories.digest(best.id);
     return digest ? { digest } : { error: `no recent story matches "${query}"` };
   }
@@ -246,7 +253,7 @@ export class ChannelCommands {
     if (query.length > MAX_QUERY) return [];
     const all = this.searchable();
     const found = query.trim()
-      ? searchStories(query, all, limit)
+      ? this.search.search(query, all, limit)
       : all.sort((a, b) => b.lastUpdated.localeCompare(a.lastUpdated)).slice(0, limit);
     return found.map((s) => ({ name: s.headline, value: s.headline }));
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { rankStories } from '../../src/digest/rank.js';
-import { searchStories } from '../../src/digest/search.js';
+import { type SearchableStory, StorySearch, searchStories } from '../../src/digest/search.js';
 import type { StoryDigest } from '../../src/model.js';
 
 function digest(id: string, outlets: number, lastUpdated: string, facts = 0): StoryDigest {
@@ -80,5 +80,62 @@ describe('story search', () => {
     expect(searchStories('storm', stories).map((s) => s.id)).toEqual(['s3']);
     expect(searchStories('volcano', stories)).toEqual([]);
     expect(searchStories('', stories)).toEqual([]);
+  });
+});
+
+describe('StorySearch', () => {
+  function story(
+    id: string,
+    headline: string,
+    text: string,
+    version: string,
+    reads: string[],
+  ): SearchableStory {
+    return {
+      id,
+      headline,
+      text: () => {
+        reads.push(id);
+        return text;
+      },
+      outletCount: 1,
+      lastUpdated: '2025-08-17T12:00:00Z',
+      version,
+    };
+  }
+
+  it('reads a story again only when its version changes, and finds what a fresh search finds', () => {
+    const reads: string[] = [];
+    const search = new StorySearch();
+    const a = story('a', 'Envoy meets Zelenskyy', 'Talks on Ukrainian security', '1', reads);
+    const b = story('b', 'Storm hits coast', 'Thousands without power', '1', reads);
+    expect(search.search('ukraine', [a, b]).map((s) => s.id)).toEqual(['a']);
+    expect(search.search('storm power', [a, b]).map((s) => s.id)).toEqual(['b']);
+    expect(reads).toEqual(['a', 'b']);
+    // More coverage of the storm: only that story is read again, and its new words count.
+    const b2 = story(
+      'b',
+      'Storm hits coast',
+      'Thousands without power; Ukrainian aid ship diverted',
+      '2',
+      reads,
+    );
+    expect(search.search('ukraine', [a, b2]).map((s) => s.id)).toEqual(['a', 'b']);
+    expect(reads.filter((id) => id === 'b')).toHaveLength(2);
+    // The same as a search that keeps nothing.
+    const fresh = searchStories('ukraine', [a, b2]).map((s) => s.id);
+    expect(fresh).toEqual(['a', 'b']);
+  });
+
+  it('forgets stories that are gone, with the words only they held', () => {
+    const reads: string[] = [];
+    const search = new StorySearch();
+    const a = story('a', 'Envoy meets Zelenskyy', 'Talks on Ukrainian security', '1', reads);
+    const b = story('b', 'Storm hits coast', 'Thousands without power', '1', reads);
+    expect(search.search('ukraine', [a, b])).toHaveLength(1);
+    expect(search.search('ukraine', [b])).toEqual([]);
+    // Back again under the same version, the story is read afresh: nothing of it was kept.
+    expect(search.search('ukraine', [a, b]).map((s) => s.id)).toEqual(['a']);
+    expect(reads).toEqual(['a', 'b', 'a']);
   });
 });
