@@ -57,10 +57,17 @@ export function openStore(url: string): Store {
     const path = url.slice('sqlite://'.length);
     if (!path) throw new StoreError(`store URL ${url} names no file`);
     const file = path === ':memory:' ? path : resolve(path);
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    if (file !== ':memory:') {
+      try {
+        mkdirSync(dirname(file), { recursive: true });
+      } catch (err) {
+        throw new StoreError(`cannot create the folder of SQLite store ${file}: ${(err as Error).message}`);
+      }
+    }
     return new KeyvStore(
       url,
       () => new KeyvSqlite({ uri: `sqlite://${file}`, table: 'threadline', busyTimeout: 10_000 }),
+      file,
     );
   }
   if (scheme === 'redis' || scheme === 'rediss') return new RedisStore(url);
@@ -109,13 +116,20 @@ class KeyvStore extends NamespacedStore {
   constructor(
     url: string,
     private readonly makeAdapter: () => KeyvSqlite | undefined,
+    /** The SQLite file, for messages; none for memory. */
+    private readonly file?: string,
   ) {
     super(url);
   }
 
   protected create(name: Namespace): Keyv {
     const adapter = this.makeAdapter();
-    if (adapter) this.adapters.push(adapter);
+    if (adapter) {
+      this.adapters.push(adapter);
+      // The adapter opens its file at once but reports a failure only to queries: one now gives the failure a
+      // handler, so that it reaches open() and the operations that need the store instead of ending the process.
+      adapter.query('SELECT 1').catch(() => undefined);
+    }
     return new Keyv({
       store: adapter ?? new Map(),
       namespace: name,
@@ -125,11 +139,19 @@ class KeyvStore extends NamespacedStore {
   }
 
   async open(): Promise<void> {
-    // SQLite opens its file on first use and reports a bad path there; memory cannot fail.
+    // SQLite opens its file on first use: one read now reports a file that cannot be opened or written, naming
+    // it, before the worker starts; memory cannot fail.
+    if (this.file === undefined) return;
+    try {
+      await this.ns('meta').get('store-check');
+    } catch (err) {
+      throw new StoreError(`cannot open SQLite store ${this.file}: ${(err as Error).message}`);
+    }
   }
 
   protected async release(): Promise<void> {
-    await Promise.all(this.adapters.map((a) => a.disconnect()));
+    // An adapter whose file never opened has nothing to close; its error was reported when it was used.
+    await Promise.all(this.adapters.map((a) => a.disconnect().catch(() => undefined)));
     this.adapters.length = 0;
   }
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -164,6 +164,30 @@ describe('store URLs', () => {
     );
     expect((err as Error).message).not.toContain('s3cret');
     await store.close();
+  });
+
+  it('a SQLite file that cannot be opened is a clear error at start-up, naming the file', async () => {
+    // A directory where the database file should be: SQLite cannot open it, whoever runs the worker.
+    const taken = join(dir, 'is-a-directory.sqlite');
+    mkdirSync(taken);
+    const store = openStore(`sqlite://${taken}`);
+    // Namespaces made before the check fail too, without ending the process (vitest fails a test on an
+    // unhandled rejection).
+    store.ns('log');
+    store.ns('seen');
+    await new Promise((r) => setTimeout(r, 100));
+    const err = await store.open().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StoreError);
+    expect((err as Error).message).toMatch(
+      /^cannot open SQLite store .*is-a-directory\.sqlite: .*SQLITE_CANTOPEN/,
+    );
+    await store.close();
+    // A file where its folder should be.
+    const file = join(dir, 'plain-file');
+    writeFileSync(file, 'x');
+    expect(() => openStore(`sqlite://${file}/sub/db.sqlite`)).toThrow(
+      /^cannot create the folder of SQLite store .*plain-file\/sub\/db\.sqlite: /,
+    );
   });
 
   it('refuses a scheme it does not support, naming the ones it does', () => {
