@@ -109,5 +109,15 @@ describe('slack config', () => {
       port: 8080,
       botToken: 'xoxb',
     });
+    // A PORT that is no port stops an HTTP app instead of leaving it on the default port.
+    for (const bad of ['abc', '0', '70000', '80.5']) {
+      const secrets = readSlackSecrets({ PORT: bad, SLACK_BOT_TOKEN: 'xoxb', SLACK_SIGNING_SECRET: 'x' });
+      expect(secrets.port).toBeUndefined();
+      expect(() => checkSlackSetup(http, secrets)).toThrow(`PORT "${bad}" is not a port number (1 to 65535)`);
+    }
+    // Socket Mode with one workspace listens on no port.
+    expect(
+      checkSlackSetup(config, { ...readSlackSecrets({ PORT: 'abc' }), botToken: 'xoxb', appToken: 'xapp' }),
+    ).toBe('token');
   });
 });

@@ -74,6 +74,8 @@ export interface SlackSecrets {
   stateSecret?: string;
   /** HTTP port from PORT. */
   port?: number;
+  /** Why PORT was not used, when it is set but is no port number. */
+  portError?: string;
 }
 
 export function readSlackSecrets(env: NodeJS.ProcessEnv = process.env): SlackSecrets {
@@ -87,8 +89,16 @@ export function readSlackSecrets(env: NodeJS.ProcessEnv = process.env): SlackSec
     clientId: pick('SLACK_CLIENT_ID'),
     clientSecret: pick('SLACK_CLIENT_SECRET'),
     stateSecret: pick('SLACK_STATE_SECRET'),
-    port: port !== undefined && /^\d+$/.test(port) ? Number(port) : undefined,
+    ...portOf(port),
   };
+}
+
+function portOf(text: string | undefined): Pick<SlackSecrets, 'port' | 'portError'> {
+  if (text === undefined) return {};
+  const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  return n >= 1 && n <= 65_535
+    ? { port: n }
+    : { portError: `PORT "${text}" is not a port number (1 to 65535)` };
 }
 
 /** Whether Slack is configured at all: a single-workspace bot token or the OAuth client credentials. */
@@ -134,5 +144,7 @@ export function checkSlackSetup(config: SlackConfig, secrets: SlackSecrets): 'to
   if (config.mode === 'http' && !secrets.signingSecret) {
     throw new SlackConfigError('slack.mode is "http" but SLACK_SIGNING_SECRET is not set');
   }
+  // The port is listened on in HTTP mode and for the install pages.
+  if (secrets.portError && (config.mode === 'http' || oauth)) throw new SlackConfigError(secrets.portError);
   return oauth ? 'oauth' : 'token';
 }
