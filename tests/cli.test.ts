@@ -102,11 +102,32 @@ describe('threadline CLI', () => {
     });
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/error: SLACK_APP_TOKEN is set but Slack also needs SLACK_BOT_TOKEN/);
+    // Only what is missing is named.
+    const half = runCli(['start'], {
+      env: { THREADLINE_STORE: 'memory://', SLACK_CLIENT_ID: 'c', SLACK_BOT_TOKEN: '' },
+    });
+    expect(half.status).toBe(1);
+    expect(half.stderr).toMatch(
+      /error: SLACK_CLIENT_ID is set but Slack also needs SLACK_BOT_TOKEN \(one workspace\) or SLACK_CLIENT_SECRET \(installs\)/,
+    );
     const discord = runCli(['start'], {
       env: { THREADLINE_STORE: 'memory://', DISCORD_APPLICATION_ID: '123', DISCORD_TOKEN: '' },
     });
     expect(discord.status).toBe(1);
     expect(discord.stderr).toMatch(/error: DISCORD_APPLICATION_ID is set but DISCORD_TOKEN is not/);
+  });
+
+  it('poll exits with an error when no feed could be fetched', () => {
+    const config = tempFile(
+      'dead.yaml',
+      'feeds:\n  - url: http://127.0.0.1:1/rss\n  - url: http://10.255.255.1/rss\n',
+    );
+    const r = runCli(['poll', '--config', config], {
+      env: { THREADLINE_STORE: 'memory://', LOG_LEVEL: 'warn' },
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/error: all 2 feeds failed; the log says why for each/);
+    expect(`${r.stdout}${r.stderr}`).toContain('fetch.allowPrivate');
   });
 
   it('fails fast on a bad config, naming the key', () => {

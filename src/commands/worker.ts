@@ -52,10 +52,13 @@ function refuseHalfConfigured(secrets: Secrets, slack: SlackSecrets): void {
     SLACK_STATE_SECRET: slack.stateSecret,
     SLACK_API_URL: slack.apiUrl,
   });
-  if (!slackConfigured(slack) && slackVars.length)
+  if (!slackConfigured(slack) && slackVars.length) {
+    // Name only what is missing: with SLACK_CLIENT_ID set, installs need just SLACK_CLIENT_SECRET.
+    const installs = ['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET'].filter((k) => !slackVars.includes(k));
     throw new StartupError(
-      `${slackVars.join(' and ')} ${slackVars.length > 1 ? 'are' : 'is'} set but Slack also needs SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (installs); set them, or unset the others to run without Slack`,
+      `${slackVars.join(' and ')} ${slackVars.length > 1 ? 'are' : 'is'} set but Slack also needs SLACK_BOT_TOKEN (one workspace) or ${installs.join(' and ')} (installs); set them, or unset the others to run without Slack`,
     );
+  }
 }
 
 /** `start`, `poll --once` and `replay`: the commands that run the whole pipeline. */
@@ -123,7 +126,12 @@ export function registerWorkerCommands(program: Command): void {
       const app = new App(loadConfig(opts.config), { logger });
       try {
         await app.init();
-        await app.pollOnce(true);
+        const { poll } = await app.pollOnce(true);
+        // For cron and scripts: a pass in which no feed could be fetched or read is a failure.
+        if (poll.polled > 0 && poll.failed === poll.polled) {
+          process.stderr.write(`error: all ${poll.failed} feeds failed; the log says why for each\n`);
+          process.exitCode = 1;
+        }
       } finally {
         await app.stop();
       }

@@ -90,6 +90,8 @@ function lookupFor(allow: AllowList): ReturnType<typeof guardedLookup> {
 }
 
 const NO_ENTRIES: readonly string[] = [];
+/** How a self-hosted feed on a private address is let through, for every refusal message. */
+const ALLOW_HINT = 'a self-hosted feed there can be allowed with fetch.allowPrivate';
 
 function allowListOf(entries: readonly string[] = NO_ENTRIES): AllowList {
   let a = allowCache.get(entries);
@@ -114,7 +116,7 @@ function guardedLookup(allow: AllowList) {
       const ok = addresses.filter((a) => addressPermitted(a.address, hostname, allow));
       if (!ok.length) {
         const e = new FetchError(
-          `refused: ${hostname} resolves to a private or reserved address (${addresses.map((a) => a.address).join(', ')})`,
+          `refused: ${hostname} resolves to a private or reserved address (${addresses.map((a) => a.address).join(', ')}); ${ALLOW_HINT}`,
         ) as FetchError & NodeJS.ErrnoException;
         e.code = 'ESSRF';
         return callback(e, []);
@@ -153,10 +155,12 @@ export function urlRefusal(raw: string, allowPrivate?: readonly string[]): strin
   const host = u.hostname.replace(/^\[|\]$/g, '').toLowerCase();
   const allow = allowListOf(allowPrivate);
   if (isIP(host) !== 0) {
-    return literalPermitted(host, allow) ? undefined : `refused: ${host} is a private or reserved address`;
+    return literalPermitted(host, allow)
+      ? undefined
+      : `refused: ${host} is a private or reserved address; ${ALLOW_HINT}`;
   }
   if ((host === 'localhost' || host.endsWith('.localhost')) && !allow.allowsHost(host))
-    return `refused: ${host} is this machine`;
+    return `refused: ${host} is this machine; ${ALLOW_HINT}`;
   return undefined;
 }
 
@@ -195,7 +199,7 @@ function requestOnce(
     const host = u.hostname.replace(/^\[|\]$/g, '');
     const literal = isIP(host) !== 0;
     if (literal && !literalPermitted(host, allow)) {
-      return reject(new FetchError(`refused: ${host} is a private or reserved address`));
+      return reject(new FetchError(`refused: ${host} is a private or reserved address; ${ALLOW_HINT}`));
     }
     const isHttps = u.protocol === 'https:';
     const headers: Record<string, string> = {

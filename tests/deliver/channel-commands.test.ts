@@ -198,6 +198,8 @@ describe('channel commands', () => {
       ok: true,
       text: expect.stringMatching(/^Imported 1 feeds \(6 refused, such as: refused: 169\.254/),
     });
+    // The refusal says how an operator lets a self-hosted feed through.
+    expect(reply.ok && reply.text).toContain('fetch.allowPrivate');
     const saved = await channels.get('discord:g1:c8');
     expect(saved?.feeds).toEqual([{ url: 'https://c.example/rss', title: 'x' }]);
     const list = await guarded.list(c);
