@@ -18,7 +18,9 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY config ./config
-RUN mkdir -p /app/data && chown node:node /app/data
+# `threadline` on the PATH, for `docker exec <container> threadline …`.
+RUN mkdir -p /app/data && chown node:node /app/data \
+ && chmod +x dist/cli.js && ln -s /app/dist/cli.js /usr/local/bin/threadline
 USER node
 VOLUME ["/app/data"]
 ENTRYPOINT ["node", "dist/cli.js"]
