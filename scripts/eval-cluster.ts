@@ -1,7 +1,8 @@
 /**
  * `npm run eval:cluster`: scores the `cluster` command on the labelled dev set (BCubed, headline only), checks
- * that the score holds on two halves split by story, and shows the stories built for the big known events of
- * the rumca week.
+ * that the score holds on two halves split by story, and for the rumca week (titles with summaries) counts how
+ * many of 300 judged item pairs end up together (`scripts/rumca-pairs.jsonl`) and shows the stories built
+ * for its big known events.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { type BCubed, bcubed } from '../src/cluster/bcubed.js';
 import { type Assignment, type ClusterInput, createClusterer, type StoryInfo } from '../src/cluster/index.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+const pairsPath = fileURLToPath(new URL('./rumca-pairs.jsonl', import.meta.url));
 const devPath = fileURLToPath(new URL('../../shared/data/uci-news-dev.jsonl', import.meta.url));
 const rumcaPath = fileURLToPath(
   new URL('../../shared/data/rumca-news-2023-11-17_to_24.jsonl', import.meta.url),
@@ -151,6 +153,7 @@ function rumcaWeek(): void {
     `\n== rumca week: ${items.length} items -> ${members.size} stories; ` +
       `${sizes.filter((n) => n >= 5).length} with 5+ items, ${sizes.filter((n) => n === 1).length} singletons`,
   );
+  judgedPairs(order, final);
 
   const chosen = EVENTS.map((ev) => {
     const hits = items
@@ -212,6 +215,26 @@ function rumcaWeek(): void {
       console.log(`    ${(assignments[k]!.score ?? 1).toFixed(3)}  [${items[k]!.source}] ${items[k]!.title}`);
     }
   }
+}
+
+/**
+ * Item pairs of the rumca week judged same story or not from their titles and summaries (`a`, `b`: line
+ * numbers in the file). They are 300 of the pairs an earlier clusterer (before `summaryThreshold`) joined when
+ * a story of one item took its second, the join that makes a story of two outlets and gets it posted: a
+ * check of precision on text with summaries, where the UCI headlines say little.
+ */
+function judgedPairs(order: number[], final: string[]): void {
+  const storyOfLine = new Map(order.map((line, k) => [line, final[k]!]));
+  const pairs = readJsonl<{ a: number; b: number; same: boolean }>(pairsPath);
+  const same = pairs.filter((p) => p.same);
+  const different = pairs.filter((p) => !p.same);
+  const together = (p: { a: number; b: number }) => storyOfLine.get(p.a) === storyOfLine.get(p.b);
+  const kept = same.filter(together).length;
+  const wrong = different.filter(together).length;
+  console.log(
+    `judged first joins: ${kept} of ${same.length} same-story pairs together, ${wrong} of ${different.length} ` +
+      `different-story pairs together (precision ${(kept / Math.max(1, kept + wrong)).toFixed(3)})`,
+  );
 }
 
 devSet();

@@ -6,6 +6,12 @@ import { grownF64, grownI32, HELD, LINK, TERM_INTS, Vocabulary } from './vocabul
 export interface ClusterOptions {
   /** An item joins a story when its (time-decayed) cosine similarity to the story's centroid reaches this. */
   threshold: number;
+  /**
+   * The bar for an item with a summary or text as well as its headline to join a story of one item, which it
+   * would make a story of two outlets. Two such texts share a place or a name by chance, and against a
+   * single item's words that one term lifts the cosine well above `threshold`.
+   */
+  summaryThreshold: number;
   /** Two stories an item matches are merged when their centroids are at least this similar. */
   mergeThreshold: number;
   /** A merge needs one of the two stories to have at most this many items. */
@@ -39,6 +45,7 @@ export type ExpireListener = (sources: number, story: () => StoryInfo) => void;
 
 export const DEFAULT_CLUSTER_OPTIONS: ClusterOptions = {
   threshold: 0.18,
+  summaryThreshold: 0.22,
   mergeThreshold: 0.25,
   mergeMaxSize: 8,
   windowHours: 72,
@@ -276,6 +283,8 @@ export class StoryClusterer implements OnlineClusterer {
 
   /** Sum of reads made only to start cache misses early; kept so that the reads are not optimised away. */
   prefetched = 0;
+  /** The item being added has a summary or text besides its headline (see `summaryThreshold`). */
+  private summarised = false;
   private serial = 0;
   private seq = 0;
   private clock = Number.NEGATIVE_INFINITY;
@@ -340,6 +349,8 @@ export class StoryClusterer implements OnlineClusterer {
     this.expire(now);
     const seq = this.seq++;
 
+    const w = this.opts.features;
+    this.summarised = (!!item.description && w.description > 0) || (!!item.text && w.text > 0);
     const fx = this.features;
     const n = fx.run(item, now);
     this.load(fx.ids, fx.w, n);
@@ -677,6 +688,7 @@ export class StoryClusterer implements OnlineClusterer {
   /** Scores the `nt` stories in `top` exactly; fills `mSlot`/`mScore` with those above the threshold. */
   private score(nt: number): number {
     const threshold = this.opts.threshold;
+    const summaryThreshold = this.opts.summaryThreshold;
     const top = this.top;
     if (this.mSlot.length < nt) {
       this.mSlot = new Int32Array(nt);
@@ -688,7 +700,11 @@ export class StoryClusterer implements OnlineClusterer {
     for (let c = 0; c < nt; c++) {
       const s = top[c]!;
       const score = this.similarity(s) * this.cDecay[c]!;
-      if (score < threshold) continue;
+      if (
+        score < threshold ||
+        (this.summarised && score < summaryThreshold && this.meta[s]!.itemIds.length === 1)
+      )
+        continue;
       let p = found++;
       while (
         p > 0 &&

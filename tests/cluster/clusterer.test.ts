@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { type ClusterInput, createClusterer, StoryClusterer } from '../../src/cluster/index.js';
+import { DEFAULT_CLUSTER_OPTIONS } from '../../src/cluster/online.js';
 
 const shared = (p: string) => fileURLToPath(new URL(`../../../shared/${p}`, import.meta.url));
 const H = 3_600_000;
@@ -181,6 +182,47 @@ describe('StoryClusterer features', () => {
     });
     expect(soon.storyId).toBe(first.storyId);
     expect(late.storyId).not.toBe(first.storyId);
+  });
+
+  it('asks more of an item with a summary before it makes a story of one item a story of two', () => {
+    const quake = {
+      id: 'a',
+      title: 'Strong earthquake shakes eastern Myanmar',
+      description:
+        'A magnitude 6.1 quake struck near the border town before dawn, damaging homes and a bridge, the national seismology office said.',
+      source: 'Wire A',
+      publishedAt: at(0),
+    };
+    // Another story that shares the country's name and little else.
+    const fighting = {
+      id: 'b',
+      title: 'Myanmar army and rebels fight for port town',
+      description:
+        'Insurgent groups said they had surrounded the harbour after three days of clashes with government troops.',
+      source: 'Wire B',
+      publishedAt: at(2 * H),
+    };
+    const sameQuake = {
+      id: 'c',
+      title: 'Earthquake in eastern Myanmar damages homes and a bridge',
+      description:
+        'The 6.1 magnitude quake hit before dawn near the border, officials said, with no deaths reported so far.',
+      source: 'Wire C',
+      publishedAt: at(3 * H),
+    };
+    const lax = new StoryClusterer({ summaryThreshold: 0.18 });
+    const strict = new StoryClusterer({ summaryThreshold: 0.3 });
+    for (const c of [lax, strict]) c.add(quake);
+    const laxJoin = lax.add(fighting);
+    expect(laxJoin.storyId).toBe('s-a');
+    expect(laxJoin.score).toBeLessThan(0.3);
+    expect(strict.add(fighting).storyId).toBe('s-b');
+    // The same report from another outlet still joins, and headlines alone keep the lower bar.
+    expect(strict.add(sameQuake).storyId).toBe('s-a');
+    const headlines = new StoryClusterer({ summaryThreshold: 0.3 });
+    headlines.add({ ...quake, description: undefined });
+    expect(headlines.add({ ...fighting, description: undefined }).storyId).toBe('s-a');
+    expect(DEFAULT_CLUSTER_OPTIONS.summaryThreshold).toBeGreaterThan(DEFAULT_CLUSTER_OPTIONS.threshold);
   });
 
   it('merges two stories an item shows to be one, and records the merge', () => {
