@@ -12,6 +12,8 @@ export interface ClusterOptions {
    * single item's words that one term lifts the cosine well above `threshold`.
    */
   summaryThreshold: number;
+  /** The bar for the same join when one shared term gives more than half of the similarity: a name in common. */
+  oneTermThreshold: number;
   /** Two stories an item matches are merged when their centroids are at least this similar. */
   mergeThreshold: number;
   /** A merge needs one of the two stories to have at most this many items. */
@@ -46,6 +48,7 @@ export type ExpireListener = (sources: number, story: () => StoryInfo) => void;
 export const DEFAULT_CLUSTER_OPTIONS: ClusterOptions = {
   threshold: 0.18,
   summaryThreshold: 0.22,
+  oneTermThreshold: 0.3,
   mergeThreshold: 0.25,
   mergeMaxSize: 8,
   windowHours: 72,
@@ -481,6 +484,35 @@ export class StoryClusterer implements OnlineClusterer {
     return d / Math.sqrt(n2);
   }
 
+  /** The share of the loaded item's similarity to story `s` that its largest shared term gives. */
+  private topTermShare(s: number): number {
+    const h = this.reci[s * 2 * REC + I_BLOCK]!;
+    const arena = this.centroids;
+    const terms = arena.chunks[h >>> PLACE_BITS]!;
+    const w = arena.floats[h >>> PLACE_BITS]!;
+    const off = arena.offset(h);
+    const end = off + 2 * this.reci[s * 2 * REC + I_LEN]!;
+    let d = 0;
+    let top = 0;
+    for (let k = off; k < end; k += 2) {
+      const x = this.queryWeight(terms[k]!) * w[k + 1]!;
+      d += x;
+      if (x > top) top = x;
+    }
+    return d > 0 ? top / d : 0;
+  }
+
+  /** The loaded item's weight on term `id` (0 if it lacks it). */
+  private queryWeight(id: number): number {
+    const keys = this.qKeys;
+    const mask = keys.length - 1;
+    for (let at = Math.imul(id, 0x9e3779b1) >>> this.qShift; ; at = (at + 1) & mask) {
+      const key = keys[at]!;
+      if (key === id) return this.qVals[at]!;
+      if (key === -1) return 0;
+    }
+  }
+
   /** Dot product of two stories' centroids. */
   private storyDot(a: number, b: number): number {
     const arena = this.centroids;
@@ -700,11 +732,11 @@ export class StoryClusterer implements OnlineClusterer {
     for (let c = 0; c < nt; c++) {
       const s = top[c]!;
       const score = this.similarity(s) * this.cDecay[c]!;
-      if (
-        score < threshold ||
-        (this.summarised && score < summaryThreshold && this.meta[s]!.itemIds.length === 1)
-      )
-        continue;
+      if (score < threshold) continue;
+      if (this.summarised && this.meta[s]!.itemIds.length === 1) {
+        if (score < summaryThreshold) continue;
+        if (score < this.opts.oneTermThreshold && this.topTermShare(s) > 0.5) continue;
+      }
       let p = found++;
       while (
         p > 0 &&

@@ -184,7 +184,7 @@ describe('StoryClusterer features', () => {
     expect(late.storyId).not.toBe(first.storyId);
   });
 
-  it('asks more of an item with a summary before it makes a story of one item a story of two', () => {
+  it('asks more of an item with a summary before it makes a story of one item a story of two, and more still of a join on one term', () => {
     const quake = {
       id: 'a',
       title: 'Strong earthquake shakes eastern Myanmar',
@@ -210,16 +210,20 @@ describe('StoryClusterer features', () => {
       source: 'Wire C',
       publishedAt: at(3 * H),
     };
-    const lax = new StoryClusterer({ summaryThreshold: 0.18 });
-    const strict = new StoryClusterer({ summaryThreshold: 0.3 });
-    for (const c of [lax, strict]) c.add(quake);
+    const lax = new StoryClusterer({ summaryThreshold: 0.18, oneTermThreshold: 0 });
+    // A higher bar for such items, or for a join that rests on one shared term, keeps the two apart.
+    const higher = new StoryClusterer({ summaryThreshold: 0.3, oneTermThreshold: 0 });
+    const oneTerm = new StoryClusterer({ summaryThreshold: 0.18, oneTermThreshold: 0.3 });
+    for (const c of [lax, higher, oneTerm]) c.add(quake);
     const laxJoin = lax.add(fighting);
     expect(laxJoin.storyId).toBe('s-a');
     expect(laxJoin.score).toBeLessThan(0.3);
-    expect(strict.add(fighting).storyId).toBe('s-b');
+    expect(higher.add(fighting).storyId).toBe('s-b');
+    expect(oneTerm.add(fighting).storyId).toBe('s-b');
     // The same report from another outlet still joins, and headlines alone keep the lower bar.
-    expect(strict.add(sameQuake).storyId).toBe('s-a');
-    const headlines = new StoryClusterer({ summaryThreshold: 0.3 });
+    expect(higher.add(sameQuake).storyId).toBe('s-a');
+    expect(oneTerm.add(sameQuake).storyId).toBe('s-a');
+    const headlines = new StoryClusterer({ summaryThreshold: 0.3, oneTermThreshold: 0.3 });
     headlines.add({ ...quake, description: undefined });
     expect(headlines.add({ ...fighting, description: undefined }).storyId).toBe('s-a');
     expect(DEFAULT_CLUSTER_OPTIONS.summaryThreshold).toBeGreaterThan(DEFAULT_CLUSTER_OPTIONS.threshold);
