@@ -352,8 +352,8 @@ export class StoryClusterer implements OnlineClusterer {
     this.expire(now);
     const seq = this.seq++;
 
-    const w = this.opts.features;
-    this.summarised = (!!item.description && w.description > 0) || (!!item.text && w.text > 0);
+    const weights = this.opts.features;
+    this.summarised = (!!item.description && weights.description > 0) || (!!item.text && weights.text > 0);
     const fx = this.features;
     const n = fx.run(item, now);
     this.load(fx.ids, fx.w, n);
