@@ -12,7 +12,10 @@ export interface ClusterOptions {
    * single item's words that one term lifts the cosine well above `threshold`.
    */
   summaryThreshold: number;
-  /** The bar for the same join when one shared term gives more than half of the similarity: a name in common. */
+  /**
+   * The bar for an item with a summary or text to join any story when one shared term gives more than half of
+   * the similarity: a place or a name in common, which says little about the event.
+   */
   oneTermThreshold: number;
   /** Two stories an item matches are merged when their centroids are at least this similar. */
   mergeThreshold: number;
@@ -733,8 +736,8 @@ export class StoryClusterer implements OnlineClusterer {
       const s = top[c]!;
       const score = this.similarity(s) * this.cDecay[c]!;
       if (score < threshold) continue;
-      if (this.summarised && this.meta[s]!.itemIds.length === 1) {
-        if (score < summaryThreshold) continue;
+      if (this.summarised) {
+        if (score < summaryThreshold && this.meta[s]!.itemIds.length === 1) continue;
         if (score < this.opts.oneTermThreshold && this.topTermShare(s) > 0.5) continue;
       }
       let p = found++;

@@ -223,6 +223,20 @@ describe('StoryClusterer features', () => {
     // The same report from another outlet still joins, and headlines alone keep the lower bar.
     expect(higher.add(sameQuake).storyId).toBe('s-a');
     expect(oneTerm.add(sameQuake).storyId).toBe('s-a');
+    // Into a story of several items too: the fighting does not join the earthquake on the country's name, and
+    // more fighting joins the fighting.
+    const moreFighting = {
+      id: 'd',
+      title: 'Myanmar junta and rebels clash in eastern Myanmar',
+      description: 'Fighting spread to a second town in eastern Myanmar, residents said.',
+      source: 'Wire D',
+      publishedAt: at(4 * H),
+    };
+    const grown = [new StoryClusterer({ oneTermThreshold: 0 }), new StoryClusterer()];
+    for (const c of grown) for (const item of [quake, { ...sameQuake, publishedAt: at(H) }]) c.add(item);
+    expect(grown[0]!.add(fighting).storyId).toBe('s-a');
+    expect(grown[1]!.add(fighting).storyId).toBe('s-b');
+    expect(grown[1]!.add(moreFighting).storyId).toBe('s-b');
     const headlines = new StoryClusterer({ summaryThreshold: 0.3, oneTermThreshold: 0.3 });
     headlines.add({ ...quake, description: undefined });
     expect(headlines.add({ ...fighting, description: undefined }).storyId).toBe('s-a');
