@@ -291,6 +291,8 @@ export class StoryClusterer implements OnlineClusterer {
   prefetched = 0;
   /** The item being added has a summary or text besides its headline (see `summaryThreshold`). */
   private summarised = false;
+  /** Of the last `similarity`, the share its largest shared term gave (see `oneTermThreshold`). */
+  private topShare = 0;
   private serial = 0;
   private seq = 0;
   private clock = Number.NEGATIVE_INFINITY;
@@ -459,6 +461,7 @@ export class StoryClusterer implements OnlineClusterer {
   /** Cosine of the loaded item with a story's centroid. */
   private similarity(s: number): number {
     const n2 = this.rec[s * REC + R_NORM2]!;
+    this.topShare = 0;
     if (n2 <= 0) return 0;
     const h = this.reci[s * 2 * REC + I_BLOCK]!;
     const arena = this.centroids;
@@ -471,49 +474,24 @@ export class StoryClusterer implements OnlineClusterer {
     const mask = keys.length - 1;
     const shift = this.qShift;
     let d = 0;
+    let top = 0;
     for (let k = off; k < end; k += 2) {
       const id = terms[k]!;
       let at = Math.imul(id, 0x9e3779b1) >>> shift;
       for (;;) {
         const key = keys[at]!;
         if (key === id) {
-          d += vals[at]! * w[k + 1]!;
+          const x = vals[at]! * w[k + 1]!;
+          d += x;
+          if (x > top) top = x;
           break;
         }
         if (key === -1) break;
         at = (at + 1) & mask;
       }
     }
+    this.topShare = d > 0 ? top / d : 0;
     return d / Math.sqrt(n2);
-  }
-
-  /** The share of the loaded item's similarity to story `s` that its largest shared term gives. */
-  private topTermShare(s: number): number {
-    const h = this.reci[s * 2 * REC + I_BLOCK]!;
-    const arena = this.centroids;
-    const terms = arena.chunks[h >>> PLACE_BITS]!;
-    const w = arena.floats[h >>> PLACE_BITS]!;
-    const off = arena.offset(h);
-    const end = off + 2 * this.reci[s * 2 * REC + I_LEN]!;
-    let d = 0;
-    let top = 0;
-    for (let k = off; k < end; k += 2) {
-      const x = this.queryWeight(terms[k]!) * w[k + 1]!;
-      d += x;
-      if (x > top) top = x;
-    }
-    return d > 0 ? top / d : 0;
-  }
-
-  /** The loaded item's weight on term `id` (0 if it lacks it). */
-  private queryWeight(id: number): number {
-    const keys = this.qKeys;
-    const mask = keys.length - 1;
-    for (let at = Math.imul(id, 0x9e3779b1) >>> this.qShift; ; at = (at + 1) & mask) {
-      const key = keys[at]!;
-      if (key === id) return this.qVals[at]!;
-      if (key === -1) return 0;
-    }
   }
 
   /** Dot product of two stories' centroids. */
@@ -738,7 +716,7 @@ export class StoryClusterer implements OnlineClusterer {
       if (score < threshold) continue;
       if (this.summarised) {
         if (score < summaryThreshold && this.meta[s]!.itemIds.length === 1) continue;
-        if (score < this.opts.oneTermThreshold && this.topTermShare(s) > 0.5) continue;
+        if (score < this.opts.oneTermThreshold && this.topShare > 0.5) continue;
       }
       let p = found++;
       while (
