@@ -9,6 +9,7 @@ import {
   safeFetch,
   toOpml,
   urlRefusal,
+  withoutFragment,
 } from '../ingest/index.js';
 import type { StoryDigest } from '../model.js';
 import { words } from '../util/words.js';
@@ -35,12 +36,6 @@ const MAX_FEEDS_PER_CHANNEL = 200;
 const MAX_TOPICS_PER_CHANNEL = 50;
 /** Longest story search: Discord's own limit for the option, and far more than a few words about a story. */
 const MAX_QUERY = 200;
-
-/** A feed URL without its fragment, which the server never sees: `feed.xml#top` is `feed.xml`. */
-function withoutFragment(url: string): string {
-  const hash = url.indexOf('#');
-  return hash < 0 ? url : url.slice(0, hash);
-}
 
 /** Topics as stored: lower case, single spaces. */
 function normalTopic(text: string): string {

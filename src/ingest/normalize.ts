@@ -102,6 +102,12 @@ export function resolveUrl(
   }
 }
 
+/** A URL without its fragment, which the server never sees: a feed at `feed.xml#top` is the one at `feed.xml`. */
+export function withoutFragment(url: string): string {
+  const hash = url.indexOf('#');
+  return hash < 0 ? url : url.slice(0, hash);
+}
+
 /**
  * Canonical form of an article URL: lower-case host, no default port, no fragment, no tracking parameters.
  * Returns undefined for anything that is not an absolute http(s) URL.

@@ -1,6 +1,6 @@
 /** OPML import/export of feed subscriptions. */
 
-import { resolveUrl } from './normalize.js';
+import { resolveUrl, withoutFragment } from './normalize.js';
 import { decodeEntities } from './text.js';
 
 export class OpmlError extends Error {
@@ -36,8 +36,8 @@ export function parseOpml(text: string): { url: string; title?: string }[] {
   for (const m of clean.matchAll(/<outline\b((?:[^<>"']|"[^"<]*"|'[^'<]*')*)\/?>/gi)) {
     const a = attrsOf(m[1]!);
     const raw = a.xmlurl ?? (a.type && /rss|atom/i.test(a.type) ? a.url : undefined);
-    // Without the fragment, which the server never sees: `feed.xml#top` is `feed.xml`.
-    const url = resolveUrl(raw?.trim())?.replace(/#.*$/s, '');
+    const resolved = resolveUrl(raw?.trim());
+    const url = resolved && withoutFragment(resolved);
     if (!url || seen.has(url)) continue;
     seen.add(url);
     const title = (a.title ?? a.text ?? '').replace(/\s+/g, ' ').trim();
