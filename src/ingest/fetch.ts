@@ -140,6 +140,13 @@ function checkUrl(raw: string): URL {
   return u;
 }
 
+/** Why a host that is an IP literal is refused, or undefined when the guard lets it through. */
+function literalRefusal(host: string, allow: AllowList): string | undefined {
+  return literalPermitted(host, allow)
+    ? undefined
+    : `refused: ${host} is a private or reserved address; ${ALLOW_HINT}`;
+}
+
 /**
  * Why a feed URL would be refused before any request, or undefined: not http(s), credentials in it, or a host
  * that is a private or reserved address literal or a localhost name (unless allow-listed). Host names are
@@ -154,11 +161,7 @@ export function urlRefusal(raw: string, allowPrivate?: readonly string[]): strin
   }
   const host = u.hostname.replace(/^\[|\]$/g, '').toLowerCase();
   const allow = allowListOf(allowPrivate);
-  if (isIP(host) !== 0) {
-    return literalPermitted(host, allow)
-      ? undefined
-      : `refused: ${host} is a private or reserved address; ${ALLOW_HINT}`;
-  }
+  if (isIP(host) !== 0) return literalRefusal(host, allow);
   if ((host === 'localhost' || host.endsWith('.localhost')) && !allow.allowsHost(host))
     return `refused: ${host} is this machine; ${ALLOW_HINT}`;
   return undefined;
@@ -198,9 +201,8 @@ function requestOnce(
   return new Promise((resolve, reject) => {
     const host = u.hostname.replace(/^\[|\]$/g, '');
     const literal = isIP(host) !== 0;
-    if (literal && !literalPermitted(host, allow)) {
-      return reject(new FetchError(`refused: ${host} is a private or reserved address; ${ALLOW_HINT}`));
-    }
+    const refused = literal ? literalRefusal(host, allow) : undefined;
+    if (refused) return reject(new FetchError(refused));
     const isHttps = u.protocol === 'https:';
     const headers: Record<string, string> = {
       'user-agent': policy.userAgent,
