@@ -52,9 +52,10 @@ let zoneNames: string[] | undefined;
 export function timeZoneNames(): string[] {
   if (!zoneNames) {
     const listed = Intl.supportedValuesOf('timeZone').filter((z) => z !== 'UTC');
+    const known = new Set(listed);
     const current = listed.flatMap((z) => {
       const now = RENAMED_ZONES[z];
-      return now && isValidTimeZone(now) && !listed.includes(now) ? [now, z] : [z];
+      return now && isValidTimeZone(now) && !known.has(now) ? [now, z] : [z];
     });
     zoneNames = ['UTC', ...current];
   }
