@@ -63,7 +63,7 @@ function parseDigest(args: string[]): ManageCommand {
       error: 'give a time and optionally a time zone and mode, for example: digest 08:00 Europe/Berlin daily',
     };
   }
-  const out: { time?: string; timezone?: string; mode?: (typeof MODES)[number]; dailyIfOff?: boolean } = {};
+  const out: Omit<Extract<ManageCommand, { op: 'digest' }>, 'op'> = {};
   for (const arg of args) {
     const lower = arg.toLowerCase();
     if (lower === 'off') out.mode = 'realtime';
