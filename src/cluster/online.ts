@@ -146,9 +146,12 @@ interface TitleCandidate {
   title: string;
   /** Shouts, asks or trails off: ranked a little lower. */
   loud: boolean;
-  /** The title's item vector (ids ascending), to rescore against the centroid as the story grows. */
-  ids: number[];
-  w: number[];
+  /**
+   * The title's item vector (ids ascending), to rescore against the centroid as the story grows. Absent while
+   * the story holds only this title's item: its centroid is that vector, and most stories never get a second.
+   */
+  ids?: number[];
+  w?: number[];
   score: number;
   seq: number;
 }
@@ -794,8 +797,9 @@ export class StoryClusterer implements OnlineClusterer {
     now: number,
     fresh: boolean,
   ): void {
-    const score = this.addToCentroid(s, ids, w, n);
     const m = this.meta[s]!;
+    if (!fresh) this.keepTitleVectors(s);
+    const score = headlineScore(this.addToCentroid(s, ids, w, n));
     // A fresh story was made holding its first item.
     if (!fresh) {
       m.itemIds.push(item.id);
@@ -817,7 +821,8 @@ export class StoryClusterer implements OnlineClusterer {
     const pool = m.titles;
     const loud = sensational(item.title);
     const rank = loud ? score * 0.9 : score;
-    if (pool.length < HEADLINE_POOL || rank > pool[pool.length - 1]!.score) {
+    if (fresh) this.offerTitle(s, { title: item.title, loud, score, seq });
+    else if (pool.length < HEADLINE_POOL || rank > pool[pool.length - 1]!.score) {
       // Exact-length copies: arrays grown by push keep slack, and a story may hold its titles for weeks.
       const tIds = copyOf(ids, n);
       const tW = copyOf(w, n);
@@ -1037,6 +1042,8 @@ export class StoryClusterer implements OnlineClusterer {
 
   /** Folds the younger story into the older one; the younger id resolves to the older from now on. */
   private merge(older: number, younger: number): void {
+    this.keepTitleVectors(older);
+    this.keepTitleVectors(younger);
     const yLen = this.reci[younger * 2 * REC + I_LEN]!;
     if (this.otherIds.length < yLen) {
       this.otherIds = new Int32Array(yLen * 2);
@@ -1184,10 +1191,34 @@ export class StoryClusterer implements OnlineClusterer {
     m.entityCounts.push(n);
   }
 
+  /**
+   * Gives the titles of a one-item story their own vector, read from its centroid, before the centroid changes.
+   * The centroid holds the item's vector in single precision, cut to its heaviest terms: close enough to rank
+   * headlines by.
+   */
+  private keepTitleVectors(s: number): void {
+    const t = this.meta[s]!.titles[0];
+    if (t === undefined || t.ids !== undefined) return;
+    const arena = this.centroids;
+    const h = this.reci[s * 2 * REC + I_BLOCK]!;
+    const terms = arena.chunks[h >>> PLACE_BITS]!;
+    const weights = arena.floats[h >>> PLACE_BITS]!;
+    const off = arena.offset(h);
+    const len = this.reci[s * 2 * REC + I_LEN]!;
+    const ids = new Array<number>(len);
+    const w = new Array<number>(len);
+    for (let k = 0; k < len; k++) {
+      ids[k] = terms[off + 2 * k]!;
+      w[k] = weights[off + 2 * k + 1]!;
+    }
+    t.ids = ids;
+    t.w = w;
+  }
+
   /** Cosine of a kept title's vector with the story's centroid. */
   private titleCosine(s: number, t: TitleCandidate): number {
     const n2 = this.rec[s * REC + R_NORM2]!;
-    if (n2 <= 0) return 0;
+    if (n2 <= 0 || t.ids === undefined || t.w === undefined) return 0;
     const arena = this.centroids;
     const h = this.reci[s * 2 * REC + I_BLOCK]!;
     const sTerms = arena.chunks[h >>> PLACE_BITS]!;
@@ -1196,16 +1227,18 @@ export class StoryClusterer implements OnlineClusterer {
     const end = i + 2 * this.reci[s * 2 * REC + I_LEN]!;
     let j = 0;
     let d = 0;
-    while (i < end && j < t.ids.length) {
+    const tIds = t.ids;
+    const tW = t.w;
+    while (i < end && j < tIds.length) {
       const a = sTerms[i]!;
-      const b = t.ids[j]!;
+      const b = tIds[j]!;
       if (a === b) {
-        d += sW[i + 1]! * t.w[j++]!;
+        d += sW[i + 1]! * tW[j++]!;
         i += 2;
       } else if (a < b) i += 2;
       else j++;
     }
-    return d / Math.sqrt(n2);
+    return headlineScore(d / Math.sqrt(n2));
   }
 
   /**
@@ -1296,6 +1329,14 @@ function select(a: Float64Array, n: number, k: number): number {
     else return a[k]!;
   }
   return a[k]!;
+}
+
+/**
+ * A title's cosine with its story's centroid, to a millionth: in a story of two items both titles score the same,
+ * and which of them leads must not turn on the rounding of the vectors compared, but on which came first.
+ */
+function headlineScore(cosine: number): number {
+  return Math.round(cosine * 1e6) / 1e6;
 }
 
 /** Best score first, then the earliest; by insertion, as the pool holds a handful. */

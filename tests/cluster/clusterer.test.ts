@@ -165,6 +165,47 @@ describe('StoryClusterer features', () => {
     expect(titles.slice(1)).toContain(headline);
   });
 
+  it('leads a story of two reports with the earlier title: both score the same against their sum', () => {
+    const pairs = [
+      [
+        'Zorblax recalls Quibbit phones over battery fires',
+        'Battery fires force Zorblax into Quibbit phone recall',
+      ],
+      ['Marnovia elects Tessa Vlk as first woman president', 'Tessa Vlk wins Marnovia presidential runoff'],
+      [
+        'Storm Elvira floods Port Sallow harbour district',
+        'Port Sallow harbour underwater as Storm Elvira hits',
+      ],
+      [
+        'Grennick Bank fined over Ostwald money laundering',
+        'Ostwald regulator hands Grennick Bank laundering fine',
+      ],
+      [
+        'Kaloo volcano erupts, Dunmere villages evacuated',
+        'Dunmere evacuates villages as Kaloo volcano erupts',
+      ],
+      [
+        'Trellis Air pilots strike over Brovik pay deal',
+        'Brovik pay deal row grounds Trellis Air as pilots strike',
+      ],
+      [
+        'Quenby council bans cars from Alder Street centre',
+        'Cars banned from Alder Street as Quenby council votes',
+      ],
+      ['Halvard Oil spill reaches Merrow Bay beaches', 'Merrow Bay beaches closed after Halvard Oil spill'],
+    ];
+    let stories = 0;
+    pairs.forEach(([first, second], k) => {
+      const c = createClusterer();
+      const a = c.add({ id: `${k}a`, title: first!, source: 'A', publishedAt: at(0) });
+      const b = c.add({ id: `${k}b`, title: second!, source: 'B', publishedAt: at(H) });
+      if (c.resolve(b.storyId) !== c.resolve(a.storyId)) return;
+      stories++;
+      expect(c.story(a.storyId)!.headline).toBe(first);
+    });
+    expect(stories).toBeGreaterThanOrEqual(6);
+  });
+
   it('lets a story go cold: similarity decays with idle time', () => {
     const c = new StoryClusterer({ windowHours: 500 });
     const title = 'Zorblax recalls Quibbit phones over battery fires';
