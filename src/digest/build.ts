@@ -1,5 +1,6 @@
 import type { StoryInfo } from '../cluster/index.js';
 import type { DigestCoverage, DigestLatest, Item, StoryDigest } from '../model.js';
+import { publisherCount, publisherKey } from '../util/outlet.js';
 import { analyseItem, type ItemAnalysis, type Unit } from './analyse.js';
 import { type Claim, type FactSentence, factSentence, rankClaims } from './facts.js';
 import { chooseHeadline, latestDevelopment } from './headline.js';
@@ -89,7 +90,16 @@ export function buildDigest(story: StoryInfo, items: Item[]): StoryDigest {
     for (const section of analyses[i]!.sections) {
       for (const unit of section.units) {
         if (unit.reported)
-          sentences.push(factSentence(unit, item.source, sentences.length, idf, storyCentre));
+          sentences.push(
+            factSentence(
+              unit,
+              item.source,
+              publisherKey(item.source, item.url),
+              sentences.length,
+              idf,
+              storyCentre,
+            ),
+          );
       }
     }
   });
@@ -123,7 +133,7 @@ export function buildDigest(story: StoryInfo, items: Item[]): StoryDigest {
     facts: claims.map((c) => c.fact),
     opinion: opinionEntries(ordered, analyses),
     coverage,
-    outletCount: new Set(ordered.map((i) => i.source)).size,
+    outletCount: publisherCount(ordered),
     firstSeen: ordered[0]?.publishedAt ?? story.firstSeen,
     lastUpdated: ordered.reduce(
       (latest, i) => (time(i.publishedAt) > time(latest) ? i.publishedAt : latest),

@@ -8,6 +8,8 @@ import { cosine, cosineWith, normalise, type Vector, weigh, wordCount } from './
 export interface FactSentence {
   unit: Unit;
   source: string;
+  /** Who published it (see `publisherKey`): a publisher corroborates a claim once, whatever its feeds. */
+  publisher: string;
   /** Position in publication order: earlier sentences seed claims. */
   order: number;
   terms: ReadonlySet<string>;
@@ -30,6 +32,7 @@ function termWeight(idf: Map<string, number>, term: string): number {
 export function factSentence(
   unit: Unit,
   source: string,
+  publisher: string,
   order: number,
   idf: Map<string, number>,
   storyCentre: Vector,
@@ -39,6 +42,7 @@ export function factSentence(
   return {
     unit,
     source,
+    publisher,
     order,
     terms: unit.termSet,
     weight,
@@ -292,7 +296,10 @@ export interface Claim {
 export function rankClaims(sentences: FactSentence[], idf: Map<string, number>, limit: number): Claim[] {
   const ranked = groupClaims(sentences, idf)
     .map((members) => {
-      const sources = [...new Set(members.map((m) => m.source))];
+      // One name per publisher, as it first reported the claim.
+      const byPublisher = new Map<string, string>();
+      for (const m of members) if (!byPublisher.has(m.publisher)) byPublisher.set(m.publisher, m.source);
+      const sources = [...new Set(byPublisher.values())];
       let centrality = 0;
       for (const m of members) centrality += m.centrality;
       return { members, sources, centrality: centrality / members.length };

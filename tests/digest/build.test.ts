@@ -97,6 +97,26 @@ function everyText(d: StoryDigest): string {
   return [d.headline, d.lead, ...d.facts.map((f) => f.text), ...d.opinion.map((o) => o.gist)].join('\n');
 }
 
+describe('outlets counted by publisher', () => {
+  it("counts one publisher's two feeds once, in the story and in each fact's corroboration", () => {
+    const sameArticle = (id: string, source: string): Item => ({
+      ...ledger,
+      id,
+      source,
+      url: 'https://coastledger.example/news/old-quay-bridge?feed=' + id,
+    });
+    const d = digestOf([
+      sameArticle('ledger-a', 'Coast Ledger | Top'),
+      sameArticle('ledger-b', 'Coast Ledger | Local'),
+      wire,
+    ]);
+    expect(d.outletCount).toBe(2);
+    const vote = factWith(d, /close the Old Quay bridge|shut the Old Quay bridge/);
+    expect(vote.count).toBe(2);
+    expect(vote.sources).toEqual(['Coast Ledger | Top', 'Valley Wire']);
+  });
+});
+
 describe('reported facts', () => {
   const d = digestOf(ALL);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toItem } from '../../src/commands/item-input.js';
-import { outletFromUrl } from '../../src/util/outlet.js';
+import { outletFromUrl, publisherCount, publisherKey } from '../../src/util/outlet.js';
 
 describe('outletFromUrl', () => {
   it('names the site of a feed or article address, without www. or a feed-server prefix', () => {
@@ -42,5 +42,35 @@ describe('toItem source', () => {
     );
     expect(toItem({ id: 'd', title: 'T', url: 'not a url' }, 'line 4', at).source).toBe('unknown');
     expect(toItem({ id: 'e', title: 'T', source: '' }, 'line 5', at).source).toBe('unknown');
+  });
+});
+
+describe('publisherKey', () => {
+  it("counts one publisher's several feeds once, by the registrable domain of the article link", () => {
+    const canada = publisherKey('CBC | Canada News', 'https://www.cbc.ca/news/canada/doctor-1.7035416');
+    const top = publisherKey('CBC | Top Stories News', 'https://www.cbc.ca/news/canada/doctor-1.7035416');
+    expect(canada).toBe('cbc.ca');
+    expect(top).toBe(canada);
+    expect(publisherKey('BBC', 'https://www.bbc.co.uk/news/world-1')).toBe('bbc.co.uk');
+    expect(publisherKey('CNN', 'https://edition.cnn.com/2023/11/20/x')).toBe('cnn.com');
+    expect(
+      publisherCount([
+        { source: 'NYT > Top Stories', url: 'https://www.nytimes.com/2023/11/20/a.html' },
+        { source: 'NY times', url: 'https://www.nytimes.com/2023/11/20/b.html' },
+        { source: 'Reuters', url: 'https://www.reuters.com/world/c' },
+      ]),
+    ).toBe(2);
+  });
+
+  it('keeps hosted publications apart, and falls back to the source name without a usable link', () => {
+    expect(publisherKey('A', 'https://alpha.substack.com/p/1')).not.toBe(
+      publisherKey('B', 'https://beta.substack.com/p/2'),
+    );
+    expect(publisherKey('A', 'https://alpha.blogspot.com/1')).toBe('alpha.blogspot.com');
+    expect(publisherKey('Local One', 'http://127.0.0.1:8080/a')).not.toBe(
+      publisherKey('Local Two', 'http://127.0.0.1:8080/b'),
+    );
+    expect(publisherKey(' Le Monde ')).toBe(publisherKey('le monde', undefined));
+    expect(publisherKey('X', 'not a url')).toBe('name:x');
   });
 });
