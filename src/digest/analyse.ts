@@ -1,4 +1,5 @@
 import { type AttributionMatch, analyseArticle, classifySentence } from '../classify/index.js';
+import { isBoilerplate } from '../extract/clean.js';
 import type { Attribution, Item, ItemKind } from '../model.js';
 import { type OpinionPiece, opinionPieces } from './opinion.js';
 import { directQuote, reportedClause, shortQuotes, speakerGroup } from './speech.js';
@@ -6,6 +7,7 @@ import {
   contentTerms,
   documentFrequencies,
   isComplete,
+  isPhotoCaption,
   normalise,
   type Quotation,
   quotations,
@@ -74,8 +76,17 @@ function cleanAttribution(a: AttributionMatch | Attribution | undefined): Attrib
     : { speaker: a.speaker, verb: a.verb };
 }
 
-function usableSentence(text: string, words: number, norm: string, title: string): boolean {
-  return words >= 6 && words <= 90 && isComplete(text) && !/\?["'”’)]*$/.test(text) && norm !== title;
+/** A reported fact: a finished sentence of the item's own text, not its headline, a prompt or a caption. */
+function usableSentence(text: string, words: number, norm: string, item: Item, title: string): boolean {
+  return (
+    words >= 6 &&
+    words <= 90 &&
+    isComplete(text) &&
+    !/\?["'”’)]*$/.test(text) &&
+    norm !== title &&
+    !isBoilerplate(text) &&
+    !isPhotoCaption(text, item.publishedAt)
+  );
 }
 
 function analyse(item: Item): ItemAnalysis {
@@ -109,7 +120,7 @@ function analyse(item: Item): ItemAnalysis {
       }
       const norm = normalise(s.text);
       const words = wordCount(s.text);
-      reported &&= usableSentence(s.text, words, norm, title);
+      reported &&= usableSentence(s.text, words, norm, item, title);
       const terms = contentTerms(s.text);
       const quotes = quotations(s.text);
       const speech = { text: s.text, quotes, attribution };
@@ -170,6 +181,7 @@ export function analyseItem(item: Item): ItemAnalysis {
     item.pageType,
     item.section,
     item.categories?.join('\n'),
+    item.publishedAt,
   ];
   const hit = cache.get(item);
   if (hit?.basis.every((v, i) => v === basis[i])) return hit.analysis;

@@ -4,6 +4,7 @@
  * update of a story.
  */
 
+import { tagSentence } from '../classify/pos.js';
 import { quoteSpans } from '../classify/sentences.js';
 
 const STOPWORDS = new Set(
@@ -194,7 +195,65 @@ export function wordCount(text: string): number {
   return text.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w)).length;
 }
 
-/** Ends like a finished sentence: terminal punctuation, possibly inside closing quotes or brackets. */
+/** "…", "...", "[…]", "[...]" opening or closing the text, outside any quotes or brackets around it. */
+const LEADING_ELLIPSIS = /^["'“‘«([]*(?:…|\.{3}|\[(?:…|\.{3})\])/;
+const TRAILING_ELLIPSIS = /(?:…|\.{3}|\[(?:…|\.{3})\])["'”’»)\]]*$/;
+
+/**
+ * Ends like a finished sentence: terminal punctuation, possibly inside closing quotes or brackets. A text
+ * that ends or starts with an ellipsis is an excerpt cut short by a feed, not a sentence; an ellipsis inside
+ * one ("and then … nothing.") is fine.
+ */
 export function isComplete(text: string): boolean {
-  return /[.!?…]["'”’»)\]]*$/.test(text.trim());
+  const t = text.trim();
+  return /[.!?…]["'”’»)\]]*$/.test(t) && !TRAILING_ELLIPSIS.test(t) && !LEADING_ELLIPSIS.test(t);
+}
+
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+/** "Nov. 16, 2023", "September 13, 2023", "NOVEMBER 23, 2023": a date with day and year. */
+const FULL_DATE =
+  /(\S+\s+)?\b(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.? (\d{1,2}),? ((?:19|20)\d\d)\b/giu;
+/** Words that make a date part of a noun phrase ("the Jan. 6, 2021, riot") rather than when a photo was taken. */
+const ATTRIBUTIVE =
+  /^(the|a|an|its|his|her|their|this|that|since|until|by|before|for|from|[\p{L}]+['’]s)\s+$/iu;
+/** Participles that say a picture was taken: "pictured at", "is seen", "are shown". */
+const PHOTO_WORD = /^(pictured|seen|shown|displayed|photographed|visible)$/;
+/** Present-tense verbs that report or announce rather than describe a scene: "says", "plans", "faces". */
+const NOT_A_SCENE =
+  /^(say|tell|write|claim|argue|report|warn|announce|believe|think|plan|face|expect|hope|want|need|intend|aim|seek|remain|continue|begin|start|end|open|close|mark|become|have|be|do|will|would|can|could|may|might|must|shall|should)$/;
+/** Verbs whose past tense is their base form: "set", "put" read as past in a report. */
+const SAME_IN_PAST = /^(put|set|cut|hit|shut|let|quit|spread|cost|hurt|read|beat|cast|split|upset|bet)$/;
+
+/**
+ * A photo caption: what a picture shows, in the present tense, with the date it was taken ("Jane Doe speaks
+ * at a rally in Lyon, France, on March 3, 2021."). Reports are in the past tense, so a sentence with a full
+ * date (not inside a noun phrase, not after the item was published) is a caption when its first verb is in
+ * the present simple ("speaks", "stand", "is seen") or a photo word ("pictured"), or when it has no verb.
+ */
+export function isPhotoCaption(sentence: string, publishedAt?: string): boolean {
+  const published = publishedAt ? Date.parse(publishedAt) : Number.NaN;
+  let dated = false;
+  for (const m of sentence.matchAll(FULL_DATE)) {
+    if (m[1] && ATTRIBUTIVE.test(m[1])) continue;
+    const when = Date.UTC(Number(m[4]), MONTHS.indexOf(m[2]!.slice(0, 3).toLowerCase()), Number(m[3]));
+    // A photo is of something that has happened; a future date is an event being announced.
+    if (!Number.isNaN(published) && when > published + 86_400_000) continue;
+    dated = true;
+  }
+  if (!dated) return false;
+  const tokens = tagSentence(sentence);
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.pos !== 'VERB' && t.pos !== 'AUX') continue;
+    // Names the tagger takes for verbs ("Downing Street", "Niagara Falls"), participles and infinitives.
+    if ((i > 0 && /^\p{Lu}/u.test(t.text)) || t.lower.endsWith('ing') || tokens[i - 1]?.lower === 'to')
+      continue;
+    const next = tokens.slice(i + 1, i + 3).map((x) => x.lower);
+    if (PHOTO_WORD.test(t.lower)) return next[0] !== 'by';
+    if (t.lower === 'is' || t.lower === 'are') return next.some((w) => PHOTO_WORD.test(w));
+    if (NOT_A_SCENE.test(t.lemma) || SAME_IN_PAST.test(t.lower)) return false;
+    const thirdPerson = [`${t.lemma}s`, `${t.lemma}es`, `${t.lemma.replace(/y$/, '')}ies`].includes(t.lower);
+    return thirdPerson || t.lower === t.lemma;
+  }
+  return true;
 }

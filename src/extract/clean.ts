@@ -34,6 +34,34 @@ const BOILERPLATE_LINES: RegExp[] = [
   /^(you may also like|recommended( for you)?|most (read|popular|viewed)|trending( now)?|more from .{1,40}|read also|also read|see also|don't miss|editor's picks)\s*:?$/i,
 ];
 
+/**
+ * Sentences that are never reporting wherever they stand. A feed description is often one line that opens
+ * with newsletter chrome or ends with an embedded tweet, so these cannot drop the whole line; `isBoilerplate`
+ * applies them, with the whole-line patterns above, to single sentences.
+ */
+const BOILERPLATE_SENTENCES: RegExp[] = [
+  // Unfilled template placeholders ("{beacon}"), raw links and tweet embeds.
+  /\{[a-z_][\w.-]*\}/i,
+  /\bhttps?:\/\/\S|\bpic\.twitter\.com\//i,
+  /^(welcome to|this is)\b.{0,80}\bnewsletter\b/i,
+  /\bnewsletters? (brings|delivers|gives|sends) you\b/i,
+  /^presented by\b/i,
+  /\bto support our (reporting|journalism|coverage)\b/i,
+  // Live-blog and video prompts: "follow here for all the latest updates", "Watch highlights as …".
+  /\bfollow\b.{0,40}\bfor\b.{0,30}\bupdates\b/i,
+  /^(watch|see|listen)( live| again| highlights)*( as| how| the moment| results| live)\b/i,
+  /\b(watch|stream|listen to) it (here|below|live|in this story)\b/i,
+  /^here('s| is| are) (some|what|the key|everything|how)\b/i,
+  /\bthese are the (main|key|latest) developments\b/i,
+  /\b(we|let's) take a look\b/i,
+];
+
+/** A sentence (or line) that is site chrome, a prompt or a link rather than text of the article. */
+export function isBoilerplate(sentence: string): boolean {
+  const t = sentence.trim();
+  return BOILERPLATE_LINES.some((re) => re.test(t)) || BOILERPLATE_SENTENCES.some((re) => re.test(t));
+}
+
 /** A heading that introduces a list of other articles; the headlines below it go too. */
 const RELATED_HEADER =
   /^(\d+\s+)?(related|more|other|similar|recommended|latest|top)\s+(article|stor(y|ies)|news|coverage|reads?|links?|content)(\(s\)|s)?\s*:?$/i;
@@ -45,6 +73,8 @@ const INLINE_BOILERPLATE: RegExp[] = [
   /\s*\bsign our petition\b!?/gi,
   /\s*\b(advertisement)\s*$/gi,
   /\s*\bread (the )?full (article|story)( (at|on) \S+?)?\.?\s*$/gi,
+  // A live blog's label in capitals: "EXAMPLE NEWS LIVE BLOG: …".
+  /^[A-Z][A-Z .']{2,40}\bLIVE ?BLOG:\s*/g,
   // Photo credits: "(Luis Robayo/AFP via Getty Images)", "(AP Photo/Natacha Pisarenko)".
   /\s*\((?:[^()]{0,60}\/)?[^()]{0,60}\b(getty images|afp|reuters|ap photo|epa|shutterstock|photo:?)\b[^()]{0,40}\)\s*$/gi,
 ];

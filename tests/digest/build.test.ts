@@ -103,7 +103,7 @@ describe('outlets counted by publisher', () => {
       ...ledger,
       id,
       source,
-      url: 'https://coastledger.example/news/old-quay-bridge?feed=' + id,
+      url: `https://coastledger.example/news/old-quay-bridge?feed=${id}`,
     });
     const d = digestOf([
       sameArticle('ledger-a', 'Coast Ledger | Top'),

@@ -70,6 +70,13 @@ describe('cleanText', () => {
     );
   });
 
+  it('drops a live blog label in capitals and keeps the sentence after it', () => {
+    expect(cleanText('VALLEY NEWS LIVE BLOG: The bridge stays closed while engineers inspect it.')).toBe(
+      'The bridge stays closed while engineers inspect it.',
+    );
+    expect(cleanText('VALLEY NEWS LIVEBLOG: The bridge stays closed.')).toBe('The bridge stays closed.');
+  });
+
   it('ends a related list at the first real paragraph', () => {
     const text =
       'Related stories\nOne headline\nTwo headline\nThe article goes on here with a full sentence.';

@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import { analyseItem } from '../../src/digest/analyse.js';
+import { isComplete, isPhotoCaption } from '../../src/digest/text.js';
+import { isBoilerplate } from '../../src/extract/clean.js';
+import type { Item } from '../../src/model.js';
+
+const PUBLISHED = '2024-03-05T12:00:00Z';
+
+function item(description: string, title = 'Harbour authority reopens the northern quay'): Item {
+  return {
+    id: 'x',
+    title,
+    description,
+    source: 'Example Wire',
+    publishedAt: PUBLISHED,
+    url: 'https://example.com/news/quay',
+  };
+}
+
+/** The sentences of an item that the digest may list as reported facts. */
+function reported(description: string): string[] {
+  return analyseItem(item(description))
+    .sections.flatMap((s) => s.units)
+    .filter((u) => u.reported)
+    .map((u) => u.text);
+}
+
+describe('truncated excerpts', () => {
+  it('takes a sentence ending or starting with an ellipsis for an excerpt, not a finished sentence', () => {
+    expect(
+      isComplete('The harbour authority reopened the northern quay on Tuesday after repairs to the…'),
+    ).toBe(false);
+    expect(
+      isComplete('The harbour authority reopened the northern quay on Tuesday after repairs to the...'),
+    ).toBe(false);
+    expect(isComplete('The harbour authority reopened the northern quay on Tuesday after repairs […]')).toBe(
+      false,
+    );
+    expect(
+      isComplete('The harbour authority reopened the northern quay on Tuesday after repairs [...]'),
+    ).toBe(false);
+    expect(isComplete('“The harbour authority reopened the quay on Tuesday after …”')).toBe(false);
+    expect(isComplete('… reopened the northern quay on Tuesday after two months of repairs.')).toBe(false);
+    expect(isComplete('[...] reopened the northern quay on Tuesday after two months of repairs.')).toBe(
+      false,
+    );
+  });
+
+  it('keeps a sentence with an ellipsis inside it', () => {
+    expect(isComplete('The crane lifted the hull, paused … and then set it down on the quay.')).toBe(true);
+    expect(isComplete('“We waited... and waited,” the harbour master said on Tuesday.')).toBe(true);
+    expect(isComplete('The harbour authority reopened the northern quay on Tuesday.')).toBe(true);
+  });
+
+  it('lists no truncated excerpt among the reported facts', () => {
+    const facts = reported(
+      'The harbour authority reopened the northern quay on Tuesday after two months of repairs. ' +
+        'Ferry operators said the first crossings would resume on Thursday morning, while the port…',
+    );
+    expect(facts).toEqual([
+      'The harbour authority reopened the northern quay on Tuesday after two months of repairs.',
+    ]);
+  });
+});
+
+describe('photo captions', () => {
+  it('recognises captions: present tense and the date the picture was taken', () => {
+    for (const caption of [
+      'Port director Mara Quill speaks at a news conference in Halden, Norway, on Feb. 2, 2024.',
+      'Transport minister Ivo Brandt departs the ministry building in Oslo on Jan. 30, 2024.',
+      'Dock workers stand beside a stalled crane at the northern quay in Halden on Feb. 12, 2024.',
+      'A ferry is seen leaving the harbour in Halden, Norway, on Nov. 8, 2023.',
+      'The harbour master pictured on a tour of the repaired quay in Halden on Feb. 28, 2024.',
+      'A closed gate at the northern quay in Halden, Norway, on Feb. 14, 2024.',
+    ])
+      expect(isPhotoCaption(caption, PUBLISHED), caption).toBe(true);
+  });
+
+  it('keeps reports, including present-tense ones, and dates inside noun phrases or in the future', () => {
+    for (const report of [
+      'Port director Mara Quill announced the reopening at a news conference on Feb. 2, 2024.',
+      'The quay was closed after a storm damaged its pilings on Jan. 3, 2024.',
+      'The ferry company says crossings will resume on March 7, 2024.',
+      'The inquiry covers the Jan. 3, 2024, storm that closed the quay.',
+      'The hearing begins in Halden on April 9, 2024.',
+      'The minister faces questions about the Jan. 3, 2024 closure in parliament.',
+      'Dock workers stand beside a stalled crane at the northern quay in Halden.',
+    ])
+      expect(isPhotoCaption(report, PUBLISHED), report).toBe(false);
+  });
+
+  it('lists no caption among the reported facts', () => {
+    const facts = reported(
+      'Transport minister Ivo Brandt departs the ministry building in Oslo on Jan. 30, 2024. ' +
+        'The harbour authority reopened the northern quay on Tuesday after two months of repairs.',
+    );
+    expect(facts).toEqual([
+      'The harbour authority reopened the northern quay on Tuesday after two months of repairs.',
+    ]);
+  });
+});
+
+describe('boilerplate sentences', () => {
+  it('recognises newsletter chrome, placeholders, links and live-blog prompts', () => {
+    for (const s of [
+      "Welcome to the Example Wire's Ports & Shipping newsletter {beacon} Ports The Big Story The quay reopens.",
+      '{promo} Evening Briefing It is Tuesday and the quay is open again.',
+      'More details: https://t.co/AbCdEf123 pic.twitter.com/XyZ987 — Port of Halden (@halden) March 5, 2024',
+      'As the repairs enter their second month, follow here for all the latest updates.',
+      'Follow our coverage for live updates on the reopening of the northern quay.',
+      'This is Harbour Notes, the newsletter about ships, ports and the people who run them.',
+      'Watch as the first ferry in two months docks at the northern quay in Halden.',
+      'Here are some of the questions and answers about the reopening of the quay.',
+    ])
+      expect(isBoilerplate(s), s).toBe(true);
+  });
+
+  it('keeps reporting that mentions the same words', () => {
+    for (const s of [
+      'The harbour authority reopened the northern quay on Tuesday after two months of repairs.',
+      'The port said it would follow the safety review with weekly inspections.',
+      'The company launched a newsletter for ferry passengers last year.',
+      'Watchdogs said the repairs had cost twice the original estimate.',
+    ])
+      expect(isBoilerplate(s), s).toBe(false);
+  });
+
+  it('lists no boilerplate sentence among the reported facts, and keeps the facts after it', () => {
+    const facts = reported(
+      "Welcome to the Example Wire's Ports newsletter {beacon} Ports The Big Story Quay reopens in Halden after repairs. " +
+        'The harbour authority reopened the northern quay on Tuesday after two months of repairs.',
+    );
+    expect(facts).toEqual([
+      'The harbour authority reopened the northern quay on Tuesday after two months of repairs.',
+    ]);
+  });
+});
