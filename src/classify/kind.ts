@@ -16,7 +16,12 @@ const OPINION_PATH =
   /\/(opinions?|commentisfree|comment(ary|aries)?|editorials?|op-?eds?|columns?|columnists?|views?|viewpoints?|perspectives?|letters(-to-the-editor)?|blogs?\/opinion|ideas|voices)(\/|$|-)/i;
 const ANALYSIS_PATH =
   /\/(analysis|news-analysis|explainers?|explained|fact-?checks?|in-depth|long-?reads?|the-big-picture)(\/|$|-)/i;
-const ADVOCACY_PATH = /\/(take-action|action|petitions?|campaigns?)(\/|$)/i;
+/**
+ * "take-action" and petitions anywhere; "action" and "campaign(s)" only at the top of the path, after at most a
+ * language or country code, since news sites use them for sections ("/homenews/campaign/" is election news).
+ */
+const ADVOCACY_PATH =
+  /\/(take-action|petitions?)(\/|$)|^(\/[a-z]{2,3}(-[a-z]{2})?)?\/(action|campaigns?)(\/|$)/i;
 
 const OPINION_LABEL =
   /^(opinion|opinions|comment|commentary|comment is free|editorial|editorials|op-?ed|column|columns|columnists?|viewpoints?|perspectives?|letters?( to the editor)?|our view|views|review|reviews|essay|guest (essay|column|post)|ideas|voices)$/i;
@@ -67,8 +72,17 @@ function fromUrl(url: string): ItemKind | undefined {
   return undefined;
 }
 
-/** "Opinion: …", "ANALYSIS | …", "Editorial — …" at the start of a headline. */
+/**
+ * A review named in its headline, wherever the label stands: "Saltburn review – …", "'Wish' Review: …",
+ * "Film review: …", "Wish, review: …", "… – restaurant review". A headline about an official review gives
+ * its findings instead ("Inquiry review: key findings …") and stays news.
+ */
+const REVIEW_TITLE =
+  /\breview\s*(?:[:|–—]|\s-)\s+(?!(?:\S+\s+){0,2}(?:findings|finds|recommend))|\s[|–—-]\s+(?:[\p{L}-]+\s+)?review\s*(?:[|]|$)/iu;
+
+/** "Opinion: …", "ANALYSIS | …", "Editorial — …" at the start of a headline; reviews anywhere in it. */
 function fromTitle(title: string): ItemKind | undefined {
+  if (REVIEW_TITLE.test(title)) return 'opinion';
   const m = /^\s*([A-Za-z' -]{3,30}?)\s*[:|–—]\s+\S/.exec(title);
   return m ? fromLabel(m[1]!) : undefined;
 }
