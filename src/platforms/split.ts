@@ -12,13 +12,22 @@ const SPACE = /[ \t\n]/;
 
 /**
  * Collapses feed text to one line: whitespace runs become one space, and control characters plus the
- * bidi embedding/override/isolate marks are removed (they can corrupt a terminal or reorder displayed text).
+ * bidi embedding/override/isolate marks are removed (they can corrupt a terminal or reorder displayed text),
+ * as are invisible format characters. Run it before escaping: renderers insert zero-width spaces as escapes.
  */
 export function oneLine(text: string): string {
-  return text
-    .replace(/[\u0000-\u0008\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '')
-    .replace(/\s+/g, ' ')
-    .trim();
+  return (
+    text
+      .replace(/[\u0000-\u0008\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '')
+      // Invisible format characters feeds leave in: zero-width space, word joiner, BOM, soft hyphen. The
+      // zero-width (non-)joiners go too, except between two non-ASCII characters (emoji sequences, Persian).
+      .replace(
+        /[\u200b\u2060\ufeff\u00ad]|(?<![^\u0000-\u007f])[\u200c\u200d]|[\u200c\u200d](?![^\u0000-\u007f])/g,
+        '',
+      )
+      .replace(/\s+/g, ' ')
+      .trim()
+  );
 }
 
 const isHigh = (code: number) => code >= 0xd800 && code <= 0xdbff;

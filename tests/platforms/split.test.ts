@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { packEntries, safeHttpUrl, splitText, truncateWords } from '../../src/platforms/split.js';
+import { oneLine, packEntries, safeHttpUrl, splitText, truncateWords } from '../../src/platforms/split.js';
 import { VOCABULARY } from './fixture.js';
 
 function randomWords(seed: number, count: number): string[] {
@@ -94,5 +94,20 @@ describe('safeHttpUrl', () => {
     expect(safeHttpUrl('/relative/path')).toBeUndefined();
     expect(safeHttpUrl('data:text/html,hi')).toBeUndefined();
     expect(safeHttpUrl('https://a.example/x_(y)|z>')).toBe('https://a.example/x_%28y%29%7Cz%3E');
+  });
+});
+
+describe('oneLine', () => {
+  it('drops the invisible format characters feeds leave in', () => {
+    expect(oneLine('\u200b‘Quay reopens’: harbour\u00ad master\u2060 cheers\ufeff')).toBe(
+      '‘Quay reopens’: harbour master cheers',
+    );
+    expect(oneLine('Ferry\u200c crossings\u200d resume')).toBe('Ferry crossings resume');
+  });
+
+  it('keeps joiners that build emoji and scripts', () => {
+    const family = '\u{1F468}\u200d\u{1F469}\u200d\u{1F467}';
+    expect(oneLine(`Families ${family} return`)).toBe(`Families ${family} return`);
+    expect(oneLine('می\u200cخواهم')).toBe('می\u200cخواهم');
   });
 });
