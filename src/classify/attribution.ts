@@ -138,6 +138,7 @@ const TITLE_WORDS = new Set([
   'speaker',
   'attorney',
   'finance',
+  'exchequer',
   'treasury',
   'interior',
   'justice',
@@ -162,6 +163,25 @@ const TITLE_WORDS = new Set([
 const ROLE_NOUNS = new Set([
   'official',
   'officials',
+  'ambassador',
+  'diplomat',
+  'member',
+  'members',
+  'father',
+  'mother',
+  'sheriff',
+  'head',
+  'boss',
+  'chief',
+  'inspector',
+  'students',
+  'deputies',
+  'family',
+  'rebels',
+  'militants',
+  'forces',
+  'media',
+  'tv',
   'source',
   'sources',
   'envoy',
@@ -256,7 +276,7 @@ const ROLE_NOUNS = new Set([
 
 /** Sources of evidence that "find" or "show" things: "a survey found", "the data show". */
 const EVIDENCE_SOURCES =
-  /\b(study|studies|survey|surveys|poll|polls|report|analysis|review|audit|census|data|figures|statistics|research|researchers|scientists|investigation|inquiry|estimates)\b/i;
+  /\b(study|studies|survey|surveys|poll|polls|report|analysis|review|audit|census|data|figures|statistics|research|researchers|scientists|investigation|inquiry|estimates|polling|index)\b/i;
 const EVIDENCE_VERBS = new Set([
   'found',
   'finds',
@@ -286,33 +306,61 @@ function isQuoteToken(t: string): boolean {
   return t === '"' || t === '“' || t === '”' || t === '‘';
 }
 
-/** Prepositions whose object is never the subject of the verb after it: "opposition to NATO reveals". */
-const NON_SUBJECT_PREPOSITIONS = new Set([
-  'to',
-  'towards',
-  'toward',
-  'against',
-  'over',
-  'about',
-  'into',
-  'than',
-  'like',
-]);
+/** Words between a preposition and its object: "to the US", "by its rivals". */
+const DETERMINERS = /^(the|a|an|its|his|her|their|this|that|neighbou?ring)$/i;
 
 /**
- * A name governed by a preposition is the object of a phrase, not the speaker ("the reaction to Brussels
- * shows that"), unless the phrase modifies a source ("officials in Kyiv said").
+ * A phrase governed by a preposition is the object of that phrase, not the speaker ("kidnapped by Hamas
+ * said", "the reaction to Brussels shows"). When the preposition hangs on a source noun, the speaker is that
+ * noun with its complement ("Israel's ambassador to the US", "police in Rio"); otherwise there is none (null).
+ * A phrase no preposition governs comes back as it was.
  */
-function objectOfPreposition(tokens: Token[], nameStart: number): boolean {
-  const prep = tokens[nameStart - 1]?.text.toLowerCase() ?? '';
-  if (!NON_SUBJECT_PREPOSITIONS.has(prep)) return false;
-  const head = tokens[nameStart - 2]?.text.toLowerCase() ?? '';
-  return !ROLE_NOUNS.has(head) && !VAGUE_SPEAKERS.has(head);
+function ungoverned(tokens: Token[], span: [number, number]): [number, number] | null {
+  let p = span[0] - 1;
+  while (p >= 0 && DETERMINERS.test(tokens[p]!.text)) p--;
+  if (p < 0 || !isPreposition(tokens[p]!.text)) return span;
+  const head = tokens[p - 1]?.text.toLowerCase() ?? '';
+  if (!/^(of|to|for|in|at|from|by)$/i.test(tokens[p]!.text) || TIME.test(tokens[span[1]]!.text)) return null;
+  if (!ROLE_NOUNS.has(head) && !VAGUE_SPEAKERS.has(head) && !EVIDENCE_SOURCES.test(head)) return null;
+  return [sourceStart(tokens, p - 1), span[1]];
 }
+
+/** Words after a name that end its part of the phrase, rather than being the noun it modifies. */
+const PHRASE_END =
+  /^(on|in|at|to|of|for|from|by|with|who|which|that|and|or|as|when|while|after|before|during|than|is|was|were|are|has|had|have|will|would|could|said|says|told|published|released|filed|cited|seen|obtained|last|this|earlier|itself|himself|herself|themselves)$/;
+
+/**
+ * "according to Israeli officials", "a senior Maldivian official": a name followed by a noun only modifies
+ * the source, which runs to its noun; null when that noun names no source ("a New York magazine article").
+ */
+function modifiedSource(tokens: Token[], from: number, name: [number, number]): [number, number] | null {
+  const next = tokens[name[1] + 1]?.text ?? '';
+  if (!/^[a-z0-9]/.test(next) || PHRASE_END.test(next)) return name;
+  for (let m = name[1] + 1; m <= name[1] + 3 && m < tokens.length; m++) {
+    const w = tokens[m]!.text;
+    if (/^[,;:()—–"“”]$/.test(w) || PHRASE_END.test(w)) break;
+    if (ROLE_NOUNS.has(w.toLowerCase()) || EVIDENCE_SOURCES.test(w)) {
+      while (ROLE_NOUNS.has(tokens[m + 1]?.text.toLowerCase() ?? '')) m++;
+      let s = name[0];
+      while (s > from && /^[a-z]/.test(tokens[s - 1]!.text) && !isPreposition(tokens[s - 1]!.text)) s--;
+      return [s, m];
+    }
+  }
+  return null;
+}
+
+const TIME =
+  /^(monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|tonight|morning|afternoon|evening|night|week|january|february|march|april|may|june|july|august|september|october|november|december)$/i;
+
+/** A clause opened by one of these is subordinate, so its verb does not report the sentence: "although he denied". */
+const SUBORDINATORS =
+  /^(although|though|which|whom|after|as|when|while|because|since|before|until|if|unless|whereas|that)$/;
 
 /** A preposition that puts a place, time or topic before the clause ("In Lisbon, …"), never a speaker. */
 function isPreposition(word: string): boolean {
-  return /^(in|on|at|from|after|before|during|with|by|for|to|over|about|against|than|of)$/i.test(word);
+  return /^(in|on|at|from|after|before|during|with|by|for|to|over|about|against|than|of|into|towards?|like|between|near|under)$/i.test(
+    word,
+  );
 }
 
 /** Multi-word name ending at token index `end` (inclusive), walking left. */
@@ -364,8 +412,9 @@ function sourceStart(tokens: Token[], head: number): number {
     const possessive = /['’]s$/.test(word);
     const possessor = /['’]s$/.test(tokens[k]!.text) && /^[a-z]+$/.test(word);
     if (
-      /^(the|his|her|their|some|many|other|senior|top|chief|deputy|acting|former)$/i.test(word) ||
-      (k - 1 > 0 && isCapitalised(word)) ||
+      /^(the|his|her|their|some|many|other|senior|top|chief|deputy|acting|former|prime)$/i.test(word) ||
+      // "New York City's mayor": a capitalised first word belongs to the name unless it opens the sentence.
+      (isCapitalised(word) && (k - 1 > 0 || !NON_SPEAKERS.has(word))) ||
       possessive ||
       possessor
     )
@@ -385,12 +434,19 @@ function textOf(sentence: string, tokens: Token[], [s, e]: [number, number]): st
   return sentence.slice(tokens[s]!.start, tokens[e]!.end).replace(/[’']s$/, '');
 }
 
+const ORGANISATION =
+  /\b(Association|Trust|Party|Committee|Council|Agency|Department|Ministry|Office|Service|Union|Bank|Fund|Institute|Foundation|Commission|Authority|Organi[sz]ation|Government|Court|Programme|Forces)$/;
+
 /** "US special envoy Steve Witkoff" → "Steve Witkoff"; keeps at least one word. */
 function stripTitles(name: string): string {
   // "the central bank's governor" describes its source: the article stays.
   if (/^the\s+\S+.*['’]s\s/i.test(name)) return name.replace(/^the\s+/i, 'the ');
   const parts = name.split(/\s+/);
+  // "National Trust", "European Commission": an organisation's name keeps its first words.
+  if (ORGANISATION.test(name)) return name.replace(/^the\s+/i, '');
   while (parts.length > 1 && TITLE_WORDS.has(parts[0]!.toLowerCase())) parts.shift();
+  // "Spokesperson for …": stripping the title would leave a preposition leading the speaker.
+  if (isPreposition(parts[0]!)) return name;
   // Nothing but a title left ("The Ukrainian leader" → "leader"): keep the descriptive phrase instead.
   const last = parts[0]!.toLowerCase();
   if (parts.length === 1 && (TITLE_WORDS.has(last) || ROLE_NOUNS.has(last)))
@@ -455,9 +511,15 @@ export function extractAttribution(sentence: string): AttributionMatch | undefin
   const spans = quoteSpans(sentence);
   const inQuote = (pos: number) => spans.some(([s, e]) => pos > s && pos < e);
 
-  const make = (speaker: string, verb: string, verbEnd: number): AttributionMatch | undefined => {
+  const make = (
+    speaker: string,
+    verb: string,
+    verbEnd: number,
+    phrase = false,
+  ): AttributionMatch | undefined => {
     // A sentence-initial connective is not part of the name: "Although Putin claimed".
-    const clean = stripTitles(
+    // A noun with its complement ("the governor of New York") is a description: no title comes off it.
+    const clean = (phrase ? (n: string) => n : stripTitles)(
       speaker
         .trim()
         .split(/\s+/)
@@ -469,7 +531,7 @@ export function extractAttribution(sentence: string): AttributionMatch | undefin
         )
         .join(' '),
     );
-    if (!clean || NON_SPEAKERS.has(clean)) return undefined;
+    if (!clean || NON_SPEAKERS.has(clean) || isPreposition(clean.split(/\s/)[0]!)) return undefined;
     const kind = classifySpeaker(clean);
     const outlet = findOutlet(sentence, verbEnd);
     const result: AttributionMatch = { speaker: clean, verb, ...kind };
@@ -494,9 +556,10 @@ export function extractAttribution(sentence: string): AttributionMatch | undefin
     }
 
     if (lower === 'according' && tokens[i + 1]?.text.toLowerCase() === 'to' && !inQuote(tok.start)) {
-      const name = nameStartingAt(tokens, i + 2);
+      const first = nameStartingAt(tokens, i + 2);
+      const name = first && modifiedSource(tokens, i + 2, first);
       if (name) {
-        const r = make(textOf(sentence, tokens, name), 'according to', tokens[name[1]]!.end);
+        const r = make(textOf(sentence, tokens, name), 'according to', tokens[name[1]]!.end, name !== first);
         if (r) return r;
       }
       // "according to the envoy", "according to officials", "according to new data from the CDC",
@@ -504,17 +567,43 @@ export function extractAttribution(sentence: string): AttributionMatch | undefin
       for (let k = i + 2; k < Math.min(tokens.length, i + 9); k++) {
         const w = tokens[k]!.text;
         if (/^[,;:()—–"“”]$/.test(w)) break;
-        const name = isCapitalised(w) && !NON_SPEAKERS.has(w) ? nameStartingAt(tokens, k) : undefined;
+        const found = isCapitalised(w) && !NON_SPEAKERS.has(w) ? nameStartingAt(tokens, k) : undefined;
+        // "a truce between Israel and Hamas": a name deeper in the phrase is a source only after "of", "from", "by".
+        let p = k - 1;
+        while (p > i + 1 && DETERMINERS.test(tokens[p]!.text)) p--;
+        const deep = p > i + 1 && isPreposition(tokens[p]!.text) && !/^(of|from|by)$/i.test(tokens[p]!.text);
+        const name = found && !deep ? modifiedSource(tokens, i + 2, found) : undefined;
         if (name) {
-          const r = make(textOf(sentence, tokens, name), 'according to', tokens[name[1]]!.end);
+          const r = make(
+            textOf(sentence, tokens, name),
+            'according to',
+            tokens[name[1]]!.end,
+            name !== found,
+          );
           if (r) return r;
         }
-        if (ROLE_NOUNS.has(w.toLowerCase()) || /\.(org|com|gov|net)$/i.test(w)) {
-          // "data from the CDC": the body the data came from is the source.
-          const from = /^(from|by)$/.test(tokens[k + 1]?.text ?? '') ? sourceAfter(tokens, k + 2) : undefined;
-          const r = from
-            ? make(textOf(sentence, tokens, from), 'according to', tokens[from[1]]!.end)
-            : make(sentence.slice(tokens[i + 2]!.start, tokens[k]!.end), 'according to', tokens[k]!.end);
+        if (found) k = found[1];
+        else if (
+          ROLE_NOUNS.has(w.toLowerCase()) ||
+          EVIDENCE_SOURCES.test(w) ||
+          /\.(org|com|gov|net)$/i.test(w)
+        ) {
+          const after = tokens[k + 1]?.text ?? '';
+          // "the first police investigation": the last of a run of source nouns heads it.
+          if (ROLE_NOUNS.has(after.toLowerCase()) || EVIDENCE_SOURCES.test(after)) continue;
+          // "data from the CDC": the body the data came from is the source; "officials in Kyiv", "a member of
+          // the party": the noun keeps its complement.
+          const object = /^(from|by|of|for|in|at)$/.test(after) ? sourceAfter(tokens, k + 2) : undefined;
+          const r = !object
+            ? make(sentence.slice(tokens[i + 2]!.start, tokens[k]!.end), 'according to', tokens[k]!.end)
+            : /^(from|by)$/.test(after)
+              ? make(textOf(sentence, tokens, object), 'according to', tokens[object[1]]!.end)
+              : make(
+                  textOf(sentence, tokens, [i + 2, object[1]]),
+                  'according to',
+                  tokens[object[1]]!.end,
+                  true,
+                );
           if (r) return r;
         }
       }
@@ -531,33 +620,44 @@ export function extractAttribution(sentence: string): AttributionMatch | undefin
 
     // Speaker before the verb, skipping adverbs/auxiliaries and an appositive comma.
     let j = i - 1;
-    while (j >= 0 && BETWEEN.has(tokens[j]!.text.toLowerCase())) j--;
+    // "OpenAI on Tuesday said", "the board on Friday morning announced": a time phrase is skipped as well.
+    while (j >= 0 && (BETWEEN.has(tokens[j]!.text.toLowerCase()) || TIME.test(tokens[j]!.text))) {
+      j--;
+      if (TIME.test(tokens[j + 1]!.text) && /^(on|in|last|this|late|early)$/i.test(tokens[j]?.text ?? ''))
+        j--;
+    }
     if (j >= 0 && tokens[j]!.text === ',' && j > 0 && isCapitalised(tokens[j - 1]!.text)) j--;
     // "… Steve Witkoff, who revealed that …": the relative pronoun points back at the name.
     if (j >= 1 && tokens[j]!.text.toLowerCase() === 'who' && tokens[j - 1]!.text === ',') j -= 2;
     if (j >= 0) {
       const prev = tokens[j]!.text;
       if (PRONOUNS.has(prev.toLowerCase())) {
+        // "…, although he has denied it": a pronoun in a subordinate clause does not report the sentence.
+        if (SUBORDINATORS.test(tokens[j - 1]?.text ?? '')) continue;
         const r = make(prev, tok.text, tok.end);
         if (r) return r;
       }
       const titled = nameEndingAt(tokens, j);
       // "the tech giant's CEO": a title owned by someone is a source phrase, not a name of its own.
-      const name: [number, number] | undefined =
+      const owned: [number, number] | undefined =
         titled && /['’]s$/.test(tokens[titled[0] - 1]?.text ?? '')
           ? [sourceStart(tokens, titled[0]), titled[1]]
           : titled;
+      const name = owned && ungoverned(tokens, owned);
       if (
         name &&
         !(name[0] === 0 && name[1] === 0 && NON_SPEAKERS.has(tokens[0]!.text)) &&
-        !objectOfPreposition(tokens, name[0])
+        // "…, which Canada accused": the subject of a relative clause.
+        !/^(which|whom|that)$/.test(tokens[name[0] - 1]?.text ?? '')
       ) {
-        const r = make(textOf(sentence, tokens, name), tok.text, tok.end);
+        const r = make(textOf(sentence, tokens, name), tok.text, tok.end, name !== owned);
         if (r) return r;
       }
-      const phrase = sourcePhraseEndingAt(tokens, j);
-      if (phrase) {
-        const r = make(textOf(sentence, tokens, phrase), tok.text, tok.end);
+      const found = sourcePhraseEndingAt(tokens, j);
+      // A source noun ending the same governed run is governed too: "at the UN Relief and Works Agency".
+      const phrase = found && (name || !owned) ? ungoverned(tokens, found) : undefined;
+      if (phrase && !/^(which|whom|that)$/.test(tokens[phrase[0] - 1]?.text ?? '')) {
+        const r = make(textOf(sentence, tokens, phrase), tok.text, tok.end, phrase !== found);
         if (r) return r;
       }
       // "The Kerala government, in its defence, said …": a short aside between the subject and the verb.
@@ -571,8 +671,9 @@ export function extractAttribution(sentence: string): AttributionMatch | undefin
           const governed =
             subject !== undefined &&
             (isPreposition(tokens[subject[0]]!.text) || isPreposition(tokens[subject[0] - 1]?.text ?? ''));
-          if (subject && !governed && !objectOfPreposition(tokens, subject[0])) {
-            const r = make(textOf(sentence, tokens, subject), tok.text, tok.end);
+          const free = subject && !governed ? ungoverned(tokens, subject) : null;
+          if (free) {
+            const r = make(textOf(sentence, tokens, free), tok.text, tok.end, free !== subject);
             if (r) return r;
           }
         }
@@ -595,7 +696,25 @@ export function extractAttribution(sentence: string): AttributionMatch | undefin
         !/^(on|in|at|to|during|after|before|with|from|by|for|when|while|that|as)$/.test(tokens[k]!.text)
       )
         k++;
-      const name = nameStartingAt(tokens, k);
+      let name = nameStartingAt(tokens, k);
+      // "says former Gunners goalkeeper Ann Lee": the later name; "says Custer county sheriff": the role it
+      // heads; "alleges Combs attacked her": the subject of a clause, no speaker.
+      let m = (name?.[1] ?? tokens.length) + 1;
+      while (
+        name &&
+        m <= name[1] + 2 &&
+        /^[a-z]/.test(tokens[m]?.text ?? '') &&
+        !PHRASE_END.test(tokens[m]!.text)
+      )
+        m++;
+      if (name && m > name[1] + 1)
+        name =
+          nameStartingAt(tokens, m) ??
+          (ROLE_NOUNS.has(tokens[m - 1]!.text)
+            ? [name[0], m - 1]
+            : /(ed|s)$/.test(tokens[name[1] + 1]!.text)
+              ? undefined
+              : name);
       const role = tokens[k - 1]?.text ?? '';
       const r =
         name !== undefined
@@ -621,7 +740,11 @@ export function extractAttribution(sentence: string): AttributionMatch | undefin
         const r = make(textOf(sentence, tokens, lead), tok.text, tok.end);
         if (r) return r;
       }
-      if (ROLE_NOUNS.has(tokens[0]!.text.toLowerCase()) && firstComma < 0) {
+      if (
+        ROLE_NOUNS.has(tokens[0]!.text.toLowerCase()) &&
+        firstComma < 0 &&
+        !tokens.slice(1, i).some((t) => SUBORDINATORS.test(t.text))
+      ) {
         const r = make(sentence.slice(0, tokens[i - 1]!.end), tok.text, tok.end);
         if (r) return r;
       }
