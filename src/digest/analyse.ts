@@ -63,9 +63,12 @@ export interface ItemAnalysis {
 
 const KIND_RANK: Record<ItemKind, number> = { report: 0, analysis: 1, advocacy: 2, opinion: 3 };
 
-/** Words the attribution finder sometimes takes for a speaker: "announced Wednesday it had…". */
+/**
+ * Words the attribution finder sometimes takes for a speaker: "announced Wednesday it had…". A pronoun the
+ * article never resolved to a name ("He suggested…" with no one named before) credits nobody a reader knows.
+ */
 const NOT_A_SPEAKER =
-  /^(monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|tonight|january|february|march|april|may|june|july|august|september|october|november|december)$/i;
+  /^(monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|tonight|january|february|march|april|may|june|july|august|september|october|november|december|he|she|they|it|we|i|you|his|her|their)$/i;
 
 function cleanAttribution(a: AttributionMatch | Attribution | undefined): Attribution | undefined {
   // "critics argue", "some say": nobody in particular, so no attribution to credit.

@@ -135,3 +135,25 @@ describe('boilerplate sentences', () => {
     ]);
   });
 });
+
+describe('unresolved pronouns', () => {
+  it('credits no speaker when the article never names who "he" is', () => {
+    const units = analyseItem(
+      item('He suggested the northern quay would reopen to ferries in March, he told reporters on Monday.'),
+    ).sections.flatMap((s) => s.units);
+    const unit = units.find((u) => /northern quay would reopen/.test(u.text));
+    expect(unit?.reported).toBe(true);
+    expect(unit?.attribution).toBeUndefined();
+  });
+
+  it('still credits a named speaker that the pronoun refers back to', () => {
+    const units = analyseItem(
+      item(
+        'Harbour master Lena Ortiz said the quay had been closed for six weeks. ' +
+          'She said the northern quay would reopen to ferries in March.',
+      ),
+    ).sections.flatMap((s) => s.units);
+    const unit = units.find((u) => /reopen to ferries/.test(u.text));
+    expect(unit?.attribution?.speaker).toBe('Lena Ortiz');
+  });
+});
