@@ -6,6 +6,7 @@ import {
   documentFrequencies,
   idfFromCounts,
   isComplete,
+  isPhotoCaption,
   type Vector,
   weigh,
 } from './text.js';
@@ -37,19 +38,13 @@ function stripListLabel(text: string): string {
     .replace(/^\s*[-–•*]\s+/, '');
 }
 
-/**
- * A photo caption in the wire style, ending with where and when the picture was taken: "Supporters celebrate
- * … in Buenos Aires, Argentina, on Nov. 19, 2023." It describes the picture, not what the piece argues.
- */
-const PHOTO_CAPTION =
-  /\bin [\p{Lu}][^,]{1,40}(?:, [\p{Lu}][^,]{1,40})?,? on (?:Jan|Feb|March|April|May|June|July|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.? \d{1,2}, \d{4}\.?$/u;
-
 /** A sentence fit to stand for a piece; list entries only when `lists` allows them. */
 function gistCandidate(unit: Unit, lists: boolean): string | undefined {
   const text = stripListLabel(unit.text).trim();
   const stripped = text !== unit.text.trim();
   if (!lists && stripped) return undefined;
-  if (PHOTO_CAPTION.test(text)) return undefined;
+  // A caption describes the picture, not what the piece argues.
+  if (isPhotoCaption(text)) return undefined;
   const words = stripped ? text.split(/\s+/).length : unit.words;
   if (words < 8 || words > 60 || !isComplete(text) || /\?["'”’)]*$/.test(text)) return undefined;
   return text;
@@ -73,7 +68,7 @@ function gistOf(piece: Piece, idf: Map<string, number>, item: Vector, fallback: 
     .sort((a, b) => b.score - a.score || a.i - b.i);
   if (!scored.length) {
     const any = piece.units.find(
-      (u) => u.words >= 4 && !u.text.trim().endsWith(':') && !PHOTO_CAPTION.test(u.text.trim()),
+      (u) => u.words >= 4 && !u.text.trim().endsWith(':') && !isPhotoCaption(u.text.trim()),
     );
     return any?.text ?? piece.heading ?? fallback;
   }
