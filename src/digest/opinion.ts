@@ -43,11 +43,10 @@ function gistCandidate(unit: Unit, lists: boolean): string | undefined {
   const text = stripListLabel(unit.text).trim();
   const stripped = text !== unit.text.trim();
   if (!lists && stripped) return undefined;
-  // A caption describes the picture, not what the piece argues.
-  if (isPhotoCaption(text)) return undefined;
   const words = stripped ? text.split(/\s+/).length : unit.words;
   if (words < 8 || words > 60 || !isComplete(text) || /\?["'”’)]*$/.test(text)) return undefined;
-  return text;
+  // A caption describes the picture, not what the piece argues; checked last, as a dated one is tagged.
+  return isPhotoCaption(text) ? undefined : text;
 }
 
 /**
