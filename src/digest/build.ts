@@ -1,6 +1,6 @@
 import type { StoryInfo } from '../cluster/index.js';
 import type { DigestCoverage, DigestLatest, Item, StoryDigest } from '../model.js';
-import { publisherCount, publisherKey } from '../util/outlet.js';
+import { publishersOf } from '../util/outlet.js';
 import { analyseItem, type ItemAnalysis, type Unit } from './analyse.js';
 import { type Claim, type FactSentence, factSentence, rankClaims } from './facts.js';
 import { chooseHeadline, latestDevelopment } from './headline.js';
@@ -85,21 +85,13 @@ export function buildDigest(story: StoryInfo, items: Item[]): StoryDigest {
       : analyses.flatMap((a) => a.sections.flatMap((s) => s.units.map((u) => weigh(u.tf, idf)))),
   );
 
+  const publishers = publishersOf(ordered);
   const sentences: FactSentence[] = [];
   ordered.forEach((item, i) => {
     for (const section of analyses[i]!.sections) {
       for (const unit of section.units) {
         if (unit.reported)
-          sentences.push(
-            factSentence(
-              unit,
-              item.source,
-              publisherKey(item.source, item.url),
-              sentences.length,
-              idf,
-              storyCentre,
-            ),
-          );
+          sentences.push(factSentence(unit, item.source, publishers[i]!, sentences.length, idf, storyCentre));
       }
     }
   });
@@ -133,7 +125,7 @@ export function buildDigest(story: StoryInfo, items: Item[]): StoryDigest {
     facts: claims.map((c) => c.fact),
     opinion: opinionEntries(ordered, analyses),
     coverage,
-    outletCount: publisherCount(ordered),
+    outletCount: new Set(publishers).size,
     firstSeen: ordered[0]?.publishedAt ?? story.firstSeen,
     lastUpdated: ordered.reduce(
       (latest, i) => (time(i.publishedAt) > time(latest) ? i.publishedAt : latest),

@@ -8,8 +8,8 @@ import { cosine, cosineWith, normalise, type Vector, weigh, wordCount } from './
 export interface FactSentence {
   unit: Unit;
   source: string;
-  /** Who published it (see `publisherKey`): a publisher corroborates a claim once, whatever its feeds. */
-  publisher: string;
+  /** Who published it (see `publishersOf`): a publisher corroborates a claim once, whatever its feeds. */
+  publisher: number;
   /** Position in publication order: earlier sentences seed claims. */
   order: number;
   terms: ReadonlySet<string>;
@@ -32,7 +32,7 @@ function termWeight(idf: Map<string, number>, term: string): number {
 export function factSentence(
   unit: Unit,
   source: string,
-  publisher: string,
+  publisher: number,
   order: number,
   idf: Map<string, number>,
   storyCentre: Vector,
@@ -297,7 +297,7 @@ export function rankClaims(sentences: FactSentence[], idf: Map<string, number>, 
   const ranked = groupClaims(sentences, idf)
     .map((members) => {
       // One name per publisher, as it first reported the claim.
-      const byPublisher = new Map<string, string>();
+      const byPublisher = new Map<number, string>();
       for (const m of members) if (!byPublisher.has(m.publisher)) byPublisher.set(m.publisher, m.source);
       const sources = [...new Set(byPublisher.values())];
       let centrality = 0;

@@ -5,6 +5,7 @@ import { buildDigest } from '../digest/build.js';
 import type { Logger } from '../log.js';
 import type { Item, StoryDigest } from '../model.js';
 import type { Store } from '../store/index.js';
+import { publisherCount } from '../util/outlet.js';
 import { ItemLog } from './item-log.js';
 import { StoryIndex } from './story-index.js';
 
@@ -230,10 +231,12 @@ export class StoryEngine {
       .sort((a, b) => a.firstSeen.localeCompare(b.firstSeen) || a.id.localeCompare(b.id));
     for (const story of stories) {
       const items = this.index.itemsOf(story);
+      // Outlets as the digest counts them, by publisher: a story below a sink's threshold needs no digest.
+      const outlets = publisherCount(items);
       // Building a digest classifies every sentence, so first ask which sinks still lack something.
       const pending: Sink[] = [];
       for (const sink of sinks) {
-        if (story.sources.length < sink.minSources) continue;
+        if (outlets < sink.minSources) continue;
         if (sink.wants && !sink.wants(items)) continue;
         if (await this.deliverer.isCurrent(sink, story.id, story.itemIds)) continue;
         pending.push(sink);

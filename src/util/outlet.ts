@@ -32,10 +32,14 @@ const HOSTED_PUBLICATIONS = new Set([
   'livejournal.com',
 ]);
 
+/** The key of a source name, as `publisherKey` gives it for an item without a usable link. */
+function nameKey(source: string): string {
+  return `name:${source.trim().toLowerCase()}`;
+}
+
 /**
- * Who published an item, for counting outlets: the registrable domain of its link, so that one publisher's
- * several feeds ("CBC | Top Stories", "CBC | Canada") count once, and hosted blogs (x.substack.com) stay
- * apart. An item without a web link, or with an address such as 127.0.0.1, is known by its source name.
+ * The registrable domain of an item's link, with subdomains of hosted publications kept apart
+ * (x.substack.com); for an item without a web link, or with an address such as 127.0.0.1, its source name.
  */
 export function publisherKey(source: string, url?: string): string {
   if (url && /^https?:\/\//i.test(url)) {
@@ -48,10 +52,37 @@ export function publisherKey(source: string, url?: string): string {
     }
     if (domain) return domain;
   }
-  return `name:${source.trim().toLowerCase()}`;
+  return nameKey(source);
 }
 
-/** Distinct publishers among some items or coverage entries (see `publisherKey`). */
+/**
+ * Who published each item, as the index of the first item from the same publisher. Items share a publisher
+ * when they share a source name or a `publisherKey`: one publisher's several feeds ("CBC | Top Stories",
+ * "CBC | Canada") link to one domain, and one feed may link through a newsletter service as well as its site.
+ */
+export function publishersOf(items: readonly { source: string; url?: string }[]): number[] {
+  const parent = items.map((_, i) => i);
+  const root = (i: number): number => {
+    let r = i;
+    while (parent[r] !== r) r = parent[r]!;
+    return r;
+  };
+  const firstWith = new Map<string, number>();
+  items.forEach((item, i) => {
+    for (const key of [nameKey(item.source), publisherKey(item.source, item.url)]) {
+      const j = firstWith.get(key);
+      if (j === undefined) firstWith.set(key, i);
+      else {
+        const a = root(i);
+        const b = root(j);
+        parent[Math.max(a, b)] = Math.min(a, b);
+      }
+    }
+  });
+  return items.map((_, i) => root(i));
+}
+
+/** Distinct publishers among some items or coverage entries (see `publishersOf`). */
 export function publisherCount(items: readonly { source: string; url?: string }[]): number {
-  return new Set(items.map((i) => publisherKey(i.source, i.url))).size;
+  return new Set(publishersOf(items)).size;
 }

@@ -117,6 +117,19 @@ describe('outlets counted by publisher', () => {
   });
 });
 
+describe('outlets counted by publisher, continued', () => {
+  it('counts one feed once when its links go through a newsletter service as well as its own site', () => {
+    const viaNewsletter: Item = {
+      ...ledger,
+      id: 'ledger-mail',
+      url: 'https://mailer.example-send.com/t/abc123',
+    };
+    const d = digestOf([ledger, viaNewsletter]);
+    expect(d.outletCount).toBe(1);
+    expect(factWith(d, /close the Old Quay bridge/).count).toBe(1);
+  });
+});
+
 describe('reported facts', () => {
   const d = digestOf(ALL);
 

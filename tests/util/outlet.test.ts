@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toItem } from '../../src/commands/item-input.js';
-import { outletFromUrl, publisherCount, publisherKey } from '../../src/util/outlet.js';
+import { outletFromUrl, publisherCount, publisherKey, publishersOf } from '../../src/util/outlet.js';
 
 describe('outletFromUrl', () => {
   it('names the site of a feed or article address, without www. or a feed-server prefix', () => {
@@ -72,5 +72,19 @@ describe('publisherKey', () => {
     );
     expect(publisherKey(' Le Monde ')).toBe(publisherKey('le monde', undefined));
     expect(publisherKey('X', 'not a url')).toBe('name:x');
+  });
+});
+
+describe('publishersOf', () => {
+  it('joins items that share a source name or a domain, and numbers each by its first item', () => {
+    expect(
+      publishersOf([
+        { source: 'CBC | Canada', url: 'https://www.cbc.ca/news/a' },
+        { source: 'Wall Street Journal', url: 'https://www.wsj.com/articles/b' },
+        { source: 'CBC | Top Stories', url: 'https://www.cbc.ca/news/c' },
+        { source: 'Wall Street Journal', url: 'https://mailer.example-send.com/t/d' },
+        { source: 'Reuters', url: 'https://www.reuters.com/e' },
+      ]),
+    ).toEqual([0, 1, 0, 1, 4]);
   });
 });
