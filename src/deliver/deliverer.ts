@@ -1,5 +1,6 @@
 import type { DigestCoverage, DigestFact, StoryDigest } from '../model.js';
 import type { Store } from '../store/index.js';
+import { publishersOf } from '../util/outlet.js';
 import type { PostedRef, Sink } from './sink.js';
 
 /** What a sink has been given of one story. Written before each act (pending) and after it (done). */
@@ -22,7 +23,14 @@ interface PendingAct {
    * An update's new coverage and facts exactly as sent. A fact's wording and count move with later coverage;
    * a retry that rendered them afresh would not match the reply that already went out.
    */
-  sent?: { coverage: DigestCoverage[]; facts: DigestFact[] };
+  sent?: SentUpdate;
+}
+
+interface SentUpdate {
+  coverage: DigestCoverage[];
+  facts: DigestFact[];
+  /** Absent in records written before it was kept; worked out again from the record then. */
+  sources?: string[];
 }
 
 export type DeliveryResult = 'posted' | 'updated' | 'unchanged' | 'below-threshold';
@@ -98,7 +106,8 @@ export class Deliverer {
     if (!newCoverage.length) return 'unchanged';
     const inAttempt = new Set(retry ? retry.factKeys : factKeys);
     const newFacts = digest.facts.filter((f) => !postedFacts.has(f.key) && inAttempt.has(f.key));
-    const sent = retry?.sent ?? { coverage: newCoverage, facts: newFacts };
+    const sent: SentUpdate = retry?.sent ?? { coverage: newCoverage, facts: newFacts };
+    sent.sources ??= sourcesNewTo(digest.coverage, known, sent.coverage);
     const attempt = retry ?? { itemIds, factKeys };
     const attemptKey = retry ? retry.key : `${key}|update-${record.updates + 1}`;
     // A retry keeps the first attempt's start, so that what that attempt sent is still searched for.
@@ -117,7 +126,7 @@ export class Deliverer {
     });
     await sink.update(
       record.ref,
-      { digest, newCoverage: sent.coverage, newFacts: sent.facts },
+      { digest, newCoverage: sent.coverage, newFacts: sent.facts, newSources: sent.sources },
       attemptKey,
       retry ? since : undefined,
     );
@@ -214,4 +223,27 @@ export class Deliverer {
     if (changed) await this.records.set(key, record);
     return record;
   }
+}
+
+/**
+ * Names of the publishers among `fresh` that a thread holding the `known` items of `coverage` has no report
+ * from, each once, in the order `fresh` lists them.
+ */
+export function sourcesNewTo(
+  coverage: readonly DigestCoverage[],
+  known: ReadonlySet<string>,
+  fresh: readonly DigestCoverage[],
+): string[] {
+  const shown = coverage.filter((c) => known.has(c.itemId));
+  const publishers = publishersOf([...shown, ...fresh]);
+  // A publisher is named by its first item, so one first named in the thread has an index below `shown`.
+  const named = new Set(publishers.slice(0, shown.length));
+  const names: string[] = [];
+  fresh.forEach((c, i) => {
+    const publisher = publishers[shown.length + i]!;
+    if (named.has(publisher)) return;
+    named.add(publisher);
+    names.push(c.source);
+  });
+  return names;
 }

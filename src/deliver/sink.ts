@@ -11,6 +11,11 @@ export interface StoryUpdate {
   digest: StoryDigest;
   newCoverage: DigestCoverage[];
   newFacts: DigestFact[];
+  /**
+   * Outlets the thread had no report from before this update, one name per publisher. The rest of the new
+   * coverage is more reports from outlets already there.
+   */
+  newSources: string[];
 }
 
 /**

@@ -5,6 +5,7 @@
  * Lengths are UTF-16 code units (`string.length`), which is never less than the code-point count the
  * platforms check, so a chunk within the limit here is within it there.
  */
+import type { StoryUpdate } from '../deliver/sink.js';
 import type { Attribution, DigestCoverage, DigestFact, DigestOpinion, StoryDigest } from '../model.js';
 import { trimTrailing } from '../util/trim.js';
 
@@ -194,6 +195,20 @@ export function byFirstReport(coverage: readonly DigestCoverage[]): DigestCovera
 /** Distinct outlet names of some coverage, in order. */
 export function outletNames(coverage: readonly DigestCoverage[]): string[] {
   return [...new Set(coverage.map((c) => oneLine(c.source)))];
+}
+
+/**
+ * The first line of an update, as a label and names: "+2 sources" and the outlets new to the thread, or,
+ * when every report comes from an outlet the thread already has, "More from" and those outlets.
+ */
+export function updateLead(update: StoryUpdate): { label: string; names: string[] } {
+  if (update.newSources.length)
+    return {
+      label: `+${plural(update.newSources.length, 'source')}:`,
+      names: update.newSources.map(oneLine),
+    };
+  const names = outletNames(update.newCoverage);
+  return names.length ? { label: 'More from', names } : { label: 'New facts', names: [] };
 }
 
 /** Unix seconds of an ISO time, or undefined when it does not parse. */

@@ -79,6 +79,37 @@ describe('Deliverer', () => {
     expect(sink.updates[0]!.update.newFacts.map((f) => f.key)).toEqual(['f-C']);
   });
 
+  it('names as new sources only the publishers the thread had no report from', async () => {
+    const d = new Deliverer(openStore('memory://'));
+    const sink = new RecordingSink();
+    const first = digest('s1', ['Fox News', 'Reuters']);
+    first.coverage[1]!.url = 'https://www.reuters.com/world/a';
+    await d.deliver(sink, first);
+    const more = (source: string, itemId: string, url?: string) => ({
+      source,
+      title: `t ${itemId}`,
+      publishedAt: '2025-01-01T05:00:00.000Z',
+      itemId,
+      ...(url ? { url } : {}),
+    });
+    const later = {
+      ...first,
+      coverage: [
+        ...first.coverage,
+        more('Fox News', 'fox-2'),
+        // Another feed of a publisher already in the thread, known by its link.
+        more('Reuters - World News', 'reuters-2', 'https://www.reuters.com/world/b'),
+        more('Le Monde', 'lm-1', 'https://www.lemonde.fr/en/a'),
+        more('Le Monde International', 'lm-2', 'https://www.lemonde.fr/en/b'),
+      ],
+    };
+    expect(await d.deliver(sink, later)).toBe('updated');
+    expect(sink.updates[0]!.update.newSources).toEqual(['Le Monde']);
+    await d.deliver(sink, { ...later, coverage: [...later.coverage, more('Fox News', 'fox-3')] });
+    expect(sink.updates[1]!.update.newSources).toEqual([]);
+    expect(sink.updates[1]!.update.newCoverage.map((c) => c.itemId)).toEqual(['fox-3']);
+  });
+
   it('holds a story back until it reaches the sink minimum of sources', async () => {
     const d = new Deliverer(openStore('memory://'));
     const sink = new RecordingSink(2);

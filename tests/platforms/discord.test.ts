@@ -134,7 +134,7 @@ describe('renderDiscordUpdate', () => {
 
   it('splits a huge update without losing a fact', () => {
     const big = bigDigest();
-    const update = { digest: big, newCoverage: big.coverage, newFacts: big.facts };
+    const update = { digest: big, newCoverage: big.coverage, newFacts: big.facts, newSources: [] };
     const { reply, parentEdit } = renderDiscordUpdate(update);
     expect(reply.length).toBeGreaterThan(1);
     for (const p of [...reply, parentEdit]) expectWithinLimits(p);

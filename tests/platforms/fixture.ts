@@ -152,6 +152,7 @@ export function storyUpdate(): StoryUpdate {
     },
     newCoverage,
     newFacts,
+    newSources: newCoverage.map((c) => c.source),
   };
 }
 

@@ -166,7 +166,12 @@ describe('Slack limits (property)', () => {
   it.each(variants)('every message meets every limit: %s', (_name, digest) => {
     const { parent, replies } = renderSlackStory(digest);
     for (const p of [parent, ...replies]) expectWithinLimits(p);
-    const update = renderSlackUpdate({ digest, newCoverage: digest.coverage, newFacts: digest.facts });
+    const update = renderSlackUpdate({
+      digest,
+      newCoverage: digest.coverage,
+      newFacts: digest.facts,
+      newSources: [],
+    });
     for (const p of update.reply) expectWithinLimits(p);
     expectWithinLimits(update.parentEdit, false);
   });

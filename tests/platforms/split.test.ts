@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { oneLine, packEntries, safeHttpUrl, splitText, truncateWords } from '../../src/platforms/split.js';
-import { VOCABULARY } from './fixture.js';
+import { renderConsoleUpdate } from '../../src/platforms/console/render.js';
+import { renderDiscordUpdate } from '../../src/platforms/discord/render.js';
+import { renderSlackUpdate } from '../../src/platforms/slack/render.js';
+import {
+  oneLine,
+  packEntries,
+  safeHttpUrl,
+  splitText,
+  truncateWords,
+  updateLead,
+} from '../../src/platforms/split.js';
+import { storyUpdate, VOCABULARY } from './fixture.js';
 
 function randomWords(seed: number, count: number): string[] {
   let s = seed;
@@ -109,5 +119,22 @@ describe('oneLine', () => {
     const family = '\u{1F468}\u200d\u{1F469}\u200d\u{1F467}';
     expect(oneLine(`Families ${family} return`)).toBe(`Families ${family} return`);
     expect(oneLine('می\u200cخواهم')).toBe('می\u200cخواهم');
+  });
+});
+
+describe('updateLead', () => {
+  it('names the outlets new to the thread, and otherwise says whose further reports arrived', () => {
+    const update = storyUpdate();
+    expect(updateLead(update)).toEqual({ label: '+2 sources:', names: ['Southport Herald', 'City Desk'] });
+    const newOne = { ...update, newSources: ['City Desk'] };
+    expect(updateLead(newOne)).toEqual({ label: '+1 source:', names: ['City Desk'] });
+    const noneNew = { ...update, newSources: [] };
+    expect(updateLead(noneNew)).toEqual({ label: 'More from', names: ['Southport Herald', 'City Desk'] });
+    expect(renderConsoleUpdate(noneNew).split('\n')[1]).toBe('  ↳ More from Southport Herald, City Desk');
+    expect(renderDiscordUpdate(noneNew).reply[0]!.content).toMatch(
+      /^\*\*More from\*\* Southport Herald, City Desk\n/,
+    );
+    const slack = renderSlackUpdate(noneNew).reply[0]!;
+    expect(slack.text).toBe('More from Southport Herald, City Desk');
   });
 });

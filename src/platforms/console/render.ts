@@ -13,8 +13,8 @@ import {
   countsLine,
   kindLabel,
   oneLine,
-  outletNames,
   plural,
+  updateLead,
   utcTime,
 } from '../split.js';
 
@@ -64,9 +64,9 @@ export function renderConsoleStory(digest: StoryDigest): string {
 
 /** "↻ Headline — now 6 outlets [story id]" and one reply: "+2 sources: A, B" and the new facts. */
 export function renderConsoleUpdate(update: StoryUpdate): string {
-  const { digest, newCoverage, newFacts } = update;
-  const names = outletNames(newCoverage);
-  const lead = names.length ? `+${plural(names.length, 'source')}: ${names.join(', ')}` : 'New facts';
+  const { digest, newFacts } = update;
+  const { label, names } = updateLead(update);
+  const lead = [label, ...(names.length ? [names.join(', ')] : [])].join(' ');
   return [
     `↻ ${oneLine(digest.headline)} — now ${plural(digest.outletCount, 'outlet')} [story ${oneLine(digest.id)}]`,
     indent([lead, ...newFacts.map(factLine)]),

@@ -16,13 +16,13 @@ import {
   countsLine,
   kindLabel,
   oneLine,
-  outletNames,
   packEntries,
   plural,
   safeHttpUrl,
   splitText,
   truncateWords,
   unixSeconds,
+  updateLead,
   utcTime,
   wholeLink,
 } from '../split.js';
@@ -281,14 +281,12 @@ export function renderDiscordStory(digest: StoryDigest): DiscordStoryRender {
 }
 
 /**
- * A story that gained coverage: one reply ("+2 sources: A, B", then the new facts and the new reports; more
+ * A story that gained coverage: one reply ("+2 sources: A, B" or "More from A", then the new facts and the new reports; more
  * messages only if that exceeds 2000 characters) and the parent's new body with the counts updated.
  */
 export function renderDiscordUpdate(update: StoryUpdate): DiscordUpdateRender {
-  const names = outletNames(update.newCoverage);
-  const lead = names.length
-    ? `**+${plural(names.length, 'source')}:** ${names.map(escapeDiscord).join(', ')}`
-    : '**New facts**';
+  const { label, names } = updateLead(update);
+  const lead = [`**${label}**`, ...(names.length ? [names.map(escapeDiscord).join(', ')] : [])].join(' ');
   const entries = [
     lead,
     ...update.newFacts.map(factEntry),

@@ -15,13 +15,13 @@ import {
   countsLine,
   kindLabel,
   oneLine,
-  outletNames,
   packEntries,
   plural,
   safeHttpUrl,
   splitText,
   truncateWords,
   unixSeconds,
+  updateLead,
   utcTime,
   wholeLink,
 } from '../split.js';
@@ -285,21 +285,18 @@ export function renderSlackStory(digest: StoryDigest): SlackStoryRender {
 }
 
 /**
- * A story that gained coverage: one reply ("+2 sources: A, B", the new facts and the new reports; more
+ * A story that gained coverage: one reply ("+2 sources: A, B" or "More from A", the new facts and the new reports; more
  * messages only if the limits demand it) and the parent's new body with the counts updated.
  */
 export function renderSlackUpdate(update: StoryUpdate): SlackUpdateRender {
-  const names = outletNames(update.newCoverage);
-  const lead = names.length
-    ? `*+${plural(names.length, 'source')}:* ${names.map(escapeSlack).join(', ')}`
-    : '*New facts*';
+  const { label, names } = updateLead(update);
+  const lead = [`*${label}*`, ...(names.length ? [names.map(escapeSlack).join(', ')] : [])].join(' ');
   const entries = [
     lead,
     ...update.newFacts.map(factEntry),
     ...byFirstReport(update.newCoverage).map(coverageEntry),
   ];
-  const label = names.length ? `+${plural(names.length, 'source')}: ${names.join(', ')}` : 'New facts';
-  const reply = messages(entries, { label });
+  const reply = messages(entries, { label: [label, ...(names.length ? [names.join(', ')] : [])].join(' ') });
   const { text, blocks } = renderParent(update.digest).payload;
   return { reply, parentEdit: { text, blocks } };
 }
