@@ -121,7 +121,7 @@ const FIRST_PLURAL = /^(we|us|our|ours|ourselves|we're|we've|we'd|we'll|let's)$/
 const SECOND = /^(you|your|yours|yourself|yourselves|you're|you've|you'd|you'll)$/;
 
 /** Offsets of each token in the text, rebuilt by walking the text in order. */
-function offsets(text: string, tokens: TaggedToken[]): number[] {
+function offsets(text: string, tokens: readonly TaggedToken[]): number[] {
   const out: number[] = [];
   let pos = 0;
   for (const t of tokens) {

@@ -67,6 +67,7 @@ function load(): WinkMethods {
   if (nlp && lexemes && lexemes.length - loadedSize > oovLimit) {
     // A new instance reads a fresh copy of the model; the old one, with all it has learnt, becomes garbage.
     nlp = undefined;
+    recent.clear();
     rebuilds++;
   }
   if (!nlp) {
@@ -124,7 +125,24 @@ function retagOpener(w: WinkMethods, tokens: TaggedToken[]): void {
  * (seconds) on a run of tens of thousands of characters. */
 const MAX_TOKEN = 64;
 
-export function tagSentence(text: string): TaggedToken[] {
+/**
+ * Sentences tagged lately, by text: the digest reads the tags of sentences the classifier has just tagged. Cleared
+ * when full, which bounds it to about a megabyte.
+ */
+const recent = new Map<string, readonly TaggedToken[]>();
+const RECENT_MAX = 1024;
+
+/** Tags of one sentence; the result is shared with later calls for the same text and must not be changed. */
+export function tagSentence(text: string): readonly TaggedToken[] {
+  const hit = recent.get(text);
+  if (hit) return hit;
+  const tagged = tagFresh(text);
+  if (recent.size >= RECENT_MAX) recent.clear();
+  recent.set(text, tagged);
+  return tagged;
+}
+
+function tagFresh(text: string): TaggedToken[] {
   const w = load();
   const capped = text.replace(/\S{65,}/g, (run) => run.slice(0, MAX_TOKEN));
   const tokens = w.readDoc(capped).tokens();

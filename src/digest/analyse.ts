@@ -1,6 +1,7 @@
 import { type AttributionMatch, analyseArticle, classifySentence } from '../classify/index.js';
 import { isBoilerplate } from '../extract/clean.js';
 import type { Attribution, Item, ItemKind } from '../model.js';
+import { type ClaimCore, claimCore } from './core.js';
 import { type OpinionPiece, opinionPieces } from './opinion.js';
 import { directQuote, reportedClause, shortQuotes, speakerGroup } from './speech.js';
 import {
@@ -40,6 +41,8 @@ export interface Unit {
   direct?: string;
   /** What the speaker said, when the sentence is reported speech ("X said that …"). */
   clause?: string;
+  /** Who did what, for a reported sentence whose main verb is found (see `claimCore`). */
+  core?: ClaimCore;
 }
 
 export interface UnitSection {
@@ -127,6 +130,8 @@ function analyse(item: Item): ItemAnalysis {
       const terms = contentTerms(s.text);
       const quotes = quotations(s.text);
       const speech = { text: s.text, quotes, attribution };
+      const clause = reported ? reportedClause(speech) : undefined;
+      const core = reported ? claimCore(clause ?? s.text) : undefined;
       return {
         text: s.text,
         label,
@@ -143,7 +148,8 @@ function analyse(item: Item): ItemAnalysis {
         quoted: ` ${quotes.flatMap((q) => q.tokens).join(' ')} `,
         speaker: attribution && speakerGroup(attribution),
         direct: reported ? directQuote(speech) : undefined,
-        clause: reported ? reportedClause(speech) : undefined,
+        clause,
+        core,
       };
     });
     return { heading: section.heading, kind: sectionKind, units };

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Attribution, DigestFact } from '../model.js';
 import type { Unit } from './analyse.js';
+import { comparable, sameCore } from './core.js';
 import { speakerGroup } from './speech.js';
 import { cosine, cosineWith, normalise, type Vector, weigh, wordCount } from './text.js';
 
@@ -82,16 +83,25 @@ function similarity(x: FactSentence, y: FactSentence, idf: Map<string, number>):
   const quoteInside =
     a.shortQuotes.some((q) => b.quoted.includes(q)) || b.shortQuotes.some((q) => a.quoted.includes(q));
   if (quoteInside) return n >= 2 ? Math.min(1, content + 0.25) : 0;
-  // Without shared quoted words, different speakers make different claims, and a quotation only matches
-  // reports of what the same speaker said.
-  if (a.speaker && b.speaker && a.speaker !== b.speaker) return 0;
-  if ((a.direct && b.speaker !== a.speaker) || (b.direct && a.speaker !== b.speaker)) return 0;
-  return content;
+  return speakersAgree(a, b) ? content : 0;
 }
 
 /**
+ * Without shared quoted words, different speakers make different claims, and a quotation only matches reports
+ * of what the same speaker said.
+ */
+function speakersAgree(a: Unit, b: Unit): boolean {
+  if (a.speaker && b.speaker && a.speaker !== b.speaker) return false;
+  return !((a.direct && b.speaker !== a.speaker) || (b.direct && a.speaker !== b.speaker));
+}
+
+/** Earlier sentences with the same main verb whose cores a sentence is compared with. */
+const RECENT_CORES = 48;
+
+/**
  * Groups reported sentences into claims: two sentences belong to one claim when they share a quoted run of five
- * words, or enough of their weighted content words without naming different speakers; claims are the connected
+ * words, or enough of their weighted content words or the same core (see `claimCore`) without naming different
+ * speakers; claims are the connected
  * groups. Sentences are taken in publication order and a claim is named after its earliest sentence, so its key
  * survives later items joining the story.
  */
@@ -110,6 +120,7 @@ export function groupClaims(sentences: FactSentence[], idf: Map<string, number>)
   };
   const byShingle = new Map<string, number[]>();
   const byTerm = new Map<string, number[]>();
+  const byVerb = new Map<string, number[]>();
   // Words in a large share of sentences ("Trump" in a Trump story) find candidates nobody needs.
   const df = new Map<string, number>();
   for (const s of sentences) for (const t of s.terms) df.set(t, (df.get(t) ?? 0) + 1);
@@ -152,6 +163,21 @@ export function groupClaims(sentences: FactSentence[], idf: Map<string, number>)
       // Cheap bound first: the rare shared terms alone must make up a fair part of the smaller sentence.
       if (w < 0.2 * Math.min(s.weight, other.weight)) continue;
       if (similarity(s, other, idf) >= MERGE_AT) union(j, at);
+    }
+    // The same event told with different descriptions around it: the words each outlet adds outweigh the few
+    // they share, so the cores are compared instead.
+    const core = s.unit.core;
+    if (core && comparable(core) && !s.unit.direct) {
+      const same = byVerb.get(core.verb);
+      if (same) {
+        for (let k = Math.max(0, same.length - RECENT_CORES); k < same.length; k++) {
+          const j = same[k]!;
+          const other = sentences[j]!.unit;
+          if (find(j) !== find(at) && speakersAgree(s.unit, other) && sameCore(core, other.core!))
+            union(j, at);
+        }
+        same.push(at);
+      } else byVerb.set(core.verb, [at]);
     }
     for (const sh of s.unit.shingles) {
       const list = byShingle.get(sh);

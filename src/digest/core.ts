@@ -1,0 +1,245 @@
+/**
+ * The core of a reported sentence: who did what to whom, without the descriptions, circumstances and asides
+ * outlets wrap around it. "Rosalynn Carter, the wife of former President Jimmy Carter, died on Sunday in
+ * Plains" and "Rosalynn Carter, a global humanitarian, has died at 96" share few distinctive words, since each
+ * outlet adds its own; their cores ("Rosalynn Carter die") are the same.
+ */
+import { type TaggedToken, tagSentence } from '../classify/pos.js';
+import { contentTerms, stem } from './text.js';
+
+export interface ClaimCore {
+  /** Lemma of the main verb ("die", "release"); a copula is kept as "be". */
+  verb: string;
+  /** Stemmed content words of the subject, the verb and its object, the verb included. */
+  terms: ReadonlySet<string>;
+  /** Names in the core, adjuncts included ("in Jenin"): two cores that each name a place the other lacks differ. */
+  names: ReadonlySet<string>;
+  /** Figures in the core: "killed three" and "killed five" are different reports. */
+  numbers: ReadonlySet<string>;
+  /** Stemmed content words of the verb's object: "faces a backlash" and "faces pressure" differ there. */
+  object: ReadonlySet<string>;
+  negated: boolean;
+  /**
+   * The verb's complement is a clause or a preposition the core leaves out ("warned that …", "warned against
+   * …", "agreed to …"): what the sentence says is in the part not compared, so the core cannot match.
+   */
+  open: boolean;
+}
+
+const BREAK = new Set([',', ';', '—', '–', ':']);
+/** Words that open a clause describing a noun or the circumstances, not the sentence's own predicate. */
+const CLAUSE_OPENER = new Set([
+  'who',
+  'which',
+  'whose',
+  'whom',
+  'where',
+  'when',
+  'while',
+  'that',
+  'as',
+  'after',
+  'before',
+  'although',
+  'though',
+  'because',
+  'since',
+  'despite',
+  'amid',
+  'with',
+  'without',
+  'including',
+  'if',
+  'unless',
+  'all',
+]);
+const NEGATION = new Set(['not', "n't", 'never', 'no']);
+/** Verbs of saying and thinking: what the sentence reports is in the clause that follows, not compared here. */
+const SPEECH_OR_THOUGHT = new Set(
+  (
+    'say tell claim announce report state add note explain describe write insist argue warn believe think ' +
+    'suggest allege confirm deny urge ask expect hope plan want vow promise pledge agree decide threaten ' +
+    'fear know reveal acknowledge admit predict estimate show indicate'
+  ).split(' '),
+);
+/** Words right after the verb that open its complement rather than circumstances ("at 96", "on Sunday"). */
+const COMPLEMENT = new Set([
+  'that',
+  'to',
+  'against',
+  'about',
+  'for',
+  'over',
+  'of',
+  'whether',
+  'if',
+  'how',
+  'what',
+  'why',
+]);
+const TIME_WORD =
+  /^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|tonight|morning|afternoon|evening|night|week|weekend|month|year|january|february|march|april|may|june|july|august|september|october|november|december)$/;
+const CONTENT_POS = new Set(['NOUN', 'PROPN', 'ADJ', 'NUM']);
+
+/**
+ * A finite or auxiliary verb that can head the sentence: not a gerund or an infinitive ("a deal to release"),
+ * not a name or the end of a hyphenated word the tagger took for a verb.
+ */
+function isPredicateVerb(t: TaggedToken, previous: TaggedToken | undefined): boolean {
+  if (t.pos !== 'VERB' && t.pos !== 'AUX') return false;
+  if (previous && /^\p{Lu}/u.test(t.text)) return false;
+  // "President-elect" is a title, not a verb.
+  return !t.lower.endsWith('ing') && previous?.lower !== 'to' && previous?.text !== '-';
+}
+
+/** Splits tagged tokens at commas, dashes and the like, dropping anything in parentheses. */
+function segments(tokens: readonly TaggedToken[]): TaggedToken[][] {
+  const out: TaggedToken[][] = [[]];
+  let depth = 0;
+  for (const t of tokens) {
+    if (t.text === '(' || t.text === '[') depth++;
+    else if (t.text === ')' || t.text === ']') depth = Math.max(0, depth - 1);
+    else if (depth > 0) continue;
+    else if (BREAK.has(t.text)) out.push([]);
+    // Hyphens stay, so that the second half of "president-elect" is known for what it is.
+    else if (t.pos !== 'PUNCT' || t.text === '-') out.at(-1)!.push(t);
+  }
+  return out.filter((s) => s.length > 0);
+}
+
+function termsOf(t: TaggedToken): string[] {
+  return contentTerms(t.text);
+}
+
+/**
+ * The core of one sentence (for reported speech, of what was said), or undefined when no main verb is found.
+ * The subject is the first stretch of the sentence up to a preposition; descriptions set off by commas ("the
+ * wife of …", "96", "who broke new ground …") are skipped; the predicate is the verb and its object up to the
+ * first preposition, verb or pronoun. Beyond those limits, only names count.
+ */
+export function claimCore(text: string): ClaimCore | undefined {
+  const parts = segments(tagSentence(text));
+  if (!parts.length) return undefined;
+  const head = parts[0]!;
+  let subject: TaggedToken[];
+  let predicate: TaggedToken[];
+  const at = head.findIndex((t, i) => isPredicateVerb(t, head[i - 1]));
+  if (at > 0) {
+    // "The mere fact that Biden and Xi met was progress": the first verb is not the sentence's own.
+    if (head.slice(0, at).some((t) => t.pos === 'SCONJ' || CLAUSE_OPENER.has(t.lower))) return undefined;
+    subject = head.slice(0, at);
+    predicate = head.slice(at);
+  } else {
+    subject = head;
+    const found = parts.slice(1).find((p) => {
+      const first = p[0]!;
+      if (CLAUSE_OPENER.has(first.lower) || first.pos === 'DET' || first.pos === 'NUM') return false;
+      return (
+        isPredicateVerb(first, undefined) ||
+        (first.pos === 'ADV' && p.length > 1 && isPredicateVerb(p[1]!, first))
+      );
+    });
+    if (!found) return undefined;
+    predicate = found;
+  }
+  const terms = new Set<string>();
+  const names = new Set<string>();
+  const numbers = new Set<string>();
+  const add = (t: TaggedToken) => {
+    for (const term of termsOf(t)) {
+      terms.add(term);
+      if (t.pos === 'PROPN') names.add(term);
+      if (t.pos === 'NUM' || /^\d/.test(term)) numbers.add(term);
+    }
+  };
+  // The subject's head phrase; what follows a preposition in it ("the wife of …") counts only by its names.
+  let described = false;
+  for (const t of subject) {
+    if (t.pos === 'ADP' || t.pos === 'VERB' || t.pos === 'PART') described = true;
+    if (TIME_WORD.test(t.lower)) continue;
+    if (!described && CONTENT_POS.has(t.pos)) add(t);
+    else if (t.pos === 'PROPN') for (const term of termsOf(t)) names.add(term);
+  }
+  // The verb group: auxiliaries, adverbs and negation, then the main verb ("has not yet died" → die); a
+  // copula with no verb after it heads the group itself ("is dead" → be).
+  let verb: string | undefined;
+  let auxiliary: string | undefined;
+  let negated = false;
+  let i = 0;
+  for (; i < predicate.length; i++) {
+    const t = predicate[i]!;
+    if (NEGATION.has(t.lower)) negated = true;
+    else if (t.pos === 'AUX') auxiliary ??= t.lemma;
+    else if (t.pos === 'VERB') {
+      verb = t.lemma;
+      i++;
+      break;
+    } else if (t.pos !== 'ADV' && t.pos !== 'PART') break;
+  }
+  verb ??= auxiliary;
+  if (verb === undefined) return undefined;
+  const next = predicate[i];
+  let open =
+    SPEECH_OR_THOUGHT.has(verb) ||
+    (next !== undefined && (COMPLEMENT.has(next.lower) || next.pos === 'PRON'));
+  // Its object, up to the first preposition; after that, the circumstances, of which only names count.
+  const object = new Set<string>();
+  let adjunct = false;
+  for (; i < predicate.length; i++) {
+    const t = predicate[i]!;
+    if (NEGATION.has(t.lower)) negated = true;
+    // The object is one noun phrase: a preposition, another verb or a pronoun ends it.
+    if (['ADP', 'SCONJ', 'VERB', 'AUX', 'PRON', 'PART'].includes(t.pos)) adjunct = true;
+    if (TIME_WORD.test(t.lower)) continue;
+    // "celebrated his birthday by pardoning two turkeys": the news is in the manner, which is not compared.
+    if (t.lower === 'by' && predicate[i + 1]?.lower.endsWith('ing')) open = true;
+    if (adjunct) {
+      if (t.pos === 'PROPN') for (const term of termsOf(t)) names.add(term);
+    } else if (CONTENT_POS.has(t.pos)) {
+      add(t);
+      for (const term of termsOf(t)) object.add(term);
+    }
+  }
+  const v = stem(verb);
+  terms.add(v);
+  return { verb: v, terms, names, numbers, object, negated, open };
+}
+
+/** Content words two cores must share at least, the verb included, for one to be the other's repeat. */
+const MIN_SHARED = 3;
+/** Share of the smaller core the larger must hold. */
+const CONTAINED = 0.75;
+
+/**
+ * Whether two cores report the same event: same verb and sense, figures and objects in common, no rival names,
+ * and one mostly inside the other.
+ */
+export function sameCore(a: ClaimCore, b: ClaimCore): boolean {
+  if (a.verb !== b.verb || a.negated !== b.negated || a.open || b.open) return false;
+  const [small, large] = a.terms.size <= b.terms.size ? [a, b] : [b, a];
+  let shared = 0;
+  for (const t of small.terms) if (large.terms.has(t)) shared++;
+  if (shared < MIN_SHARED || shared < CONTAINED * small.terms.size) return false;
+  if (a.numbers.size && b.numbers.size && !meets(a.numbers, b.numbers)) return false;
+  const objectShared = meets(a.object, b.object);
+  if (a.object.size && b.object.size && !objectShared) return false;
+  // "X was Y" says what it says in Y: a copula's complements must meet.
+  if (a.verb === 'be' && !objectShared) return false;
+  return !(namesOnlyIn(a, b) && namesOnlyIn(b, a));
+}
+
+/** Whether a core can match any: cores with too few words or an open complement never do. */
+export function comparable(c: ClaimCore): boolean {
+  return !c.open && c.terms.size >= MIN_SHARED;
+}
+
+function meets(x: ReadonlySet<string>, y: ReadonlySet<string>): boolean {
+  for (const t of x) if (y.has(t)) return true;
+  return false;
+}
+
+/** Whether `x` names someone or somewhere `y` does not mention. */
+function namesOnlyIn(x: ClaimCore, y: ClaimCore): boolean {
+  for (const n of x.names) if (!y.names.has(n) && !y.terms.has(n)) return true;
+  return false;
+}
