@@ -14,6 +14,7 @@ import {
   quotations,
   quoteShingles,
   termCounts,
+  withoutDateline,
   wordCount,
 } from './text.js';
 
@@ -124,16 +125,18 @@ function analyse(item: Item): ItemAnalysis {
         reported = own.label === 'fact' && attribution !== undefined;
         if (reported) label = 'fact';
       }
-      const norm = normalise(s.text);
-      const words = wordCount(s.text);
-      reported &&= usableSentence(s.text, words, norm, item, title);
-      const terms = contentTerms(s.text);
-      const quotes = quotations(s.text);
-      const speech = { text: s.text, quotes, attribution };
+      // "PRETORIA, South Africa (AP) — " or "DUBAI: " places the story; it is not part of what happened.
+      const text = withoutDateline(s.text);
+      const norm = normalise(text);
+      const words = wordCount(text);
+      reported &&= usableSentence(text, words, norm, item, title);
+      const terms = contentTerms(text);
+      const quotes = quotations(text);
+      const speech = { text: text, quotes, attribution };
       const clause = reported ? reportedClause(speech) : undefined;
-      const core = reported ? claimCore(clause ?? s.text) : undefined;
+      const core = reported ? claimCore(clause ?? text) : undefined;
       return {
-        text: s.text,
+        text: text,
         label,
         attribution,
         reported,

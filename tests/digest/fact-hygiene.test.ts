@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyseItem } from '../../src/digest/analyse.js';
-import { isComplete, isPhotoCaption } from '../../src/digest/text.js';
+import { isComplete, isPhotoCaption, withoutDateline } from '../../src/digest/text.js';
 import { isBoilerplate } from '../../src/extract/clean.js';
 import type { Item } from '../../src/model.js';
 
@@ -155,5 +155,37 @@ describe('unresolved pronouns', () => {
     ).sections.flatMap((s) => s.units);
     const unit = units.find((u) => /reopen to ferries/.test(u.text));
     expect(unit?.attribution?.speaker).toBe('Lena Ortiz');
+  });
+});
+
+describe('wire datelines', () => {
+  it('drops the city, region and agency that open a wire report', () => {
+    expect(
+      withoutDateline('MARLOW, Eastshire (AP) — The harbour authority reopened the northern quay.'),
+    ).toBe('The harbour authority reopened the northern quay.');
+    expect(withoutDateline('(AP) — The harbour authority reopened the northern quay.')).toBe(
+      'The harbour authority reopened the northern quay.',
+    );
+    expect(withoutDateline('PORT ELLEN: The harbour authority reopened the northern quay.')).toBe(
+      'The harbour authority reopened the northern quay.',
+    );
+  });
+
+  it('leaves sentences that merely start with capitals or a dash alone', () => {
+    for (const s of [
+      'US officials — and their allies — reopened the quay.',
+      'NATO: the alliance said it would respond.',
+      'OK — the quay is open again.',
+      'A — the first berth — reopened on Tuesday.',
+    ])
+      expect(withoutDateline(s)).toBe(s);
+  });
+
+  it('lists the fact without its dateline', () => {
+    expect(
+      reported(
+        'PORT ELLEN (AP) — The harbour authority reopened the northern quay on Tuesday after repairs.',
+      ),
+    ).toEqual(['The harbour authority reopened the northern quay on Tuesday after repairs.']);
   });
 });
