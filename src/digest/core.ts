@@ -80,6 +80,8 @@ const COMPLEMENT = new Set([
 const TIME_WORD =
   /^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|tonight|morning|afternoon|evening|night|week|weekend|month|year|january|february|march|april|may|june|july|august|september|october|november|december)$/;
 const CONTENT_POS = new Set(['NOUN', 'PROPN', 'ADJ', 'NUM']);
+/** Tags that end the verb's object: a preposition, a conjunction, another verb or a pronoun. */
+const OBJECT_END = new Set(['ADP', 'SCONJ', 'VERB', 'AUX', 'PRON', 'PART']);
 
 /**
  * A finite or auxiliary verb that can head the sentence: not a gerund or an infinitive ("a deal to release"),
@@ -105,10 +107,6 @@ function segments(tokens: readonly TaggedToken[]): TaggedToken[][] {
     else if (t.pos !== 'PUNCT' || t.text === '-') out.at(-1)!.push(t);
   }
   return out.filter((s) => s.length > 0);
-}
-
-function termsOf(t: TaggedToken): string[] {
-  return contentTerms(t.text);
 }
 
 /**
@@ -145,12 +143,18 @@ export function claimCore(text: string): ClaimCore | undefined {
   const terms = new Set<string>();
   const names = new Set<string>();
   const numbers = new Set<string>();
-  const add = (t: TaggedToken) => {
-    for (const term of termsOf(t)) {
+  /** A word of the core (and of `part`, the object, when given). */
+  const add = (t: TaggedToken, part?: Set<string>) => {
+    for (const term of contentTerms(t.text)) {
       terms.add(term);
+      part?.add(term);
       if (t.pos === 'PROPN') names.add(term);
       if (t.pos === 'NUM' || /^\d/.test(term)) numbers.add(term);
     }
+  };
+  /** A word outside the core: only a name counts, against rival names. */
+  const addName = (t: TaggedToken) => {
+    if (t.pos === 'PROPN') for (const term of contentTerms(t.text)) names.add(term);
   };
   // The subject's head phrase; what follows a preposition in it ("the wife of …") counts only by its names.
   let described = false;
@@ -158,7 +162,7 @@ export function claimCore(text: string): ClaimCore | undefined {
     if (t.pos === 'ADP' || t.pos === 'VERB' || t.pos === 'PART') described = true;
     if (TIME_WORD.test(t.lower)) continue;
     if (!described && CONTENT_POS.has(t.pos)) add(t);
-    else if (t.pos === 'PROPN') for (const term of termsOf(t)) names.add(term);
+    else addName(t);
   }
   // The verb group: auxiliaries, adverbs and negation, then the main verb ("has not yet died" → die); a
   // copula with no verb after it heads the group itself ("is dead" → be).
@@ -188,17 +192,13 @@ export function claimCore(text: string): ClaimCore | undefined {
   for (; i < predicate.length; i++) {
     const t = predicate[i]!;
     if (NEGATION.has(t.lower)) negated = true;
-    // The object is one noun phrase: a preposition, another verb or a pronoun ends it.
-    if (['ADP', 'SCONJ', 'VERB', 'AUX', 'PRON', 'PART'].includes(t.pos)) adjunct = true;
+    // The object is one noun phrase.
+    if (OBJECT_END.has(t.pos)) adjunct = true;
     if (TIME_WORD.test(t.lower)) continue;
     // "celebrated his birthday by pardoning two turkeys": the news is in the manner, which is not compared.
     if (t.lower === 'by' && predicate[i + 1]?.lower.endsWith('ing')) open = true;
-    if (adjunct) {
-      if (t.pos === 'PROPN') for (const term of termsOf(t)) names.add(term);
-    } else if (CONTENT_POS.has(t.pos)) {
-      add(t);
-      for (const term of termsOf(t)) object.add(term);
-    }
+    if (adjunct) addName(t);
+    else if (CONTENT_POS.has(t.pos)) add(t, object);
   }
   const v = stem(verb);
   terms.add(v);
