@@ -211,6 +211,16 @@ export function updateLead(update: StoryUpdate): { label: string; names: string[
   return names.length ? { label: 'More from', names } : { label: 'New facts', names: [] };
 }
 
+/** The update's first line, with the label set off by `strong` and each name passed through `escapeName`. */
+export function updateLeadLine(
+  update: StoryUpdate,
+  strong: (label: string) => string = (label) => label,
+  escapeName: (name: string) => string = (name) => name,
+): string {
+  const { label, names } = updateLead(update);
+  return names.length ? `${strong(label)} ${names.map(escapeName).join(', ')}` : strong(label);
+}
+
 /** Unix seconds of an ISO time, or undefined when it does not parse. */
 export function unixSeconds(iso: string): number | undefined {
   const ms = Date.parse(iso);

@@ -14,7 +14,7 @@ import {
   kindLabel,
   oneLine,
   plural,
-  updateLead,
+  updateLeadLine,
   utcTime,
 } from '../split.js';
 
@@ -65,8 +65,7 @@ export function renderConsoleStory(digest: StoryDigest): string {
 /** "↻ Headline — now 6 outlets [story id]" and one reply: "+2 sources: A, B" and the new facts. */
 export function renderConsoleUpdate(update: StoryUpdate): string {
   const { digest, newFacts } = update;
-  const { label, names } = updateLead(update);
-  const lead = [label, ...(names.length ? [names.join(', ')] : [])].join(' ');
+  const lead = updateLeadLine(update);
   return [
     `↻ ${oneLine(digest.headline)} — now ${plural(digest.outletCount, 'outlet')} [story ${oneLine(digest.id)}]`,
     indent([lead, ...newFacts.map(factLine)]),

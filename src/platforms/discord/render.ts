@@ -22,7 +22,7 @@ import {
   splitText,
   truncateWords,
   unixSeconds,
-  updateLead,
+  updateLeadLine,
   utcTime,
   wholeLink,
 } from '../split.js';
@@ -285,8 +285,7 @@ export function renderDiscordStory(digest: StoryDigest): DiscordStoryRender {
  * messages only if that exceeds 2000 characters) and the parent's new body with the counts updated.
  */
 export function renderDiscordUpdate(update: StoryUpdate): DiscordUpdateRender {
-  const { label, names } = updateLead(update);
-  const lead = [`**${label}**`, ...(names.length ? [names.map(escapeDiscord).join(', ')] : [])].join(' ');
+  const lead = updateLeadLine(update, (label) => `**${label}**`, escapeDiscord);
   const entries = [
     lead,
     ...update.newFacts.map(factEntry),

@@ -21,7 +21,7 @@ import {
   splitText,
   truncateWords,
   unixSeconds,
-  updateLead,
+  updateLeadLine,
   utcTime,
   wholeLink,
 } from '../split.js';
@@ -289,14 +289,13 @@ export function renderSlackStory(digest: StoryDigest): SlackStoryRender {
  * messages only if the limits demand it) and the parent's new body with the counts updated.
  */
 export function renderSlackUpdate(update: StoryUpdate): SlackUpdateRender {
-  const { label, names } = updateLead(update);
-  const lead = [`*${label}*`, ...(names.length ? [names.map(escapeSlack).join(', ')] : [])].join(' ');
+  const lead = updateLeadLine(update, (label) => `*${label}*`, escapeSlack);
   const entries = [
     lead,
     ...update.newFacts.map(factEntry),
     ...byFirstReport(update.newCoverage).map(coverageEntry),
   ];
-  const reply = messages(entries, { label: [label, ...(names.length ? [names.join(', ')] : [])].join(' ') });
+  const reply = messages(entries, { label: updateLeadLine(update) });
   const { text, blocks } = renderParent(update.digest).payload;
   return { reply, parentEdit: { text, blocks } };
 }
