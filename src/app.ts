@@ -1,6 +1,6 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import { createClusterer } from './cluster/index.js';
-import type { Config, FeedConfig } from './config/schema.js';
+import { type Config, type FeedConfig, quietHoldMinutes } from './config/schema.js';
 import { ChannelSink } from './deliver/channel-sink.js';
 import { type ChannelSettings, ChannelStore, type Platform } from './deliver/channels.js';
 import { DailyDigests } from './deliver/daily.js';
@@ -76,6 +76,7 @@ export class App {
       logger: opts.logger,
       clusterer: (onExpire) => createClusterer({ windowHours: config.cluster.windowHours, onExpire }),
       retentionMs: config.cluster.retentionDays * 86_400_000,
+      quietHoldMs: quietHoldMinutes(config) * 60_000,
       now: opts.now,
     });
     this.daily = new DailyDigests({

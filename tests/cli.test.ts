@@ -136,4 +136,31 @@ describe('threadline CLI', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/error: invalid config: "fetch\.maxRedirects"/);
   });
+
+  it('replay: more reports from an outlet already in the thread go out together once their hold ends', () => {
+    const title = 'Volcano erupts in Iceland, flights grounded';
+    const text = 'A volcano erupted in southwest Iceland on Monday, grounding flights at Keflavik airport.';
+    const report = (id: string, source: string, time: string, headline = title) =>
+      line({ id, title: headline, description: text, source, publishedAt: `2024-01-01T${time}:00Z` });
+    const archive = tempFile(
+      'archive.jsonl',
+      [
+        report('a', 'Wire A', '10:00'),
+        report('b', 'Wire B', '10:05', 'Iceland volcano erupts; flights grounded at Keflavik'),
+        // Wire A again, saying nothing new, 35 and 75 minutes later: within one hold of three hours.
+        report('c', 'Wire A', '10:40'),
+        report('d', 'Wire A', '11:20'),
+      ].join('\n'),
+    );
+    const updates = (out: string) => out.split('\n').filter((l) => l.startsWith('↻'));
+    const held = runCli(['replay', '--input', archive]);
+    expect(held.status).toBe(0);
+    expect(held.stdout).toMatch(/^■ .*2 outlets/m);
+    expect(updates(held.stdout)).toHaveLength(1);
+    expect(held.stdout).toMatch(/↻ .*\n {2}↳ More from Wire A\n/);
+    const config = tempFile('nohold.yaml', 'updates:\n  quietHoldMinutes: 0\n');
+    const each = runCli(['replay', '--input', archive, '--config', config]);
+    expect(each.status).toBe(0);
+    expect(updates(each.stdout)).toHaveLength(2);
+  });
 });

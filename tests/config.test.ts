@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, parseConfig, readSecrets } from '../src/config/load.js';
+import { quietHoldMinutes } from '../src/config/schema.js';
 import { createLogger } from '../src/log.js';
 
 function tempYaml(text: string): string {
@@ -42,6 +43,14 @@ describe('config', () => {
     expect(() => parseConfig({ cluster: { windowHours: 96, retentionDays: 2 } })).toThrow(
       /"cluster\.retentionDays": must cover cluster\.windowHours/,
     );
+    expect(() =>
+      parseConfig({ cluster: { windowHours: 2, retentionDays: 1 }, updates: { quietHoldMinutes: 180 } }),
+    ).toThrow(/"updates\.quietHoldMinutes": must be shorter than cluster\.windowHours/);
+    expect(() => parseConfig({ updates: { quietHoldMinutes: -5 } })).toThrow(/"updates\.quietHoldMinutes"/);
+    // Unset, the hold is three hours, or half a shorter window.
+    expect(quietHoldMinutes(parseConfig({}))).toBe(180);
+    expect(quietHoldMinutes(parseConfig({ cluster: { windowHours: 2, retentionDays: 1 } }))).toBe(60);
+    expect(quietHoldMinutes(parseConfig({ updates: { quietHoldMinutes: 0 } }))).toBe(0);
   });
 
   it('names unknown keys, so typos do not pass silently', () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { App } from '../app.js';
 import { loadConfig, readSecrets, type Secrets } from '../config/load.js';
+import { quietHoldMinutes } from '../config/schema.js';
 import { htmlToText } from '../ingest/text.js';
 import { createLogger } from '../log.js';
 import type { Item } from '../model.js';
@@ -152,10 +153,19 @@ export function registerWorkerCommands(program: Command): void {
       const config = { ...loadConfig(opts.config), store: opts.store, feeds: [] };
       // Archived items are classified like live ones, but no page is fetched: a replay stays offline.
       const items = await new ItemEnricher(config.fetch, logger).enrich(await readArchive(opts.input), []);
-      const app = new App(config, { logger });
+      // The worker's clock follows the archive, each pass at the end of its polling interval, so that quiet
+      // coverage is held back for as long in archive time as it would be live.
+      let clock = items.length ? Date.parse(items[0]!.publishedAt) : Date.now();
+      const app = new App(config, { logger, now: () => new Date(clock) });
       try {
         await app.init();
-        for (const batch of timeBatches(items, minutes * 60_000)) await app.engine.ingest(batch);
+        for (const { at, items: batch } of timeBatches(items, minutes * 60_000)) {
+          clock = at;
+          await app.engine.ingest(batch);
+        }
+        // Coverage still held back at the end goes out when its hold runs out, as a running worker sends it.
+        clock += quietHoldMinutes(config) * 60_000;
+        await app.engine.ingest([]);
       } finally {
         await app.stop();
       }
@@ -200,18 +210,21 @@ function asText(item: Item): Item {
   return out;
 }
 
-/** Splits time-ordered items into the batches a poller running every `spanMs` would have seen. */
-export function* timeBatches(items: Item[], spanMs: number): Generator<Item[]> {
+/**
+ * Splits time-ordered items into the batches a poller running every `spanMs` would have seen, each with the
+ * time of the poll that saw it (`at`, epoch ms).
+ */
+export function* timeBatches(items: Item[], spanMs: number): Generator<{ at: number; items: Item[] }> {
   let batch: Item[] = [];
   let end = Number.NEGATIVE_INFINITY;
   for (const item of items) {
     const t = Date.parse(item.publishedAt);
     if (t >= end && batch.length) {
-      yield batch;
+      yield { at: end, items: batch };
       batch = [];
     }
     if (!batch.length) end = Math.floor(t / spanMs) * spanMs + spanMs;
     batch.push(item);
   }
-  if (batch.length) yield batch;
+  if (batch.length) yield { at: end, items: batch };
 }

@@ -75,6 +75,14 @@ export const configSchema = z
         path: ['retentionDays'],
       })
       .default({ windowHours: 72, retentionDays: 14 }),
+    updates: z
+      .object({
+        // Coverage that brings no new outlet and no new fact waits this long for something new to go with;
+        // unset, see `quietHoldMinutes`.
+        quietHoldMinutes: z.number().min(0).max(1440).optional(),
+      })
+      .strict()
+      .default({}),
     feeds: z.array(feedSchema).default([]),
     slack: slackConfigSchema,
     sinks: z
@@ -87,7 +95,16 @@ export const configSchema = z
       .strict()
       .default({ console: { enabled: true, minSources: 2 } }),
   })
-  .strict();
+  .strict()
+  .refine((c) => (c.updates.quietHoldMinutes ?? 0) < c.cluster.windowHours * 60, {
+    message: 'must be shorter than cluster.windowHours, or held coverage could outlive its story',
+    path: ['updates', 'quietHoldMinutes'],
+  });
 
 export type Config = z.infer<typeof configSchema>;
+
+/** How long quiet coverage is held back (minutes): as configured, else three hours or half the window if less. */
+export function quietHoldMinutes(config: Pick<Config, 'updates' | 'cluster'>): number {
+  return config.updates.quietHoldMinutes ?? Math.min(180, config.cluster.windowHours * 30);
+}
 export type FeedConfig = z.infer<typeof feedSchema>;

@@ -11,6 +11,14 @@ export interface DeliveryRecord {
   /** The act under way; `since` (epoch ms) is when it was recorded, so a search for its result can stop there. */
   pending?: PendingAct;
   updates: number;
+  /** Quiet coverage (see `DelivererOptions.quietHoldMs`) kept back from the thread, and since when. */
+  held?: HeldCoverage;
+}
+
+interface HeldCoverage {
+  /** On the deliverer's clock (epoch ms). */
+  since: number;
+  itemIds: string[];
 }
 
 interface PendingAct {
@@ -33,7 +41,21 @@ interface SentUpdate {
   sources?: string[];
 }
 
-export type DeliveryResult = 'posted' | 'updated' | 'unchanged' | 'below-threshold';
+export type DeliveryResult = 'posted' | 'updated' | 'held' | 'unchanged' | 'below-threshold';
+
+/** Where a sink stands with a story: has all of it, waits on quiet coverage it holds back, or lacks some. */
+export type DeliveryState = 'current' | 'holding' | 'behind';
+
+export interface DelivererOptions {
+  /**
+   * How long coverage that brings neither a new outlet nor a new fact (more reports from outlets already in
+   * the thread) waits for something new to go out with, so that such reports reach a thread at most once in
+   * this long instead of one reply each. 0 sends every update at once.
+   */
+  quietHoldMs?: number;
+  /** The clock holds are timed on (epoch ms); the scheduler's, so that a replay runs on archive time. */
+  now?: () => number;
+}
 
 const recordKey = (sink: Sink, storyId: string) => `${sink.id}|${storyId}`;
 
@@ -54,18 +76,35 @@ export class Deliverer {
   /** When (in coverage time) each story was last noted (see `noteStoryOf`). */
   private readonly noted = new Map<string, number>();
 
-  constructor(private readonly store: Store) {}
+  private readonly quietHoldMs: number;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly store: Store,
+    opts: DelivererOptions = {},
+  ) {
+    this.quietHoldMs = opts.quietHoldMs ?? 0;
+    this.now = opts.now ?? Date.now;
+  }
 
   private get records() {
     return this.store.ns<DeliveryRecord>('deliveries');
   }
 
-  /** Whether a sink already has every one of these items of a story, with nothing left pending. */
-  async isCurrent(sink: Sink, storyId: string, itemIds: string[]): Promise<boolean> {
+  /**
+   * Whether a sink already has every one of these items of a story with nothing left pending ('current'),
+   * holds back the ones it lacks as quiet coverage whose time has not come ('holding'), or needs a delivery.
+   */
+  async state(sink: Sink, storyId: string, itemIds: string[]): Promise<DeliveryState> {
     const record = await this.records.get(recordKey(sink, storyId));
-    if (!record?.ref || record.pending) return false;
+    if (!record?.ref || record.pending) return 'behind';
     const known = new Set(record.itemIds);
-    return itemIds.every((id) => known.has(id));
+    const missing = itemIds.filter((id) => !known.has(id));
+    if (!missing.length) return 'current';
+    const held = record.held;
+    if (!held || this.now() - held.since >= this.quietHoldMs) return 'behind';
+    const waiting = new Set(held.itemIds);
+    return missing.every((id) => waiting.has(id)) ? 'holding' : 'behind';
   }
 
   async deliver(sink: Sink, digest: StoryDigest): Promise<DeliveryResult> {
@@ -108,6 +147,8 @@ export class Deliverer {
     const newFacts = digest.facts.filter((f) => !postedFacts.has(f.key) && inAttempt.has(f.key));
     const sent: SentUpdate = retry?.sent ?? { coverage: newCoverage, facts: newFacts };
     sent.sources ??= sourcesNewTo(digest.coverage, known, sent.coverage);
+    if (!retry && !sent.sources.length && !sent.facts.length && (await this.hold(key, record, newCoverage)))
+      return 'held';
     const attempt = retry ?? { itemIds, factKeys };
     const attemptKey = retry ? retry.key : `${key}|update-${record.updates + 1}`;
     // A retry keeps the first attempt's start, so that what that attempt sent is still searched for.
@@ -140,6 +181,21 @@ export class Deliverer {
     // What arrived after the interrupted attempt: its own update, now.
     if (retry && itemIds.some((id) => !done.has(id))) await this.deliver(sink, digest);
     return 'updated';
+  }
+
+  /**
+   * Keeps quiet coverage back while the story's hold runs (it starts with the first such coverage); records it,
+   * so that passes in between know the story needs nothing yet. Returns false once the hold is over.
+   */
+  private async hold(key: string, record: DeliveryRecord, coverage: DigestCoverage[]): Promise<boolean> {
+    if (this.quietHoldMs <= 0) return false;
+    const since = record.held?.since ?? this.now();
+    if (this.now() - since >= this.quietHoldMs) return false;
+    const itemIds = coverage.map((c) => c.itemId);
+    const before = record.held?.itemIds;
+    if (before?.length !== itemIds.length || itemIds.some((id, i) => before[i] !== id))
+      await this.records.set(key, { ...record, held: { since, itemIds } });
+    return true;
   }
 
   /**

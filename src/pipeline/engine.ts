@@ -17,6 +17,8 @@ export interface EngineOptions {
   clusterer?: (onExpire: ExpireListener) => OnlineClusterer;
   /** Items are kept (and replayed at start-up) this long after they were accepted. */
   retentionMs?: number;
+  /** See `DelivererOptions.quietHoldMs`; 0 (the default) sends every update at once. */
+  quietHoldMs?: number;
   now?: () => Date;
 }
 
@@ -50,7 +52,10 @@ export class StoryEngine {
   private readonly log: ItemLog;
   private readonly deliverer: Deliverer;
   private index: StoryIndex;
-  /** Stories a sink failed to take; tried again on the next pass even if nothing new joins them. */
+  /**
+   * Stories a sink failed to take, or holds quiet coverage of: looked at again on the next pass even if nothing
+   * new joins them.
+   */
   private readonly retry = new Set<string>();
   private get outbox() {
     return this.opts.store.ns<Outbox>('meta');
@@ -66,7 +71,10 @@ export class StoryEngine {
 
   constructor(private readonly opts: EngineOptions) {
     this.log = new ItemLog(opts.store);
-    this.deliverer = new Deliverer(opts.store);
+    this.deliverer = new Deliverer(opts.store, {
+      quietHoldMs: opts.quietHoldMs,
+      now: () => (opts.now?.() ?? new Date()).getTime(),
+    });
     this.index = new StoryIndex(opts.clusterer);
   }
 
@@ -238,7 +246,9 @@ export class StoryEngine {
       for (const sink of sinks) {
         if (outlets < sink.minSources) continue;
         if (sink.wants && !sink.wants(items)) continue;
-        if (await this.deliverer.isCurrent(sink, story.id, story.itemIds)) continue;
+        const state = await this.deliverer.state(sink, story.id, story.itemIds);
+        if (state === 'holding') this.retry.add(story.id);
+        if (state !== 'behind') continue;
         pending.push(sink);
       }
       if (!pending.length) continue;
@@ -247,6 +257,7 @@ export class StoryEngine {
         try {
           const result = await this.deliverer.deliver(sink, digest);
           counts[result] = (counts[result] ?? 0) + 1;
+          if (result === 'held') this.retry.add(story.id);
         } catch (err) {
           // The pending record stays; the next pass retries with the same idempotency key.
           this.retry.add(story.id);

@@ -173,7 +173,7 @@ describe('Deliverer', () => {
       ['rec|s1|update-2', ['C'], ['f-C']],
     ]);
     expect(await new Deliverer(store).deliver(sink, digest('s1', ['A', 'B', 'C']))).toBe('unchanged');
-    expect(await new Deliverer(store).isCurrent(sink, 's1', ['s1-A', 's1-B', 's1-C'])).toBe(true);
+    expect(await new Deliverer(store).state(sink, 's1', ['s1-A', 's1-B', 's1-C'])).toBe('current');
   });
 
   it('a retried update sends its facts as first worded and counted, though later coverage changed them', async () => {
@@ -286,5 +286,90 @@ describe('Deliverer', () => {
     merged.mergedFrom = ['old'];
     expect(await new Deliverer(store).deliver(sink, merged)).toBe('posted');
     expect(sink.posts).toEqual([{ id: 'survivor', key: 'rec|old|post' }]);
+  });
+});
+
+describe('quiet coverage', () => {
+  const HOUR = 3_600_000;
+  /** Story q posted with A and B; `more` adds reports, each from an outlet already there unless named anew. */
+  function setup() {
+    const store = openStore('memory://');
+    let clock = Date.UTC(2025, 0, 1, 12);
+    const deliverer = () => new Deliverer(store, { quietHoldMs: HOUR, now: () => clock });
+    const sink = new RecordingSink();
+    let story = digest('q', ['A', 'B']);
+    const more = (source: string, itemId: string, fact?: string) => {
+      story = {
+        ...story,
+        coverage: [
+          ...story.coverage,
+          { source, title: `t ${itemId}`, publishedAt: '2025-01-01T05:00:00.000Z', itemId },
+        ],
+        facts: fact ? [...story.facts, { key: fact, text: fact, sources: [source], count: 1 }] : story.facts,
+      };
+      return story;
+    };
+    return {
+      store,
+      sink,
+      deliverer,
+      more,
+      advance: (ms: number) => {
+        clock += ms;
+      },
+      ids: () => story.coverage.map((c) => c.itemId),
+      first: () => deliverer().deliver(sink, story),
+    };
+  }
+
+  it('holds more reports from outlets already in the thread and sends them together when the hold ends', async () => {
+    const t = setup();
+    await t.first();
+    expect(await t.deliverer().deliver(t.sink, t.more('A', 'a-2'))).toBe('held');
+    t.advance(HOUR / 2);
+    expect(await t.deliverer().deliver(t.sink, t.more('B', 'b-2'))).toBe('held');
+    expect(t.sink.updates).toHaveLength(0);
+    // A restarted worker knows the hold from the store: nothing to build or send yet.
+    expect(await t.deliverer().state(t.sink, 'q', t.ids())).toBe('holding');
+    // The hold runs from the first held report, not the last.
+    t.advance(HOUR / 2);
+    expect(await t.deliverer().state(t.sink, 'q', t.ids())).toBe('behind');
+    expect(await t.deliverer().deliver(t.sink, t.more('A', 'a-3'))).toBe('updated');
+    expect(t.sink.updates).toHaveLength(1);
+    const { update } = t.sink.updates[0]!;
+    expect(update.newCoverage.map((c) => c.itemId)).toEqual(['a-2', 'b-2', 'a-3']);
+    expect(update.newSources).toEqual([]);
+    expect(await t.deliverer().state(t.sink, 'q', t.ids())).toBe('current');
+    // The next quiet report starts a hold of its own.
+    expect(await t.deliverer().deliver(t.sink, t.more('B', 'b-3'))).toBe('held');
+  });
+
+  it('sends held reports at once with the next new outlet or new fact', async () => {
+    const t = setup();
+    await t.first();
+    expect(await t.deliverer().deliver(t.sink, t.more('A', 'a-2'))).toBe('held');
+    expect(await t.deliverer().deliver(t.sink, t.more('C', 'c-1'))).toBe('updated');
+    expect(t.sink.updates[0]!.update.newCoverage.map((c) => c.itemId)).toEqual(['a-2', 'c-1']);
+    expect(t.sink.updates[0]!.update.newSources).toEqual(['C']);
+    expect(await t.deliverer().deliver(t.sink, t.more('B', 'b-2'))).toBe('held');
+    expect(await t.deliverer().deliver(t.sink, t.more('A', 'a-3', 'f-new'))).toBe('updated');
+    expect(t.sink.updates[1]!.update.newCoverage.map((c) => c.itemId)).toEqual(['b-2', 'a-3']);
+    expect(t.sink.updates[1]!.update.newFacts.map((f) => f.key)).toEqual(['f-new']);
+  });
+
+  it('a new item beside held ones makes the story due for a look', async () => {
+    const t = setup();
+    await t.first();
+    expect(await t.deliverer().deliver(t.sink, t.more('A', 'a-2'))).toBe('held');
+    t.more('D', 'd-1');
+    expect(await t.deliverer().state(t.sink, 'q', t.ids())).toBe('behind');
+  });
+
+  it('sends every update at once without a hold', async () => {
+    const t = setup();
+    await t.first();
+    const d = new Deliverer(t.store);
+    expect(await d.deliver(t.sink, t.more('A', 'a-2'))).toBe('updated');
+    expect(t.sink.updates).toHaveLength(1);
   });
 });

@@ -187,6 +187,46 @@ describe('StoryEngine', () => {
     expect(sink.posted).toHaveLength(1);
   });
 
+  it('holds quiet coverage across passes and a restart, and sends it once the hold is over', async () => {
+    const store = openStore('memory://');
+    const HOUR = 3_600_000;
+    let clock = Date.UTC(2026, 0, 1, 10);
+    const sent: string[][] = [];
+    const sink: Sink = {
+      id: 'quiet',
+      minSources: 1,
+      post: async (digest) => ({ parentId: digest.id }),
+      update: async (_ref, update: StoryUpdate) => {
+        sent.push(update.newCoverage.map((c) => c.itemId));
+      },
+    };
+    const start = async () => {
+      const engine = new StoryEngine({
+        store,
+        sinks: () => [sink],
+        logger: silentLogger,
+        quietHoldMs: HOUR,
+        now: () => new Date(clock),
+      });
+      await engine.init();
+      return engine;
+    };
+    let engine = await start();
+    const title = 'Volcano erupts in Iceland, flights grounded';
+    expect((await engine.ingest([item('a', title, 'Wire A')])).delivered).toEqual({ posted: 1 });
+    // The same outlet again, with nothing it had not said: held back.
+    expect((await engine.ingest([item('a2', title, 'Wire A')])).delivered).toEqual({ held: 1 });
+    clock += HOUR / 2;
+    expect((await engine.ingest([])).delivered).toEqual({});
+    engine = await start();
+    expect((await engine.ingest([])).delivered).toEqual({});
+    expect(sent).toEqual([]);
+    clock += HOUR / 2;
+    expect((await engine.ingest([])).delivered).toEqual({ updated: 1 });
+    expect(sent).toEqual([['a2']]);
+    expect((await engine.ingest([])).delivered).toEqual({});
+  });
+
   describe('a merge of two stories', () => {
     const at = (minute: number) => new Date(Date.UTC(2026, 0, 1, 10, minute)).toISOString();
     const news = (id: string, title: string, source: string, minute: number): Item => ({
