@@ -102,7 +102,7 @@ export class Deliverer {
     const missing = itemIds.filter((id) => !known.has(id));
     if (!missing.length) return 'current';
     const held = record.held;
-    if (!held || this.now() - held.since >= this.quietHoldMs) return 'behind';
+    if (!held || this.holdOver(held.since)) return 'behind';
     const waiting = new Set(held.itemIds);
     return missing.every((id) => waiting.has(id)) ? 'holding' : 'behind';
   }
@@ -188,14 +188,18 @@ export class Deliverer {
    * so that passes in between know the story needs nothing yet. Returns false once the hold is over.
    */
   private async hold(key: string, record: DeliveryRecord, coverage: DigestCoverage[]): Promise<boolean> {
-    if (this.quietHoldMs <= 0) return false;
     const since = record.held?.since ?? this.now();
-    if (this.now() - since >= this.quietHoldMs) return false;
+    if (this.holdOver(since)) return false;
     const itemIds = coverage.map((c) => c.itemId);
     const before = record.held?.itemIds;
     if (before?.length !== itemIds.length || itemIds.some((id, i) => before[i] !== id))
       await this.records.set(key, { ...record, held: { since, itemIds } });
     return true;
+  }
+
+  /** Whether a hold that began at `since` has run out; one of no length always has. */
+  private holdOver(since: number): boolean {
+    return this.now() - since >= this.quietHoldMs;
   }
 
   /**
