@@ -90,6 +90,8 @@ export interface DigestOpinion {
   kind: Exclude<ItemKind, 'report'>;
   gist: string;
   url?: string;
+  /** The item the piece is, or is part of: an update shows the pieces of its new coverage. */
+  itemId: string;
 }
 
 export interface DigestCoverage {

@@ -77,8 +77,8 @@ export const configSchema = z
       .default({ windowHours: 72, retentionDays: 14 }),
     updates: z
       .object({
-        // Coverage that brings no new outlet and no new fact waits this long for something new to go with;
-        // unset, see `quietHoldMinutes`.
+        // Coverage that brings no new outlet, fact or opinion piece waits this long for something new to go
+        // with; unset, see `quietHoldMinutes`.
         quietHoldMinutes: z.number().min(0).max(1440).optional(),
       })
       .strict()

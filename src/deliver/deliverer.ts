@@ -1,4 +1,4 @@
-import type { DigestCoverage, DigestFact, StoryDigest } from '../model.js';
+import type { DigestCoverage, DigestFact, DigestOpinion, StoryDigest } from '../model.js';
 import type { Store } from '../store/index.js';
 import { publishersOf } from '../util/outlet.js';
 import type { PostedRef, Sink } from './sink.js';
@@ -37,8 +37,9 @@ interface PendingAct {
 interface SentUpdate {
   coverage: DigestCoverage[];
   facts: DigestFact[];
-  /** Absent in records written before it was kept; worked out again from the record then. */
+  /** Absent in records written before they were kept; worked out again from the record then. */
   sources?: string[];
+  opinion?: DigestOpinion[];
 }
 
 export type DeliveryResult = 'posted' | 'updated' | 'held' | 'unchanged' | 'below-threshold';
@@ -48,8 +49,8 @@ export type DeliveryState = 'current' | 'holding' | 'behind';
 
 export interface DelivererOptions {
   /**
-   * How long coverage that brings neither a new outlet nor a new fact (more reports from outlets already in
-   * the thread) waits for something new to go out with, so that such reports reach a thread at most once in
+   * How long coverage that brings neither a new outlet, nor a new fact, nor an opinion or analysis piece (more
+   * reports from outlets already in the thread) waits for something new to go out with, so that such reports reach a thread at most once in
    * this long instead of one reply each. 0 sends every update at once.
    */
   quietHoldMs?: number;
@@ -147,8 +148,9 @@ export class Deliverer {
     const newFacts = digest.facts.filter((f) => !postedFacts.has(f.key) && inAttempt.has(f.key));
     const sent: SentUpdate = retry?.sent ?? { coverage: newCoverage, facts: newFacts };
     sent.sources ??= sourcesNewTo(digest.coverage, known, sent.coverage);
-    if (!retry && !sent.sources.length && !sent.facts.length && (await this.hold(key, record, newCoverage)))
-      return 'held';
+    sent.opinion ??= opinionOf(digest, sent.coverage);
+    const quiet = !sent.sources.length && !sent.facts.length && !sent.opinion.length;
+    if (!retry && quiet && (await this.hold(key, record, newCoverage))) return 'held';
     const attempt = retry ?? { itemIds, factKeys };
     const attemptKey = retry ? retry.key : `${key}|update-${record.updates + 1}`;
     // A retry keeps the first attempt's start, so that what that attempt sent is still searched for.
@@ -167,7 +169,13 @@ export class Deliverer {
     });
     await sink.update(
       record.ref,
-      { digest, newCoverage: sent.coverage, newFacts: sent.facts, newSources: sent.sources },
+      {
+        digest,
+        newCoverage: sent.coverage,
+        newFacts: sent.facts,
+        newOpinion: sent.opinion,
+        newSources: sent.sources,
+      },
       attemptKey,
       retry ? since : undefined,
     );
@@ -306,4 +314,10 @@ export function sourcesNewTo(
     names.push(c.source);
   });
   return names;
+}
+
+/** The digest's opinion, analysis and advocacy pieces that belong to `coverage`. */
+function opinionOf(digest: StoryDigest, coverage: readonly DigestCoverage[]): DigestOpinion[] {
+  const items = new Set(coverage.map((c) => c.itemId));
+  return digest.opinion.filter((o) => items.has(o.itemId));
 }

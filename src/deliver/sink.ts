@@ -1,4 +1,4 @@
-import type { DigestCoverage, DigestFact, Item, StoryDigest } from '../model.js';
+import type { DigestCoverage, DigestFact, DigestOpinion, Item, StoryDigest } from '../model.js';
 
 /** Where a posted story lives on its platform: enough to reply in its thread and edit its parent. */
 export interface PostedRef {
@@ -11,6 +11,8 @@ export interface StoryUpdate {
   digest: StoryDigest;
   newCoverage: DigestCoverage[];
   newFacts: DigestFact[];
+  /** Opinion, analysis and advocacy pieces among the new coverage, kept apart from its facts as in the post. */
+  newOpinion: DigestOpinion[];
   /**
    * Outlets the thread had no report from before this update, one name per publisher. The rest of the new
    * coverage is more reports from outlets already there.

@@ -133,7 +133,12 @@ export function opinionPieces(
 export function opinionEntries(items: readonly Item[], analyses: readonly ItemAnalysis[]): DigestOpinion[] {
   return items.flatMap((item, i) =>
     analyses[i]!.pieces.map((piece): DigestOpinion => {
-      const entry: DigestOpinion = { source: item.source, kind: piece.kind, gist: piece.gist };
+      const entry: DigestOpinion = {
+        source: item.source,
+        kind: piece.kind,
+        gist: piece.gist,
+        itemId: item.id,
+      };
       if (item.url) entry.url = item.url;
       return entry;
     }),

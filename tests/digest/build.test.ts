@@ -268,7 +268,7 @@ describe('opinion, headline and coverage', () => {
     };
     const withAnalysis = digestOf([ledger, wire, analysis]);
     expect(withAnalysis.opinion).toEqual([
-      { source: 'Marlow Voice', kind: 'analysis', gist: expect.any(String) },
+      { source: 'Marlow Voice', kind: 'analysis', gist: expect.any(String), itemId: 'voice-2' },
     ]);
   });
 

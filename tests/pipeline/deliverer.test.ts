@@ -191,6 +191,21 @@ describe('Deliverer', () => {
     expect(next!.update.digest.facts[1]!.count).toBe(2);
   });
 
+  it('a retried update sends the opinion pieces of its interrupted attempt as first summed up', async () => {
+    const store = openStore('memory://');
+    const sink = new RecordingSink();
+    await new Deliverer(store).deliver(sink, digest('s1', ['A']));
+    const withPiece = (gist: string): StoryDigest => ({
+      ...digest('s1', ['A', 'B']),
+      opinion: [{ source: 'B', kind: 'opinion', gist, itemId: 's1-B' }],
+    });
+    sink.failNext = true;
+    await expect(new Deliverer(store).deliver(sink, withPiece('first gist'))).rejects.toThrow();
+    // The gist was worked out afresh after the restart; the retry still sends the one first sent.
+    expect(await new Deliverer(store).deliver(sink, withPiece('later gist'))).toBe('updated');
+    expect(sink.updates[0]!.update.newOpinion.map((o) => o.gist)).toEqual(['first gist']);
+  });
+
   it('uses what the platform recovered instead of posting again', async () => {
     const store = openStore('memory://');
     const sink = new RecordingSink();
@@ -298,7 +313,8 @@ describe('quiet coverage', () => {
     const deliverer = () => new Deliverer(store, { quietHoldMs: HOUR, now: () => clock });
     const sink = new RecordingSink();
     let story = digest('q', ['A', 'B']);
-    const more = (source: string, itemId: string, fact?: string) => {
+    /** One more report; `fact` adds a fact of it, `opinion` makes it an analysis piece with that gist. */
+    const more = (source: string, itemId: string, fact?: string, opinion?: string) => {
       story = {
         ...story,
         coverage: [
@@ -306,6 +322,9 @@ describe('quiet coverage', () => {
           { source, title: `t ${itemId}`, publishedAt: '2025-01-01T05:00:00.000Z', itemId },
         ],
         facts: fact ? [...story.facts, { key: fact, text: fact, sources: [source], count: 1 }] : story.facts,
+        opinion: opinion
+          ? [...story.opinion, { source, kind: 'analysis', gist: opinion, itemId }]
+          : story.opinion,
       };
       return story;
     };
@@ -355,6 +374,25 @@ describe('quiet coverage', () => {
     expect(await t.deliverer().deliver(t.sink, t.more('A', 'a-3', 'f-new'))).toBe('updated');
     expect(t.sink.updates[1]!.update.newCoverage.map((c) => c.itemId)).toEqual(['b-2', 'a-3']);
     expect(t.sink.updates[1]!.update.newFacts.map((f) => f.key)).toEqual(['f-new']);
+  });
+
+  it('sends an opinion or analysis piece from an outlet already in the thread at once, apart from the facts', async () => {
+    const t = setup();
+    await t.first();
+    expect(await t.deliverer().deliver(t.sink, t.more('A', 'a-2'))).toBe('held');
+    expect(await t.deliverer().deliver(t.sink, t.more('B', 'b-2', undefined, 'why it matters'))).toBe(
+      'updated',
+    );
+    const { update } = t.sink.updates[0]!;
+    expect(update.newCoverage.map((c) => c.itemId)).toEqual(['a-2', 'b-2']);
+    expect(update.newFacts).toEqual([]);
+    expect(update.newOpinion).toEqual([
+      { source: 'B', kind: 'analysis', gist: 'why it matters', itemId: 'b-2' },
+    ]);
+    // A piece the thread has been sent is not sent again with later coverage.
+    t.advance(HOUR);
+    expect(await t.deliverer().deliver(t.sink, t.more('C', 'c-1'))).toBe('updated');
+    expect(t.sink.updates[1]!.update.newOpinion).toEqual([]);
   });
 
   it('a new item beside held ones makes the story due for a look', async () => {

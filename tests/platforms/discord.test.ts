@@ -119,7 +119,7 @@ describe('renderDiscordStory', () => {
 });
 
 describe('renderDiscordUpdate', () => {
-  it('posts one reply with the new sources and only the new facts, and edits the counts', () => {
+  it('posts one reply with the new sources, only the new facts and opinion, and edits the counts', () => {
     const update = storyUpdate();
     const { reply, parentEdit } = renderDiscordUpdate(update);
     expect(reply).toHaveLength(1);
@@ -127,14 +127,27 @@ describe('renderDiscordUpdate', () => {
     expect(content.startsWith('**+2 sources:** Southport Herald, City Desk\n')).toBe(true);
     expect(content).toContain('Engineers will begin load tests');
     expect(content).not.toContain('WE WILL NOT RUN');
-    expect(parentEdit.embeds![0]!.description).toMatch(/7 outlets · 6 facts · 2 opinion pieces$/);
+    // The new analysis piece is set apart from the facts, as in the post; the older pieces are not repeated.
+    expectInOrder(content.replace(/\s+/g, ''), [
+      'Engineers will begin load tests',
+      '• _Analysis_ — **City Desk**: Hospital night staff lose their only way home',
+      'Load tests on Eastbrook bridge to begin Thursday',
+    ]);
+    expect(content).not.toContain('deferred maintenance');
+    expect(parentEdit.embeds![0]!.description).toMatch(/7 outlets · 6 facts · 3 opinion pieces$/);
     expect(parentEdit.allowed_mentions).toEqual({ parse: [] });
     for (const p of [...reply, parentEdit]) expectWithinLimits(p);
   });
 
   it('splits a huge update without losing a fact', () => {
     const big = bigDigest();
-    const update = { digest: big, newCoverage: big.coverage, newFacts: big.facts, newSources: [] };
+    const update = {
+      digest: big,
+      newCoverage: big.coverage,
+      newFacts: big.facts,
+      newOpinion: big.opinion,
+      newSources: [],
+    };
     const { reply, parentEdit } = renderDiscordUpdate(update);
     expect(reply.length).toBeGreaterThan(1);
     for (const p of [...reply, parentEdit]) expectWithinLimits(p);
@@ -219,7 +232,15 @@ describe('escapeDiscord', () => {
       headline: HOSTILE,
       lead: HOSTILE,
       facts: [{ key: 'h', text: HOSTILE, sources: ['@everyone', '<@123>'], count: 2 }],
-      opinion: [{ source: '**Bold Outlet**', kind: 'opinion', gist: HOSTILE, url: 'javascript:alert(1)' }],
+      opinion: [
+        {
+          source: '**Bold Outlet**',
+          kind: 'opinion',
+          gist: HOSTILE,
+          url: 'javascript:alert(1)',
+          itemId: 'x',
+        },
+      ],
       coverage: [{ ...digest.coverage[0]!, source: '@here', title: HOSTILE, url: 'javascript:alert(1)' }],
       latest: {
         title: HOSTILE,

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import type { StoryUpdate } from '../../src/deliver/sink.js';
-import type { DigestCoverage, DigestFact, StoryDigest } from '../../src/model.js';
+import type { DigestCoverage, DigestFact, DigestOpinion, StoryDigest } from '../../src/model.js';
 
 /** A realistic, invented story: five outlets, attributed and plain facts, opinion, and a hostile title. */
 export function storyDigest(): StoryDigest {
@@ -51,12 +51,14 @@ export function storyDigest(): StoryDigest {
         kind: 'opinion',
         gist: 'The shutdown is the price of a decade of deferred maintenance on the region’s bridges.',
         url: 'https://valleycourier.example/opinion/bridges-were-a-warning',
+        itemId: 'vc-1',
       },
       {
         source: 'Metro Wire',
         kind: 'analysis',
         gist: 'Six weeks without night trains will hit shift workers hardest, since most buses stop before 1 am.',
         url: 'https://metrowire.example/analysis/night-trains?ref=rss&utm_source=feed',
+        itemId: 'mw-2',
       },
     ],
     coverage: [
@@ -108,7 +110,10 @@ export function storyDigest(): StoryDigest {
   };
 }
 
-/** Two more outlets join the story above a day later, with one new fact and a new latest development. */
+/**
+ * Two more outlets join the story above a day later, with one new fact, an analysis piece and a new latest
+ * development.
+ */
 export function storyUpdate(): StoryUpdate {
   const base = storyDigest();
   const newCoverage: DigestCoverage[] = [
@@ -135,10 +140,20 @@ export function storyUpdate(): StoryUpdate {
       count: 2,
     },
   ];
+  const newOpinion: DigestOpinion[] = [
+    {
+      source: 'City Desk',
+      kind: 'analysis',
+      gist: 'Hospital night staff lose their only way home until the first bus at 5 am.',
+      url: 'https://citydesk.example/harrow-night-shift',
+      itemId: 'cd-1',
+    },
+  ];
   return {
     digest: {
       ...base,
       facts: [...base.facts, ...newFacts],
+      opinion: [...base.opinion, ...newOpinion],
       coverage: [...base.coverage, ...newCoverage],
       outletCount: 7,
       lastUpdated: '2025-03-13T12:45:00.000Z',
@@ -152,6 +167,7 @@ export function storyUpdate(): StoryUpdate {
     },
     newCoverage,
     newFacts,
+    newOpinion,
     newSources: newCoverage.map((c) => c.source),
   };
 }
@@ -235,6 +251,7 @@ export function bigDigest(opts: BigOptions = {}): StoryDigest {
     kind: kinds[i % 3]!,
     gist: words(rand, 150 + (i % 5) * 40),
     url: `https://opinion.example/${i}`,
+    itemId: `c${i}`,
   }));
   const start = Date.parse('2025-03-01T00:00:00Z');
   const coverage: DigestCoverage[] = Array.from({ length: 200 }, (_, i) => ({

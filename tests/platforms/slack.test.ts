@@ -141,7 +141,7 @@ describe('renderSlackStory', () => {
 });
 
 describe('renderSlackUpdate', () => {
-  it('posts one reply with the new sources and only the new facts, and edits the counts', () => {
+  it('posts one reply with the new sources, only the new facts and opinion, and edits the counts', () => {
     const { reply, parentEdit } = renderSlackUpdate(storyUpdate());
     expect(reply).toHaveLength(1);
     expect(reply[0]!.text).toBe('+2 sources: Southport Herald, City Desk');
@@ -149,7 +149,16 @@ describe('renderSlackUpdate', () => {
     expect(text.startsWith('*+2 sources:* Southport Herald, City Desk\n')).toBe(true);
     expect(text).toContain('Engineers will begin load tests');
     expect(text).not.toContain('WE WILL NOT RUN');
-    expect(parentEdit.text).toMatch(/7 outlets · 6 facts · 2 opinion pieces$/);
+    const facts = text.indexOf('Engineers will begin load tests');
+    const analysis = text.indexOf(
+      '• _Analysis_ — *City Desk*: Hospital night staff lose their only way home',
+    );
+    const report = text.indexOf('Load tests on Eastbrook bridge to begin Thursday');
+    expect(facts).toBeGreaterThan(0);
+    expect(analysis).toBeGreaterThan(facts);
+    expect(report).toBeGreaterThan(analysis);
+    expect(text).not.toContain('deferred maintenance');
+    expect(parentEdit.text).toMatch(/7 outlets · 6 facts · 3 opinion pieces$/);
     expect(parentEdit).not.toHaveProperty('unfurl_links');
     expectWithinLimits(reply[0]!);
     expectWithinLimits(parentEdit, false);
@@ -170,6 +179,7 @@ describe('Slack limits (property)', () => {
       digest,
       newCoverage: digest.coverage,
       newFacts: digest.facts,
+      newOpinion: digest.opinion,
       newSources: [],
     });
     for (const p of update.reply) expectWithinLimits(p);
@@ -226,7 +236,13 @@ describe('escapeSlack', () => {
       lead: HOSTILE,
       facts: [{ key: 'h', text: HOSTILE, sources: ['<!channel>', '<@U1>'], count: 2 }],
       opinion: [
-        { source: '*Bold Outlet*', kind: 'opinion', gist: HOSTILE, url: 'https://a.example/?a=1&b=2|x>y' },
+        {
+          source: '*Bold Outlet*',
+          kind: 'opinion',
+          gist: HOSTILE,
+          url: 'https://a.example/?a=1&b=2|x>y',
+          itemId: 'x',
+        },
       ],
       coverage: [{ ...digest.coverage[0]!, source: '<!here>', title: HOSTILE, url: 'javascript:alert(1)' }],
       latest: {

@@ -62,12 +62,20 @@ export function renderConsoleStory(digest: StoryDigest): string {
   return lines.join('\n');
 }
 
-/** "↻ Headline — now 6 outlets [story id]" and one reply: "+2 sources: A, B" and the new facts. */
+/**
+ * "↻ Headline — now 6 outlets [story id]" and one reply: "+2 sources: A, B" or "More from A", the new facts, the
+ * new opinion and analysis pieces, and the new reports, as the chat platforms show it.
+ */
 export function renderConsoleUpdate(update: StoryUpdate): string {
-  const { digest, newFacts } = update;
+  const { digest, newFacts, newOpinion, newCoverage } = update;
   const lead = updateLeadLine(update);
   return [
     `↻ ${oneLine(digest.headline)} — now ${plural(digest.outletCount, 'outlet')} [story ${oneLine(digest.id)}]`,
-    indent([lead, ...newFacts.map(factLine)]),
+    indent([
+      lead,
+      ...newFacts.map(factLine),
+      ...newOpinion.map(opinionLine),
+      ...byFirstReport(newCoverage).map(coverageLine),
+    ]),
   ].join('\n');
 }
