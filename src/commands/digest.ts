@@ -9,6 +9,7 @@ import { renderConsoleStory } from '../platforms/console/render.js';
 import { renderDiscordStory } from '../platforms/discord/render.js';
 import { renderSlackStory } from '../platforms/slack/render.js';
 import { InputError, writeLine } from '../util/jsonl.js';
+import { publisherCount } from '../util/outlet.js';
 import { readArchive } from './worker.js';
 
 const FORMATS = ['json', 'text', 'discord', 'slack'] as const;
@@ -37,7 +38,7 @@ function pick(stories: ReplayedStory[], query: string): ReplayedStory {
     id: s.info.id,
     headline: s.info.headline,
     text: s.items.map((i) => `${i.title} ${i.description ?? ''}`).join(' '),
-    outletCount: new Set(s.items.map((i) => i.source)).size,
+    outletCount: publisherCount(s.items),
     lastUpdated: s.info.lastUpdated,
   }));
   const [best] = searchStories(query, searchable, 1);

@@ -12,6 +12,7 @@ import {
   withoutFragment,
 } from '../ingest/index.js';
 import type { StoryDigest } from '../model.js';
+import { publisherCount } from '../util/outlet.js';
 import { words } from '../util/words.js';
 import type { ChannelKind, ChannelSettings, ChannelStore, DeliveryMode, Platform } from './channels.js';
 import type { StorySource } from './daily.js';
@@ -228,7 +229,7 @@ export class ChannelCommands {
           .storyItems(s.id)
           .map((i) => `${i.title} ${i.description ?? ''}`)
           .join(' '),
-      outletCount: s.sources.length,
+      outletCount: () => publisherCount(this.stories.storyItems(s.id)),
       lastUpdated: s.lastUpdated,
       version: `${s.itemIds.length}|${s.itemIds[s.itemIds.length - 1]}|${s.headline}`,
     }));

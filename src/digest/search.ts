@@ -5,7 +5,11 @@ export interface SearchableStory {
   headline: string;
   /** Every title and summary of the story's items, or a function that builds it when the story is indexed. */
   text: string | (() => string);
-  outletCount: number;
+  /**
+   * Publishers covering the story, counted as digests count them (one publisher's several feeds once), or a
+   * function that counts them when the story is indexed.
+   */
+  outletCount: number | (() => number);
   lastUpdated: string;
   /**
    * Changes whenever the story's text or headline does. A story keeps its index entry while its version
@@ -19,6 +23,7 @@ interface Entry {
   /** Word counts of the text, headline words counted twice more. */
   counts: Map<string, number>;
   headline: Set<string>;
+  outlets: number;
 }
 
 /** Loose matches ("ukraine" ~ "ukrainian") share at least four leading letters: words are filed by them. */
@@ -61,7 +66,7 @@ export class StorySearch {
           const s = wordScore(w, entry);
           score += s * idf.get(w)! * (entry.headline.has(w) ? 1.5 : 1);
         }
-        return { story, score: score ? score + 0.05 * Math.log2(1 + story.outletCount) : 0 };
+        return { story, score: score ? score + 0.05 * Math.log2(1 + entry.outlets) : 0 };
       })
       .filter((r) => r.score > 0)
       .sort(
@@ -82,7 +87,13 @@ export class StorySearch {
     const text = typeof story.text === 'function' ? story.text() : story.text;
     for (const w of words(text)) counts.set(w, (counts.get(w) ?? 0) + 1);
     for (const w of words(story.headline)) counts.set(w, (counts.get(w) ?? 0) + 2);
-    const entry: Entry = { version: story.version, counts, headline: new Set(words(story.headline)) };
+    const outlets = typeof story.outletCount === 'function' ? story.outletCount() : story.outletCount;
+    const entry: Entry = {
+      version: story.version,
+      counts,
+      headline: new Set(words(story.headline)),
+      outlets,
+    };
     this.entries.set(story.id, entry);
     this.file(entry, 1);
     return entry;

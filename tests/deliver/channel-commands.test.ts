@@ -244,4 +244,33 @@ describe('channel commands', () => {
     const cold = new ChannelCommands(channels, engine, parseConfig({}).fetch).story('iceland volcano');
     expect('digest' in cold && cold.digest.outletCount).toBe(2);
   });
+
+  it('among equal matches, ranks the story more publishers cover first, counting one publisher’s feeds once', async () => {
+    const engine = new StoryEngine({ store: openStore('memory://'), sinks: () => [], logger: silentLogger });
+    await engine.init();
+    const at = '2026-01-01T10:00:00Z';
+    const item = (id: string, title: string, source: string, url: string) => ({
+      id,
+      title,
+      source,
+      url,
+      publishedAt: at,
+    });
+    await engine.ingest([
+      // Three feeds of one broadcaster.
+      item('b1', 'Lisbon flood closes metro', 'BBC News - World', 'https://www.bbc.co.uk/news/world-1'),
+      item('b2', 'Lisbon flood: metro closed', 'BBC News - Europe', 'https://www.bbc.co.uk/news/europe-2'),
+      item('b3', 'Metro closed by Lisbon flood', 'BBC News - Business', 'https://www.bbc.co.uk/news/biz-3'),
+      // Two publishers.
+      item('p1', 'Porto flood cuts rail line', 'Wire A', 'https://wire-a.example/porto'),
+      item('p2', 'Porto flood: rail line cut', 'Wire B', 'https://wire-b.example/porto'),
+    ]);
+    const search = new ChannelCommands(channels, engine, parseConfig({}).fetch);
+    const found = search.story('flood');
+    expect('digest' in found && found.digest.headline).toMatch(/^Porto flood/);
+    expect(search.suggest('flood').map((s) => s.name)).toEqual([
+      expect.stringMatching(/^Porto flood/),
+      expect.stringMatching(/Lisbon flood/),
+    ]);
+  });
 });

@@ -127,6 +127,28 @@ describe('StorySearch', () => {
     expect(fresh).toEqual(['a', 'b']);
   });
 
+  it('counts a story’s outlets once per version, and among equal matches puts the broader story first', () => {
+    const counted: string[] = [];
+    const of = (id: string, outlets: number, version: string): SearchableStory => ({
+      id,
+      headline: 'Storm hits coast',
+      text: 'Thousands without power',
+      outletCount: () => {
+        counted.push(id);
+        return outlets;
+      },
+      lastUpdated: '2025-08-17T12:00:00Z',
+      version,
+    });
+    const search = new StorySearch();
+    expect(search.search('storm', [of('a', 1, '1'), of('b', 3, '1')]).map((s) => s.id)).toEqual(['b', 'a']);
+    expect(search.search('coast', [of('a', 1, '1'), of('b', 3, '1')]).map((s) => s.id)).toEqual(['b', 'a']);
+    expect(counted).toEqual(['a', 'b']);
+    // More outlets cover a: a new version, counted again.
+    expect(search.search('storm', [of('a', 5, '2'), of('b', 3, '1')]).map((s) => s.id)).toEqual(['a', 'b']);
+    expect(counted).toEqual(['a', 'b', 'a']);
+  });
+
   it('forgets stories that are gone, with the words only they held', () => {
     const reads: string[] = [];
     const search = new StorySearch();
