@@ -1,7 +1,9 @@
 /**
  * `/story` and its autocomplete with a week of real coverage in memory: the rumca week (12,052 items) goes
- * through the story engine, then the chat commands search it. Prints milliseconds per call: the first search
- * (which reads every story's text) and the median of later ones, as a user typing a query would cause.
+ * through the story engine in passes of 500 items, then the chat commands search it. Prints milliseconds: the
+ * indexing the worker does after each pass, the first search with the index so kept and with none (which
+ * reads every story's text), `/story` of a story asked for the first time (its digest is built) and again,
+ * and autocomplete as a user typing a query would cause it.
  *
  *   npm run bench:story
  */
@@ -24,9 +26,20 @@ const engine = new StoryEngine({
   now: () => new Date('2023-11-25T00:00:00Z'),
 });
 await engine.init();
-for (let i = 0; i < items.length; i += 500) await engine.ingest(items.slice(i, i + 500));
-const commands = new ChannelCommands(new ChannelStore(store), engine, parseConfig({}).fetch);
+const channels = new ChannelStore(store);
+const fetchPolicy = parseConfig({}).fetch;
+// As the worker keeps it: indexed after each pass.
+const commands = new ChannelCommands(channels, engine, fetchPolicy);
+const passes: number[] = [];
+for (let i = 0; i < items.length; i += 500) {
+  await engine.ingest(items.slice(i, i + 500));
+  passes.push(ms(() => commands.indexStories()));
+}
 console.log(`${items.length} items in ${engine.stories().length} stories`);
+console.log(
+  `indexing after each pass of 500 items: median ${median(passes).toFixed(0)} ms, ` +
+    `slowest ${Math.max(...passes).toFixed(0)} ms`,
+);
 
 function ms(f: () => unknown): number {
   const t = performance.now();
@@ -46,10 +59,16 @@ const queries = [
   'rosalynn carter',
   'gaza truce hostages',
 ];
-console.log(`first /story (indexes every story): ${ms(() => commands.story(queries[0]!)).toFixed(0)} ms`);
-const story = queries.flatMap((q) => [1, 2, 3].map(() => ms(() => commands.story(q))));
+const cold = new ChannelCommands(channels, engine, fetchPolicy);
 console.log(
-  `/story, later calls (search and the digest of the best story): median ${median(story).toFixed(0)} ms`,
+  `first search after the passes: ${ms(() => commands.suggest(queries[0]!)).toFixed(0)} ms with the index ` +
+    `they kept, ${ms(() => cold.suggest(queries[0]!)).toFixed(0)} ms with none (reads every story)`,
+);
+const first = queries.map((q) => ms(() => commands.story(q)));
+const again = queries.flatMap((q) => [1, 2].map(() => ms(() => commands.story(q))));
+console.log(
+  `/story (search and the digest of the best story): first ask of a story median ${median(first).toFixed(0)} ms, ` +
+    `slowest ${Math.max(...first).toFixed(0)} ms (its digest is built); asked again median ${median(again).toFixed(0)} ms`,
 );
 // Discord asks for suggestions at each key press: the typed words, and the latest headlines.
 const typed = 'argentina election'.split('').map((_, i, all) => all.slice(0, i + 1).join(''));

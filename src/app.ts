@@ -1,6 +1,7 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import { createClusterer } from './cluster/index.js';
 import { type Config, type FeedConfig, quietHoldMinutes } from './config/schema.js';
+import { ChannelCommands } from './deliver/channel-commands.js';
 import { ChannelSink } from './deliver/channel-sink.js';
 import { type ChannelSettings, ChannelStore, type Platform } from './deliver/channels.js';
 import { DailyDigests } from './deliver/daily.js';
@@ -49,6 +50,8 @@ export class App {
   readonly channels: ChannelStore;
   readonly deliverer: Deliverer;
   readonly daily: DailyDigests;
+  /** What the chat commands do: one for every platform, so that they share one story search. */
+  readonly commands: ChannelCommands;
   private readonly enricher: ItemEnricher;
   private readonly staticSinks: Sink[];
   private readonly adapters = new Map<Platform, ChatAdapter>();
@@ -79,6 +82,7 @@ export class App {
       quietHoldMs: quietHoldMinutes(config) * 60_000,
       now: opts.now,
     });
+    this.commands = new ChannelCommands(this.channels, this.engine, config.fetch, () => this.now());
     this.daily = new DailyDigests({
       channels: this.channels,
       deliverer: this.deliverer,
@@ -155,6 +159,8 @@ export class App {
     const ingest = await this.engine.ingest(enriched, poll.commit);
     await this.sendFeedNotices();
     await this.engine.prune();
+    // The pass's new coverage is indexed for /story now, between passes, rather than on a user's first search.
+    if (this.adapters.size) this.commands.indexStories();
     const { items, commit: _commit, ...counts } = poll;
     const summary = { poll: { ...counts, items: items.length }, ingest };
     this.opts.logger.info(summary, 'poll pass done');

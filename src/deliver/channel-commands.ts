@@ -235,6 +235,19 @@ export class ChannelCommands {
     }));
   }
 
+  /**
+   * Indexes for `story` and `suggest` the stories that are new or changed since the last call or search, so
+   * that the first search after a start (or after a busy pass) need not read them while a user waits.
+   */
+  indexStories(): void {
+    this.search.index(this.searchable());
+  }
+
+  /** Stories the story search holds. */
+  get indexedStories(): number {
+    return this.search.size;
+  }
+
   /** The best matching story's digest, or why there is none. */
   story(query: string): { digest: StoryDigest } | { error: string } {
     if (!query.trim()) return { error: 'give a few words about the story, for example: ukraine security' };

@@ -42,6 +42,17 @@ export class StorySearch {
   /** Words of the indexed stories by their first letters, with how many stories hold each. */
   private readonly byPrefix = new Map<string, Map<string, number>>();
 
+  /** Stories held in the index. */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Brings the index up to date with `stories` without searching: new and changed ones in, gone ones out. */
+  index(stories: readonly SearchableStory[]): void {
+    for (const story of stories) this.entryOf(story);
+    this.keepOnly(stories);
+  }
+
   search(query: string, stories: readonly SearchableStory[], limit = 10): SearchableStory[] {
     const wanted = [...new Set(words(query))];
     if (!wanted.length) return [];

@@ -74,6 +74,8 @@ describe.each(stores)(
         expect(pass.poll.polled).toBe(5);
         expect(pass.ingest.accepted).toBe(5);
         expect(pass.ingest.stories).toBe(1);
+        // No chat platform, so no one can search: the pass spends nothing on a story index.
+        expect(app.commands.indexedStories).toBe(0);
 
         const posts = first.filter((text) => text.startsWith('■'));
         expect(posts).toHaveLength(1);

@@ -670,6 +670,9 @@ describe('/story', () => {
   it('answers /story ukraine with the seed story digest, facts and opinion apart, and autocompletes headlines', async () => {
     await follow('general', [...allSeeds(), feeds.url('/wire.xml')]);
     await h.app.pollOnce(true);
+    // The pass indexed its stories: the first search reads none of them while the user waits.
+    expect(h.app.commands.indexedStories).toBe(h.app.engine.stories().length);
+    expect(h.app.commands.indexedStories).toBeGreaterThan(0);
     const expected = new ChannelCommands(h.app.channels, h.app.engine, h.app.config.fetch).story('ukraine');
     if (!('digest' in expected)) throw new Error(expected.error);
     const digest = expected.digest;

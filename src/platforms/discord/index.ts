@@ -2,9 +2,8 @@
 import { once } from 'node:events';
 import { Client, Events, GatewayIntentBits } from 'discord.js';
 import type { Config } from '../../config/schema.js';
-import { ChannelCommands } from '../../deliver/channel-commands.js';
+import type { ChannelCommands } from '../../deliver/channel-commands.js';
 import type { ChannelStore } from '../../deliver/channels.js';
-import type { StorySource } from '../../deliver/daily.js';
 import type { Logger } from '../../log.js';
 import { DiscordAdapter } from './adapter.js';
 import { DEFAULT_DISCORD_API } from './commands.js';
@@ -24,13 +23,10 @@ export class DiscordConfigError extends Error {
   override name = 'DiscordConfigError';
 }
 
-/** What the bot needs from the App once it exists: the channel store, the stories, and the config. */
+/** What the bot needs from the App once it exists: the channel store and the command logic. */
 export interface DiscordAppBinding {
   channels: ChannelStore;
-  engine: StorySource;
-  config: Config;
-  /** The worker's clock, which settings commands stamp. */
-  now(): Date;
+  commands: ChannelCommands;
 }
 
 export interface DiscordBotOptions {
@@ -86,7 +82,7 @@ export function createDiscordBot(opts: DiscordBotOptions): DiscordBot {
     client,
     attach(app) {
       bound = {
-        commands: new ChannelCommands(app.channels, app.engine, app.config.fetch, () => app.now()),
+        commands: app.commands,
         channels: app.channels,
       };
     },

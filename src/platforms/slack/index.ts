@@ -20,9 +20,7 @@ import {
 } from '@slack/bolt';
 import type { Secrets } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
-import { ChannelCommands } from '../../deliver/channel-commands.js';
-import type { ChannelStore } from '../../deliver/channels.js';
-import type { StorySource } from '../../deliver/daily.js';
+import type { ChannelCommands } from '../../deliver/channel-commands.js';
 import type { Logger } from '../../log.js';
 import type { Store } from '../../store/index.js';
 import { SlackAdapter } from './adapter.js';
@@ -71,11 +69,7 @@ export interface CreateSlackOptions {
 /** What attach() takes from the core App. */
 export interface SlackAppBinding {
   store: Store;
-  channels: ChannelStore;
-  engine: StorySource;
-  config: { fetch: Config['fetch'] };
-  /** The worker's clock, which settings commands stamp. */
-  now(): Date;
+  commands: ChannelCommands;
 }
 
 export interface SlackRuntime {
@@ -244,7 +238,7 @@ export async function createSlackAdapter(opts: CreateSlackOptions): Promise<Slac
     },
     attach(app) {
       store = app.store;
-      commands = new ChannelCommands(app.channels, app.engine, app.config.fetch, () => app.now());
+      commands = app.commands;
     },
     async start() {
       if (!commands) throw new Error('bind ChannelCommands before starting the Slack app');
