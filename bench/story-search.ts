@@ -68,7 +68,8 @@ const first = queries.map((q) => ms(() => commands.story(q)));
 const again = queries.flatMap((q) => [1, 2].map(() => ms(() => commands.story(q))));
 console.log(
   `/story (search and the digest of the best story): first ask of a story median ${median(first).toFixed(0)} ms, ` +
-    `slowest ${Math.max(...first).toFixed(0)} ms (its digest is built); asked again median ${median(again).toFixed(0)} ms`,
+    `slowest ${Math.max(...first).toFixed(0)} ms (its digest is built); ` +
+    `asked again median ${median(again).toFixed(0)} ms`,
 );
 // Discord asks for suggestions at each key press: the typed words, and the latest headlines.
 const typed = 'argentina election'.split('').map((_, i, all) => all.slice(0, i + 1).join(''));

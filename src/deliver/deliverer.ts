@@ -50,8 +50,8 @@ export type DeliveryState = 'current' | 'holding' | 'behind';
 export interface DelivererOptions {
   /**
    * How long coverage that brings neither a new outlet, nor a new fact, nor an opinion or analysis piece (more
-   * reports from outlets already in the thread) waits for something new to go out with, so that such reports reach a thread at most once in
-   * this long instead of one reply each. 0 sends every update at once.
+   * reports from outlets already in the thread) waits for something new to go out with, so that such reports
+   * reach a thread at most once in this long instead of one reply each. 0 sends every update at once.
    */
   quietHoldMs?: number;
   /** The clock holds are timed on (epoch ms); the scheduler's, so that a replay runs on archive time. */

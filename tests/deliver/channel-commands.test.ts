@@ -245,7 +245,7 @@ describe('channel commands', () => {
     expect('digest' in cold && cold.digest.outletCount).toBe(2);
   });
 
-  it('among equal matches, ranks the story more publishers cover first, counting one publisher’s feeds once', async () => {
+  it('ranks the story more publishers cover first among equal matches; a publisher’s feeds count once', async () => {
     const engine = new StoryEngine({ store: openStore('memory://'), sinks: () => [], logger: silentLogger });
     await engine.init();
     const at = '2026-01-01T10:00:00Z';

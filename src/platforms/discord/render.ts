@@ -282,7 +282,8 @@ export function renderDiscordStory(digest: StoryDigest): DiscordStoryRender {
 
 /**
  * A story that gained coverage: one reply ("+2 sources: A, B" or "More from A", then the new facts, the new
- * opinion and analysis pieces, and the new reports; more messages only if that exceeds 2000 characters) and the parent's new body with the counts updated.
+ * opinion and analysis pieces, and the new reports; more messages only if that exceeds 2000 characters) and
+ * the parent's new body with the counts updated.
  */
 export function renderDiscordUpdate(update: StoryUpdate): DiscordUpdateRender {
   const lead = updateLeadLine(update, (label) => `**${label}**`, escapeDiscord);

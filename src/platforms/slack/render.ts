@@ -286,7 +286,8 @@ export function renderSlackStory(digest: StoryDigest): SlackStoryRender {
 
 /**
  * A story that gained coverage: one reply ("+2 sources: A, B" or "More from A", the new facts, the new opinion
- * and analysis pieces, and the new reports; more messages only if the limits demand it) and the parent's new body with the counts updated.
+ * and analysis pieces, and the new reports; more messages only if the limits demand it) and the parent's new
+ * body with the counts updated.
  */
 export function renderSlackUpdate(update: StoryUpdate): SlackUpdateRender {
   const lead = updateLeadLine(update, (label) => `*${label}*`, escapeSlack);
