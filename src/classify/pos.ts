@@ -17,6 +17,16 @@ export interface TaggedToken {
   lemma: string;
 }
 
+/**
+ * A verb or auxiliary that can head a clause: not a gerund or an infinitive ("a deal to release"), and not a
+ * capitalised word after the first, which is a name the tagger took for a verb ("Downing Street").
+ */
+export function isClauseVerb(t: TaggedToken, previous: TaggedToken | undefined): boolean {
+  if (t.pos !== 'VERB' && t.pos !== 'AUX') return false;
+  if (previous && /^\p{Lu}/u.test(t.text)) return false;
+  return !t.lower.endsWith('ing') && previous?.lower !== 'to';
+}
+
 let nlp: WinkMethods | undefined;
 /** Lexicon ids below this are words the model knows; ids at or above it are out-of-vocabulary tokens. */
 let knownBelow = 0;

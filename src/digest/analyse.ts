@@ -132,11 +132,11 @@ function analyse(item: Item): ItemAnalysis {
       reported &&= usableSentence(text, words, norm, item, title);
       const terms = contentTerms(text);
       const quotes = quotations(text);
-      const speech = { text: text, quotes, attribution };
+      const speech = { text, quotes, attribution };
       const clause = reported ? reportedClause(speech) : undefined;
       const core = reported ? claimCore(clause ?? text) : undefined;
       return {
-        text: text,
+        text,
         label,
         attribution,
         reported,

@@ -4,7 +4,7 @@
  * Plains" and "Rosalynn Carter, a global humanitarian, has died at 96" share few distinctive words, since each
  * outlet adds its own; their cores ("Rosalynn Carter die") are the same.
  */
-import { type TaggedToken, tagSentence } from '../classify/pos.js';
+import { isClauseVerb, type TaggedToken, tagSentence } from '../classify/pos.js';
 import { contentTerms, stem } from './text.js';
 
 export interface ClaimCore {
@@ -83,15 +83,10 @@ const CONTENT_POS = new Set(['NOUN', 'PROPN', 'ADJ', 'NUM']);
 /** Tags that end the verb's object: a preposition, a conjunction, another verb or a pronoun. */
 const OBJECT_END = new Set(['ADP', 'SCONJ', 'VERB', 'AUX', 'PRON', 'PART']);
 
-/**
- * A finite or auxiliary verb that can head the sentence: not a gerund or an infinitive ("a deal to release"),
- * not a name or the end of a hyphenated word the tagger took for a verb.
- */
+/** A verb that can head the sentence (see `isClauseVerb`), not the end of a hyphenated word. */
 function isPredicateVerb(t: TaggedToken, previous: TaggedToken | undefined): boolean {
-  if (t.pos !== 'VERB' && t.pos !== 'AUX') return false;
-  if (previous && /^\p{Lu}/u.test(t.text)) return false;
   // "President-elect" is a title, not a verb.
-  return !t.lower.endsWith('ing') && previous?.lower !== 'to' && previous?.text !== '-';
+  return isClauseVerb(t, previous) && previous?.text !== '-';
 }
 
 /** Splits tagged tokens at commas, dashes and the like, dropping anything in parentheses. */

@@ -4,7 +4,7 @@
  * update of a story.
  */
 
-import { tagSentence } from '../classify/pos.js';
+import { isClauseVerb, tagSentence } from '../classify/pos.js';
 import { quoteSpans } from '../classify/sentences.js';
 
 const STOPWORDS = new Set(
@@ -244,10 +244,8 @@ export function isPhotoCaption(sentence: string, publishedAt?: string): boolean 
   const tokens = tagSentence(sentence);
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
-    if (t.pos !== 'VERB' && t.pos !== 'AUX') continue;
-    // Names the tagger takes for verbs ("Downing Street", "Niagara Falls"), participles and infinitives.
-    if ((i > 0 && /^\p{Lu}/u.test(t.text)) || t.lower.endsWith('ing') || tokens[i - 1]?.lower === 'to')
-      continue;
+    // Names the tagger takes for verbs ("Niagara Falls"), participles and infinitives do not count.
+    if (!isClauseVerb(t, tokens[i - 1])) continue;
     const next = tokens.slice(i + 1, i + 3).map((x) => x.lower);
     if (PHOTO_WORD.test(t.lower)) return next[0] !== 'by';
     if (t.lower === 'is' || t.lower === 'are') return next.some((w) => PHOTO_WORD.test(w));
