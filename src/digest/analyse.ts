@@ -10,6 +10,7 @@ import {
   isComplete,
   isPhotoCaption,
   normalise,
+  proseShingles,
   type Quotation,
   quotations,
   quoteShingles,
@@ -34,6 +35,11 @@ export interface Unit {
   quotes: Quotation[];
   /** Runs of five quoted words, short quotations, and all quoted words, for matching quotations. */
   shingles: string[];
+  /**
+   * Runs of five words of a reported sentence that credits a speaker without quoting them, to find the
+   * speaker's quotation it follows (see `proseShingles`); empty otherwise.
+   */
+  paraphrase: string[];
   shortQuotes: string[];
   quoted: string;
   /** Last word of the speaker's name, when the sentence names one. */
@@ -135,6 +141,7 @@ function analyse(item: Item): ItemAnalysis {
       const speech = { text, quotes, attribution };
       const clause = reported ? reportedClause(speech) : undefined;
       const core = reported ? claimCore(clause ?? text) : undefined;
+      const direct = reported ? directQuote(speech) : undefined;
       return {
         text,
         label,
@@ -147,10 +154,11 @@ function analyse(item: Item): ItemAnalysis {
         norm,
         quotes,
         shingles: quoteShingles(quotes),
+        paraphrase: reported && attribution && !direct ? proseShingles(text) : [],
         shortQuotes: shortQuotes(quotes),
         quoted: ` ${quotes.flatMap((q) => q.tokens).join(' ')} `,
         speaker: attribution && speakerGroup(attribution),
-        direct: reported ? directQuote(speech) : undefined,
+        direct,
         clause,
         core,
       };

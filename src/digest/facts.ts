@@ -100,10 +100,10 @@ const RECENT_CORES = 48;
 
 /**
  * Groups reported sentences into claims: two sentences belong to one claim when they share a quoted run of five
- * words, or enough of their weighted content words or the same core (see `claimCore`) without naming different
- * speakers; claims are the connected
- * groups. Sentences are taken in publication order and a claim is named after its earliest sentence, so its key
- * survives later items joining the story.
+ * words, when one credits a speaker with five words in a row of that speaker's quotation in the other, or when
+ * they share enough of their weighted content words or the same core (see `claimCore`) without naming different
+ * speakers; claims are the connected groups. Sentences are taken in publication order and a claim is named after
+ * its earliest sentence, so its key survives later items joining the story.
  */
 export function groupClaims(sentences: FactSentence[], idf: Map<string, number>): FactSentence[][] {
   const parent: number[] = [];
@@ -119,6 +119,7 @@ export function groupClaims(sentences: FactSentence[], idf: Map<string, number>)
     if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
   };
   const byShingle = new Map<string, number[]>();
+  const byParaphrase = new Map<string, number[]>();
   const byTerm = new Map<string, number[]>();
   const byVerb = new Map<string, number[]>();
   // Words in a large share of sentences ("Trump" in a Trump story) find candidates nobody needs.
@@ -142,6 +143,14 @@ export function groupClaims(sentences: FactSentence[], idf: Map<string, number>)
     // Every earlier sentence close enough joins this one's claim, so a sentence that matches two claims
     // (a paraphrase and a quotation of the same statement) makes them one, whatever the arrival order.
     for (const sh of s.unit.shingles) for (const j of byShingle.get(sh) ?? []) union(j, at);
+    // A reporter's sentence that follows a speaker's quotation word for word is that quotation retold.
+    const speaker = s.unit.speaker;
+    if (speaker) {
+      for (const sh of s.unit.paraphrase)
+        for (const j of byShingle.get(sh) ?? []) if (sentences[j]!.unit.speaker === speaker) union(j, at);
+      for (const sh of s.unit.shingles)
+        for (const j of byParaphrase.get(sh) ?? []) if (sentences[j]!.unit.speaker === speaker) union(j, at);
+    }
     touched.length = 0;
     for (const t of s.terms) {
       if ((df.get(t) ?? 0) > commonAt) continue;
@@ -183,6 +192,11 @@ export function groupClaims(sentences: FactSentence[], idf: Map<string, number>)
       const list = byShingle.get(sh);
       if (list) list.push(at);
       else byShingle.set(sh, [at]);
+    }
+    for (const sh of s.unit.paraphrase) {
+      const list = byParaphrase.get(sh);
+      if (list) list.push(at);
+      else byParaphrase.set(sh, [at]);
     }
     for (const t of s.terms) {
       const list = byTerm.get(t);

@@ -87,15 +87,29 @@ export function quotations(sentence: string): Quotation[] {
     .filter((q) => q.tokens.length > 0);
 }
 
+/** Adds to `out` the runs of `n` words of `tokens` that hold at least `content` content words. */
+function addRuns(out: Set<string>, tokens: readonly string[], n: number, content: number): void {
+  for (let i = 0; i + n <= tokens.length; i++) {
+    const run = tokens.slice(i, i + n);
+    if (run.filter((w) => !STOPWORDS.has(w)).length >= content) out.add(run.join(' '));
+  }
+}
+
 /** Runs of `n` quoted words with at least two content words: the same quotation worded into different sentences. */
 export function quoteShingles(quotes: Quotation[], n = 5): string[] {
   const out = new Set<string>();
-  for (const q of quotes) {
-    for (let i = 0; i + n <= q.tokens.length; i++) {
-      const run = q.tokens.slice(i, i + n);
-      if (run.filter((w) => !STOPWORDS.has(w)).length >= 2) out.add(run.join(' '));
-    }
-  }
+  for (const q of quotes) addRuns(out, q.tokens, n, 2);
+  return [...out];
+}
+
+/**
+ * Runs of `n` words of a whole sentence with at least three content words, to find the quotation a reporter's
+ * sentence follows word for word ("Witkoff said the United States could offer Ukraine …" of "the United
+ * States could offer Article 5-like protection"). Stricter than quotation runs: prose repeats stock phrases.
+ */
+export function proseShingles(sentence: string, n = 5): string[] {
+  const out = new Set<string>();
+  addRuns(out, wordTokens(sentence), n, 3);
   return [...out];
 }
 

@@ -214,6 +214,36 @@ describe('reported facts', () => {
     });
   });
 
+  it("counts a reporter's sentence that follows a speaker's quotation word for word as that quotation", () => {
+    const quoted: Item = {
+      id: 'crossing-1',
+      title: 'Dock Street crossing to reopen in May',
+      source: 'Coast Ledger',
+      publishedAt: '2026-02-14T09:00:00.000Z',
+      text:
+        '"We will reopen the Dock Street crossing by the end of May, and until then the harbour ferries will ' +
+        'run every twenty minutes at no charge," Mayor Ines Carvalho told reporters at the town hall.',
+    };
+    const retold = (source: string, speaker: string): Item => ({
+      id: `crossing-${source}`,
+      title: 'Marlow plans Dock Street reopening',
+      source,
+      publishedAt: '2026-02-14T11:00:00.000Z',
+      text:
+        `${speaker} said the city would reopen the Dock Street crossing by the end of May, once engineers ` +
+        'have replaced its corroded deck plates and the tram operator has finished testing its new signals.',
+    });
+    const same = digestOf([quoted, retold('Valley Wire', 'Mayor Ines Carvalho')]);
+    expect(factWith(same, /reopen the Dock Street crossing/).sources).toEqual([
+      'Coast Ledger',
+      'Valley Wire',
+    ]);
+    expect(same.facts.filter((f) => /Dock Street crossing/.test(f.text))).toHaveLength(1);
+    // The same words from someone else are their own claim.
+    const other = digestOf([quoted, retold('Valley Wire', 'Transport director Hugo Mendes')]);
+    expect(other.facts.filter((f) => /Dock Street crossing/.test(f.text))).toHaveLength(2);
+  });
+
   it('keeps opinion, the opinion item and boilerplate out of the facts', () => {
     const facts = d.facts.map((f) => f.text).join('\n');
     expect(facts).not.toMatch(/apology|negligence|failure of planning|known about this corrosion/);

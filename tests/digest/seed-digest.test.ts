@@ -77,6 +77,8 @@ describe.skipIf(!haveSeeds)('digest of the seed story', () => {
     // Each statement is one claim, not one per outlet.
     expect(d.facts.filter((f) => /BIG PROGRESS ON RUSSIA/.test(f.text))).toHaveLength(1);
     expect(d.facts.filter((f) => /Article 5-like protection/.test(f.text))).toHaveLength(1);
+    // World Wire's own sentence follows Witkoff's words ("the United States could offer …"): the same claim.
+    expect(d.facts.some((f) => /NATO-style protection/.test(f.text))).toBe(false);
   });
 
   it('keeps the aggregator’s opinion, action and to-do text and the analysis piece’s speculation out of the facts', () => {
