@@ -47,6 +47,13 @@ describe('config', () => {
       parseConfig({ cluster: { windowHours: 2, retentionDays: 1 }, updates: { quietHoldMinutes: 180 } }),
     ).toThrow(/"updates\.quietHoldMinutes": must be shorter than cluster\.windowHours/);
     expect(() => parseConfig({ updates: { quietHoldMinutes: -5 } })).toThrow(/"updates\.quietHoldMinutes"/);
+    // A range with no prefix length once allowed every address; now it names the entry and says why.
+    expect(() => parseConfig({ fetch: { allowPrivate: ['feeds.internal', '10.0.0.0/'] } })).toThrow(
+      /"fetch\.allowPrivate\.1": "10\.0\.0\.0\/": the prefix length after the \/ must be a number from 0 to 32/,
+    );
+    expect(
+      parseConfig({ fetch: { allowPrivate: ['10.0.0.0/8', '[fd00::1]'] } }).fetch.allowPrivate,
+    ).toHaveLength(2);
     // Unset, the hold is three hours, or half a shorter window.
     expect(quietHoldMinutes(parseConfig({}))).toBe(180);
     expect(quietHoldMinutes(parseConfig({ cluster: { windowHours: 2, retentionDays: 1 } }))).toBe(60);

@@ -1,5 +1,6 @@
 import cron from 'node-cron';
 import { z } from 'zod';
+import { parseAllowEntry } from '../ingest/ssrf.js';
 import { slackConfigSchema } from '../platforms/slack/config.js';
 
 const feedSchema = z
@@ -38,7 +39,14 @@ export const configSchema = z
         maxRedirects: z.number().int().min(0).max(20).default(5),
         userAgent: z.string().min(1).default('Threadline/0.1'),
         concurrency: z.number().int().min(1).max(256).default(8),
-        allowPrivate: z.array(z.string()).default([]),
+        allowPrivate: z
+          .array(
+            z.string().superRefine((entry, ctx) => {
+              const read = parseAllowEntry(entry);
+              if (read.kind === 'invalid') ctx.addIssue({ code: 'custom', message: read.reason });
+            }),
+          )
+          .default([]),
         connectTimeoutMs: z.number().int().min(100).max(60_000).optional(),
         perHostConcurrency: z.number().int().min(1).max(64).default(2),
         minIntervalMinutes: z.number().min(1).max(1440).default(5),

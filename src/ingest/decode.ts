@@ -48,6 +48,9 @@ export function decodeBody(body: Buffer, contentType?: string): string {
   if (fromHeader && fromDecl && fromHeader !== fromDecl && (fromHeader === 'utf-8' || fromDecl === 'utf-8')) {
     charset = isUtf8(body) ? 'utf-8' : fromHeader === 'utf-8' ? fromDecl : fromHeader;
   }
+  // A UTF-16 or UTF-32 label on bytes that read as ASCII ("<?xml" with no zero bytes, as .NET writers declare
+  // "utf-16" over UTF-8 output) is wrong: the label names the writer's string type, not these bytes.
+  if (charset && /^utf-?(16|32)/.test(charset) && !body.subarray(0, 4).includes(0)) charset = undefined;
   if (!charset || charset === 'utf-8') {
     if (charset === 'utf-8' || isUtf8(body)) return body.toString('utf8');
     // Undeclared and not UTF-8: the web's usual legacy encoding.
@@ -98,7 +101,34 @@ export function wrapXhtmlContent(xml: string): string {
   return parts.join('');
 }
 
-function repairSegment(s: string, declared: Set<string>): string {
+/**
+ * Internal entities a doctype declares with a literal value (`<!ENTITY pub "Daily Planet">`), which the XML
+ * parser does not expand: they are put in as text. A value is read as plain text, never as markup or further
+ * entities, and the text they add is capped at the document's own length, so no declaration can blow it up.
+ */
+class DeclaredEntities {
+  private readonly values = new Map<string, string>();
+  private budget: number;
+
+  constructor(doctype: string | undefined, documentLength: number) {
+    this.budget = documentLength;
+    if (!doctype) return;
+    for (const m of doctype.matchAll(/<!ENTITY\s+([\w.-]+)\s+(?:"([^"]{0,256})"|'([^']{0,256})')\s*>/g)) {
+      const value = m[2] ?? m[3] ?? '';
+      this.values.set(m[1]!, value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'));
+    }
+  }
+
+  /** The escaped text for `&name;`, or undefined if it is not declared with a literal or the budget is spent. */
+  expand(name: string): string | undefined {
+    const v = this.values.get(name);
+    if (v === undefined || v.length > this.budget) return undefined;
+    this.budget -= v.length;
+    return v;
+  }
+}
+
+function repairSegment(s: string, declared: DeclaredEntities): string {
   let out =
     s.indexOf('&') >= 0
       ? s.replace(AMP_RE, (m, num?: string, name?: string) => {
@@ -115,7 +145,9 @@ function repairSegment(s: string, declared: Set<string>): string {
               : '';
           }
           if (name) {
-            if (XML_PREDEFINED.has(name) || declared.has(name)) return m;
+            if (XML_PREDEFINED.has(name)) return m;
+            const value = declared.expand(name);
+            if (value !== undefined) return value;
             const cp = HTML_ENTITIES.get(name);
             return cp !== undefined ? `&#${cp};` : `&amp;${name};`;
           }
@@ -263,9 +295,8 @@ export function repairXml(xml: string): string {
   let s = xml;
   const first = s.indexOf('<');
   if (first > 0) s = s.slice(first);
-  const declared = new Set<string>();
   const doctype = /<!DOCTYPE[^[>]*\[([\s\S]*?)\]\s*>/i.exec(s.slice(0, 20000));
-  if (doctype) for (const m of doctype[1]!.matchAll(/<!ENTITY\s+([\w.-]+)/g)) declared.add(m[1]!);
+  const declared = new DeclaredEntities(doctype?.[1], s.length);
   const parts: string[] = [];
   // A document of comments and no CDATA (or the reverse) would otherwise be searched to its end for the missing
   // one from every section.

@@ -159,7 +159,11 @@ export function urlRefusal(raw: string, allowPrivate?: readonly string[]): strin
   } catch (err) {
     return (err as FetchError).message;
   }
-  const host = u.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  // "localhost." is localhost: a trailing dot only marks the name as fully qualified.
+  const host = u.hostname
+    .replace(/^\[|\]$/g, '')
+    .toLowerCase()
+    .replace(/\.$/, '');
   const allow = allowListOf(allowPrivate);
   if (isIP(host) !== 0) return literalRefusal(host, allow);
   if ((host === 'localhost' || host.endsWith('.localhost')) && !allow.allowsHost(host))

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FetchPolicy, HostLimiter, safeFetch } from '../../src/ingest/index.js';
-import { isBlockedAddress } from '../../src/ingest/ssrf.js';
+import { type FetchPolicy, HostLimiter, safeFetch, urlRefusal } from '../../src/ingest/index.js';
+import { AllowList, isBlockedAddress, parseAllowEntry } from '../../src/ingest/ssrf.js';
 import { startServer, type TestServer } from './helpers/server.js';
 
 const policy: FetchPolicy = {
@@ -222,6 +222,64 @@ describe('SSRF guard', () => {
     }
     for (const ip of ['93.184.216.34', '8.8.8.8', '2606:4700::1111', '172.32.0.1'])
       expect(isBlockedAddress(ip), ip).toBe(false);
+  });
+
+  it('checks IPv4 inside IPv6 however the address is written', () => {
+    // Mapped, compatible, NAT64 and 6to4 forms, dotted or in hex, compressed or not (URLs give the hex form).
+    for (const ip of [
+      '::ffff:7f00:1',
+      '0:0:0:0:0:ffff:127.0.0.1',
+      '::127.0.0.1',
+      '::7f00:1',
+      '::a9fe:a9fe',
+      '64:ff9b::a9fe:a9fe',
+      '2002:7f00:1::',
+      '2002:7f00::',
+      '2002:c0a8::1',
+    ])
+      expect(isBlockedAddress(ip), ip).toBe(true);
+    for (const ip of ['::ffff:8.8.8.8', '::808:808', '2002:808:808::1', '64:ff9b::808:808'])
+      expect(isBlockedAddress(ip), ip).toBe(false);
+  });
+
+  it('refuses localhost before fetching, with or without the trailing dot of a full name', () => {
+    for (const url of ['http://localhost/feed', 'http://localhost./feed', 'http://feeds.localhost./rss'])
+      expect(urlRefusal(url), url).toMatch(/is this machine/);
+    expect(urlRefusal('http://localhost./feed', ['localhost'])).toBeUndefined();
+    expect(urlRefusal('http://[::7f00:1]/feed')).toMatch(/private or reserved/);
+  });
+
+  it('reads allow-list entries strictly: a range with a missing or impossible prefix allows nothing', () => {
+    expect(parseAllowEntry('10.0.0.0/8')).toEqual({
+      kind: 'range',
+      net: '10.0.0.0',
+      bits: 8,
+      family: 'ipv4',
+    });
+    expect(parseAllowEntry('[FD00::1]')).toEqual({
+      kind: 'range',
+      net: 'fd00::1',
+      bits: 128,
+      family: 'ipv6',
+    });
+    expect(parseAllowEntry('Feeds.Internal.')).toEqual({ kind: 'host', host: 'feeds.internal' });
+    for (const bad of [
+      '10.0.0.0/',
+      'fd00::/',
+      '10.0.0.0/33',
+      '::1/129',
+      '10.0.0.0/8x',
+      '/8',
+      '*.internal',
+      ' ',
+    ])
+      expect(parseAllowEntry(bad).kind, bad).toBe('invalid');
+    // Read as a /0 before, "10.0.0.0/" let every address through.
+    expect(() => new AllowList(['10.0.0.0/'])).toThrow(/prefix length/);
+    const allow = new AllowList(['10.0.0.0/8', 'feeds.internal']);
+    expect(allow.allowsAddress('10.1.2.3')).toBe(true);
+    expect(allow.allowsAddress('127.0.0.1')).toBe(false);
+    expect(allow.allowsHost('FEEDS.internal.')).toBe(true);
   });
 });
 

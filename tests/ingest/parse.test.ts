@@ -45,6 +45,13 @@ describe('charset decoding', () => {
     ]);
     expect((await parseFeed(utf16)).title).toBe('T');
   });
+  it('reads UTF-8 bytes labelled UTF-16 (as .NET writers declare them) as UTF-8', async () => {
+    const body = Buffer.from(xml('utf-16'), 'utf8');
+    expect((await parseFeed(body)).items[0]!.title).toBe('Café — “quoted” €5');
+    const plain = Buffer.from(wrap('<item><title>Café</title></item>', ''), 'utf8');
+    const f = await parseFeed(plain, { contentType: 'application/rss+xml; charset=UTF-16' });
+    expect(f.items[0]!.title).toBe('Café');
+  });
   it('falls back to windows-1252 for undeclared non-UTF-8 bytes', async () => {
     const f = await parseFeed(iconv.encode(wrap('<item><title>naïve</title></item>', ''), 'windows-1252'));
     expect(f.items[0]!.title).toBe('naïve');
@@ -60,6 +67,19 @@ describe('recovery from broken XML', () => {
     );
     expect(f.items[0]!.title).toBe('Fish & Chips & more été &copy=2');
     expect(f.items[0]!.url).toBe('https://s.example/a?x=1&y=2');
+  });
+  it('puts in the text of entities the doctype declares, never expanding one inside another', async () => {
+    const doc = (decls: string, title: string) =>
+      `<?xml version="1.0"?><!DOCTYPE rss [${decls}]><rss version="2.0"><channel><title>${title}</title>` +
+      '<item><title>a</title><link>https://s.example/a</link></item></channel></rss>';
+    const f = await parseFeed(doc('<!ENTITY pub "Daily Planet &amp; Co">', '&pub; news'));
+    expect(f.title).toBe('Daily Planet & Co news');
+    // A value naming other entities stays as written: no chain of declarations can multiply the text.
+    const laughs = '<!ENTITY a "ha"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">';
+    expect((await parseFeed(doc(laughs, '&b;'))).title).toBe('&a;&a;&a;&a;&a;&a;&a;&a;');
+    // Nor can many uses of one: the text added stops at the document's own length.
+    const many = (await parseFeed(doc(`<!ENTITY x "${'x'.repeat(200)}">`, '&x;'.repeat(2000)))).title ?? '';
+    expect(many.length).toBeLessThan(20_000);
   });
   it('closes misspelt and missing close tags, drops junk after the root', async () => {
     const f = await parseFeed(
