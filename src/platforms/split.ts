@@ -52,49 +52,98 @@ function intactCut(text: string, at: number): number {
   return i;
 }
 
-/** How far back a hard cut looks for a letter to start the next piece with. */
+/** How far back a hard cut looks for a safe start for the next piece. */
 const LETTER_SEARCH = 64;
 
 /**
- * Where to cut a token too long for one piece, at or before `at`: an intact cut (see `intactCut`) that puts a
- * letter first in the next piece when one is near. Escaping judges a marker by what precedes it, so a cut
- * could otherwise start a piece with a bare `## `, `1. `, `&gt;` or `*` and turn feed text into a heading, a
- * list, a quote or emphasis; a piece that starts with a letter can begin none of them.
+ * A piece may start here without starting markup: a letter, an escaping backslash (Discord) or the soft
+ * hyphen that guards a `&gt;` (Slack).
  */
-function safeCut(text: string, at: number): number {
+function safeStart(c: string | undefined): boolean {
+  return c !== undefined && (c === '\\' || c === '\u00ad' || /\p{L}/u.test(c));
+}
+
+/**
+ * Where to cut a token too long for one piece, at or before `at`: an intact cut (see `intactCut`) that puts a
+ * safe start (see `safeStart`) first in the next piece when one is near. Escaping judges a marker by what
+ * precedes it, so a cut could otherwise start a piece with a bare `## `, `1. `, `&gt;` or `*` and turn feed text
+ * into a heading, a list, a quote or emphasis. Returns the cut and whether the next piece starts safely.
+ */
+function safeCut(text: string, at: number): { cut: number; safe: boolean } {
   for (let j = at; j > 0 && j > at - LETTER_SEARCH; j--) {
-    if (/\p{L}/u.test(text[j]!) && intactCut(text, j) === j) return j;
+    if (safeStart(text[j]) && intactCut(text, j) === j) return { cut: j, safe: true };
   }
-  return intactCut(text, at) || at;
+  const cut = intactCut(text, at) || at;
+  return { cut, safe: safeStart(text[cut]) };
+}
+
+/** Characters that can open markup at the start of a line (headings, lists, quotes, emphasis, spoilers). */
+const MARKUP_START = /^(?:[#\-+*>\d_~`|[]|&gt;)/;
+
+/**
+ * Spans a split must not fall inside: Discord's masked links `[label](<url>)` and bold `**…**`, and the
+ * `<…>` of Slack links, mentions and date tokens and of Discord's bare links (escaped feed text holds no bare
+ * `<` in Slack, and only escaped ones in Discord).
+ */
+const ATOMIC = /\[(?:\\.|[^\]\\\n])*\]\(<[^>\n]*>\)|\*\*(?:\\.|[^*\\\n])+\*\*|<[^<>\n]+>/g;
+
+/** The atomic spans (see `ATOMIC`) of `text` that start at or before `upTo`, as [start, end) pairs in order. */
+function atomicSpans(text: string, upTo: number): [number, number][] {
+  const spans: [number, number][] = [];
+  ATOMIC.lastIndex = 0;
+  for (let m = ATOMIC.exec(text); m && m.index <= upTo; m = ATOMIC.exec(text))
+    spans.push([m.index, m.index + m[0].length]);
+  return spans;
+}
+
+/** The last whitespace at or before `limit` that is not inside an atomic span, or -1. */
+function breakBefore(text: string, limit: number, spans: readonly [number, number][]): number {
+  let k = spans.length - 1;
+  for (let i = limit; i > 0; i--) {
+    while (k >= 0 && spans[k]![0] >= i) k--;
+    const inside = k >= 0 && i < spans[k]![1];
+    if (!inside && SPACE.test(text[i]!)) return i;
+  }
+  return -1;
 }
 
 /**
  * Splits one text into pieces of at most `limit` characters at whitespace (the whitespace at a break is
- * dropped). A single token longer than the limit is cut hard, at the last safe point before the limit.
+ * dropped), never inside a link, a bold name or a date token (see `ATOMIC`) unless one alone is longer than the
+ * limit. A single token longer than the limit is cut hard, at the last safe point before the limit; when no
+ * safe point is near, the next piece starts with a zero-width space, which no markup can follow.
  */
 export function splitText(text: string, limit: number): string[] {
   if (!(limit >= 1)) throw new RangeError(`split limit must be at least 1, got ${limit}`);
   const pieces: string[] = [];
   let rest = trimTrailing(text, ' \t\n').replace(/^[ \t\n]+/, '');
   while (rest.length > limit) {
-    let space = -1;
-    for (let i = limit; i > 0; i--) {
-      if (SPACE.test(rest[i]!)) {
-        space = i;
-        break;
-      }
-    }
+    const spans = atomicSpans(rest, limit);
+    const space = breakBefore(rest, limit, spans);
+    const straddling = spans.find(([start, end]) => start > 0 && start < limit && end > limit);
     if (space > 0) {
       pieces.push(rest.slice(0, space).replace(/[ \t\n]+$/, ''));
       rest = rest.slice(space).replace(/^[ \t\n]+/, '');
+    } else if (straddling) {
+      // Glued to the word before it ("(link)" after a long name): the span goes to the next piece whole.
+      pieces.push(rest.slice(0, straddling[0]));
+      rest = rest.slice(straddling[0]);
     } else {
-      const cut = safeCut(rest, limit);
+      const { cut, safe } = safeCut(rest, limit);
       pieces.push(rest.slice(0, cut));
       rest = rest.slice(cut);
+      if (!safe && limit > 1 && MARKUP_START.test(rest)) rest = `\u200b${rest}`;
     }
   }
   if (rest) pieces.push(rest);
   return pieces;
+}
+
+/** The first `limit` UTF-16 units of `text`, one fewer if the cut would split a surrogate pair. */
+export function clipUnits(text: string, limit: number): string {
+  if (text.length <= limit) return text;
+  const at = isHigh(text.charCodeAt(limit - 1)) && isLow(text.charCodeAt(limit)) ? limit - 1 : limit;
+  return text.slice(0, at);
 }
 
 /**
@@ -134,7 +183,7 @@ export function truncateWords(text: string, limit: number, ellipsis = '…'): st
       break;
     }
   }
-  const cut = end > 0 ? end : safeCut(text, room);
+  const cut = end > 0 ? end : safeCut(text, room).cut;
   return `${text.slice(0, cut).replace(/[ \t\n]+$/, '')}${ellipsis}`;
 }
 
@@ -251,6 +300,7 @@ export function wholeLink(
   link: (label: string) => string,
   max: number,
 ): string {
+  // `link` may refuse a label (with '') that cannot be a link's text.
   const whole = oneLine(label).length <= MAX_LINK_LABEL ? link(label) : '';
   if (whole && whole.length <= max) return whole;
   const short = link('link');

@@ -300,6 +300,54 @@ describe('hard cuts of over-long feed tokens', () => {
   });
 });
 
+describe('over-long tokens without letters and links near a split', () => {
+  it('keep a heading marker after a run of digits inert, and every masked link and bold name whole', () => {
+    // Digits give a hard cut no letter to start the next piece with.
+    for (const marker of ['# Heading', '-# subtext', '- item']) {
+      for (let n = 1850; n < 2050; n += 7) {
+        const facts = [
+          { key: 'x', text: `${'0'.repeat(n)}${marker} from the feed`, sources: ['X'], count: 1 },
+        ];
+        for (const reply of renderDiscordStory({ ...storyDigest(), facts }).replies)
+          for (const line of reply.content!.split('\n')) expect(line).not.toMatch(/^(#{1,3}|-#|[-+]) /);
+      }
+    }
+    const digest = storyDigest();
+    const title = 'Minister resigns after vote on the budget bill in parliament';
+    for (const length of [1500, 1700, 1900]) {
+      const coverage = [{ ...digest.coverage[0]!, source: 'x'.repeat(length), title }];
+      const { replies } = renderDiscordStory({ ...digest, coverage });
+      for (const reply of replies) {
+        expectWithinLimits(reply);
+        const text = reply.content!;
+        // Each piece holds whole links and whole bold names: brackets and ** come in pairs.
+        expect((text.match(/\[Minister/g) ?? []).length).toBe((text.match(/parliament\]\(</g) ?? []).length);
+        expect((text.match(/\*\*/g) ?? []).length % 2).toBe(0);
+      }
+    }
+  });
+});
+
+describe('masked link labels', () => {
+  it('use look-alikes, not backslashes (which Discord shows there), and are not made from titles with URLs', () => {
+    const digest = storyDigest();
+    const coverage = [
+      { ...digest.coverage[0]!, title: 'Live updates [VIDEO] | what_changes for *you* @everyone' },
+      { ...digest.coverage[0]!, title: 'Read the ruling at https://court.example/r.pdf', itemId: 'r' },
+    ];
+    const text = renderDiscordStory({ ...digest, coverage })
+      .replies.map((r) => r.content)
+      .join('\n');
+    expect(text).toContain('[Live updates (VIDEO) ∣ what_changes for ∗you∗ @\u200beveryone](<');
+    expect(text).toContain('Read the ruling at <https://court.example/r.pdf> ([link](<');
+    expect(text).not.toMatch(/\[[^\]]*https?:\/\/[^\]]*\]\(/);
+  });
+
+  it('break mass mentions glued to more letters or digits too', () => {
+    expect(escapeDiscord('@everyone2025 @heretics')).toBe('@\u200beveryone2025 @\u200bheretics');
+  });
+});
+
 describe('snowflakeAt', () => {
   it('gives the smallest id Discord could assign at a time, so nothing created then or later is skipped', () => {
     // Discord's documented example id, created at 1462015105796 ms.

@@ -105,6 +105,38 @@ describe('runaway links from a feed', () => {
   });
 });
 
+describe('links, names and dates near a split', () => {
+  it('stay whole, and a quote marker after a run of entities stays inert', () => {
+    const digest = storyDigest();
+    const url = `https://news.example.com/${'y'.repeat(1900)}`;
+    for (const length of [150, 200]) {
+      const coverage = [
+        { ...digest.coverage[0]!, source: '&'.repeat(length), url, title: 'Minister resigns after the vote' },
+      ];
+      const { parent, replies } = renderSlackStory({ ...digest, coverage });
+      for (const p of [parent, ...replies]) {
+        // The first-report element holds the outlet escaped (five characters for each `&`) and the link.
+        expect(slackViolations(p)).toEqual([]);
+        for (const block of p.blocks ?? []) {
+          const texts =
+            block.type === 'context' ? block.elements.map((e) => e.text) : [block.text?.text ?? ''];
+          for (const text of texts) {
+            expect((text.match(/</g) ?? []).length).toBe((text.match(/>/g) ?? []).length);
+            expect(text).not.toMatch(/^&gt;/m);
+          }
+        }
+      }
+    }
+    for (let n = 550; n < 620; n += 3)
+      for (const section of factSections(`${'&'.repeat(n)}>quoted text`))
+        expect(section).not.toMatch(/^&gt;/m);
+  });
+
+  it('breaks mass mentions glued to more letters or digits too', () => {
+    expect(escapeSlack('@channels @here2')).toBe('@\u2060channels @\u2060here2');
+  });
+});
+
 describe('renderSlackStory', () => {
   it('matches the golden payloads', () => {
     expectGolden('slack-story.json', goldenJson(renderSlackStory(storyDigest())));

@@ -3,6 +3,7 @@ import { renderConsoleUpdate } from '../../src/platforms/console/render.js';
 import { renderDiscordUpdate } from '../../src/platforms/discord/render.js';
 import { renderSlackUpdate } from '../../src/platforms/slack/render.js';
 import {
+  clipUnits,
   oneLine,
   packEntries,
   safeHttpUrl,
@@ -73,16 +74,42 @@ describe('splitText', () => {
     for (const part of parts) {
       expect(part).not.toMatch(/&(?:a|am|l|g)?$/);
       expect(part).not.toMatch(/^(?:amp|mp|p|lt|t|gt);/);
+      // A piece that would open with a Slack quote gets a zero-width space first.
+      expect(part).not.toMatch(/^&gt;/);
     }
-    expect(parts.join('')).toBe(entities);
+    expect(parts.join('').replaceAll('\u200b', '')).toBe(entities);
   });
 
   it('starts the piece after a hard cut with a letter when one is near', () => {
     // Cut at the limit, the second piece would open with a heading marker or a quote entity.
     expect(splitText(`${'a'.repeat(10)}## PWNED`, 10)).toEqual(['a'.repeat(9), 'a## PWNED']);
     expect(splitText(`${'a'.repeat(10)}&gt;quoted`, 10)).toEqual(['a'.repeat(9), 'a&gt;quote', 'd']);
-    // With no letter near, the cut stays at the limit.
-    expect(splitText('#'.repeat(25), 10)).toEqual(['#'.repeat(10), '#'.repeat(10), '#'.repeat(5)]);
+    // With no letter near, the cut stays at the limit and the next piece opens with a zero-width space.
+    expect(splitText('#'.repeat(25), 10)).toEqual([
+      '#'.repeat(10),
+      `\u200b${'#'.repeat(9)}`,
+      `\u200b${'#'.repeat(6)}`,
+    ]);
+    // An escaping backslash is as safe a start as a letter.
+    expect(splitText(`${'\\*'.repeat(6)}# x`, 10)).toEqual(['\\*'.repeat(5), '\\*# x']);
+  });
+
+  it('never splits inside a masked link, a bold name or a Slack link or date token', () => {
+    const discord = `${'word '.repeat(10)}[a label of several words](<https://a.example/x>) tail`;
+    const pieces = splitText(discord, 60);
+    expect(pieces.some((p) => p.includes('[a label of several words](<https://a.example/x>)'))).toBe(true);
+    const slack = `${'word '.repeat(10)}<https://a.example/x|a label of words> · <!date^1^{time}|2025-03-14 09:30 UTC>`;
+    for (const piece of splitText(slack, 60))
+      expect((piece.match(/</g) ?? []).length).toBe((piece.match(/>/g) ?? []).length);
+    expect(splitText('lead words here **bold name of several words** tail', 35)).toEqual([
+      'lead words here',
+      '**bold name of several words** tail',
+    ]);
+  });
+
+  it('clips to a length without splitting a surrogate pair', () => {
+    expect(clipUnits(`${'x'.repeat(99)}😀`, 100)).toBe('x'.repeat(99));
+    expect(clipUnits('short', 100)).toBe('short');
   });
 
   it('rejects a limit below one', () => {

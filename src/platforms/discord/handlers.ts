@@ -13,7 +13,7 @@ import type { ChannelKind, ChannelStore } from '../../deliver/channels.js';
 import { timeZoneNames } from '../../deliver/zoned-time.js';
 import { FetchError, type FetchPolicy, safeFetch } from '../../ingest/index.js';
 import type { Logger } from '../../log.js';
-import { packEntries, truncateWords } from '../split.js';
+import { clipUnits, packEntries, truncateWords } from '../split.js';
 import { CONFIG_COMMANDS } from './commands.js';
 import { type DiscordMessagePayload, escapeDiscord, renderDiscordStory } from './render.js';
 
@@ -245,7 +245,7 @@ export class DiscordHandlers {
     await i.respond(
       choices
         .slice(0, 25)
-        .map((c) => ({ name: truncateWords(c.name, 100) || '…', value: c.value.slice(0, 100) })),
+        .map((c) => ({ name: truncateWords(c.name, 100) || '…', value: clipUnits(c.value, 100) })),
     );
   }
 

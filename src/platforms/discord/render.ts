@@ -94,7 +94,7 @@ function escapeRun(text: string, lineStart: boolean): string {
   const marked = text
     .replace(/[\\*_~`|>[\]<]/g, (c) => `\\${c}`)
     // Mentions stay inert even if a client ignored the backslash; allowed_mentions stops pings regardless.
-    .replace(/@(everyone|here)\b/gi, '@\u200b$1')
+    .replace(/@(everyone|here)/gi, '@\u200b$1')
     .replace(/\\<([@#]|:|a:|t:|\/)/g, '\\<$1\u200b');
   // Headings (#, ##, ###, -#) and list items (-, +, 1.) only act at a line start; escaping them after any
   // whitespace too keeps a piece that begins after a split at a space just as inert.
@@ -135,15 +135,52 @@ export function escapeDiscord(text: string): string {
 
 /** Plain text where Discord renders no markdown (thread names, footers): one line, mass mentions broken. */
 function plainDiscord(text: string): string {
-  return oneLine(text).replace(/@(everyone|here)\b/gi, '@\u200b$1');
+  return oneLine(text).replace(/@(everyone|here)/gi, '@\u200b$1');
 }
 
 /** Longest `[title](<url>)` kept: a message (2000) must hold it whole, with the entry around it. */
 const LINK_MAX = 1500;
 
+/** Look-alikes for the characters that would act inside a masked link's label. */
+const LABEL_LOOKALIKE: Record<string, string> = {
+  '[': '(',
+  ']': ')',
+  '\\': '⧵',
+  '|': '∣',
+  '<': '‹',
+  '>': '›',
+  '*': '∗',
+  _: 'ˍ',
+  '~': '∼',
+  '`': 'ˋ',
+};
+
 /**
- * `[title](<url>)` with the title escaped; the angle brackets keep Discord from adding a preview. Kept whole
- * as `wholeLink` says: a long title goes in full before a short `([link](<url>))`.
+ * A masked link's label. Discord shows backslash escapes there as written, so the characters that would act
+ * (brackets, emphasis markers, spoiler bars, angle brackets) become look-alikes instead; `*`, `_` and `~`
+ * inside a word cannot act and stay.
+ */
+function linkLabel(text: string): string {
+  const chars = [...oneLine(text)];
+  const isWordChar = (c: string | undefined) => c !== undefined && /[\p{L}\p{N}]/u.test(c);
+  return chars
+    .map((c, i) => {
+      const lookalike = LABEL_LOOKALIKE[c];
+      if (!lookalike) return c;
+      const inWord = '*_~'.includes(c) && isWordChar(chars[i - 1]) && isWordChar(chars[i + 1]);
+      return inWord ? c : lookalike;
+    })
+    .join('')
+    .replace(/@(everyone|here)/gi, '@\u200b$1');
+}
+
+/** A URL in a label makes Discord print the whole link as text. */
+const URL_IN_LABEL = /https?:\/\/|www\./i;
+
+/**
+ * `[title](<url>)` with the title as `linkLabel` gives it; the angle brackets keep Discord from adding a
+ * preview. Kept whole as `wholeLink` says: a long title, or one holding a URL, goes escaped in full before a
+ * short `([link](<url>))`.
  */
 function maskedLink(title: string, url: string | undefined): string {
   const text = escapeDiscord(oneLine(title)) || 'link';
@@ -152,7 +189,7 @@ function maskedLink(title: string, url: string | undefined): string {
   return wholeLink(
     title,
     text,
-    (label) => `[${escapeDiscord(oneLine(label)) || 'link'}](<${href}>)`,
+    (label) => (URL_IN_LABEL.test(label) ? '' : `[${linkLabel(label) || 'link'}](<${href}>)`),
     LINK_MAX,
   );
 }

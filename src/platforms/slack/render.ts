@@ -105,7 +105,7 @@ export function escapeSlack(text: string): string {
     })
     .join('');
   // Bare @-words are not mentions unless a message asks for link_names; a word joiner keeps them inert anyway.
-  return escaped.replace(/@(everyone|here|channel)\b/gi, '@\u2060$1');
+  return escaped.replace(/@(everyone|here|channel)/gi, '@\u2060$1');
 }
 
 /** Link text for `<url|text>`: escaped, and `|` (which would end the URL part early) replaced. */
@@ -225,8 +225,11 @@ function renderParent(digest: StoryDigest): Parent {
   const first = coverage.find((c) => safeHttpUrl(c.url)) ?? coverage[0];
   const context: SlackMrkdwn[] = [{ type: 'mrkdwn', text: `*${escapeSlack(counts)}*` }];
   if (first) {
-    // The outlet name is only a label here (the coverage reply lists it in full), so it may be shortened.
-    const outlet = truncateWords(oneLine(first.source), 200);
+    // The outlet name is only a label here (the coverage reply lists it in full), so it may be shortened:
+    // to 200 characters as escaped, since an element holds 3000 and `&` alone takes five.
+    let outlet = truncateWords(oneLine(first.source), 200);
+    for (let n = escapeSlack(outlet).length; n > 200; n = escapeSlack(outlet).length)
+      outlet = truncateWords(outlet, Math.max(2, Math.floor((outlet.length * 200) / n) - 1));
     context.push({
       type: 'mrkdwn',
       text: `First report: ${slackLink(outlet, first.url)} · ${slackTime(first.publishedAt)}`,
