@@ -116,19 +116,30 @@ export class Deliverer {
     const factKeys = digest.facts.map((f) => f.key);
 
     if (!record.ref) {
-      const attemptKey = record.pending?.op === 'post' ? record.pending.key : `${key}|post`;
+      const interrupted = record.pending?.op === 'post' ? record.pending : undefined;
+      const attemptKey = interrupted?.key ?? `${key}|post`;
       const recovered =
         record.pending && sink.recover ? await sink.recover(attemptKey, record.pending.since) : undefined;
-      let ref = recovered;
-      if (!ref) {
-        await this.noteStoryOf(digest.id, digest.coverage);
+      if (recovered) {
+        // What the interrupted attempt posted, not the story as it is now: coverage that came in since goes
+        // out as an update.
+        const sent = interrupted ?? { itemIds, factKeys };
         await this.records.set(key, {
-          ...record,
-          // Wall-clock time, not the scheduler's: platforms stamp messages on the wall clock.
-          pending: { op: 'post', key: attemptKey, itemIds, factKeys, since: Date.now() },
+          ref: recovered,
+          itemIds: sent.itemIds,
+          factKeys: sent.factKeys,
+          updates: 0,
         });
-        ref = await sink.post(digest, attemptKey);
+        return 'posted';
       }
+      await this.noteStoryOf(digest.id, digest.coverage);
+      await this.records.set(key, {
+        ...record,
+        // Wall-clock time, not the scheduler's: platforms stamp messages on the wall clock. A retry keeps the
+        // first attempt's start, so that the platform still searches from there for what that attempt posted.
+        pending: { op: 'post', key: attemptKey, itemIds, factKeys, since: interrupted?.since ?? Date.now() },
+      });
+      const ref = await sink.post(digest, attemptKey);
       await this.records.set(key, { ref, itemIds, factKeys, updates: 0 });
       return 'posted';
     }

@@ -228,6 +228,59 @@ describe('Deliverer', () => {
     expect(sink.updates[0]!.ref.parentId).toBe('found');
   });
 
+  it('counts a recovered post as what its interrupted attempt posted, and sends coverage that came in since', async () => {
+    const store = openStore('memory://');
+    const sink = new RecordingSink();
+    const recovering: Sink = {
+      id: sink.id,
+      minSources: 1,
+      post: (d, k) => sink.post(d, k),
+      update: (r, u, k) => sink.update(r, u, k),
+      recover: async (key) => (key === 'rec|s1|post' ? { parentId: 'found' } : undefined),
+    };
+    // The post with A went out; the worker stopped before recording it, and B came in meanwhile.
+    await store.ns('deliveries').set('rec|s1', {
+      itemIds: [],
+      factKeys: [],
+      updates: 0,
+      pending: { op: 'post', key: 'rec|s1|post', itemIds: ['s1-A'], factKeys: ['f-A'], since: Date.now() },
+    });
+    expect(await new Deliverer(store).deliver(recovering, digest('s1', ['A', 'B']))).toBe('posted');
+    expect(sink.posts).toEqual([]);
+    expect(await new Deliverer(store).deliver(recovering, digest('s1', ['A', 'B']))).toBe('updated');
+    expect(sink.updates[0]!.update.newCoverage.map((c) => c.source)).toEqual(['B']);
+    expect(sink.updates[0]!.update.newFacts.map((f) => f.key)).toEqual(['f-B']);
+  });
+
+  it('keeps the first start of a post however often it is retried, so the search still finds that attempt', async () => {
+    const store = openStore('memory://');
+    const sink = new RecordingSink();
+    const asked: (number | undefined)[] = [];
+    const recovering: Sink = {
+      id: sink.id,
+      minSources: 1,
+      post: (d, k) => sink.post(d, k),
+      update: (r, u, k) => sink.update(r, u, k),
+      recover: async (_key, since) => {
+        asked.push(since);
+        return undefined;
+      },
+    };
+    const first = Date.now();
+    sink.failNext = true;
+    await expect(new Deliverer(store).deliver(recovering, digest('s1', ['A']))).rejects.toThrow();
+    const pending = async () =>
+      ((await store.ns('deliveries').get('rec|s1')) as { pending?: { since?: number } }).pending?.since;
+    const since = await pending();
+    expect(since).toBeGreaterThanOrEqual(first);
+    await new Promise((r) => setTimeout(r, 5));
+    sink.failNext = true;
+    await expect(new Deliverer(store).deliver(recovering, digest('s1', ['A']))).rejects.toThrow();
+    expect(await pending()).toBe(since);
+    expect(await new Deliverer(store).deliver(recovering, digest('s1', ['A']))).toBe('posted');
+    expect(asked).toEqual([since, since]);
+  });
+
   it('tells recover when the interrupted post and one-off act were started, so the search can begin there', async () => {
     const store = openStore('memory://');
     const sink = new RecordingSink();
