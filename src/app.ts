@@ -196,8 +196,9 @@ export class App {
       try {
         await this.deliverer.once(
           `${channel.key}|feed-${event}|${url}|${at.slice(0, 13)}`,
-          (key) => sink.notice(text, key),
-          (key, since) => sink.recover(key, since, text),
+          text,
+          (key, sent) => sink.notice(sent, key),
+          (key, since, sent) => sink.recover(key, since, sent),
         );
       } catch (err) {
         told = false;

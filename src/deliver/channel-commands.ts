@@ -42,6 +42,15 @@ const MAX_QUERY = 200;
 function normalTopic(text: string): string {
   return text.replace(/\s+/g, ' ').trim().toLowerCase();
 }
+/** A feed URL as compared for unsubscribing: parsed (scheme and host lower-cased), without its fragment. */
+function feedUrlKey(text: string): string | undefined {
+  try {
+    return withoutFragment(new URL(text.trim()).href);
+  } catch {
+    return undefined;
+  }
+}
+
 const ok = (text: string): CommandReply => ({ ok: true, text });
 const fail = (error: string): CommandReply => ({ ok: false, error });
 
@@ -123,7 +132,7 @@ export class ChannelCommands {
   async subscribeTopic(ctx: CommandContext, keywords: string): Promise<CommandReply> {
     const topic = normalTopic(keywords);
     if (topic.length < 2 || topic.length > 100) return fail('a topic is 2 to 100 characters of keywords');
-    // Matching reads words of two or more letters or digits; a topic without one would never match.
+    // A topic needs a word of two or more letters or digits: one-letter words ("plan b") only narrow it.
     if (!words(topic).length)
       return fail(`"${topic}" has no word to match: use words of two or more letters`);
     const channel = await this.load(ctx);
@@ -140,13 +149,17 @@ export class ChannelCommands {
   async unsubscribe(ctx: CommandContext, target?: string): Promise<CommandReply> {
     const channel = await this.load(ctx);
     const wanted = target === undefined ? undefined : normalTopic(target);
-    if (!wanted) {
+    // A blank target is a slip, not a request to drop everything: that takes no target at all.
+    if (wanted === '') return fail('say which feed or topic to drop; see the subscriptions list');
+    if (wanted === undefined) {
       if (!channel.feeds.length && !channel.topics.length) return fail('this channel has no subscriptions');
       await this.save({ ...channel, feeds: [], topics: [] });
       return ok(`Unsubscribed from ${channel.feeds.length} feeds and ${channel.topics.length} topics.`);
     }
+    // A URL is compared as a URL: its host in any case, its path exactly ("/News" is not "/news").
+    const url = feedUrlKey(target!);
     const feeds = channel.feeds.filter(
-      (f) => f.url.toLowerCase() !== withoutFragment(wanted) && normalTopic(f.title ?? '') !== wanted,
+      (f) => !(url && feedUrlKey(f.url) === url) && normalTopic(f.title ?? '') !== wanted,
     );
     const topics = channel.topics.filter((t) => t !== wanted);
     if (feeds.length === channel.feeds.length && topics.length === channel.topics.length) {

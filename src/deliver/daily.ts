@@ -111,8 +111,9 @@ export class DailyDigests {
       });
       await this.opts.deliverer.once(
         `${channel.key}|daily-${date}|header`,
-        (key) => sink.notice(header, key),
-        (key, since) => sink.recover(key, since, header),
+        header,
+        (key, text) => sink.notice(text, key),
+        (key, since, text) => sink.recover(key, since, text),
       );
       for (const digest of top) await this.opts.deliverer.deliver(sink, digest);
     }

@@ -222,22 +222,29 @@ export class Deliverer {
   }
 
   /**
-   * Performs a one-off act (a digest header, a notice) at most once per key: done keys are skipped, and an
-   * act interrupted by a crash is first looked for with `recover` before it is tried again.
+   * Performs a one-off act (a digest header, a notice) that posts `text`, at most once per key: done keys are
+   * skipped, and an act interrupted by a crash is first looked for with `recover` before it is tried again. A
+   * retry posts, and looks for, the text of the first attempt with that attempt's start, however the text
+   * would read now (a digest's header counts stories that may have changed since).
    */
   async once(
     key: string,
-    act: (key: string) => Promise<PostedRef>,
-    recover?: (key: string, since?: number) => Promise<PostedRef | undefined>,
+    text: string,
+    act: (key: string, text: string) => Promise<PostedRef>,
+    recover?: (key: string, since: number | undefined, text: string) => Promise<PostedRef | undefined>,
   ): Promise<PostedRef> {
-    const records = this.store.ns<{ ref?: PostedRef; pending?: boolean; since?: number }>('deliveries');
+    const records = this.store.ns<{ ref?: PostedRef; pending?: boolean; since?: number; text?: string }>(
+      'deliveries',
+    );
     const recordKey = `once|${key}`;
     const record = await records.get(recordKey);
     if (record?.ref) return record.ref;
-    let ref = record?.pending && recover ? await recover(key, record.since) : undefined;
+    const first = record?.pending ? { since: record.since, text: record.text ?? text } : undefined;
+    const sent = first?.text ?? text;
+    let ref = first && recover ? await recover(key, first.since, sent) : undefined;
     if (!ref) {
-      await records.set(recordKey, { pending: true, since: Date.now() });
-      ref = await act(key);
+      await records.set(recordKey, { pending: true, since: first?.since ?? Date.now(), text: sent });
+      ref = await act(key, sent);
     }
     await records.set(recordKey, { ref });
     return ref;

@@ -1,11 +1,15 @@
-/** Lower-cased word tokens of at least two characters, accents folded. */
-export function words(text: string): string[] {
+/**
+ * Lower-cased word tokens of at least `minLength` characters, accents folded. An abbreviation written with dots
+ * is one word: "U.S." is "us", not two letters.
+ */
+export function words(text: string, minLength = 2): string[] {
   return text
     .toLowerCase()
     .normalize('NFKD')
     .replace(/\p{M}+/gu, '')
+    .replace(/(?<![\p{L}\p{N}])\p{L}(?:\.\p{L})+\.?(?![\p{L}\p{N}])/gu, (m) => m.replaceAll('.', ''))
     .split(/[^\p{L}\p{N}]+/u)
-    .filter((w) => w.length > 1);
+    .filter((w) => w.length >= minLength);
 }
 
 /**

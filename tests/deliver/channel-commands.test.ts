@@ -109,6 +109,10 @@ describe('channel commands', () => {
     expect(list.ok && list.text).toContain('"ukraine security"');
     expect(list.ok && list.text).toContain('Example Wire');
     expect(await commands.unsubscribe(c, 'nothing')).toMatchObject({ ok: false });
+    // A blank target drops nothing (no target at all drops everything); a URL's path keeps its case.
+    expect(await commands.unsubscribe(c, '   ')).toMatchObject({ ok: false, error: /which feed or topic/ });
+    expect(await commands.unsubscribe(c, server.url('/RSS.xml'))).toMatchObject({ ok: false });
+    expect((await channels.get('discord:g1:c4'))!.feeds).toHaveLength(1);
     expect((await commands.unsubscribe(c, 'example wire')).ok).toBe(true);
     // As typed when subscribing: spacing and case do not matter.
     expect((await commands.unsubscribe(c, ' Ukraine   Security')).ok).toBe(true);

@@ -37,6 +37,30 @@ describe('channel matching', () => {
     expect(topicMatches('  ', items)).toBe(false);
   });
 
+  it('matches plurals and a place’s people, not words that merely start alike', () => {
+    const matches = (topic: string, title: string) => topicMatches(topic, [item(title)]);
+    expect(matches('tax', 'New taxes on imports announced')).toBe(true);
+    expect(matches('war', 'Trade wars escalate')).toBe(true);
+    expect(matches('city', 'Cities brace for heatwave')).toBe(true);
+    expect(matches('banks', 'Central bank raises rates')).toBe(true);
+    expect(matches('china', 'Chinese exports fall')).toBe(true);
+    expect(matches('iraq', 'Iraqi forces retake town')).toBe(true);
+    expect(matches('mark', 'Stock market falls')).toBe(false);
+    expect(matches('apple', 'Court applies new rules to landlords')).toBe(false);
+    expect(matches('meta', 'Metal prices surge')).toBe(false);
+  });
+
+  it('keeps one-letter words and numbers of a topic, matched exactly, and reads U.S. as one word', () => {
+    const matches = (topic: string, title: string) => topicMatches(topic, [item(title)]);
+    expect(matches('formula 1', 'Formula 1 season opens in Bahrain')).toBe(true);
+    expect(matches('formula 1', 'Baby formula shortage worsens')).toBe(false);
+    expect(matches('world war 2', 'World War 1 memorial unveiled')).toBe(false);
+    expect(matches('plan b', 'Probe reaches a distant planet')).toBe(false);
+    expect(matches('u.s. election', 'U.S. election: early votes counted')).toBe(true);
+    expect(matches('us election', 'U.S. election: early votes counted')).toBe(true);
+    expect(matches('u.s. election', 'France holds snap election')).toBe(false);
+  });
+
   it('wants stories from subscribed feeds or matching topics only', () => {
     const items = [item('Central bank raises rates', 'https://a.example/rss')];
     expect(channelWants(channel({ feeds: [{ url: 'https://a.example/rss' }] }), items)).toBe(true);

@@ -281,6 +281,34 @@ describe('Deliverer', () => {
     expect(asked).toEqual([since, since]);
   });
 
+  it('looks for and retries a one-off act with the text and start of its first attempt', async () => {
+    const store = openStore('memory://');
+    const posted: { key: string; text: string }[] = [];
+    const asked: { since?: number; text: string }[] = [];
+    // A platform that finds a notice only by its exact text, as Discord does once the nonce is forgotten.
+    const recover = async (key: string, since: number | undefined, text: string) => {
+      asked.push({ since, text });
+      return posted.some((p) => p.key === key && p.text === text) ? { parentId: 'found' } : undefined;
+    };
+    const crashAfterPosting = async (key: string, text: string): Promise<PostedRef> => {
+      posted.push({ key, text });
+      throw new Error('worker stopped before recording');
+    };
+    await expect(
+      new Deliverer(store).once('daily', 'Daily digest: 2 top stories', crashAfterPosting, recover),
+    ).rejects.toThrow();
+    // After the restart the header would read differently (one story has moved on since).
+    const post = async (key: string, text: string) => {
+      posted.push({ key, text });
+      return { parentId: 'again' };
+    };
+    const ref = await new Deliverer(store).once('daily', 'Daily digest: 1 top story', post, recover);
+    expect(ref).toEqual({ parentId: 'found' });
+    expect(posted.map((p) => p.text)).toEqual(['Daily digest: 2 top stories']);
+    expect(asked[0]!.text).toBe('Daily digest: 2 top stories');
+    expect(asked[0]!.since).toBeGreaterThan(0);
+  });
+
   it('tells recover when the interrupted post and one-off act were started, so the search can begin there', async () => {
     const store = openStore('memory://');
     const sink = new RecordingSink();
@@ -309,8 +337,8 @@ describe('Deliverer', () => {
     const act = async () => {
       throw new Error('platform down');
     };
-    await expect(d.once('header', act, recovering.recover)).rejects.toThrow();
-    const ref = await d.once('header', async () => ({ parentId: 'h1' }), recovering.recover);
+    await expect(d.once('header', 'Daily digest', act, recovering.recover)).rejects.toThrow();
+    const ref = await d.once('header', 'Daily digest', async () => ({ parentId: 'h1' }), recovering.recover);
     expect(ref).toEqual({ parentId: 'h1' });
     expect(asked[1]!.key).toBe('header');
     expect(asked[1]!.since).toBeGreaterThanOrEqual(before);
