@@ -49,6 +49,17 @@ class RecordingSink implements Sink {
   }
 }
 
+/** `sink` with a platform's recover: what it finds of an interrupted act by key and start. */
+function withRecover(sink: RecordingSink, recover: NonNullable<Sink['recover']>): Sink {
+  return {
+    id: sink.id,
+    minSources: 1,
+    post: (d, k) => sink.post(d, k),
+    update: (r, u, k) => sink.update(r, u, k),
+    recover,
+  };
+}
+
 /** `d` with the coverage of story `from`'s outlets first, as a merge leaves it. */
 function withCoverageOf(d: StoryDigest, from: string, sources: string[]): StoryDigest {
   const folded = digest(from, sources);
@@ -209,13 +220,9 @@ describe('Deliverer', () => {
   it('uses what the platform recovered instead of posting again', async () => {
     const store = openStore('memory://');
     const sink = new RecordingSink();
-    const recovering: Sink = {
-      id: sink.id,
-      minSources: 1,
-      post: (d, k) => sink.post(d, k),
-      update: (r, u, k) => sink.update(r, u, k),
-      recover: async (key) => (key === 'rec|s1|post' ? { parentId: 'found' } : undefined),
-    };
+    const recovering = withRecover(sink, async (key) =>
+      key === 'rec|s1|post' ? { parentId: 'found' } : undefined,
+    );
     await store.ns('deliveries').set('rec|s1', {
       itemIds: [],
       factKeys: [],
@@ -231,13 +238,9 @@ describe('Deliverer', () => {
   it('counts a recovered post as what its interrupted attempt posted, and sends coverage that came in since', async () => {
     const store = openStore('memory://');
     const sink = new RecordingSink();
-    const recovering: Sink = {
-      id: sink.id,
-      minSources: 1,
-      post: (d, k) => sink.post(d, k),
-      update: (r, u, k) => sink.update(r, u, k),
-      recover: async (key) => (key === 'rec|s1|post' ? { parentId: 'found' } : undefined),
-    };
+    const recovering = withRecover(sink, async (key) =>
+      key === 'rec|s1|post' ? { parentId: 'found' } : undefined,
+    );
     // The post with A went out; the worker stopped before recording it, and B came in meanwhile.
     await store.ns('deliveries').set('rec|s1', {
       itemIds: [],
@@ -256,16 +259,10 @@ describe('Deliverer', () => {
     const store = openStore('memory://');
     const sink = new RecordingSink();
     const asked: (number | undefined)[] = [];
-    const recovering: Sink = {
-      id: sink.id,
-      minSources: 1,
-      post: (d, k) => sink.post(d, k),
-      update: (r, u, k) => sink.update(r, u, k),
-      recover: async (_key, since) => {
-        asked.push(since);
-        return undefined;
-      },
-    };
+    const recovering = withRecover(sink, async (_key, since) => {
+      asked.push(since);
+      return undefined;
+    });
     const first = Date.now();
     sink.failNext = true;
     await expect(new Deliverer(store).deliver(recovering, digest('s1', ['A']))).rejects.toThrow();
@@ -313,16 +310,10 @@ describe('Deliverer', () => {
     const store = openStore('memory://');
     const sink = new RecordingSink();
     const asked: { key: string; since?: number }[] = [];
-    const recovering: Sink = {
-      id: sink.id,
-      minSources: 1,
-      post: (d, k) => sink.post(d, k),
-      update: (r, u, k) => sink.update(r, u, k),
-      recover: async (key, since) => {
-        asked.push({ key, since });
-        return undefined;
-      },
-    };
+    const recovering = withRecover(sink, async (key, since) => {
+      asked.push({ key, since });
+      return undefined;
+    });
     const before = Date.now();
     sink.failNext = true;
     await expect(new Deliverer(store).deliver(recovering, digest('s1', ['A']))).rejects.toThrow();
