@@ -410,11 +410,13 @@ describe('Slack app through the real Bolt against a fake Slack', () => {
     const key = `${channel.key}|${storyDigest().id}`;
     // The worker recorded the post as under way, posted it, and died before recording that it had.
     const since = Date.now();
+    const itemIds = storyDigest().coverage.map((c) => c.itemId);
+    const factKeys = storyDigest().facts.map((f) => f.key);
     await h.app.store.ns('deliveries').set(key, {
       itemIds: [],
       factKeys: [],
       updates: 0,
-      pending: { op: 'post', key: `${key}|post`, itemIds: [], factKeys: [], since },
+      pending: { op: 'post', key: `${key}|post`, itemIds, factKeys, since },
     });
     await sink.post(storyDigest(), `${key}|post`);
     // More chatter than the latest few pages of history hold.
