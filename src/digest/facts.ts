@@ -95,6 +95,13 @@ function speakersAgree(a: Unit, b: Unit): boolean {
   return !((a.direct && b.speaker !== a.speaker) || (b.direct && a.speaker !== b.speaker));
 }
 
+/** Appends `value` to the list `map` holds under `key`, starting the list if there is none. */
+function listUnder<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
 /** Earlier sentences with the same main verb whose cores a sentence is compared with. */
 const RECENT_CORES = 48;
 
@@ -188,21 +195,9 @@ export function groupClaims(sentences: FactSentence[], idf: Map<string, number>)
         same.push(at);
       } else byVerb.set(core.verb, [at]);
     }
-    for (const sh of s.unit.shingles) {
-      const list = byShingle.get(sh);
-      if (list) list.push(at);
-      else byShingle.set(sh, [at]);
-    }
-    for (const sh of s.unit.paraphrase) {
-      const list = byParaphrase.get(sh);
-      if (list) list.push(at);
-      else byParaphrase.set(sh, [at]);
-    }
-    for (const t of s.terms) {
-      const list = byTerm.get(t);
-      if (list) list.push(at);
-      else byTerm.set(t, [at]);
-    }
+    for (const sh of s.unit.shingles) listUnder(byShingle, sh, at);
+    for (const sh of s.unit.paraphrase) listUnder(byParaphrase, sh, at);
+    for (const t of s.terms) listUnder(byTerm, t, at);
   });
   const claims = new Map<number, FactSentence[]>();
   sentences.forEach((s, i) => {

@@ -31,6 +31,15 @@ export function oneLine(text: string): string {
   );
 }
 
+/**
+ * Look-alikes for the characters that open or close emphasis and code, for text where escaping is not
+ * available or not honoured (Slack, Discord link labels).
+ */
+export const MARKER_LOOKALIKE: Readonly<Record<string, string>> = { '*': '∗', _: 'ˍ', '~': '∼', '`': 'ˋ' };
+
+/** A letter or digit: a marker between two of them is inside a word and cannot act. */
+export const isWordChar = (c: string | undefined) => c !== undefined && /[\p{L}\p{N}]/u.test(c);
+
 const isHigh = (code: number) => code >= 0xd800 && code <= 0xdbff;
 const isLow = (code: number) => code >= 0xdc00 && code <= 0xdfff;
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Deliverer } from '../../src/deliver/deliverer.js';
 import type { PostedRef, Sink, StoryUpdate } from '../../src/deliver/sink.js';
 import type { StoryDigest } from '../../src/model.js';
-import { openStore } from '../../src/store/index.js';
+import { openStore, type Store } from '../../src/store/index.js';
 
 function digest(id: string, sources: string[]): StoryDigest {
   return {
@@ -58,6 +58,16 @@ function withRecover(sink: RecordingSink, recover: NonNullable<Sink['recover']>)
     update: (r, u, k) => sink.update(r, u, k),
     recover,
   };
+}
+
+/** The record of story s1's post under way with these items and facts, as a crash right after posting leaves it. */
+async function interruptedPost(store: Store, itemIds: string[], factKeys: string[], since?: number) {
+  await store.ns('deliveries').set('rec|s1', {
+    itemIds: [],
+    factKeys: [],
+    updates: 0,
+    pending: { op: 'post', key: 'rec|s1|post', itemIds, factKeys, since },
+  });
 }
 
 /** `d` with the coverage of story `from`'s outlets first, as a merge leaves it. */
@@ -223,12 +233,7 @@ describe('Deliverer', () => {
     const recovering = withRecover(sink, async (key) =>
       key === 'rec|s1|post' ? { parentId: 'found' } : undefined,
     );
-    await store.ns('deliveries').set('rec|s1', {
-      itemIds: [],
-      factKeys: [],
-      updates: 0,
-      pending: { op: 'post', key: 'rec|s1|post', itemIds: [], factKeys: [] },
-    });
+    await interruptedPost(store, [], []);
     expect(await new Deliverer(store).deliver(recovering, digest('s1', ['A']))).toBe('posted');
     expect(sink.posts).toEqual([]);
     expect(await new Deliverer(store).deliver(recovering, digest('s1', ['A', 'B']))).toBe('updated');
@@ -242,12 +247,7 @@ describe('Deliverer', () => {
       key === 'rec|s1|post' ? { parentId: 'found' } : undefined,
     );
     // The post with A went out; the worker stopped before recording it, and B came in meanwhile.
-    await store.ns('deliveries').set('rec|s1', {
-      itemIds: [],
-      factKeys: [],
-      updates: 0,
-      pending: { op: 'post', key: 'rec|s1|post', itemIds: ['s1-A'], factKeys: ['f-A'], since: Date.now() },
-    });
+    await interruptedPost(store, ['s1-A'], ['f-A'], Date.now());
     expect(await new Deliverer(store).deliver(recovering, digest('s1', ['A', 'B']))).toBe('posted');
     expect(sink.posts).toEqual([]);
     expect(await new Deliverer(store).deliver(recovering, digest('s1', ['A', 'B']))).toBe('updated');

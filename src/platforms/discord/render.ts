@@ -14,7 +14,9 @@ import {
   claimText,
   corroborationText,
   countsLine,
+  isWordChar,
   kindLabel,
+  MARKER_LOOKALIKE,
   oneLine,
   packEntries,
   plural,
@@ -88,13 +90,15 @@ const noMentions = (): { parse: [] } => ({ parse: [] });
 // ---- Escaping ----
 
 const URL_IN_TEXT = /https?:\/\/[^\s<>]+/g;
+/** `@everyone` and `@here`, also glued to more letters: a zero-width space goes after the `@`. */
+const MASS_MENTION = /@(everyone|here)/gi;
 
 /** Escapes one run of text that contains no bare URL. `lineStart`: the run begins a line. */
 function escapeRun(text: string, lineStart: boolean): string {
   const marked = text
     .replace(/[\\*_~`|>[\]<]/g, (c) => `\\${c}`)
     // Mentions stay inert even if a client ignored the backslash; allowed_mentions stops pings regardless.
-    .replace(/@(everyone|here)/gi, '@\u200b$1')
+    .replace(MASS_MENTION, '@\u200b$1')
     .replace(/\\<([@#]|:|a:|t:|\/)/g, '\\<$1\u200b');
   // Headings (#, ##, ###, -#) and list items (-, +, 1.) only act at a line start; escaping them after any
   // whitespace too keeps a piece that begins after a split at a space just as inert.
@@ -135,7 +139,7 @@ export function escapeDiscord(text: string): string {
 
 /** Plain text where Discord renders no markdown (thread names, footers): one line, mass mentions broken. */
 function plainDiscord(text: string): string {
-  return oneLine(text).replace(/@(everyone|here)/gi, '@\u200b$1');
+  return oneLine(text).replace(MASS_MENTION, '@\u200b$1');
 }
 
 /** Longest `[title](<url>)` kept: a message (2000) must hold it whole, with the entry around it. */
@@ -143,16 +147,13 @@ const LINK_MAX = 1500;
 
 /** Look-alikes for the characters that would act inside a masked link's label. */
 const LABEL_LOOKALIKE: Record<string, string> = {
+  ...MARKER_LOOKALIKE,
   '[': '(',
   ']': ')',
   '\\': '⧵',
   '|': '∣',
   '<': '‹',
   '>': '›',
-  '*': '∗',
-  _: 'ˍ',
-  '~': '∼',
-  '`': 'ˋ',
 };
 
 /**
@@ -162,7 +163,6 @@ const LABEL_LOOKALIKE: Record<string, string> = {
  */
 function linkLabel(text: string): string {
   const chars = [...oneLine(text)];
-  const isWordChar = (c: string | undefined) => c !== undefined && /[\p{L}\p{N}]/u.test(c);
   return chars
     .map((c, i) => {
       const lookalike = LABEL_LOOKALIKE[c];
@@ -171,7 +171,7 @@ function linkLabel(text: string): string {
       return inWord ? c : lookalike;
     })
     .join('')
-    .replace(/@(everyone|here)/gi, '@\u200b$1');
+    .replace(MASS_MENTION, '@\u200b$1');
 }
 
 /** A URL in a label makes Discord print the whole link as text. */

@@ -13,7 +13,9 @@ import {
   claimText,
   corroborationText,
   countsLine,
+  isWordChar,
   kindLabel,
+  MARKER_LOOKALIKE,
   oneLine,
   packEntries,
   plural,
@@ -77,9 +79,6 @@ export interface SlackUpdateRender {
 
 // ---- Escaping ----
 
-/** Look-alikes for mrkdwn markers: Slack has no backslash escape, so a marker that could pair is replaced. */
-const MARKER_LOOKALIKE: Record<string, string> = { '*': '∗', _: 'ˍ', '~': '∼', '`': 'ˋ' };
-
 /**
  * Makes feed text inert as Slack mrkdwn. `&`, `<`, `>` become entities, so `<!channel>`, `<!here>`,
  * `<@U…>` and `<url|text>` from a feed are shown, never parsed. `*`, `_`, `~` and `` ` `` are replaced by
@@ -90,7 +89,6 @@ const MARKER_LOOKALIKE: Record<string, string> = { '*': '∗', _: 'ˍ', '~': '�
  */
 export function escapeSlack(text: string): string {
   const chars = [...text];
-  const isWordChar = (c: string | undefined) => c !== undefined && /[\p{L}\p{N}]/u.test(c);
   const escaped = chars
     .map((c, i) => {
       if (c === '&') return '&amp;';
@@ -225,11 +223,10 @@ function renderParent(digest: StoryDigest): Parent {
   const first = coverage.find((c) => safeHttpUrl(c.url)) ?? coverage[0];
   const context: SlackMrkdwn[] = [{ type: 'mrkdwn', text: `*${escapeSlack(counts)}*` }];
   if (first) {
-    // The outlet name is only a label here (the coverage reply lists it in full), so it may be shortened:
-    // to 200 characters as escaped, since an element holds 3000 and `&` alone takes five.
-    let outlet = truncateWords(oneLine(first.source), 200);
-    for (let n = escapeSlack(outlet).length; n > 200; n = escapeSlack(outlet).length)
-      outlet = truncateWords(outlet, Math.max(2, Math.floor((outlet.length * 200) / n) - 1));
+    // The outlet name is only a label here (the coverage reply lists it in full), so it may be shortened: to
+    // 200 characters as escaped, since an element holds 3000. Escaping at most quintuples a character (`&`).
+    const name = truncateWords(oneLine(first.source), 200);
+    const outlet = escapeSlack(name).length <= 200 ? name : truncateWords(name, 40);
     context.push({
       type: 'mrkdwn',
       text: `First report: ${slackLink(outlet, first.url)} · ${slackTime(first.publishedAt)}`,
