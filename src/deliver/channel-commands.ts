@@ -38,9 +38,19 @@ const MAX_TOPICS_PER_CHANNEL = 50;
 /** Longest story search: Discord's own limit for the option, and far more than a few words about a story. */
 const MAX_QUERY = 200;
 
-/** Topics as stored: lower case, single spaces. */
+/** Topics as stored: lower case, single spaces, straight quotes around phrases with no space inside them. */
 function normalTopic(text: string): string {
-  return text.replace(/\s+/g, ' ').trim().toLowerCase();
+  return text
+    .replace(/[\u201c\u201d\u201e\u201f\u00ab\u00bb]/g, '"')
+    .replace(/"\s*([^"]*?)\s*"/g, (_, phrase: string) => (phrase ? `"${phrase}"` : ' '))
+    .replace(/\s+/g, ' ')
+    .trim()
+    .toLowerCase();
+}
+
+/** A topic in a reply: in quotes, unless it holds quoted phrases of its own. */
+function showTopic(topic: string): string {
+  return topic.includes('"') ? topic : `"${topic}"`;
 }
 /** A feed URL as compared for unsubscribing: parsed (scheme and host lower-cased), without its fragment. */
 function feedUrlKey(text: string): string | undefined {
@@ -134,14 +144,15 @@ export class ChannelCommands {
     if (topic.length < 2 || topic.length > 100) return fail('a topic is 2 to 100 characters of keywords');
     // A topic needs a word of two or more letters or digits: one-letter words ("plan b") only narrow it.
     if (!words(topic).length)
-      return fail(`"${topic}" has no word to match: use words of two or more letters`);
+      return fail(`${showTopic(topic)} has no word to match: use words of two or more letters`);
     const channel = await this.load(ctx);
-    if (channel.topics.includes(topic)) return ok(`This channel already follows the topic "${topic}".`);
+    if (channel.topics.includes(topic))
+      return ok(`This channel already follows the topic ${showTopic(topic)}.`);
     if (channel.topics.length >= MAX_TOPICS_PER_CHANNEL)
       return fail(`a channel can follow at most ${MAX_TOPICS_PER_CHANNEL} topics`);
     await this.save({ ...channel, topics: [...channel.topics, topic] });
     return ok(
-      `Following stories about "${topic}" from every feed Threadline polls. ${this.modeSummary(channel)}`,
+      `Following stories about ${showTopic(topic)} from every feed Threadline polls. ${this.modeSummary(channel)}`,
     );
   }
 
@@ -177,7 +188,7 @@ export class ChannelCommands {
     lines.push(channel.feeds.length ? `Feeds (${channel.feeds.length}):` : 'Feeds: none');
     for (const f of channel.feeds) lines.push(`• ${f.title ?? f.url} — ${f.url}`);
     lines.push(
-      channel.topics.length ? `Topics: ${channel.topics.map((t) => `"${t}"`).join(', ')}` : 'Topics: none',
+      channel.topics.length ? `Topics: ${channel.topics.map(showTopic).join(', ')}` : 'Topics: none',
     );
     lines.push(this.modeSummary(channel));
     return ok(lines.join('\n'));

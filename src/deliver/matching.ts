@@ -32,19 +32,72 @@ export function topicWordMatches(wanted: string, word: string): boolean {
 }
 
 /**
- * A topic ("ukraine security") matches a story when every one of its words occurs in its titles or summaries
- * (see `topicWordMatches`).
+ * A topic's parts, each a run of words that must occur one after another: a single word, or a phrase written
+ * in quotes (`"new york" mayor` is the phrase "new york" and the word "mayor"). An unclosed quote runs to the end.
+ */
+export function topicParts(topic: string): string[][] {
+  const parts: string[][] = [];
+  topic
+    .replace(/[\u201c\u201d\u201e\u201f\u00ab\u00bb]/g, '"')
+    .split('"')
+    .forEach((piece, k) => {
+      const pieceWords = words(piece, 1);
+      if (k % 2 === 1) {
+        if (pieceWords.length) parts.push(pieceWords);
+      } else for (const w of pieceWords) parts.push([w]);
+    });
+  return parts;
+}
+
+/** The words of a story's items, each item's headline and summary apart (a phrase does not run across them). */
+interface StoryWords {
+  items: string[][][];
+  vocabulary: Set<string>;
+}
+
+function storyWords(items: Item[]): StoryWords {
+  const fields = items.map((i) => [words(i.title, 1), words(i.description ?? '', 1)]);
+  return { items: fields, vocabulary: new Set(fields.flat(2)) };
+}
+
+/** Whether a run of word sets occurs in `text`, one word from each set, word after word. */
+function runOccurs(run: Set<string>[], text: string[]): boolean {
+  for (let i = 0; i + run.length <= text.length; i++) {
+    let k = 0;
+    while (k < run.length && run[k]!.has(text[i + k]!)) k++;
+    if (k === run.length) return true;
+  }
+  return false;
+}
+
+function matchesStory(parts: string[][], story: StoryWords): boolean {
+  if (!parts.length) return false;
+  // The story's words that each topic word stands for, found once per story rather than once per item.
+  const runs = parts.map((part) =>
+    part.map((wanted) => {
+      const matched = new Set<string>();
+      for (const word of story.vocabulary) if (topicWordMatches(wanted, word)) matched.add(word);
+      return matched;
+    }),
+  );
+  if (runs.some((run) => run.some((matched) => matched.size === 0))) return false;
+  return story.items.some((fields) => runs.every((run) => fields.some((text) => runOccurs(run, text))));
+}
+
+/**
+ * A topic ("ukraine security") matches a story when one of its items has every word of the topic in its
+ * headline or summary (see `topicWordMatches`), and each quoted phrase word after word. The words must meet in
+ * one item: a big story has "north" in one report and "korea" in another without being about North Korea.
  */
 export function topicMatches(topic: string, items: Item[]): boolean {
-  const wanted = words(topic, 1);
-  if (!wanted.length) return false;
-  const vocabulary = new Set(items.flatMap((i) => words(`${i.title} ${i.description ?? ''}`, 1)));
-  return wanted.every((w) => vocabulary.has(w) || [...vocabulary].some((v) => topicWordMatches(w, v)));
+  return matchesStory(topicParts(topic), storyWords(items));
 }
 
 /** Whether a channel wants a story: it came through one of its feeds or matches one of its topics. */
 export function channelWants(channel: ChannelSettings, items: Item[]): boolean {
   const feeds = new Set(channel.feeds.map((f) => f.url));
   if (items.some((i) => i.feedUrl && feeds.has(i.feedUrl))) return true;
-  return channel.topics.some((topic) => topicMatches(topic, items));
+  if (!channel.topics.length) return false;
+  const story = storyWords(items);
+  return channel.topics.some((topic) => matchesStory(topicParts(topic), story));
 }

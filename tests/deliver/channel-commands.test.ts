@@ -119,6 +119,21 @@ describe('channel commands', () => {
     expect(await channels.get('discord:g1:c4')).toMatchObject({ feeds: [], topics: [] });
   });
 
+  it('stores quoted phrases of a topic in straight quotes, as typed on any keyboard', async () => {
+    const c = { ...ctx, channelId: 'c4q' };
+    const reply = await commands.subscribeTopic(c, ' \u201c New  York \u201d  Mayor ""');
+    expect(reply).toMatchObject({ ok: true, text: expect.stringContaining('about "new york" mayor from') });
+    expect((await channels.get('discord:g1:c4q'))!.topics).toEqual(['"new york" mayor']);
+    expect(await commands.subscribeTopic(c, '"New York" mayor')).toMatchObject({
+      ok: true,
+      text: 'This channel already follows the topic "new york" mayor.',
+    });
+    expect((await channels.get('discord:g1:c4q'))!.topics).toHaveLength(1);
+    const list = await commands.list(c);
+    expect(list.ok && list.text).toContain('Topics: "new york" mayor');
+    expect((await commands.unsubscribe(c, '"new york"   MAYOR')).ok).toBe(true);
+  });
+
   it('validates digest settings and lifts a pause', async () => {
     const c = { ...ctx, channelId: 'c5' };
     expect(await commands.setDigest(c, { time: '25:00' })).toMatchObject({ ok: false, error: /HH:MM/ });

@@ -61,6 +61,37 @@ describe('channel matching', () => {
     expect(matches('u.s. election', 'France holds snap election')).toBe(false);
   });
 
+  it('needs the words of a topic to meet in one item, not across a story', () => {
+    const story = [item('North Carolina braces for storm'), item('South Korea holds snap election')];
+    expect(topicMatches('north korea', story)).toBe(false);
+    expect(topicMatches('korea', story)).toBe(true);
+    expect(topicMatches('north korea', [...story, item('North Korea fires missile')])).toBe(true);
+    // The summary counts with the headline of its own item.
+    const summarised: Item = { ...item('Missile test condemned'), description: 'North Korea fired again.' };
+    expect(topicMatches('north korea missile', [summarised])).toBe(true);
+    expect(channelWants(channel({ topics: ['north korea'] }), story)).toBe(false);
+    expect(channelWants(channel({ topics: ['storm', 'north korea'] }), story)).toBe(true);
+  });
+
+  it('matches a quoted phrase word after word, within a headline or a summary', () => {
+    const matches = (topic: string, title: string, description?: string) =>
+      topicMatches(topic, [{ ...item(title), description }]);
+    expect(matches('new york', 'York council approves new budget')).toBe(true);
+    expect(matches('"new york"', 'York council approves new budget')).toBe(false);
+    expect(matches('"new york"', 'New York mayor resigns')).toBe(true);
+    expect(matches('\u201cnew york\u201d', 'New-York mayor resigns')).toBe(true);
+    expect(matches('"new york" budget', 'New York mayor presents budget')).toBe(true);
+    expect(matches('"new york" budget', 'New York mayor resigns')).toBe(false);
+    // The words of a phrase keep their rules: plurals, and a place's people.
+    expect(matches('"interest rate"', 'Interest rates rise again')).toBe(true);
+    expect(matches('"russia sanctions"', 'New Russian sanctions announced')).toBe(true);
+    // A phrase does not run from the headline into the summary.
+    expect(matches('"new york"', 'Fans welcome the new', 'York team wins the cup')).toBe(false);
+    // An unclosed quote runs to the end.
+    expect(matches('"new york', 'York council approves new budget')).toBe(false);
+    expect(matches('""', 'Anything at all')).toBe(false);
+  });
+
   it('wants stories from subscribed feeds or matching topics only', () => {
     const items = [item('Central bank raises rates', 'https://a.example/rss')];
     expect(channelWants(channel({ feeds: [{ url: 'https://a.example/rss' }] }), items)).toBe(true);
