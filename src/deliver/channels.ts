@@ -26,6 +26,8 @@ export interface ChannelSettings {
   paused?: { reason: string; at: string };
   /** Slot of the last daily digest sent (ISO); the next one covers stories updated since. */
   lastDigestAt?: string;
+  /** Delivery key of the last daily digest sent (see `digestKey`). */
+  lastDigestKey?: string;
   /**
    * When daily digests were last turned on (ISO): slots before it are not due, and the first digest after it
    * covers from then, not from a digest sent before they were turned off.

@@ -45,6 +45,19 @@ export function dueSlot(channel: ChannelSettings, now: Date): Date | undefined {
 }
 
 /**
+ * The delivery key of the channel's digest for `slot`: `daily-` and its local date. A channel moved to another
+ * time zone can get a second digest with the date of the one before (a digest at 08:00 in Tokyo, then one at
+ * 08:00 in Los Angeles, both for the 16th); that one's key also names its slot, or its header would pass for
+ * the first digest's, already posted. Keys depend only on the saved channel, so an interrupted digest is
+ * resumed under the same key.
+ */
+export function digestKey(channel: ChannelSettings, slot: Date): string {
+  const key = `daily-${localDate(slot, channel.timezone)}`;
+  const taken = channel.lastDigestKey?.startsWith(key) && channel.lastDigestAt !== slot.toISOString();
+  return taken ? `${key}-${slot.toISOString()}` : key;
+}
+
+/**
  * Daily digests: at each channel's time in its zone, a header message and one thread per top story since
  * the previous digest. A digest missed while the worker was down is sent at the next tick; every post goes
  * through the deliverer, so a digest interrupted by a crash is finished, not repeated.
@@ -101,16 +114,17 @@ export class DailyDigests {
     const adapter = this.opts.adapter(channel);
     if (!adapter) throw new Error(`no adapter for platform ${channel.platform}`);
     const date = localDate(slot, channel.timezone);
+    const key = digestKey(channel, slot);
     const top = this.pick(channel, slot);
     if (top.length) {
       const header = `Daily digest for ${date}: ${top.length} top ${top.length === 1 ? 'story' : 'stories'}`;
       const sink = new ChannelSink(channel, adapter, this.opts.channels, {
-        idSuffix: `daily-${date}`,
+        idSuffix: key,
         minSources: 1,
         logger: this.opts.logger,
       });
       await this.opts.deliverer.once(
-        `${channel.key}|daily-${date}|header`,
+        `${channel.key}|${key}|header`,
         header,
         (key, text) => sink.notice(text, key),
         (key, since, text) => sink.recover(key, since, text),
@@ -118,6 +132,6 @@ export class DailyDigests {
       for (const digest of top) await this.opts.deliverer.deliver(sink, digest);
     }
     const latest = (await this.opts.channels.get(channel.key)) ?? channel;
-    await this.opts.channels.save({ ...latest, lastDigestAt: slot.toISOString() });
+    await this.opts.channels.save({ ...latest, lastDigestAt: slot.toISOString(), lastDigestKey: key });
   }
 }

@@ -113,6 +113,39 @@ describe('daily digests', () => {
     expect(new Set(adapter.stories.map((s) => s.key)).size).toBe(2);
   });
 
+  it('gives a digest its own header when a move to another time zone repeats the local date', async () => {
+    const { adapter, daily, channels, engine, clock } = await setup();
+    const tokyo = { ...(await channels.get('discord:g1:c1'))!, timezone: 'Asia/Tokyo' };
+    await channels.save({ ...tokyo, lastDigestAt: '2026-01-14T23:00:00.000Z' });
+    // 08:00 in Tokyo on the 16th is 23:00 UTC on the 15th.
+    expect(await daily.tick(new Date('2026-01-15T23:00:00Z'))).toBe(1);
+    expect(adapter.notices.map((n) => n.text)).toEqual(['Daily digest for 2026-01-16: 2 top stories']);
+    const moved = (await channels.get('discord:g1:c1'))!;
+    await channels.save({ ...moved, timezone: 'America/Los_Angeles' });
+    clock.now = new Date('2026-01-16T05:00:00Z');
+    await engine.ingest([
+      item('c1', 'Striking dockworkers close the port of Hamburg', 'Wire A', '2026-01-16T04:50:00Z'),
+      item('c2', 'Dockworkers strike closes Hamburg port', 'Wire B', '2026-01-16T04:55:00Z'),
+    ]);
+    // 08:00 in Los Angeles on the 16th: a new digest, with a header of its own. Its story fails once, and
+    // the digest is finished at the next tick without a second header.
+    adapter.failNext('post');
+    expect(await daily.tick(new Date('2026-01-16T16:00:00Z'))).toBe(0);
+    expect(adapter.notices).toHaveLength(2);
+    expect(await daily.tick(new Date('2026-01-16T16:01:00Z'))).toBe(1);
+    expect(adapter.notices.map((n) => n.text)).toEqual([
+      'Daily digest for 2026-01-16: 2 top stories',
+      'Daily digest for 2026-01-16: 1 top story',
+    ]);
+    expect(adapter.stories.map((s) => s.headline)).toHaveLength(3);
+    expect(adapter.stories[2]!.headline).toMatch(/hamburg/i);
+    expect(await daily.tick(new Date('2026-01-16T16:05:00Z'))).toBe(0);
+    expect(adapter.notices).toHaveLength(2);
+    expect((await channels.get('discord:g1:c1'))!.lastDigestKey).toBe(
+      'daily-2026-01-16-2026-01-16T16:00:00.000Z',
+    );
+  });
+
   it('sends the first digest on the day daily digests are turned on, if the time is still ahead', async () => {
     const { adapter, daily, channels, engine, clock } = await setup();
     const commands = new ChannelCommands(channels, engine, parseConfig({}).fetch, () => clock.now);
