@@ -14,6 +14,7 @@ import {
   FRAMED_MODAL,
   GENERALISERS,
   GENERIC_NOUNS,
+  HEDGE_PHRASES,
   HEDGES,
   IDIOMS,
   IMPERATIVE_OPENERS,
@@ -448,7 +449,8 @@ export function measure(text: string): Signals {
     thirdSingular,
     generalisers,
     collectiveActors: actors,
-    hedges: countIn(HEDGES),
+    // An estimate credited to a source is that source's, as with speculative modals.
+    hedges: countIn(HEDGES) + (attribution ? 0 : (outsideText.match(HEDGE_PHRASES) ?? []).length),
     intensifiers,
     evaluative:
       words.filter((t, i) => judgingWord(t, words[i + 1], i === 0)).length +

@@ -40,6 +40,14 @@ export const HEDGES = words(`
   indeed really actually truly literally
 `);
 
+/**
+ * Hedging phrases the word list cannot hold: "appears to" (not "appeared in court") and "likely" as an
+ * estimate. Not a statistic's comparison ("four times more likely"), a poll's "likely voters", nor "likely"
+ * inside an impersonal frame ("it is likely that"), which is counted there.
+ */
+export const HEDGE_PHRASES =
+  /\b(?:appears?|appeared|appearing)\s+to\b|(?<!\b(?:(?:it|this|that)\s*(?:is|was|'s|’s)(?:\s+not)?|more|less|most|least|as|equally)\s+)\b(?:un)?likely\b(?!\s+voters?\b)/gi;
+
 /** Intensifiers and degree adverbs. */
 export const INTENSIFIERS = words(`
   very extremely incredibly utterly totally completely absolutely entirely deeply highly hugely immensely
@@ -223,7 +231,7 @@ export const ARGUMENT_OPENERS = [
 
 /** Impersonal evaluation frames: "it is crucial that", "it is hard to see". */
 export const IMPERSONAL_EVAL =
-  /\b(it|this|that)\s*(is|was|would be|will be|seems|remains|'s|’s)\s+(not\s+)?(\w+ly\s+)?(crucial|essential|vital|important|imperative|necessary|critical|clear|obvious|evident|hard|difficult|easy|impossible|possible|likely|unlikely|true|false|fair|unfair|wrong|right|time|worth|unclear|ironic|telling|striking|remarkable|sad|shameful|absurd|ridiculous|no secret|no surprise|no accident|no coincidence|a shame|a mistake|a disgrace|a pity)\b/i;
+  /\b(it|this|that)\s*(is|was|would be|will be|seems|remains|'s|’s)\s+(not\s+)?(\w+ly\s+)?(crucial|essential|vital|important|imperative|necessary|critical|clear|obvious|evident|hard|difficult|easy|impossible|possible|likely|unlikely|true|false|fair|unfair|wrong|right|time|worth|unclear|ironic|telling|striking|remarkable|significant|noteworthy|notable|worrying|troubling|alarming|encouraging|understandable|sad|shameful|absurd|ridiculous|no secret|no surprise|no accident|no coincidence|a shame|a mistake|a disgrace|a pity)\b/i;
 
 /**
  * A modal inside a clause that states what a plan, rule or idea provides ("a bill that would ban…", "the

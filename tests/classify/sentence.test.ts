@@ -284,6 +284,24 @@ describe('subjectivity features', () => {
     expect(s.prescriptive).toBe(0);
   });
 
+  it('counts "appears to" and the writer’s "likely" as hedges, not a court appearance or likely voters', () => {
+    expect(measure('Leaders appear to be searching for an off-ramp.').hedges).toBe(1);
+    expect(measure('The suspect appeared in court on Monday.').hedges).toBe(0);
+    expect(measure('Trump is likely appealing to voters who want an end to foreign wars.').hedges).toBe(1);
+    expect(measure('The poll surveyed 1,000 likely voters.').hedges).toBe(0);
+    // A statistic's comparison is not an estimate, nor is a source's estimate the writer's.
+    expect(measure('Patients are almost four times more likely to get sepsis.').hedges).toBe(0);
+    expect(measure('Economists said rates are likely to rise.').hedges).toBe(0);
+    // Inside an impersonal frame, "likely" is counted by the frame, not twice.
+    const framed = measure('It is likely that rates will rise.');
+    expect(framed.hedges).toBe(0);
+    expect(framed.impersonalEval).toBe(true);
+    expect(classifySentence('By hinting at progress now, Trump is likely appealing to voters.').label).toBe(
+      'opinion',
+    );
+    expect(measure('This is significant because the treaty binds every member.').impersonalEval).toBe(true);
+  });
+
   it('reads the writer drawing an inference as stance and recent dates as reporting', () => {
     expect(measure('This shows how little the reform has changed.').stancePhrase).toBe(true);
     expect(measure('The rules were changed recently.').timeWords).toBe(1);
