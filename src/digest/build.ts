@@ -2,7 +2,7 @@ import type { StoryInfo } from '../cluster/index.js';
 import type { DigestCoverage, DigestLatest, Item, StoryDigest } from '../model.js';
 import { publishersOf } from '../util/outlet.js';
 import { analyseItem, type ItemAnalysis, type Unit } from './analyse.js';
-import { type Claim, type FactSentence, factSentence, rankClaims } from './facts.js';
+import { type Claim, type FactSentence, factSentence, opensWithPronoun, rankClaims } from './facts.js';
 import { chooseHeadline, latestDevelopment } from './headline.js';
 import { opinionEntries } from './opinion.js';
 import { centroid, idfFromCounts, isComplete, weigh } from './text.js';
@@ -32,7 +32,14 @@ function inPublicationOrder(items: Item[]): Item[] {
 
 function leadCandidate(unit: Unit): boolean {
   const { text, words } = unit;
-  return words >= 8 && words <= 60 && isComplete(text) && !/^["“‘']/.test(text) && !/\?["'”’)]*$/.test(text);
+  return (
+    words >= 8 &&
+    words <= 60 &&
+    isComplete(text) &&
+    !/^["“‘']/.test(text) &&
+    !/\?["'”’)]*$/.test(text) &&
+    !opensWithPronoun(text)
+  );
 }
 
 /**

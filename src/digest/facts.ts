@@ -225,6 +225,14 @@ function mostCommon<T>(values: T[], better?: (a: T, b: T) => number): T | undefi
 }
 
 /**
+ * A sentence whose subject is a pronoun ("She is one of the 24 hostages…", "During his first term, he…") needs
+ * the sentence before it: on its own, in a list of facts, it does not say who is meant.
+ */
+export function opensWithPronoun(text: string): boolean {
+  return /^(?:[^,]{1,60},\s+)?(?:he|she|they|it|his|her|their|its)\b(?!['’]s\s)/i.test(text.trim());
+}
+
+/**
  * The member most similar to the others (word-for-word repeats count as one text seen several times); sentences
  * of ordinary length are preferred, then the earlier one.
  */
@@ -243,9 +251,10 @@ function medoid(members: FactSentence[], idf: Map<string, number>): FactSentence
     let score = p.n - 1;
     for (const q of pool) if (q !== p) score += q.n * cosine(vectorOf(p.m, idf), vectorOf(q.m, idf));
     score /= others;
-    // Very long sentences carry side facts; very short ones lose the context.
+    // Very long sentences carry side facts; very short ones and those that open on a pronoun lose the context.
     const words = p.m.unit.words;
     score -= words > 40 ? (words - 40) * 0.005 : words < 10 ? (10 - words) * 0.01 : 0;
+    if (opensWithPronoun(p.m.unit.text)) score -= 0.5;
     if (score > bestScore + 1e-9) {
       best = p.m;
       bestScore = score;
@@ -337,11 +346,15 @@ export function rankClaims(sentences: FactSentence[], idf: Map<string, number>, 
       const sources = [...new Set(byPublisher.values())];
       let centrality = 0;
       for (const m of members) centrality += m.centrality;
-      return { members, sources, centrality: centrality / members.length };
+      // A claim told only with a pronoun for its subject reads as a fragment: among equally corroborated
+      // claims, it comes after those that name who they are about.
+      const dangling = members.every((m) => opensWithPronoun(m.unit.text)) ? 1 : 0;
+      return { members, sources, centrality: centrality / members.length, dangling };
     })
     .sort(
       (a, b) =>
         b.sources.length - a.sources.length ||
+        a.dangling - b.dangling ||
         b.centrality - a.centrality ||
         a.members[0]!.order - b.members[0]!.order,
     )

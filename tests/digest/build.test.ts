@@ -251,6 +251,46 @@ describe('reported facts', () => {
     expect(everyText(d)).not.toMatch(/Story continues|newsletter|Opinion:/);
   });
 
+  it('names who a claim is about: a pronoun-led wording, lead or claim comes after one that names them', () => {
+    const reports = (texts: string[]) =>
+      texts.map(
+        (text, k): Item => ({
+          id: `keeper-${k}`,
+          title: 'Lighthouse keeper retires after 40 years on Marlow Head',
+          source: ['Coast Ledger', 'Valley Wire'][k]!,
+          publishedAt: `2026-02-1${k + 2}T09:00:00.000Z`,
+          text,
+        }),
+      );
+    const d = digestOf(
+      reports([
+        [
+          'Marta Quintela kept the Marlow Head light for 40 years before retiring on Sunday.',
+          'She climbed the 212 steps of the tower twice a night through every winter storm.',
+          'The lighthouse on Marlow Head will be run automatically from March onwards.',
+        ].join('\n\n'),
+        [
+          'The keeper of the Marlow Head light retired on Sunday after 40 years in the tower.',
+          'Quintela climbed the 212 steps of the tower twice a night through every winter storm.',
+        ].join('\n\n'),
+      ]),
+    );
+    // Both outlets tell the climb; the wording shown is the one that names her.
+    expect(factWith(d, /212 steps/).text).toMatch(/^Quintela climbed/);
+    const single = digestOf(
+      reports([
+        [
+          'She kept the Marlow Head lighthouse for 40 years and retired from the Marlow Head lighthouse on Sunday.',
+          'The port authority will run the Marlow Head lighthouse automatically from March, officials said.',
+          'She climbed the 212 steps of the tower twice a night through every winter storm, her family said.',
+        ].join('\n\n'),
+      ]),
+    );
+    // The lead names who it is about, and among equally corroborated claims a pronoun-led one comes last.
+    expect(single.lead).toMatch(/^The port authority/);
+    expect(single.facts.map((f) => f.text.slice(0, 8))).toEqual(['The port', 'She kept', 'She clim']);
+  });
+
   it('leads with a central reported sentence as the reporter wrote it', () => {
     expect(d.lead).toMatch(/Old Quay bridge/);
     expect(d.facts.some((f) => f.sources.length >= 2)).toBe(true);
