@@ -229,7 +229,7 @@ function mostCommon<T>(values: T[], better?: (a: T, b: T) => number): T | undefi
  * the sentence before it: on its own, in a list of facts, it does not say who is meant.
  */
 export function opensWithPronoun(text: string): boolean {
-  return /^(?:[^,]{1,60},\s+)?(?:he|she|they|it|his|her|their|its)\b(?!['’]s\s)/i.test(text.trim());
+  return /^(?:[^,]{1,60},\s+)?(?:he|she|they|it|his|her|their|its)\b/i.test(text.trim());
 }
 
 /**
