@@ -16,6 +16,7 @@ import { publisherCount } from '../util/outlet.js';
 import { words } from '../util/words.js';
 import type { ChannelKind, ChannelSettings, ChannelStore, DeliveryMode, Platform } from './channels.js';
 import type { StorySource } from './daily.js';
+import { straightQuotes } from './matching.js';
 import { isValidTimeZone, parseClockTime } from './zoned-time.js';
 
 /** Where a command was given. */
@@ -40,8 +41,7 @@ const MAX_QUERY = 200;
 
 /** Topics as stored: lower case, single spaces, straight quotes around phrases with no space inside them. */
 function normalTopic(text: string): string {
-  return text
-    .replace(/[\u201c\u201d\u201e\u201f\u00ab\u00bb]/g, '"')
+  return straightQuotes(text)
     .replace(/"\s*([^"]*?)\s*"/g, (_, phrase: string) => (phrase ? `"${phrase}"` : ' '))
     .replace(/\s+/g, ' ')
     .trim()

@@ -31,14 +31,18 @@ export function topicWordMatches(wanted: string, word: string): boolean {
   return common >= 4 && common >= short.length - 1 && PEOPLE_ENDING.test(long.slice(common));
 }
 
+/** Curly quotes and guillemets as straight double quotes, which mark a topic's phrases. */
+export function straightQuotes(text: string): string {
+  return text.replace(/[\u201c\u201d\u201e\u201f\u00ab\u00bb]/g, '"');
+}
+
 /**
  * A topic's parts, each a run of words that must occur one after another: a single word, or a phrase written
  * in quotes (`"new york" mayor` is the phrase "new york" and the word "mayor"). An unclosed quote runs to the end.
  */
 export function topicParts(topic: string): string[][] {
   const parts: string[][] = [];
-  topic
-    .replace(/[\u201c\u201d\u201e\u201f\u00ab\u00bb]/g, '"')
+  straightQuotes(topic)
     .split('"')
     .forEach((piece, k) => {
       const pieceWords = words(piece, 1);

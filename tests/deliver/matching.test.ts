@@ -11,6 +11,10 @@ const item = (title: string, feedUrl?: string): Item => ({
   feedUrl,
 });
 
+/** Whether a topic matches a story of one item with this headline (and summary). */
+const matches = (topic: string, title: string, description?: string) =>
+  topicMatches(topic, [{ ...item(title), description }]);
+
 const channel = (over: Partial<ChannelSettings>): ChannelSettings => ({
   key: 'discord:g:c',
   platform: 'discord',
@@ -38,7 +42,6 @@ describe('channel matching', () => {
   });
 
   it('matches plurals and a place’s people, not words that merely start alike', () => {
-    const matches = (topic: string, title: string) => topicMatches(topic, [item(title)]);
     expect(matches('tax', 'New taxes on imports announced')).toBe(true);
     expect(matches('war', 'Trade wars escalate')).toBe(true);
     expect(matches('city', 'Cities brace for heatwave')).toBe(true);
@@ -51,7 +54,6 @@ describe('channel matching', () => {
   });
 
   it('keeps one-letter words and numbers of a topic, matched exactly, and reads U.S. as one word', () => {
-    const matches = (topic: string, title: string) => topicMatches(topic, [item(title)]);
     expect(matches('formula 1', 'Formula 1 season opens in Bahrain')).toBe(true);
     expect(matches('formula 1', 'Baby formula shortage worsens')).toBe(false);
     expect(matches('world war 2', 'World War 1 memorial unveiled')).toBe(false);
@@ -74,8 +76,6 @@ describe('channel matching', () => {
   });
 
   it('matches a quoted phrase word after word, within a headline or a summary', () => {
-    const matches = (topic: string, title: string, description?: string) =>
-      topicMatches(topic, [{ ...item(title), description }]);
     expect(matches('new york', 'York council approves new budget')).toBe(true);
     expect(matches('"new york"', 'York council approves new budget')).toBe(false);
     expect(matches('"new york"', 'New York mayor resigns')).toBe(true);
