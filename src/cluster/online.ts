@@ -569,11 +569,20 @@ export class StoryClusterer implements OnlineClusterer {
     const terms = this.vocab.ints;
     const arena = this.postings;
     let most = 0;
+    let touched = 0;
     for (let t = 0; t < q; t++) {
       const link = terms[ids[topIdx[t]!]! * TERM_INTS + LINK]!;
-      if (link !== 0)
-        most += Math.min(arena.chunks[(link - 1) >>> PLACE_BITS]![arena.offset(link - 1)]!, scan);
+      if (link === 0) continue;
+      const list = arena.chunks[(link - 1) >>> PLACE_BITS]!;
+      const off = arena.offset(link - 1);
+      const len = list[off]!;
+      most += Math.min(len, scan);
+      // The entries to be read span several cache lines (of 16 ints): start them all now, so that the misses
+      // overlap.
+      const end = off + 1 + 2 * len;
+      for (let p = off + 1 + 2 * Math.max(0, len - scan); p < end; p += 16) touched += list[p]!;
     }
+    this.prefetched = touched;
     this.reserveCandidates(most);
     const table = this.cTable;
     const mask = table.length - 1;
@@ -712,6 +721,19 @@ export class StoryClusterer implements OnlineClusterer {
     }
     const mSlot = this.mSlot;
     const mScore = this.mScore;
+    // Each centroid spans several cache lines (of 16 ints), all likely misses: touch them all before scoring,
+    // so that the misses overlap instead of waiting in turn.
+    const arena = this.centroids;
+    let touched = 0;
+    for (let c = 0; c < nt; c++) {
+      const r = top[c]! * 2 * REC;
+      const h = this.reci[r + I_BLOCK]!;
+      const chunk = arena.chunks[h >>> PLACE_BITS]!;
+      const off = arena.offset(h);
+      const end = off + 2 * this.reci[r + I_LEN]!;
+      for (let k = off; k < end; k += 16) touched += chunk[k]!;
+    }
+    this.prefetched = touched;
     let found = 0;
     for (let c = 0; c < nt; c++) {
       const s = top[c]!;
@@ -868,6 +890,8 @@ export class StoryClusterer implements OnlineClusterer {
       this.cutBuf = new Float64Array((len + n) * 2);
       this.cutIds = new Int32Array((len + n) * 2);
     }
+    // Terms new to the centroid get a posting.
+    this.touchPostings(ids, 0, n, 1);
     const outIds = this.mergeIds;
     const outW = this.mergeW;
     // The added vector's weight on each term, 0 where it has none.
@@ -995,19 +1019,28 @@ export class StoryClusterer implements OnlineClusterer {
   }
 
   /**
-   * Unindexes story `s` from the terms `terms[start]`, `terms[start + step]`, ... before `end`. Each term's
-   * record and postings are cache misses: they are started together first, so that the misses overlap.
+   * Reads, of the terms `terms[start]`, `terms[start + step]`, ... before `end`, each one's record, then the
+   * header and last entry of its postings, where a story is added or its search for removal starts. These are
+   * cache misses: read together before any work on them, they overlap instead of waiting in turn.
    */
-  private unindexAll(terms: Int32Array, start: number, end: number, step: number, s: number): void {
+  private touchPostings(terms: Int32Array, start: number, end: number, step: number): void {
     const records = this.vocab.ints;
     const postings = this.postings;
     let touched = 0;
     for (let k = start; k < end; k += step) touched += records[terms[k]! * TERM_INTS + LINK]!;
     for (let k = start; k < end; k += step) {
       const link = records[terms[k]! * TERM_INTS + LINK]!;
-      if (link !== 0) touched += postings.chunks[(link - 1) >>> PLACE_BITS]![postings.offset(link - 1)]!;
+      if (link === 0) continue;
+      const list = postings.chunks[(link - 1) >>> PLACE_BITS]!;
+      const off = postings.offset(link - 1);
+      touched += list[off + 2 * list[off]!]!;
     }
     this.prefetched = touched;
+  }
+
+  /** Unindexes story `s` from the terms `terms[start]`, `terms[start + step]`, ... before `end`. */
+  private unindexAll(terms: Int32Array, start: number, end: number, step: number, s: number): void {
+    this.touchPostings(terms, start, end, step);
     for (let k = start; k < end; k += step) this.unindex(terms[k]!, s);
   }
 
