@@ -4,6 +4,12 @@
  *
  * Load comes from replaying the rumca week many times. Each replay gets its own time shift, item ids and a
  * shuffle of its words, so that replays form stories of their own instead of joining the first copy's.
+ *
+ * `BENCH_STORIES` (default 100000): active stories before the timed run. `BENCH_REPLAY_HOURS` (default 6): hours
+ * between the starts of consecutive replays; the clock never runs backwards, so a replay adds about this much
+ * time. It sets how many of the active stories are recent enough for an item to join (their time decay still
+ * lets them reach the threshold) and so are scored as candidates: 1 puts them all within reach, the hardest
+ * case. `BENCH_WEEKS` (default 6): length of the retention run.
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -11,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import type { ClusterInput } from '../src/cluster/index.js';
-import { StoryClusterer } from '../src/cluster/online.js';
+import { DEFAULT_CLUSTER_OPTIONS, StoryClusterer } from '../src/cluster/online.js';
 import { rng } from './rng.js';
 
 v8.setFlagsFromString('--expose-gc');
@@ -19,6 +25,7 @@ const gc = vm.runInNewContext('gc') as () => void;
 
 const HOUR = 3_600_000;
 const TARGET_STORIES = Number(process.env.BENCH_STORIES ?? 100_000);
+const REPLAY_HOURS = Number(process.env.BENCH_REPLAY_HOURS ?? 6);
 const rumcaPath = fileURLToPath(
   new URL('../../shared/data/rumca-news-2023-11-17_to_24.jsonl', import.meta.url),
 );
@@ -96,7 +103,7 @@ function pct(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
 }
 
-// Phase 1: fill the index to TARGET_STORIES active stories. Replays start six hours apart, and the window
+// Phase 1: fill the index to TARGET_STORIES active stories. Replays start REPLAY_HOURS apart, and the window
 // is wide enough that none of them goes cold before the timed run.
 const windowHours = 24 * 30;
 const base = Date.UTC(2024, 0, 1);
@@ -106,11 +113,22 @@ let copy = 0;
 let filled = 0;
 const fillStart = performance.now();
 while (c.activeStories < TARGET_STORIES) {
-  for (const it of replay(copy, base + copy * 6 * HOUR)) c.add(it);
+  for (const it of replay(copy, base + copy * REPLAY_HOURS * HOUR)) c.add(it);
   filled += rows.length;
   copy++;
 }
 const fillSecs = (performance.now() - fillStart) / 1000;
+// Past this idle time the decay alone keeps an item's score below the threshold: such stories are only shown.
+const { threshold, decayHalfLifeHours } = DEFAULT_CLUSTER_OPTIONS;
+const reachMs = decayHalfLifeHours * Math.log2(1 / threshold) * HOUR;
+/** Stories last active within `reachMs` of the newest. */
+function withinReach(): number {
+  const lastMs = Array.from(c.stories(), (s) => Date.parse(s.lastUpdated));
+  const latest = lastMs.reduce((a, b) => Math.max(a, b), 0);
+  return lastMs.filter((t) => latest - t < reachMs).length;
+}
+// Counted before the heap is measured, so that what counting allocates is gone by then.
+const reachable = withinReach();
 const heap1 = heapMb();
 const stories = c.activeStories;
 // "One core" is meant literally: under `taskset -c 0` the garbage collector's helper threads share that core too.
@@ -128,7 +146,12 @@ const load = os
 const cpus = `${os.availableParallelism()} CPUs${allowed ? ` (this process may use ${allowed})` : ''}`;
 console.log(`${process.version}; ${cpus}; load average ${load}`);
 console.log(
-  `index: ${stories} active stories from ${filled} items (${copy} replays of ${rows.length} items)`,
+  `index: ${stories} active stories from ${filled} items (${copy} replays of ${rows.length} items, ` +
+    `${REPLAY_HOURS} h apart)`,
+);
+console.log(
+  `  within reach: ${reachable} stories (${((100 * reachable) / stories).toFixed(0)}%) idle under ` +
+    `${(reachMs / HOUR).toFixed(1)} h, which an item can still join`,
 );
 console.log(`  fill: ${(filled / fillSecs).toFixed(0)} items/s while growing`);
 console.log(
@@ -138,8 +161,8 @@ console.log(
 
 // Phase 2: timed. Two more replays arrive on top of the full index.
 const timed = [
-  ...replay(copy, base + copy * 6 * HOUR),
-  ...replay(copy + 1, base + (copy + 1) * 6 * HOUR),
+  ...replay(copy, base + copy * REPLAY_HOURS * HOUR),
+  ...replay(copy + 1, base + (copy + 1) * REPLAY_HOURS * HOUR),
 ].sort((a, b) => (a.publishedAt! < b.publishedAt! ? -1 : a.publishedAt! > b.publishedAt! ? 1 : 0));
 const lat = new Float64Array(timed.length);
 const cpu0 = process.cpuUsage();
