@@ -87,6 +87,8 @@ export class FeatureExtractor {
   /** Output of the last `run`: `n` term ids ascending with their unit-vector weights. */
   ids = new Int32Array(256);
   w = new Float64Array(256);
+  /** Per output term, 1 for a plain word (neither a name nor a number). */
+  plain = new Uint8Array(256);
   n = 0;
   /** Where each output term sits in the term table, for clearing it. */
   private at = new Int32Array(256);
@@ -162,6 +164,7 @@ export class FeatureExtractor {
       const x = (f <= 1 ? f : 1 + Math.log(f)) * this.vocab.idf(id) * this.boost[at]!;
       w[k] = x;
       norm += x * x;
+      this.plain[k] = this.boost[at] === 1 ? 1 : 0;
       // Remember the place: clearing entries one by one would break the probe chains of those after.
       this.at[k] = at;
     }
@@ -207,6 +210,7 @@ export class FeatureExtractor {
         ids.set(this.ids);
         this.ids = ids;
         this.w = new Float64Array(this.n * 2);
+        this.plain = new Uint8Array(this.n * 2);
         this.at = new Int32Array(this.n * 2);
       }
       this.ids[this.n++] = id;

@@ -17,6 +17,15 @@ export interface ClusterOptions {
    * the similarity: a place or a name in common, which says little about the event.
    */
   oneTermThreshold: number;
+  /**
+   * The bar for an item with a summary or text to join a story of one item on names and numbers alone: when
+   * plain words (neither names nor numbers) give less than `namesOnlyShare` of the similarity, the two texts
+   * share who or where but not what happened, as two stories about one footballer or one city do. A story that
+   * has grown has the words of its event in its centroid, and is joined on the usual terms.
+   */
+  namesOnlyThreshold: number;
+  /** The share of the similarity plain words must give for `namesOnlyThreshold` not to apply. */
+  namesOnlyShare: number;
   /** Two stories an item matches are merged when their centroids are at least this similar. */
   mergeThreshold: number;
   /** A merge needs one of the two stories to have at most this many items. */
@@ -52,6 +61,8 @@ export const DEFAULT_CLUSTER_OPTIONS: ClusterOptions = {
   threshold: 0.18,
   summaryThreshold: 0.22,
   oneTermThreshold: 0.3,
+  namesOnlyThreshold: 0.35,
+  namesOnlyShare: 0.1,
   mergeThreshold: 0.25,
   mergeMaxSize: 8,
   windowHours: 72,
@@ -242,6 +253,8 @@ export class StoryClusterer implements OnlineClusterer {
    */
   private qKeys = new Int32Array(256).fill(-1);
   private qVals = new Float64Array(256);
+  /** Per place in the table, 1 when the item's term there is a plain word (see `namesOnlyThreshold`). */
+  private qPlain = new Uint8Array(256);
   private qShift = 24;
   private qAt = new Int32Array(64);
 
@@ -296,6 +309,8 @@ export class StoryClusterer implements OnlineClusterer {
   private summarised = false;
   /** Of the last `similarity`, the share its largest shared term gave (see `oneTermThreshold`). */
   private topShare = 0;
+  /** Of the last `similarity`, the share plain words gave (see `namesOnlyThreshold`). */
+  private plainShare = 0;
   private serial = 0;
   private seq = 0;
   private clock = Number.NEGATIVE_INFINITY;
@@ -438,6 +453,7 @@ export class StoryClusterer implements OnlineClusterer {
       while (n * 4 > size) size *= 2;
       this.qKeys = new Int32Array(size).fill(-1);
       this.qVals = new Float64Array(size);
+      this.qPlain = new Uint8Array(size);
       this.qShift = 32 - Math.log2(size);
     }
     if (n > this.qAt.length) this.qAt = new Int32Array(n * 2);
@@ -449,6 +465,7 @@ export class StoryClusterer implements OnlineClusterer {
       while (keys[at] !== -1) at = (at + 1) & mask;
       keys[at] = id;
       this.qVals[at] = w[k]!;
+      this.qPlain[at] = this.features.plain[k]!;
       this.qAt[k] = at;
     }
   }
@@ -478,6 +495,8 @@ export class StoryClusterer implements OnlineClusterer {
     const shift = this.qShift;
     let d = 0;
     let top = 0;
+    let plainDot = 0;
+    const qPlain = this.qPlain;
     for (let k = off; k < end; k += 2) {
       const id = terms[k]!;
       let at = Math.imul(id, 0x9e3779b1) >>> shift;
@@ -487,6 +506,7 @@ export class StoryClusterer implements OnlineClusterer {
           const x = vals[at]! * w[k + 1]!;
           d += x;
           if (x > top) top = x;
+          if (qPlain[at] === 1) plainDot += x;
           break;
         }
         if (key === -1) break;
@@ -494,6 +514,7 @@ export class StoryClusterer implements OnlineClusterer {
       }
     }
     this.topShare = d > 0 ? top / d : 0;
+    this.plainShare = d > 0 ? plainDot / d : 0;
     return d / Math.sqrt(n2);
   }
 
@@ -740,7 +761,10 @@ export class StoryClusterer implements OnlineClusterer {
       const score = this.similarity(s) * this.cDecay[c]!;
       if (score < threshold) continue;
       if (this.summarised) {
-        if (score < summaryThreshold && this.meta[s]!.itemIds.length === 1) continue;
+        if (this.meta[s]!.itemIds.length === 1) {
+          if (score < summaryThreshold) continue;
+          if (score < this.opts.namesOnlyThreshold && this.plainShare < this.opts.namesOnlyShare) continue;
+        }
         if (score < this.opts.oneTermThreshold && this.topShare > 0.5) continue;
       }
       let p = found++;

@@ -284,6 +284,57 @@ describe('StoryClusterer features', () => {
     expect(DEFAULT_CLUSTER_OPTIONS.summaryThreshold).toBeGreaterThan(DEFAULT_CLUSTER_OPTIONS.threshold);
   });
 
+  it('does not make a story of two from reports that share only names', () => {
+    const auction = {
+      id: 'a',
+      title: "Lionel Messi's World Cup shirts to be sold at auction",
+      description:
+        'Six shirts Lionel Messi wore for Argentina at the World Cup in Qatar go under the hammer at Sotheby’s next month, and collectors expect bidding to break records.',
+      source: 'Wire A',
+      publishedAt: at(0),
+    };
+    // Who and where are the same; what happened is not.
+    const robbery = {
+      id: 'b',
+      title: "Lionel Messi's in-laws robbed at gunpoint in Rosario",
+      description:
+        'Armed men burst into a family home in Rosario, tied up three relatives of Lionel Messi and escaped with cash and jewellery, police said on Tuesday.',
+      source: 'Wire B',
+      publishedAt: at(2 * H),
+    };
+    const sameAuction = {
+      id: 'c',
+      title: 'Messi World Cup shirts head to auction, could fetch a record',
+      description:
+        'Sotheby’s will auction six shirts Lionel Messi wore during Argentina’s World Cup win in Qatar.',
+      source: 'Wire C',
+      publishedAt: at(H),
+    };
+    const namesCount = new StoryClusterer({ namesOnlyThreshold: 0 });
+    namesCount.add(auction);
+    const namesJoin = namesCount.add(robbery);
+    expect(namesJoin.storyId).toBe('s-a');
+    expect(namesJoin.score).toBeLessThan(DEFAULT_CLUSTER_OPTIONS.namesOnlyThreshold);
+    const c = new StoryClusterer();
+    c.add(auction);
+    expect(c.add(robbery).storyId).toBe('s-b');
+    // Another report of the auction shares what happened as well, and joins.
+    expect(c.add(sameAuction).storyId).toBe('s-a');
+
+    // The bar is for a story of one item only; headlines alone keep the usual bar.
+    const strict = { namesOnlyThreshold: 0.99, namesOnlyShare: 1.01 };
+    const single = new StoryClusterer(strict);
+    single.add(auction);
+    expect(single.add(sameAuction).storyId).toBe('s-c');
+    const grown = new StoryClusterer(strict);
+    grown.add({ ...auction, description: undefined });
+    grown.add({ ...sameAuction, id: 'd', description: undefined });
+    expect(grown.add(sameAuction).storyId).toBe('s-a');
+    const headlines = new StoryClusterer(strict);
+    headlines.add({ ...auction, description: undefined });
+    expect(headlines.add({ ...sameAuction, description: undefined }).storyId).toBe('s-a');
+  });
+
   it('merges two stories an item shows to be one, and records the merge', () => {
     const c = new StoryClusterer({ threshold: 0.6, mergeThreshold: 0.1 });
     const a = c.add({ id: 'a', title: 'alpha beta gamma delta', source: 'A', publishedAt: at(0) });

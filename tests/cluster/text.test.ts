@@ -160,6 +160,25 @@ describe('FeatureExtractor', () => {
     expect(entities).toContain('2,000');
   });
 
+  it('tells plain words from names and numbers', () => {
+    const v = new Vocabulary(72);
+    const fx = new FeatureExtractor(v, DEFAULT_FEATURE_WEIGHTS);
+    const n = fx.run(
+      { title: 'Storm floods a lagoon city', description: 'The storm left 120 homes in Venice under water.' },
+      0,
+    );
+    const plainOf = (term: string) => {
+      const id = v.lookup(term);
+      const k = Array.from(fx.ids.subarray(0, n)).indexOf(id ?? -1);
+      expect(k).toBeGreaterThanOrEqual(0);
+      return fx.plain[k];
+    };
+    expect(plainOf('storm')).toBe(1);
+    expect(plainOf('water')).toBe(1);
+    expect(plainOf('venic')).toBe(0);
+    expect(plainOf('120')).toBe(0);
+  });
+
   it('reads through markup and entities in feed summaries', () => {
     const v = new Vocabulary(72);
     const fx = new FeatureExtractor(v, DEFAULT_FEATURE_WEIGHTS);
