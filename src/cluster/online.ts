@@ -379,7 +379,7 @@ export class StoryClusterer implements OnlineClusterer {
     this.summarised = (!!item.description && weights.description > 0) || (!!item.text && weights.text > 0);
     const fx = this.features;
     const n = fx.run(item, now);
-    this.load(fx.ids, fx.w, n);
+    this.load(fx.ids, fx.w, fx.plain, n);
     const found = this.match(fx.ids, fx.w, n, now);
     let story: number;
     let score = 1;
@@ -446,7 +446,7 @@ export class StoryClusterer implements OnlineClusterer {
     for (const s of order) if (this.alive(s)) yield this.info(s);
   }
 
-  private load(ids: Int32Array, w: Float64Array, n: number): void {
+  private load(ids: Int32Array, w: Float64Array, plain: Uint8Array, n: number): void {
     if (n * 4 > this.qKeys.length) {
       // At most a quarter full, so that a probe for a term the item lacks ends at once.
       let size = this.qKeys.length;
@@ -465,7 +465,7 @@ export class StoryClusterer implements OnlineClusterer {
       while (keys[at] !== -1) at = (at + 1) & mask;
       keys[at] = id;
       this.qVals[at] = w[k]!;
-      this.qPlain[at] = this.features.plain[k]!;
+      this.qPlain[at] = plain[k]!;
       this.qAt[k] = at;
     }
   }
