@@ -8,25 +8,56 @@ function lowerAscii(code: number): number {
   return code >= 65 && code <= 90 ? code + 32 : code;
 }
 
-/** Hash of an entity's key (its lower-cased name), the same whether taken from the key or from a text. */
+const DOT = 46;
+
+/** An entity's key: its name in lower case without dots, so that "U.S." and "US" are one entity. */
+export function entityKey(name: string): string {
+  const key = name.toLowerCase();
+  return key.includes('.') ? key.replaceAll('.', '') : key;
+}
+
+/** Hash of an entity's key (see `entityKey`), the same whether taken from the key or from a text. */
 export function keyHash(key: string): number {
   let h = FNV_OFFSET;
   for (let k = 0; k < key.length; k++) h = Math.imul(h ^ key.charCodeAt(k), FNV_PRIME);
   return h;
 }
 
-/** True when `name` lower-cases to `key`; without building the lower-cased name when both are ASCII. */
+/** True when `name` has the key `key`; without building the key when both are ASCII and `name` has no dot. */
 export function hasKey(name: string, key: string): boolean {
   if (name.length === key.length) {
     let k = 0;
     for (; k < name.length; k++) {
       const c = name.charCodeAt(k);
-      if (c >= 128 || key.charCodeAt(k) >= 128) break;
+      if (c >= 128 || c === DOT || key.charCodeAt(k) >= 128) break;
       if (lowerAscii(c) !== key.charCodeAt(k)) return false;
     }
     if (k === name.length) return true;
   }
-  return name.toLowerCase() === key;
+  return entityKey(name) === key;
+}
+
+/** Length of the possessive ending ("'s", "’s") of the word `text[start, end)`, or 0. */
+export function possessiveLength(text: string, start: number, end: number): number {
+  if (end - start < 3) return 0;
+  const s = text.charCodeAt(end - 1);
+  const apostrophe = text.charCodeAt(end - 2);
+  return (s === 115 || s === 83) && (apostrophe === 39 || apostrophe === 0x2019) ? 2 : 0;
+}
+
+const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
+
+/** True when `text[start, end)` is the name of a weekday, in any case: a date, not a name of the story. */
+function isWeekday(text: string, start: number, end: number): boolean {
+  const n = end - start;
+  if (n < 6 || n > 9) return false;
+  next: for (const day of WEEKDAYS) {
+    if (day.length !== n) continue;
+    for (let k = 0; k < n; k++)
+      if (lowerAscii(text.charCodeAt(start + k)) !== day.charCodeAt(k)) continue next;
+    return true;
+  }
+  return false;
 }
 
 /**
@@ -55,10 +86,17 @@ export class ItemEntities {
     this.used = 0;
   }
 
-  /** Adds words `a` to `b` of the text last scanned into `run`, unless the item has the same spelling already. */
-  add(run: WordRun, a: number, b: number): void {
+  /**
+   * Adds words `a` to `b` of the text last scanned into `run`, unless the item has the same spelling already.
+   * A possessive ending is left off ("Argentina's" is Argentina), and so is a weekday in front ("On Sunday
+   * Argentina voted"); a lone weekday is not taken.
+   */
+  add(run: WordRun, from: number, b: number): void {
     const text = run.text;
+    const a = from < b && isWeekday(text, run.start[from]!, run.end[from]!) ? from + 1 : from;
     const words = b - a + 1;
+    const lastEnd = run.end[b]! - possessiveLength(text, run.start[b]!, run.end[b]!);
+    if (words === 1 && isWeekday(text, run.start[a]!, lastEnd)) return;
     if (this.used + 2 * words > this.spans.length)
       this.spans = grownI32(this.spans, 2 * (this.used + 2 * words));
     const first = this.used;
@@ -68,14 +106,14 @@ export class ItemEntities {
     for (let i = a; i <= b; i++) {
       if (i > a) h = Math.imul(h ^ 32, FNV_PRIME);
       const start = run.start[i]!;
-      const end = run.end[i]!;
+      const end = i === b ? lastEnd : run.end[i]!;
       this.spans[this.used++] = start;
       this.spans[this.used++] = end;
       length += end - start;
       for (let k = start; k < end; k++) {
         const c = text.charCodeAt(k);
         if (c >= 128) ascii = 0;
-        h = Math.imul(h ^ lowerAscii(c), FNV_PRIME);
+        if (c !== DOT) h = Math.imul(h ^ lowerAscii(c), FNV_PRIME);
       }
     }
     for (let e = 0; e < this.count; e++) {
@@ -114,7 +152,7 @@ export class ItemEntities {
     return name;
   }
 
-  /** True when `name` lower-cases to the key of entity `e`, an ASCII one. */
+  /** True when `name` has the key of entity `e`, an ASCII one (see `entityKey`). */
   hasKey(e: number, name: string): boolean {
     const text = this.texts[e]!;
     let at = this.first[e]!;
@@ -123,13 +161,15 @@ export class ItemEntities {
       if (w > 0 && name.charCodeAt(k++) !== 32) return false;
       for (let i = this.spans[at]!; i < this.spans[at + 1]!; i++, k++) {
         const c = name.charCodeAt(k);
-        // Outside ASCII, lower-casing may change the length or map to ASCII: compare the strings.
-        if (c >= 128) return name.toLowerCase() === this.name(e).toLowerCase();
-        if (lowerAscii(c) !== lowerAscii(text.charCodeAt(i))) return false;
+        const d = text.charCodeAt(i);
+        // Outside ASCII, lower-casing may change the length or map to ASCII, and dots do not count: compare
+        // the keys.
+        if (c >= 128 || c === DOT || d === DOT) return entityKey(name) === entityKey(this.name(e));
+        if (lowerAscii(c) !== lowerAscii(d)) return false;
       }
     }
     if (k === name.length) return true;
-    return name.toLowerCase() === this.name(e).toLowerCase();
+    return entityKey(name) === entityKey(this.name(e));
   }
 
   /** True when entity `e` is spelt as the `words` words from `spans[first]` of `text`. */

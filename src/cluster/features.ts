@@ -1,4 +1,4 @@
-import { ItemEntities } from './entities.js';
+import { ItemEntities, possessiveLength } from './entities.js';
 import { W_ACRONYM, W_CAP, W_NUMBER, WordCache, WordRun } from './tokenize.js';
 import type { Vocabulary } from './vocabulary.js';
 
@@ -271,6 +271,11 @@ export class FeatureExtractor {
         }
         prevNameTerm = last;
         prevNameWord = i;
+        // A possessive ends the name: "OpenAI's Sam Altman" names OpenAI and Sam Altman.
+        if (possessiveLength(run.text, run.start[i]!, run.end[i]!) > 0) {
+          entities.add(run, nameFirst, i);
+          nameFirst = -1;
+        }
       } else {
         if (nameFirst >= 0) entities.add(run, nameFirst, i - 1);
         nameFirst = -1;

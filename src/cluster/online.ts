@@ -1,4 +1,4 @@
-import { hasKey, type ItemEntities, keyHash } from './entities.js';
+import { entityKey, hasKey, type ItemEntities, keyHash } from './entities.js';
 import { DEFAULT_FEATURE_WEIGHTS, FeatureExtractor, type FeatureWeights } from './features.js';
 import type { Assignment, ClusterInput, OnlineClusterer, StoryInfo } from './types.js';
 import { grownF64, grownI32, HELD, LINK, TERM_INTS, Vocabulary } from './vocabulary.js';
@@ -177,7 +177,7 @@ class StoryMeta {
   sources: string[];
   sourceSeqs: number[];
   titles: TitleCandidate[] = [];
-  /** Names as first spelt, counted by key (the lower-cased name), whose hashes `entityHashes` holds. */
+  /** Names as first spelt, counted by key (see `entityKey`), whose hashes `entityHashes` holds. */
   entityNames: string[] = [];
   entityHashes: number[] = [];
   entityCounts: number[] = [];
@@ -1222,7 +1222,7 @@ export class StoryClusterer implements OnlineClusterer {
 
   /** Counts `n` mentions of `name`. */
   private countEntity(m: StoryMeta, name: string, n: number): void {
-    const key = name.toLowerCase();
+    const key = entityKey(name);
     const h = keyHash(key);
     for (let k = 0; k < m.entityHashes.length; k++) {
       if (m.entityHashes[k] === h && hasKey(m.entityNames[k]!, key)) {

@@ -147,6 +147,32 @@ describe('StoryClusterer features', () => {
     expect(info.lastUpdated).toBe(at(H));
   });
 
+  it('counts a name once however it is written: with or without dots or a possessive ending', () => {
+    const c = createClusterer();
+    const texts = [
+      [
+        'Zorblax recalls Quibbit phones over battery fires',
+        'The U.S. regulator and Zürich’s testers found faults.',
+      ],
+      [
+        'Quibbit phone battery fires force Zorblax recall',
+        "US regulator says Zürich's lab confirmed the fires.",
+      ],
+      [
+        'Zorblax widens Quibbit phone recall after battery fires',
+        'The U.S regulator thanked Zürich testers.',
+      ],
+    ];
+    const ids = texts.map(
+      ([title, description], k) =>
+        c.add({ id: `${k}`, title: title!, description, source: `o${k}`, publishedAt: at(k * H) }).storyId,
+    );
+    expect(new Set(ids.map((id) => c.resolve(id))).size).toBe(1);
+    const entities = c.story(ids[0]!)!.entities;
+    expect(entities.filter((e) => /^u\.?s\.?$/i.test(e))).toHaveLength(1);
+    expect(entities.filter((e) => /^Zürich/.test(e))).toEqual(['Zürich']);
+  });
+
   it('picks the most representative title as headline, not the first', () => {
     const c = createClusterer();
     const titles = [

@@ -160,6 +160,20 @@ describe('FeatureExtractor', () => {
     expect(entities).toContain('2,000');
   });
 
+  it('reads names without their possessive ending, and no lone weekday as a name', () => {
+    const v = new Vocabulary(72);
+    const fx = new FeatureExtractor(v, DEFAULT_FEATURE_WEIGHTS);
+    const { entities } = fx.extract(
+      {
+        title: 'Markets rally',
+        description: "On Sunday OpenAI's Sam Altman met Argentina’s new leader. Sunday's talks went well.",
+      },
+      0,
+    );
+    expect(entities).toEqual(expect.arrayContaining(['OpenAI', 'Sam Altman', 'Argentina']));
+    expect(entities.join('|')).not.toMatch(/'s|’s|Sunday/);
+  });
+
   it('tells plain words from names and numbers', () => {
     const v = new Vocabulary(72);
     const fx = new FeatureExtractor(v, DEFAULT_FEATURE_WEIGHTS);
