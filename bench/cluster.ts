@@ -93,10 +93,20 @@ function replay(copy: number, startMs: number): ClusterInput[] {
   }));
 }
 
-function heapMb(): number {
+/**
+ * Memory in use after a full collection: the JS heap plus the typed arrays' buffers, which live outside it
+ * (centroids, postings, vocabulary records, the word table).
+ */
+function memoryMb(): { heap: number; buffers: number } {
   gc();
   gc();
-  return process.memoryUsage().heapUsed / 2 ** 20;
+  const { heapUsed, arrayBuffers } = process.memoryUsage();
+  return { heap: heapUsed / 2 ** 20, buffers: arrayBuffers / 2 ** 20 };
+}
+
+function totalMb(): number {
+  const { heap, buffers } = memoryMb();
+  return heap + buffers;
 }
 
 function pct(sorted: Float64Array, p: number): number {
@@ -107,7 +117,7 @@ function pct(sorted: Float64Array, p: number): number {
 // is wide enough that none of them goes cold before the timed run.
 const windowHours = 24 * 30;
 const base = Date.UTC(2024, 0, 1);
-const heap0 = heapMb();
+const mem0 = memoryMb();
 const c = new StoryClusterer({ windowHours });
 let copy = 0;
 let filled = 0;
@@ -127,9 +137,9 @@ function withinReach(): number {
   const latest = lastMs.reduce((a, b) => Math.max(a, b), 0);
   return lastMs.filter((t) => latest - t < reachMs).length;
 }
-// Counted before the heap is measured, so that what counting allocates is gone by then.
+// Counted before memory is measured, so that what counting allocates is gone by then.
 const reachable = withinReach();
-const heap1 = heapMb();
+const mem1 = memoryMb();
 const stories = c.activeStories;
 // "One core" is meant literally: under `taskset -c 0` the garbage collector's helper threads share that core too.
 const allowed = (() => {
@@ -154,9 +164,12 @@ console.log(
     `${(reachMs / HOUR).toFixed(1)} h, which an item can still join`,
 );
 console.log(`  fill: ${(filled / fillSecs).toFixed(0)} items/s while growing`);
+const heapMb = mem1.heap - mem0.heap;
+const buffersMb = mem1.buffers - mem0.buffers;
 console.log(
-  `  memory: ${(heap1 - heap0).toFixed(1)} MB heap, ${(((heap1 - heap0) * 2 ** 20) / stories).toFixed(0)} bytes per story ` +
-    `(centroid, postings, item ids, headline pool, vocabulary share); vocabulary ${c.vocabularySize} terms`,
+  `  memory: ${(heapMb + buffersMb).toFixed(1)} MB (${heapMb.toFixed(1)} MB JS heap, ${buffersMb.toFixed(1)} MB typed ` +
+    `arrays), ${(((heapMb + buffersMb) * 2 ** 20) / stories).toFixed(0)} bytes per story (centroid, postings, item ` +
+    `ids, headline pool, vocabulary and word cache share); vocabulary ${c.vocabularySize} terms`,
 );
 
 // Phase 2: timed. Two more replays arrive on top of the full index.
@@ -202,13 +215,13 @@ console.log(
 // Phase 3: retention. A long stream under the default 72 h window: memory must level off, not grow.
 const weeks = Number(process.env.BENCH_WEEKS ?? 6);
 const r = new StoryClusterer({ windowHours: 72 });
-const heapR0 = heapMb();
+const memR0 = totalMb();
 console.log(`retention (windowHours 72): ${weeks} consecutive weeks, each a fresh replay`);
 for (let w = 0; w < weeks; w++) {
   for (const it of replay(1000 + w, base + w * (span + HOUR))) r.add(it);
   console.log(
     `  after week ${w + 1}: ${r.activeStories} active stories, vocabulary ${r.vocabularySize}, ` +
       `word cache ${r.cachedWords}, ` +
-      `heap +${(heapMb() - heapR0).toFixed(1)} MB`,
+      `memory +${(totalMb() - memR0).toFixed(1)} MB`,
   );
 }
