@@ -371,8 +371,9 @@ export class WordCache {
   get(raw: string): WordInfo {
     let info = this.map.get(raw);
     if (info === undefined) {
-      info = analyse(raw);
-      this.map.set(raw, info);
+      const own = ownCopy(raw);
+      info = analyse(own);
+      this.map.set(own, info);
     }
     info.used = this.period;
     return info;
@@ -398,6 +399,14 @@ export class WordCache {
     } else this.hot.fill(0);
     this.hotInfo = new Array(1 << bits).fill(undefined);
   }
+}
+
+/**
+ * A copy of `s` that holds only its own characters. A longer word cut out of a text with `slice` is a view
+ * that keeps the whole text alive (an article, for a word of its lead) for as long as the cache keeps the word.
+ */
+function ownCopy(s: string): string {
+  return s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string);
 }
 
 function isAscii(s: string): boolean {
@@ -462,30 +471,42 @@ function analyse(raw: string): WordInfo {
     used: 0,
   };
   let surface = ascii ? raw.toLowerCase() : fold(raw);
+  // Terms and surfaces are set as arrays of their exact length: an array grown by push keeps room for some
+  // sixteen more, and the cache holds a word's arrays as long as it holds the word.
   if (number) {
     // "37,000" and "37000" are one number; "1.8" keeps its point.
     let term = surface.replace(/(\d),(?=\d{3}\b)/g, '$1');
     if (!/^\d+(?:[.,]\d+)?[a-z]{0,3}$/.test(term)) term = term.replace(/[^a-z0-9.]/g, '');
     if (term) {
-      info.terms.push(term);
-      info.surfaces.push(surface);
+      info.terms = [term];
+      info.surfaces = [surface];
     }
     return info;
   }
   surface = ascii ? asciiBare(surface) : surface.replace(/['’](?:s)?$/, '').replace(/['’.]/g, '');
   if (acronym) {
     // Abbreviations skip the stopword list: "US" the country is not "us".
-    info.terms.push(/\p{Lu}s$/u.test(raw) ? surface.slice(0, -1) : surface);
-    info.surfaces.push(surface);
+    info.terms = [/\p{Lu}s$/u.test(raw) ? surface.slice(0, -1) : surface];
+    info.surfaces = [surface];
+    return info;
+  }
+  if (ascii && !surface.includes('-') && !surface.includes('&')) {
+    if (surface.length >= 2 && !STOPWORDS.has(surface)) {
+      info.terms = [stemOf(surface)];
+      info.surfaces = [surface];
+    }
     return info;
   }
   // Hyphenated compounds count as their parts ("half-baked" -> half, baked).
-  const parts = ascii && !surface.includes('-') && !surface.includes('&') ? [surface] : surface.split(/[-&]/);
-  for (const part of parts) {
+  const terms: string[] = [];
+  const surfaces: string[] = [];
+  for (const part of surface.split(/[-&]/)) {
     if (part.length < 2 || STOPWORDS.has(part)) continue;
-    info.terms.push(stemOf(part));
-    info.surfaces.push(part);
+    terms.push(stemOf(part));
+    surfaces.push(part);
   }
+  info.terms = terms.slice();
+  info.surfaces = surfaces.slice();
   return info;
 }
 
