@@ -402,8 +402,9 @@ export class WordCache {
 }
 
 /**
- * A copy of `s` that holds only its own characters. A longer word cut out of a text with `slice` is a view
- * that keeps the whole text alive (an article, for a word of its lead) for as long as the cache keeps the word.
+ * A copy of `s` that holds only its own characters. A word of 13 or more characters cut out of a text with
+ * `slice` is a view that keeps the whole text alive (an article, for a word of its lead) for as long as the
+ * cache keeps the word; V8 copies shorter slices already.
  */
 function ownCopy(s: string): string {
   return s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string);
@@ -490,17 +491,11 @@ function analyse(raw: string): WordInfo {
     info.surfaces = [surface];
     return info;
   }
-  if (ascii && !surface.includes('-') && !surface.includes('&')) {
-    if (surface.length >= 2 && !STOPWORDS.has(surface)) {
-      info.terms = [stemOf(surface)];
-      info.surfaces = [surface];
-    }
-    return info;
-  }
   // Hyphenated compounds count as their parts ("half-baked" -> half, baked).
+  const parts = ascii && !surface.includes('-') && !surface.includes('&') ? [surface] : surface.split(/[-&]/);
   const terms: string[] = [];
   const surfaces: string[] = [];
-  for (const part of surface.split(/[-&]/)) {
+  for (const part of parts) {
     if (part.length < 2 || STOPWORDS.has(part)) continue;
     terms.push(stemOf(part));
     surfaces.push(part);
