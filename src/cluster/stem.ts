@@ -1,9 +1,33 @@
 /**
  * Porter (1980) stemmer for lower-case English words. Headlines vary inflection a lot ("ban", "banning",
  * "banned"), and matching them on the stem is what lets short texts of one story meet.
+ *
+ * The word is stemmed as character codes in a scratch buffer, cut and extended in place: each new word the
+ * clusterer meets is stemmed once, and string slices and tests at every step cost several times the work.
  */
 
-const STEP2: [string, string][] = [
+interface Rule {
+  suffix: number[];
+  replacement: number[];
+}
+
+const codes = (s: string): number[] => Array.from(s, (c) => c.charCodeAt(0));
+
+/**
+ * Rules by the last letter of their suffix, in their order within each letter: the first rule whose suffix a
+ * word has is the first among those ending in the word's last letter.
+ */
+function byLastLetter(list: [string, string][]): Rule[][] {
+  const table: Rule[][] = Array.from({ length: 128 }, () => []);
+  for (const [suffix, replacement] of list)
+    table[suffix.charCodeAt(suffix.length - 1)]!.push({
+      suffix: codes(suffix),
+      replacement: codes(replacement),
+    });
+  return table;
+}
+
+const STEP2 = byLastLetter([
   ['ational', 'ate'],
   ['tional', 'tion'],
   ['enci', 'ence'],
@@ -25,9 +49,9 @@ const STEP2: [string, string][] = [
   ['iviti', 'ive'],
   ['biliti', 'ble'],
   ['logi', 'log'],
-];
+]);
 
-const STEP3: [string, string][] = [
+const STEP3 = byLastLetter([
   ['icate', 'ic'],
   ['ative', ''],
   ['alize', 'al'],
@@ -35,139 +59,204 @@ const STEP3: [string, string][] = [
   ['ical', 'ic'],
   ['ful', ''],
   ['ness', ''],
-];
+]);
 
-const STEP4 = [
-  'al',
-  'ance',
-  'ence',
-  'er',
-  'ic',
-  'able',
-  'ible',
-  'ant',
-  'ement',
-  'ment',
-  'ent',
-  'ou',
-  'ism',
-  'ate',
-  'iti',
-  'ous',
-  'ive',
-  'ize',
-];
+const STEP4 = byLastLetter(
+  [
+    'al',
+    'ance',
+    'ence',
+    'er',
+    'ic',
+    'able',
+    'ible',
+    'ant',
+    'ement',
+    'ment',
+    'ent',
+    'ou',
+    'ism',
+    'ate',
+    'iti',
+    'ous',
+    'ive',
+    'ize',
+  ].map((suffix) => [suffix, '']),
+);
 
-function isConsonant(w: string, i: number): boolean {
-  const c = w[i];
-  if (c === 'a' || c === 'e' || c === 'i' || c === 'o' || c === 'u') return false;
-  if (c === 'y') return i === 0 || !isConsonant(w, i - 1);
+const SSES = codes('sses');
+
+const A = 97;
+const B = 98;
+const D = 100;
+const E = 101;
+const G = 103;
+const I = 105;
+const L = 108;
+const N = 110;
+const O = 111;
+const S = 115;
+const T = 116;
+const U = 117;
+const W = 119;
+const X = 120;
+const Y = 121;
+const Z = 122;
+
+/** The word being stemmed: its first `n` codes. */
+let buf = new Uint16Array(64);
+let n = 0;
+
+function isConsonant(i: number): boolean {
+  const c = buf[i]!;
+  if (c === A || c === E || c === I || c === O || c === U) return false;
+  if (c === Y) return i === 0 || !isConsonant(i - 1);
   return true;
 }
 
-/** Porter's m: the number of vowel-consonant sequences in `w`. */
-function measure(w: string): number {
+/** Porter's m of the first `end` codes: the number of vowel-consonant sequences. */
+function measure(end: number): number {
   let m = 0;
   let i = 0;
-  const n = w.length;
-  while (i < n && isConsonant(w, i)) i++;
-  while (i < n) {
-    while (i < n && !isConsonant(w, i)) i++;
-    if (i >= n) break;
-    while (i < n && isConsonant(w, i)) i++;
+  while (i < end && isConsonant(i)) i++;
+  while (i < end) {
+    while (i < end && !isConsonant(i)) i++;
+    if (i >= end) break;
+    while (i < end && isConsonant(i)) i++;
     m++;
   }
   return m;
 }
 
-function hasVowel(w: string): boolean {
-  for (let i = 0; i < w.length; i++) if (!isConsonant(w, i)) return true;
+function hasVowel(end: number): boolean {
+  for (let i = 0; i < end; i++) if (!isConsonant(i)) return true;
   return false;
 }
 
-function endsDoubleConsonant(w: string): boolean {
-  const n = w.length;
-  return n >= 2 && w[n - 1] === w[n - 2] && isConsonant(w, n - 1);
+function endsWith(suffix: number[]): boolean {
+  const k = suffix.length;
+  if (k > n) return false;
+  for (let j = 0; j < k; j++) if (buf[n - k + j] !== suffix[j]) return false;
+  return true;
 }
 
-/** consonant-vowel-consonant ending, the last not w, x or y. */
-function endsCvc(w: string): boolean {
-  const n = w.length;
-  if (n < 3) return false;
-  if (!isConsonant(w, n - 1) || isConsonant(w, n - 2) || !isConsonant(w, n - 3)) return false;
-  const c = w[n - 1];
-  return c !== 'w' && c !== 'x' && c !== 'y';
+/** The word ends in the codes given (last one last). */
+function ends2(a: number, b: number): boolean {
+  return n >= 2 && buf[n - 2] === a && buf[n - 1] === b;
 }
 
-function replaceSuffix(w: string, rules: [string, string][], minM: number): string {
-  for (const [suffix, repl] of rules) {
-    if (w.endsWith(suffix)) {
-      const stem = w.slice(0, -suffix.length);
-      return measure(stem) > minM ? stem + repl : w;
-    }
+function ends3(a: number, b: number, c: number): boolean {
+  return n >= 3 && buf[n - 3] === a && buf[n - 2] === b && buf[n - 1] === c;
+}
+
+function append(c: number): void {
+  if (n === buf.length) {
+    const bigger = new Uint16Array(buf.length * 2);
+    bigger.set(buf);
+    buf = bigger;
   }
-  return w;
+  buf[n++] = c;
 }
 
-/** Stemming keeps no state: callers memoise stems per word. */
+/** Of the first `end` codes, the last two are one consonant twice. */
+function endsDoubleConsonant(end: number): boolean {
+  return end >= 2 && buf[end - 1] === buf[end - 2] && isConsonant(end - 1);
+}
+
+/** The first `end` codes end consonant-vowel-consonant, the last not w, x or y. */
+function endsCvc(end: number): boolean {
+  if (end < 3) return false;
+  if (!isConsonant(end - 1) || isConsonant(end - 2) || !isConsonant(end - 3)) return false;
+  const c = buf[end - 1];
+  return c !== W && c !== X && c !== Y;
+}
+
+/** The first rule whose suffix the word has applies, if what is left has m above `minM`; later rules never do. */
+function replaceSuffix(table: Rule[][], minM: number): void {
+  const list = table[buf[n - 1]!];
+  if (list === undefined) return;
+  for (let r = 0; r < list.length; r++) {
+    const { suffix, replacement } = list[r]!;
+    if (!endsWith(suffix)) continue;
+    const stem = n - suffix.length;
+    if (measure(stem) > minM) {
+      n = stem;
+      for (let k = 0; k < replacement.length; k++) append(replacement[k]!);
+    }
+    return;
+  }
+}
+
+/** The first suffix of `table` the word has, or undefined. */
+function suffixIn(table: Rule[][]): number[] | undefined {
+  const list = table[buf[n - 1]!];
+  if (list === undefined) return undefined;
+  for (let r = 0; r < list.length; r++) if (endsWith(list[r]!.suffix)) return list[r]!.suffix;
+  return undefined;
+}
+
+/** Stemming keeps no state between words: callers memoise stems per word. */
 export function stem(word: string): string {
-  return word.length <= 2 ? word : porter(word);
+  if (word.length <= 2) return word;
+  if (buf.length < word.length + 4) buf = new Uint16Array(word.length * 2 + 4);
+  for (let k = 0; k < word.length; k++) buf[k] = word.charCodeAt(k);
+  n = word.length;
+  porter();
+  // Most stems are the word cut short: no need to build them code by code.
+  let prefix = n <= word.length;
+  for (let k = 0; prefix && k < n; k++) prefix = buf[k] === word.charCodeAt(k);
+  return prefix ? word.slice(0, n) : String.fromCharCode(...buf.subarray(0, n));
 }
 
-function porter(input: string): string {
-  let w = input;
+function porter(): void {
   // Step 1a
-  if (w.endsWith('sses')) w = w.slice(0, -2);
-  else if (w.endsWith('ies')) w = w.slice(0, -2);
-  else if (w.endsWith('ss')) {
+  if (endsWith(SSES)) n -= 2;
+  else if (ends3(I, E, S)) n -= 2;
+  else if (ends2(S, S)) {
     // unchanged
-  } else if (w.endsWith('s')) w = w.slice(0, -1);
+  } else if (buf[n - 1] === S) n -= 1;
 
   // Step 1b
   let extra = false;
-  if (w.endsWith('eed')) {
-    if (measure(w.slice(0, -3)) > 0) w = w.slice(0, -1);
-  } else if (w.endsWith('ed') && hasVowel(w.slice(0, -2))) {
-    w = w.slice(0, -2);
+  if (ends3(E, E, D)) {
+    if (measure(n - 3) > 0) n -= 1;
+  } else if (ends2(E, D) && hasVowel(n - 2)) {
+    n -= 2;
     extra = true;
-  } else if (w.endsWith('ing') && hasVowel(w.slice(0, -3))) {
-    w = w.slice(0, -3);
+  } else if (ends3(I, N, G) && hasVowel(n - 3)) {
+    n -= 3;
     extra = true;
   }
   if (extra) {
-    if (w.endsWith('at') || w.endsWith('bl') || w.endsWith('iz')) w += 'e';
-    else if (endsDoubleConsonant(w) && !/[lsz]$/.test(w)) w = w.slice(0, -1);
-    else if (measure(w) === 1 && endsCvc(w)) w += 'e';
+    if (ends2(A, T) || ends2(B, L) || ends2(I, Z)) append(E);
+    else if (endsDoubleConsonant(n) && buf[n - 1] !== L && buf[n - 1] !== S && buf[n - 1] !== Z) n -= 1;
+    else if (measure(n) === 1 && endsCvc(n)) append(E);
   }
 
   // Step 1c
-  if (w.endsWith('y') && hasVowel(w.slice(0, -1))) w = `${w.slice(0, -1)}i`;
+  if (n >= 1 && buf[n - 1] === Y && hasVowel(n - 1)) buf[n - 1] = I;
 
-  w = replaceSuffix(w, STEP2, 0);
-  w = replaceSuffix(w, STEP3, 0);
+  replaceSuffix(STEP2, 0);
+  replaceSuffix(STEP3, 0);
 
   // Step 4
-  for (const suffix of STEP4) {
-    if (w.endsWith(suffix)) {
-      const s = w.slice(0, -suffix.length);
-      if (measure(s) > 1) w = s;
-      return step5(w);
-    }
+  const suffix = suffixIn(STEP4);
+  if (suffix !== undefined) {
+    if (measure(n - suffix.length) > 1) n -= suffix.length;
+    step5();
+    return;
   }
-  if (w.endsWith('ion')) {
-    const s = w.slice(0, -3);
-    if (measure(s) > 1 && /[st]$/.test(s)) w = s;
+  if (ends3(I, O, N)) {
+    const c = buf[n - 4];
+    if (measure(n - 3) > 1 && (c === S || c === T)) n -= 3;
   }
-  return step5(w);
+  step5();
 }
 
-function step5(input: string): string {
-  let w = input;
-  if (w.endsWith('e')) {
-    const s = w.slice(0, -1);
-    const m = measure(s);
-    if (m > 1 || (m === 1 && !endsCvc(s))) w = s;
+function step5(): void {
+  if (n >= 1 && buf[n - 1] === E) {
+    const m = measure(n - 1);
+    if (m > 1 || (m === 1 && !endsCvc(n - 1))) n -= 1;
   }
-  if (measure(w) > 1 && endsDoubleConsonant(w) && w.endsWith('l')) w = w.slice(0, -1);
-  return w;
+  if (buf[n - 1] === L && measure(n) > 1 && endsDoubleConsonant(n)) n -= 1;
 }
