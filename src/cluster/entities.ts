@@ -45,6 +45,21 @@ export function possessiveLength(text: string, start: number, end: number): numb
   return (s === 115 || s === 83) && (apostrophe === 39 || apostrophe === 0x2019) ? 2 : 0;
 }
 
+/**
+ * True when the words ending at `prevEnd` and starting at `start` can belong to one name: only spaces between
+ * them, or the dot of a short abbreviation ("Gen. Smith", "U.S. Army"). A comma, a colon or a question mark ends
+ * the name: "Javier Milei, Argentina's president" names Javier Milei and Argentina.
+ */
+export function continuesName(text: string, prevStart: number, prevEnd: number, start: number): boolean {
+  let k = prevEnd;
+  if (text.charCodeAt(k) === DOT && prevEnd - prevStart <= 3) k++;
+  for (; k < start; k++) {
+    const c = text.charCodeAt(k);
+    if (c !== 32 && c !== 9 && c !== 0xa0) return false;
+  }
+  return true;
+}
+
 const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
 
 /** True when `text[start, end)` is the name of a weekday, in any case: a date, not a name of the story. */

@@ -1,4 +1,4 @@
-import { ItemEntities, possessiveLength } from './entities.js';
+import { continuesName, ItemEntities, possessiveLength } from './entities.js';
 import { W_ACRONYM, W_CAP, W_NUMBER, WordCache, WordRun } from './tokenize.js';
 import type { Vocabulary } from './vocabulary.js';
 
@@ -264,6 +264,10 @@ export class FeatureExtractor {
       if (number && run.end[i]! - run.start[i]! >= 2) entities.add(run, i, i);
       if (isName) {
         const last = ids[base + nt - 1]!;
+        if (nameFirst >= 0 && !continuesName(run.text, run.start[i - 1]!, run.end[i - 1]!, run.start[i]!)) {
+          entities.add(run, nameFirst, i - 1);
+          nameFirst = -1;
+        }
         if (nameFirst < 0) nameFirst = i;
         // Adjacent names form a name of their own: "sam altman" is more specific than "sam" and "altman".
         if (wts.namePair > 0 && prevNameTerm >= 0 && prevNameTerm !== last) {

@@ -250,6 +250,29 @@ describe('FeatureExtractor', () => {
     expect(entities.join('|')).not.toMatch(/'s|’s|Sunday/);
   });
 
+  it('ends a name at a comma or a question mark, and reads on past the dot of a short abbreviation', () => {
+    const v = new Vocabulary(72);
+    const fx = new FeatureExtractor(v, DEFAULT_FEATURE_WEIGHTS);
+    // After "Gen." a capital may only start a sentence: Smith is known as a name from an earlier text.
+    fx.extract(
+      { title: 'Talks go on', description: 'Officials spoke with Smith about the plan for hours.' },
+      0,
+    );
+    const { entities } = fx.extract(
+      {
+        title: 'Markets rally',
+        description:
+          'Who is Javier Milei? He said that he would meet Sergio Massa, Argentina’s outgoing minister, and ' +
+          'Gen. Smith in Plains, Georgia.',
+      },
+      0,
+    );
+    expect(entities).toEqual(
+      expect.arrayContaining(['Javier Milei', 'Sergio Massa', 'Argentina', 'Gen Smith', 'Plains', 'Georgia']),
+    );
+    expect(entities).not.toEqual(expect.arrayContaining(['Sergio Massa Argentina']));
+  });
+
   it('tells plain words from names and numbers', () => {
     const v = new Vocabulary(72);
     const fx = new FeatureExtractor(v, DEFAULT_FEATURE_WEIGHTS);
