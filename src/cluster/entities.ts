@@ -167,6 +167,19 @@ export class ItemEntities {
     return name;
   }
 
+  /** True when entity `e` is written with some lower case (not shouted, nor a number). */
+  hasLower(e: number): boolean {
+    const text = this.texts[e]!;
+    const end = this.first[e]! + 2 * this.words[e]!;
+    for (let at = this.first[e]!; at < end; at += 2) {
+      for (let k = this.spans[at]!; k < this.spans[at + 1]!; k++) {
+        const c = text.charCodeAt(k);
+        if (c >= 97 && c <= 122) return true;
+      }
+    }
+    return false;
+  }
+
   /** True when `name` has the key of entity `e`, an ASCII one (see `entityKey`). */
   hasKey(e: number, name: string): boolean {
     const text = this.texts[e]!;

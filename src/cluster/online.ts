@@ -1214,6 +1214,8 @@ export class StoryClusterer implements OnlineClusterer {
     for (let k = 0; k < m.entityHashes.length; k++) {
       if (m.entityHashes[k] === hash && entities.hasKey(e, m.entityNames[k]!)) {
         m.entityCounts[k]! += 1;
+        // A name first seen in a shouted headline takes the spelling of a report that writes it in lower case.
+        if (shouted(m.entityNames[k]!) && entities.hasLower(e)) m.entityNames[k] = entities.name(e);
         return;
       }
     }
@@ -1227,6 +1229,7 @@ export class StoryClusterer implements OnlineClusterer {
     for (let k = 0; k < m.entityHashes.length; k++) {
       if (m.entityHashes[k] === h && hasKey(m.entityNames[k]!, key)) {
         m.entityCounts[k]! += n;
+        if (shouted(m.entityNames[k]!) && !shouted(name)) m.entityNames[k] = name;
         return;
       }
     }
@@ -1362,6 +1365,15 @@ export class StoryClusterer implements OnlineClusterer {
       ...(m.absorbed.length ? { mergedFrom: [...m.absorbed] } : {}),
     };
   }
+}
+
+/** No lower-case letter: a name as a shouted headline writes it ("GAZA STRIP"), or a number. */
+function shouted(name: string): boolean {
+  for (let k = 0; k < name.length; k++) {
+    const c = name.charCodeAt(k);
+    if (c >= 97 && c <= 122) return false;
+  }
+  return true;
 }
 
 /** The value at index `k` of `a[0, n)` once sorted ascending (Hoare's selection); reorders `a`. */

@@ -173,6 +173,28 @@ describe('StoryClusterer features', () => {
     expect(entities.filter((e) => /^Zürich/.test(e))).toEqual(['Zürich']);
   });
 
+  it('shows a name as a report writes it, not as a shouted headline first had it', () => {
+    const c = createClusterer();
+    // An earlier report teaches that Zorblax and Quibbit are names, so they are read as names in capitals too.
+    c.add({
+      id: 'earlier',
+      title: 'Shares slip as markets wait',
+      description: 'Analysts at Zorblax said that Quibbit sales were slow.',
+      source: 'o0',
+      publishedAt: at(0),
+    });
+    const { storyId } = c.add({
+      id: 'shouted',
+      title: 'ZORBLAX RECALLS QUIBBIT PHONES OVER BATTERY FIRES',
+      description: 'The maker said that Zorblax will recall every Quibbit phone sold this year.',
+      source: 'o1',
+      publishedAt: at(H),
+    });
+    const entities = c.story(storyId)!.entities;
+    expect(entities).toEqual(expect.arrayContaining(['Zorblax', 'Quibbit']));
+    expect(entities.join('|')).not.toMatch(/ZORBLAX|QUIBBIT/);
+  });
+
   it('picks the most representative title as headline, not the first', () => {
     const c = createClusterer();
     const titles = [
