@@ -16,6 +16,7 @@ import {
   quoteShingles,
   termCounts,
   withoutDateline,
+  withoutPicturePointers,
   wordCount,
 } from './text.js';
 
@@ -132,7 +133,7 @@ function analyse(item: Item): ItemAnalysis {
         if (reported) label = 'fact';
       }
       // "PRETORIA, South Africa (AP) — " or "DUBAI: " places the story; it is not part of what happened.
-      const text = withoutDateline(s.text);
+      const text = withoutPicturePointers(withoutDateline(s.text));
       const norm = normalise(text);
       const words = wordCount(text);
       reported &&= usableSentence(text, words, norm, item, title);

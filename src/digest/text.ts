@@ -4,7 +4,7 @@
  * update of a story.
  */
 
-import { isClauseVerb, tagSentence } from '../classify/pos.js';
+import { isClauseVerb, type TaggedToken, tagSentence } from '../classify/pos.js';
 import { quoteSpans } from '../classify/sentences.js';
 
 const STOPWORDS = new Set(
@@ -226,7 +226,7 @@ export function isComplete(text: string): boolean {
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 /** "Nov. 16, 2023", "September 13, 2023", "NOVEMBER 23, 2023": a date with day and year. */
 const FULL_DATE =
-  /(\S+\s+)?\b(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.? (\d{1,2}),? ((?:19|20)\d\d)\b/giu;
+  /(\S+\s+)?\b(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.? ?(\d{1,2}),? ((?:19|20)\d\d)\b/giu;
 /** Words that make a date part of a noun phrase ("the Jan. 6, 2021, riot") rather than when a photo was taken. */
 const ATTRIBUTIVE =
   /^(the|a|an|its|his|her|their|this|that|since|until|by|before|for|from|[\p{L}]+['’]s)\s+$/iu;
@@ -235,6 +235,45 @@ const PHOTO_WORD = /^(pictured|seen|shown|displayed|photographed|visible)$/;
 /** Present-tense verbs that report or announce rather than describe a scene: "says", "plans", "faces". */
 const NOT_A_SCENE =
   /^(say|tell|write|claim|argue|report|warn|announce|believe|think|plan|face|expect|hope|want|need|intend|aim|seek|remain|continue|begin|start|end|open|close|mark|become|have|be|do|will|would|can|could|may|might|must|shall|should)$/;
+/** A sentence that names itself a photo's caption. */
+const PHOTO_CUE =
+  /^in this (?:file )?(?:photo|photograph|image|picture)\b|\bfile (?:photo|photograph|image|picture)\b/i;
+
+/**
+ * A participle that describes the noun after it ("rows of terraced houses", "the destroyed buildings"): it
+ * follows a preposition, an article or an adjective, so it is not the verb of the clause.
+ */
+function isAttributive(
+  t: TaggedToken,
+  previous: TaggedToken | undefined,
+  next: TaggedToken | undefined,
+): boolean {
+  return (
+    t.pos === 'VERB' &&
+    /(?:ed|en)$/.test(t.lower) &&
+    (previous?.pos === 'ADP' || previous?.pos === 'DET' || previous?.pos === 'ADJ') &&
+    (next?.pos === 'NOUN' || next?.pos === 'PROPN' || next?.pos === 'ADJ')
+  );
+}
+
+/**
+ * Where a text points at its pictures: "(pictured)", "(left)", ", pictured,". The digest shows no picture, so
+ * the pointer goes: "Jeremy Hunt (pictured) will …" reads "Jeremy Hunt will …".
+ */
+const PLACE_IN_PICTURE =
+  '(?:(?:far|second|third|top|bottom|back|front) )?(?:left|right|centre|center|above|below|inset)';
+const PICTURE_POINTER = new RegExp(
+  `\\s*\\((?:pictured\\b[^()]{0,60}|${PLACE_IN_PICTURE}(?:(?:, | to | and )${PLACE_IN_PICTURE})*)\\)` +
+    '|,\\s*pictured(?:\\s+(?:left|right|above|below|centre|center))?\\s*,',
+  'g',
+);
+
+/** The sentence without its pointers at pictures. */
+export function withoutPicturePointers(sentence: string): string {
+  if (!sentence.includes('(') && !sentence.includes('pictured')) return sentence;
+  return sentence.replace(PICTURE_POINTER, '');
+}
+
 /** Verbs whose past tense is their base form: "set", "put" read as past in a report. */
 const SAME_IN_PAST = /^(put|set|cut|hit|shut|let|quit|spread|cost|hurt|read|beat|cast|split|upset|bet)$/;
 
@@ -245,6 +284,8 @@ const SAME_IN_PAST = /^(put|set|cut|hit|shut|let|quit|spread|cost|hurt|read|beat
  * the present simple ("speaks", "stand", "is seen") or a photo word ("pictured"), or when it has no verb.
  */
 export function isPhotoCaption(sentence: string, publishedAt?: string): boolean {
+  // Captions that say so: "In this photo …", "… is seen in a file photograph."
+  if (PHOTO_CUE.test(sentence)) return true;
   const published = publishedAt ? Date.parse(publishedAt) : Number.NaN;
   let dated = false;
   for (const m of sentence.matchAll(FULL_DATE)) {
@@ -259,7 +300,7 @@ export function isPhotoCaption(sentence: string, publishedAt?: string): boolean 
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     // Names the tagger takes for verbs ("Niagara Falls"), participles and infinitives do not count.
-    if (!isClauseVerb(t, tokens[i - 1])) continue;
+    if (!isClauseVerb(t, tokens[i - 1]) || isAttributive(t, tokens[i - 1], tokens[i + 1])) continue;
     const next = tokens.slice(i + 1, i + 3).map((x) => x.lower);
     if (PHOTO_WORD.test(t.lower)) return next[0] !== 'by';
     if (t.lower === 'is' || t.lower === 'are') return next.some((w) => PHOTO_WORD.test(w));

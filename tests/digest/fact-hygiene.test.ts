@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { analyseItem } from '../../src/digest/analyse.js';
-import { isComplete, isPhotoCaption, withoutDateline } from '../../src/digest/text.js';
+import {
+  isComplete,
+  isPhotoCaption,
+  withoutDateline,
+  withoutPicturePointers,
+} from '../../src/digest/text.js';
 import { isBoilerplate } from '../../src/extract/clean.js';
 import type { Item } from '../../src/model.js';
 
@@ -72,6 +77,13 @@ describe('photo captions', () => {
       'A ferry is seen leaving the harbour in Halden, Norway, on Nov. 8, 2023.',
       'The harbour master pictured on a tour of the repaired quay in Halden on Feb. 28, 2024.',
       'A closed gate at the northern quay in Halden, Norway, on Feb. 14, 2024.',
+      // A participle before its noun describes it; the clause has no other verb, or a present one.
+      'The flooded ticket office of the ferry company in Halden, Norway, on Feb. 17, 2024.',
+      'Rows of terraced houses are pictured in Halden, backdropped by the harbour cranes, on July 6, 2020.',
+      // Captions that say so, dated or not; a date written without its space.
+      'In this photograph taken near the quay, damaged cranes are seen from the terminal on Feb. 16, 2024.',
+      'A ferry is seen leaving the harbour in a file photograph.',
+      'Dock workers gather at the northern quay in Halden on Feb.12, 2024.',
     ])
       expect(isPhotoCaption(caption, PUBLISHED), caption).toBe(true);
   });
@@ -85,6 +97,9 @@ describe('photo captions', () => {
       'The hearing begins in Halden on April 9, 2024.',
       'The minister faces questions about the Jan. 3, 2024 closure in parliament.',
       'Dock workers stand beside a stalled crane at the northern quay in Halden.',
+      'Hundreds of displaced workers left Halden on Feb. 2, 2024.',
+      'Rows of terraced houses were demolished in Halden on July 6, 2020.',
+      'The photographer said his files were seized at the quay on Feb. 2, 2024.',
     ])
       expect(isPhotoCaption(report, PUBLISHED), report).toBe(false);
   });
@@ -96,6 +111,35 @@ describe('photo captions', () => {
     );
     expect(facts).toEqual([
       'The harbour authority reopened the northern quay on Tuesday after two months of repairs.',
+    ]);
+  });
+});
+
+describe('pointers at pictures', () => {
+  it('leaves out "(pictured)", "(left)" and ", pictured," from a sentence, and keeps other brackets', () => {
+    expect(withoutPicturePointers('Port director Mara Quill (pictured) reopened the quay.')).toBe(
+      'Port director Mara Quill reopened the quay.',
+    );
+    expect(withoutPicturePointers("Ivo Brandt's (pictured left) ministry paid for the repairs.")).toBe(
+      "Ivo Brandt's ministry paid for the repairs.",
+    );
+    expect(withoutPicturePointers('Quill and Brandt (left to right) cut the ribbon.')).toBe(
+      'Quill and Brandt cut the ribbon.',
+    );
+    expect(withoutPicturePointers('The dock workers, pictured, voted to end the strike.')).toBe(
+      'The dock workers voted to end the strike.',
+    );
+    expect(
+      withoutPicturePointers('The Norwegian Coastal Administration (NCA) approved the work (right away).'),
+    ).toBe('The Norwegian Coastal Administration (NCA) approved the work (right away).');
+  });
+
+  it('lists facts without them', () => {
+    const facts = reported(
+      'Port director Mara Quill (pictured) said the northern quay reopened on Tuesday after two months of repairs.',
+    );
+    expect(facts).toEqual([
+      'Port director Mara Quill said the northern quay reopened on Tuesday after two months of repairs.',
     ]);
   });
 });
