@@ -84,8 +84,6 @@ const STEP4 = byLastLetter(
   ].map((suffix) => [suffix, '']),
 );
 
-const SSES = codes('sses');
-
 const A = 97;
 const B = 98;
 const D = 100;
@@ -210,7 +208,7 @@ export function stem(word: string): string {
 
 function porter(): void {
   // Step 1a
-  if (endsWith(SSES)) n -= 2;
+  if (ends3(S, E, S) && buf[n - 4] === S) n -= 2;
   else if (ends3(I, E, S)) n -= 2;
   else if (ends2(S, S)) {
     // unchanged

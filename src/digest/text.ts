@@ -235,9 +235,12 @@ const PHOTO_WORD = /^(pictured|seen|shown|displayed|photographed|visible)$/;
 /** Present-tense verbs that report or announce rather than describe a scene: "says", "plans", "faces". */
 const NOT_A_SCENE =
   /^(say|tell|write|claim|argue|report|warn|announce|believe|think|plan|face|expect|hope|want|need|intend|aim|seek|remain|continue|begin|start|end|open|close|mark|become|have|be|do|will|would|can|could|may|might|must|shall|should)$/;
-/** A sentence that names itself a photo's caption. */
+/**
+ * A sentence that names itself a photo's caption: "In this photo …", "File photo of …", "… in a file photo.",
+ * "…, file photo." A report about a file photo ("Police released a file photo of …") is none.
+ */
 const PHOTO_CUE =
-  /^in this (?:file )?(?:photo|photograph|image|picture)\b|\bfile (?:photo|photograph|image|picture)\b/i;
+  /^(?:in this (?:file )?|(?:an? )?(?:undated )?file )(?:photo|photograph|image|picture)\b|\bin an? (?:undated )?file (?:photo|photograph|image|picture)\b|,\s*file (?:photo|photograph|image|picture)\.?$/i;
 
 /**
  * A participle that describes the noun after it ("rows of terraced houses", "the destroyed buildings"): it

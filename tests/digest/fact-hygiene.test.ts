@@ -83,6 +83,7 @@ describe('photo captions', () => {
       // Captions that say so, dated or not; a date written without its space.
       'In this photograph taken near the quay, damaged cranes are seen from the terminal on Feb. 16, 2024.',
       'A ferry is seen leaving the harbour in a file photograph.',
+      'File photo of the northern quay before the storm.',
       'Dock workers gather at the northern quay in Halden on Feb.12, 2024.',
     ])
       expect(isPhotoCaption(caption, PUBLISHED), caption).toBe(true);
@@ -100,6 +101,7 @@ describe('photo captions', () => {
       'Hundreds of displaced workers left Halden on Feb. 2, 2024.',
       'Rows of terraced houses were demolished in Halden on July 6, 2020.',
       'The photographer said his files were seized at the quay on Feb. 2, 2024.',
+      'Police released a file photo of the missing harbour pilot.',
     ])
       expect(isPhotoCaption(report, PUBLISHED), report).toBe(false);
   });
