@@ -236,11 +236,11 @@ const PHOTO_WORD = /^(pictured|seen|shown|displayed|photographed|visible)$/;
 const NOT_A_SCENE =
   /^(say|tell|write|claim|argue|report|warn|announce|believe|think|plan|face|expect|hope|want|need|intend|aim|seek|remain|continue|begin|start|end|open|close|mark|become|have|be|do|will|would|can|could|may|might|must|shall|should)$/;
 /**
- * A sentence that names itself a photo's caption: "In this photo …", "File photo of …", "… in a file photo.",
+ * A sentence that names itself a photo's caption: "In this photo …", "In the photo, …", "File photo of …", "… in a file photo.",
  * "…, file photo." A report about a file photo ("Police released a file photo of …") is none.
  */
 const PHOTO_CUE =
-  /^(?:in this (?:file )?|(?:an? )?(?:undated )?file )(?:photo|photograph|image|picture)\b|\bin an? (?:undated )?file (?:photo|photograph|image|picture)\b|,\s*file (?:photo|photograph|image|picture)\.?$/i;
+  /^(?:in this (?:file )?(?:photo|photograph|image|picture)|in the (?:photo|photograph)|(?:an? )?(?:undated )?file (?:photo|photograph|image|picture))\b|\bin an? (?:undated )?file (?:photo|photograph|image|picture)\b|,\s*file (?:photo|photograph|image|picture)\.?$/i;
 
 /**
  * A participle that describes the noun after it ("rows of terraced houses", "the destroyed buildings"): it
