@@ -47,15 +47,28 @@ export function possessiveLength(text: string, start: number, end: number): numb
 
 /**
  * True when the words ending at `prevEnd` and starting at `start` can belong to one name: only spaces between
- * them, or the dot of a short abbreviation ("Gen. Smith", "U.S. Army"). A comma, a colon or a question mark ends
- * the name: "Javier Milei, Argentina's president" names Javier Milei and Argentina.
+ * them, or the dot of a title's abbreviation ("Gen. Smith", "Dr. Ruth"). A comma, a colon, a question mark or
+ * the full stop after an acronym ends the name: "Javier Milei, Argentina's president" names Javier Milei and
+ * Argentina, "talks at the UN. Guterres said" names the UN and Guterres.
  */
 export function continuesName(text: string, prevStart: number, prevEnd: number, start: number): boolean {
   let k = prevEnd;
-  if (text.charCodeAt(k) === DOT && prevEnd - prevStart <= 3) k++;
+  if (text.charCodeAt(k) === DOT && isTitleAbbreviation(text, prevStart, prevEnd)) k++;
   for (; k < start; k++) {
     const c = text.charCodeAt(k);
     if (c !== 32 && c !== 9 && c !== 0xa0) return false;
+  }
+  return true;
+}
+
+/** A capital and one to three small letters: "Gen", "Dr", "Mrs", "Prof". */
+function isTitleAbbreviation(text: string, start: number, end: number): boolean {
+  if (end - start < 2 || end - start > 4) return false;
+  const first = text.charCodeAt(start);
+  if (first < 65 || first > 90) return false;
+  for (let k = start + 1; k < end; k++) {
+    const c = text.charCodeAt(k);
+    if (c < 97 || c > 122) return false;
   }
   return true;
 }
