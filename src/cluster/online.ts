@@ -1,5 +1,6 @@
 import { entityKey, hasKey, type ItemEntities, keyHash } from './entities.js';
 import { DEFAULT_FEATURE_WEIGHTS, FeatureExtractor, type FeatureWeights } from './features.js';
+import { hasAsciiLower } from './tokenize.js';
 import type { Assignment, ClusterInput, OnlineClusterer, StoryInfo } from './types.js';
 import { grownF64, grownI32, HELD, LINK, TERM_INTS, Vocabulary } from './vocabulary.js';
 
@@ -1215,7 +1216,7 @@ export class StoryClusterer implements OnlineClusterer {
       if (m.entityHashes[k] === hash && entities.hasKey(e, m.entityNames[k]!)) {
         m.entityCounts[k]! += 1;
         // A name first seen in a shouted headline takes the spelling of a report that writes it in lower case.
-        if (shouted(m.entityNames[k]!) && entities.hasLower(e)) m.entityNames[k] = entities.name(e);
+        if (!hasAsciiLower(m.entityNames[k]!) && entities.hasLower(e)) m.entityNames[k] = entities.name(e);
         return;
       }
     }
@@ -1229,7 +1230,7 @@ export class StoryClusterer implements OnlineClusterer {
     for (let k = 0; k < m.entityHashes.length; k++) {
       if (m.entityHashes[k] === h && hasKey(m.entityNames[k]!, key)) {
         m.entityCounts[k]! += n;
-        if (shouted(m.entityNames[k]!) && !shouted(name)) m.entityNames[k] = name;
+        if (!hasAsciiLower(m.entityNames[k]!) && hasAsciiLower(name)) m.entityNames[k] = name;
         return;
       }
     }
@@ -1365,15 +1366,6 @@ export class StoryClusterer implements OnlineClusterer {
       ...(m.absorbed.length ? { mergedFrom: [...m.absorbed] } : {}),
     };
   }
-}
-
-/** No lower-case letter: a name as a shouted headline writes it ("GAZA STRIP"), or a number. */
-function shouted(name: string): boolean {
-  for (let k = 0; k < name.length; k++) {
-    const c = name.charCodeAt(k);
-    if (c >= 97 && c <= 122) return false;
-  }
-  return true;
 }
 
 /** The value at index `k` of `a[0, n)` once sorted ascending (Hoare's selection); reorders `a`. */

@@ -415,7 +415,8 @@ function isAscii(s: string): boolean {
   return true;
 }
 
-function hasAsciiLower(s: string): boolean {
+/** Some letter from a to z: a word or name not written all in capitals. */
+export function hasAsciiLower(s: string): boolean {
   for (let k = 0; k < s.length; k++) {
     const c = s.charCodeAt(k);
     if (c >= 97 && c <= 122) return true;

@@ -235,9 +235,12 @@ const PHOTO_WORD = /^(pictured|seen|shown|displayed|photographed|visible)$/;
 /** Present-tense verbs that report or announce rather than describe a scene: "says", "plans", "faces". */
 const NOT_A_SCENE =
   /^(say|tell|write|claim|argue|report|warn|announce|believe|think|plan|face|expect|hope|want|need|intend|aim|seek|remain|continue|begin|start|end|open|close|mark|become|have|be|do|will|would|can|could|may|might|must|shall|should)$/;
+/** Verbs whose past tense is their base form: "set", "put" read as past in a report. */
+const SAME_IN_PAST = /^(put|set|cut|hit|shut|let|quit|spread|cost|hurt|read|beat|cast|split|upset|bet)$/;
+
 /**
- * A sentence that names itself a photo's caption: "In this photo …", "In the photo, …", "File photo of …", "… in a file photo.",
- * "…, file photo." A report about a file photo ("Police released a file photo of …") is none.
+ * A sentence that names itself a photo's caption: "In this photo …", "In the photo, …", "File photo of …",
+ * "… in a file photo.", "…, file photo." A report about a file photo ("Police released a file photo of …") is none.
  */
 const PHOTO_CUE =
   /^(?:in this (?:file )?(?:photo|photograph|image|picture)|in the (?:photo|photograph)|(?:an? )?(?:undated )?file (?:photo|photograph|image|picture))\b|\bin an? (?:undated )?file (?:photo|photograph|image|picture)\b|,\s*file (?:photo|photograph|image|picture)\.?$/i;
@@ -258,27 +261,6 @@ function isAttributive(
     (next?.pos === 'NOUN' || next?.pos === 'PROPN' || next?.pos === 'ADJ')
   );
 }
-
-/**
- * Where a text points at its pictures: "(pictured)", "(left)", ", pictured,". The digest shows no picture, so
- * the pointer goes: "Jeremy Hunt (pictured) will …" reads "Jeremy Hunt will …".
- */
-const PLACE_IN_PICTURE =
-  '(?:(?:far|second|third|top|bottom|back|front) )?(?:left|right|centre|center|above|below|inset)';
-const PICTURE_POINTER = new RegExp(
-  `\\s*\\((?:pictured\\b[^()]{0,60}|${PLACE_IN_PICTURE}(?:(?:, | to | and )${PLACE_IN_PICTURE})*)\\)` +
-    '|,\\s*pictured(?:\\s+(?:left|right|above|below|centre|center))?\\s*,',
-  'g',
-);
-
-/** The sentence without its pointers at pictures. */
-export function withoutPicturePointers(sentence: string): string {
-  if (!sentence.includes('(') && !sentence.includes('pictured')) return sentence;
-  return sentence.replace(PICTURE_POINTER, '');
-}
-
-/** Verbs whose past tense is their base form: "set", "put" read as past in a report. */
-const SAME_IN_PAST = /^(put|set|cut|hit|shut|let|quit|spread|cost|hurt|read|beat|cast|split|upset|bet)$/;
 
 /**
  * A photo caption: what a picture shows, in the present tense, with the date it was taken ("Jane Doe speaks
@@ -327,4 +309,22 @@ export function withoutDateline(sentence: string): string {
   // A capitalised first word alone ("A —") is no dateline; the city needs two letters in a row.
   if (!m || !/\p{Lu}{2}|\(/u.test(m[0])) return sentence;
   return sentence.slice(m[0].length);
+}
+
+/**
+ * Where a text points at its pictures: "(pictured)", "(left)", ", pictured,". The digest shows no picture, so
+ * the pointer goes: "Jeremy Hunt (pictured) will …" reads "Jeremy Hunt will …".
+ */
+const PLACE_IN_PICTURE =
+  '(?:(?:far|second|third|top|bottom|back|front) )?(?:left|right|centre|center|above|below|inset)';
+const PICTURE_POINTER = new RegExp(
+  `\\s*\\((?:pictured\\b[^()]{0,60}|${PLACE_IN_PICTURE}(?:(?:, | to | and )${PLACE_IN_PICTURE})*)\\)` +
+    '|,\\s*pictured(?:\\s+(?:left|right|above|below|centre|center))?\\s*,',
+  'g',
+);
+
+/** The sentence without its pointers at pictures. */
+export function withoutPicturePointers(sentence: string): string {
+  if (!sentence.includes('(') && !sentence.includes('pictured')) return sentence;
+  return sentence.replace(PICTURE_POINTER, '');
 }
