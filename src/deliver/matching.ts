@@ -37,8 +37,36 @@ export function straightQuotes(text: string): string {
 }
 
 /**
- * A topic's parts, each a run of words that must occur one after another: a single word, or a phrase written
- * in quotes (`"new york" mayor` is the phrase "new york" and the word "mayor"). An unclosed quote runs to the end.
+ * Words that, outside quotes, hold on to the next word of a topic: before another word they nearly always
+ * begin a place's name ("new york", "north korea", "west bank", "united nations"), whose words must stand
+ * together. Alone, each word would match far too much: "York council approves new budget".
+ */
+const OPENS_NAME = new Set(['new', 'north', 'south', 'east', 'west', 'united']);
+
+/** Joins the words on either side of it: "bank of england", "cost of living". */
+const JOINS_WORDS = new Set(['of']);
+
+/** Unquoted words as parts: one part per word, except runs held together by `OPENS_NAME` and `JOINS_WORDS`. */
+function unquotedParts(pieceWords: string[]): string[][] {
+  const parts: string[][] = [];
+  let run: string[] = [];
+  pieceWords.forEach((w, i) => {
+    const previous = pieceWords[i - 1];
+    const held = previous !== undefined && (OPENS_NAME.has(previous) || JOINS_WORDS.has(previous));
+    if (run.length && !held && !JOINS_WORDS.has(w)) {
+      parts.push(run);
+      run = [];
+    }
+    run.push(w);
+  });
+  if (run.length) parts.push(run);
+  return parts;
+}
+
+/**
+ * A topic's parts, each a run of words that must occur one after another: a single word, a phrase written in
+ * quotes (`"new york" mayor` is the phrase "new york" and the word "mayor"), or words held together without
+ * quotes (`new york mayor` reads the same). An unclosed quote runs to the end.
  */
 export function topicParts(topic: string): string[][] {
   const parts: string[][] = [];
@@ -48,7 +76,7 @@ export function topicParts(topic: string): string[][] {
       const pieceWords = words(piece, 1);
       if (k % 2 === 1) {
         if (pieceWords.length) parts.push(pieceWords);
-      } else for (const w of pieceWords) parts.push([w]);
+      } else parts.push(...unquotedParts(pieceWords));
     });
   return parts;
 }
