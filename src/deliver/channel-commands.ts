@@ -16,7 +16,7 @@ import { publisherCount } from '../util/outlet.js';
 import { words } from '../util/words.js';
 import type { ChannelKind, ChannelSettings, ChannelStore, DeliveryMode, Platform } from './channels.js';
 import type { StorySource } from './daily.js';
-import { straightQuotes } from './matching.js';
+import { straightQuotes, topicParts } from './matching.js';
 import { isValidTimeZone, parseClockTime } from './zoned-time.js';
 
 /** Where a command was given. */
@@ -52,6 +52,18 @@ function normalTopic(text: string): string {
 function showTopic(topic: string): string {
   return topic.includes('"') ? topic : `"${topic}"`;
 }
+/**
+ * How a topic of several words is matched, for the reply that confirms it: which words, and which of them must
+ * stand together ("new york" and mayor). Empty for a single word.
+ */
+function topicReading(topic: string): string {
+  const parts = topicParts(topic).map((part) => (part.length > 1 ? `"${part.join(' ')}"` : part[0]!));
+  if (parts.length < 2 && !parts[0]?.includes(' ')) return '';
+  const list =
+    parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}` : parts[0];
+  return ` A report's headline or summary must have ${list}.`;
+}
+
 /** A feed URL as compared for unsubscribing: parsed (scheme and host lower-cased), without its fragment. */
 function feedUrlKey(text: string): string | undefined {
   try {
@@ -152,7 +164,8 @@ export class ChannelCommands {
       return fail(`a channel can follow at most ${MAX_TOPICS_PER_CHANNEL} topics`);
     await this.save({ ...channel, topics: [...channel.topics, topic] });
     return ok(
-      `Following stories about ${showTopic(topic)} from every feed Threadline polls. ${this.modeSummary(channel)}`,
+      `Following stories about ${showTopic(topic)} from every feed Threadline polls.${topicReading(topic)} ` +
+        this.modeSummary(channel),
     );
   }
 

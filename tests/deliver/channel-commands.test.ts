@@ -134,6 +134,23 @@ describe('channel commands', () => {
     expect((await commands.unsubscribe(c, '"new york"   MAYOR')).ok).toBe(true);
   });
 
+  it('says which words of a topic a report must have, and which of them stand together', async () => {
+    const c = { ...ctx, channelId: 'c4r' };
+    const text = async (topic: string) => {
+      const reply = await commands.subscribeTopic(c, topic);
+      return reply.ok ? reply.text : reply.error;
+    };
+    expect(await text('New York mayor')).toContain(
+      `A report's headline or summary must have "new york" and mayor.`,
+    );
+    expect(await text('ukraine security talks')).toContain(
+      `A report's headline or summary must have ukraine, security and talks.`,
+    );
+    expect(await text('"white house"')).toContain(`A report's headline or summary must have "white house".`);
+    expect(await text('bank of england')).toContain(`must have "bank of england".`);
+    expect(await text('ukraine')).not.toContain('must have');
+  });
+
   it('validates digest settings and lifts a pause', async () => {
     const c = { ...ctx, channelId: 'c5' };
     expect(await commands.setDigest(c, { time: '25:00' })).toMatchObject({ ok: false, error: /HH:MM/ });
