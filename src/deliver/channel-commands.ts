@@ -52,6 +52,7 @@ function normalTopic(text: string): string {
 function showTopic(topic: string): string {
   return topic.includes('"') ? topic : `"${topic}"`;
 }
+
 /**
  * How a topic of several words is matched, for the reply that confirms it: which words, and which of them must
  * stand together ("new york" and mayor). Empty for a single word.
