@@ -169,28 +169,25 @@ function endsCvc(end: number): boolean {
   return c !== W && c !== X && c !== Y;
 }
 
-/** The first rule whose suffix the word has applies, if what is left has m above `minM`; later rules never do. */
-function replaceSuffix(table: Rule[][], minM: number): void {
-  const list = table[buf[n - 1]!];
-  if (list === undefined) return;
-  for (let r = 0; r < list.length; r++) {
-    const { suffix, replacement } = list[r]!;
-    if (!endsWith(suffix)) continue;
-    const stem = n - suffix.length;
-    if (measure(stem) > minM) {
-      n = stem;
-      for (let k = 0; k < replacement.length; k++) append(replacement[k]!);
-    }
-    return;
-  }
-}
-
-/** The first suffix of `table` the word has, or undefined. */
-function suffixIn(table: Rule[][]): number[] | undefined {
+/** The first rule of `table` whose suffix the word has (later rules never apply), or undefined. */
+function firstRule(table: Rule[][]): Rule | undefined {
   const list = table[buf[n - 1]!];
   if (list === undefined) return undefined;
-  for (let r = 0; r < list.length; r++) if (endsWith(list[r]!.suffix)) return list[r]!.suffix;
+  for (let r = 0; r < list.length; r++) if (endsWith(list[r]!.suffix)) return list[r];
   return undefined;
+}
+
+/** Replaces the rule's suffix if what is left has m above `minM`. */
+function applyRule(rule: Rule, minM: number): void {
+  const stem = n - rule.suffix.length;
+  if (measure(stem) <= minM) return;
+  n = stem;
+  for (let k = 0; k < rule.replacement.length; k++) append(rule.replacement[k]!);
+}
+
+function replaceSuffix(table: Rule[][], minM: number): void {
+  const rule = firstRule(table);
+  if (rule !== undefined) applyRule(rule, minM);
 }
 
 /** Stemming keeps no state between words: callers memoise stems per word. */
@@ -237,21 +234,15 @@ function porter(): void {
   replaceSuffix(STEP2, 0);
   replaceSuffix(STEP3, 0);
 
-  // Step 4
-  const suffix = suffixIn(STEP4);
-  if (suffix !== undefined) {
-    if (measure(n - suffix.length) > 1) n -= suffix.length;
-    step5();
-    return;
-  }
-  if (ends3(I, O, N)) {
+  // Step 4; "-ion" goes only after an s or a t.
+  const rule = firstRule(STEP4);
+  if (rule !== undefined) applyRule(rule, 1);
+  else if (ends3(I, O, N)) {
     const c = buf[n - 4];
     if (measure(n - 3) > 1 && (c === S || c === T)) n -= 3;
   }
-  step5();
-}
 
-function step5(): void {
+  // Step 5
   if (n >= 1 && buf[n - 1] === E) {
     const m = measure(n - 1);
     if (m > 1 || (m === 1 && !endsCvc(n - 1))) n -= 1;

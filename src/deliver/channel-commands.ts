@@ -58,11 +58,11 @@ function showTopic(topic: string): string {
  * stand together ("new york" and mayor). Empty for a single word.
  */
 function topicReading(topic: string): string {
-  const parts = topicParts(topic).map((part) => (part.length > 1 ? `"${part.join(' ')}"` : part[0]!));
-  if (parts.length < 2 && !parts[0]?.includes(' ')) return '';
-  const list =
-    parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}` : parts[0];
-  return ` A report's headline or summary must have ${list}.`;
+  const parts = topicParts(topic);
+  if (parts.length <= 1 && (parts[0]?.length ?? 0) <= 1) return '';
+  const shown = parts.map((part) => (part.length > 1 ? `"${part.join(' ')}"` : part[0]!));
+  const last = shown.pop();
+  return ` A report's headline or summary must have ${shown.length ? `${shown.join(', ')} and ` : ''}${last}.`;
 }
 
 /** A feed URL as compared for unsubscribing: parsed (scheme and host lower-cased), without its fragment. */
