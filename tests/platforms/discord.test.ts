@@ -343,6 +343,17 @@ describe('masked link labels', () => {
     expect(text).not.toMatch(/\[[^\]]*https?:\/\/[^\]]*\]\(/);
   });
 
+  it('turn asterisks and tildes inside a word into look-alikes, since Discord formats them there', () => {
+    const digest = storyDigest();
+    const coverage = [
+      { ...digest.coverage[0]!, title: 'Model 2*3*4 beats foo*bar baz*qux and a~~b~~c on_time' },
+    ];
+    const text = renderDiscordStory({ ...digest, coverage })
+      .replies.map((r) => r.content)
+      .join('\n');
+    expect(text).toContain('[Model 2∗3∗4 beats foo∗bar baz∗qux and a∼∼b∼∼c on_time](<');
+  });
+
   it('break mass mentions glued to more letters or digits too', () => {
     expect(escapeDiscord('@everyone2025 @heretics')).toBe('@\u200beveryone2025 @\u200bheretics');
   });

@@ -158,8 +158,8 @@ const LABEL_LOOKALIKE: Record<string, string> = {
 
 /**
  * A masked link's label. Discord shows backslash escapes there as written, so the characters that would act
- * (brackets, emphasis markers, spoiler bars, angle brackets) become look-alikes instead; `*`, `_` and `~`
- * inside a word cannot act and stay.
+ * (brackets, emphasis markers, spoiler bars, angle brackets) become look-alikes instead. Only `_` inside a
+ * word cannot act (snake_case) and stays; `*` and `~~` format even inside a word ("2*3*4").
  */
 function linkLabel(text: string): string {
   const chars = [...oneLine(text)];
@@ -167,7 +167,7 @@ function linkLabel(text: string): string {
     .map((c, i) => {
       const lookalike = LABEL_LOOKALIKE[c];
       if (!lookalike) return c;
-      const inWord = '*_~'.includes(c) && isWordChar(chars[i - 1]) && isWordChar(chars[i + 1]);
+      const inWord = c === '_' && isWordChar(chars[i - 1]) && isWordChar(chars[i + 1]);
       return inWord ? c : lookalike;
     })
     .join('')
