@@ -546,6 +546,23 @@ describe('faults', () => {
     expect(h.fake.threads(idOf('general'))).toHaveLength(1);
   });
 
+  it('a thread the crash came before is started later under the headline as written, not as escaped', async () => {
+    await follow('general', [feeds.url('/loud.xml')], 1);
+    const threadStart = 'POST /channels/:id/messages/:id/threads';
+    h.fake.failNext(threadStart, { status: 500, times: 10 });
+    await h.app.pollOnce(true).catch(() => {});
+    expect(storyParents('general')).toHaveLength(1);
+    expect(h.fake.threads(idOf('general'))).toHaveLength(0);
+    h.fake.clearFaults();
+    await h.app.pollOnce(true);
+    expect(storyParents('general')).toHaveLength(1);
+    const [thread] = h.fake.threads(idOf('general'));
+    expect(thread!.name).toMatch(
+      /^@\u200beveryone \*\*Breaking\*\*: <@123456789012345678> wins _everything_/,
+    );
+    expect(h.fake.messages(thread!.id).length).toBeGreaterThan(0);
+  });
+
   it('a lost response on a forum post is found again instead of posting twice', async () => {
     await follow('news-forum', twoOutlets());
     h.fake.failAfterCommit(`POST /channels/${idOf('news-forum')}/threads`);

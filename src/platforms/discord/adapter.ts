@@ -144,8 +144,9 @@ export class DiscordAdapter implements ChatAdapter {
   readonly platform = 'discord' as const;
   private noRetry?: REST;
   /**
-   * Story posts `recover` found from before a crash, with how many thread replies they already hold; the
-   * postStory that follows for the same key sends only the rest, so a crash mid-thread loses no reply.
+   * Story posts `recover` found from before a crash, with how many thread replies they already hold (none when
+   * the crash came before the thread); the postStory that follows for the same key starts the thread if need
+   * be and sends only the rest, so a crash mid-thread loses no reply.
    */
   private readonly unfinished = new Map<string, { ref: PostedRef; sent: number }>();
 
@@ -176,8 +177,10 @@ export class DiscordAdapter implements ChatAdapter {
       const started = this.unfinished.get(key);
       this.unfinished.delete(key);
       if (started) {
-        await this.sendAll(started.ref.threadId!, render.replies.slice(started.sent), key, started.sent);
-        return started.ref;
+        const threadId =
+          started.ref.threadId ?? (await this.startThread(channel, started.ref.parentId, render.threadName));
+        await this.sendAll(threadId, render.replies.slice(started.sent), key, started.sent);
+        return { ...started.ref, threadId };
       }
       const parent = withRef(render.parent, key);
       let ref: PostedRef;
@@ -242,8 +245,9 @@ export class DiscordAdapter implements ChatAdapter {
   }
 
   /**
-   * Finds a post made under `key` before a crash. A notice is reported as found. A story is not: its thread is
-   * started if the crash came before that, its replies are counted, and the postStory that follows completes it.
+   * Finds a post made under `key` before a crash. A notice is reported as found. A story is not: its thread's
+   * replies are counted, and the postStory that follows completes it, starting the thread if the crash came
+   * before that.
    */
   async recover(
     channel: ChannelSettings,
@@ -275,18 +279,13 @@ export class DiscordAdapter implements ChatAdapter {
         );
         if (!found) return undefined;
         if (!found.embeds.length) return { parentId: found.id };
-        const threadId =
-          found.thread?.id ??
-          (await this.startThread(
-            channel,
-            found.id,
-            truncateWords(found.embeds[0]?.title ?? 'Story', DISCORD_LIMITS.threadName),
-          ));
-        ref = { parentId: found.id, threadId };
+        // A thread the crash came before is started by the postStory that follows, named from the digest: the
+        // embed's title is escaped as markdown, which a thread name does not render.
+        ref = found.thread ? { parentId: found.id, threadId: found.thread.id } : { parentId: found.id };
         story = true;
       }
       if (!story) return ref;
-      this.unfinished.set(key, { ref, sent: await this.repliesIn(ref.threadId!) });
+      this.unfinished.set(key, { ref, sent: ref.threadId ? await this.repliesIn(ref.threadId) : 0 });
       return undefined;
     });
   }
