@@ -1,7 +1,7 @@
 /** OPML import/export of feed subscriptions. */
 
 import { resolveUrl, withoutFragment } from './normalize.js';
-import { decodeEntities } from './text.js';
+import { cleanLine, decodeEntities, NAME_MAX } from './text.js';
 
 export class OpmlError extends Error {
   override name = 'OpmlError';
@@ -40,7 +40,7 @@ export function parseOpml(text: string): { url: string; title?: string }[] {
     const url = resolved && withoutFragment(resolved);
     if (!url || seen.has(url)) continue;
     seen.add(url);
-    const title = (a.title ?? a.text ?? '').replace(/\s+/g, ' ').trim();
+    const title = cleanLine(a.title ?? a.text ?? '', NAME_MAX);
     out.push(title ? { url, title } : { url });
   }
   return out;

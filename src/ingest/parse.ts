@@ -6,7 +6,7 @@ import { outletFromUrl } from '../util/outlet.js';
 import { balanceTags, decodeBody, repairXml, rootElementName, wrapXhtmlContent } from './decode.js';
 import { FeedParseError } from './errors.js';
 import { canonicalUrl, resolveUrl, shortHash, urlIdentity } from './normalize.js';
-import { cleanLine, htmlToText, inlineText, truncate } from './text.js';
+import { cleanLine, htmlToText, inlineText, NAME_MAX, truncate } from './text.js';
 
 // rss-parser derives a `contentSnippet` for every item with regexes that take quadratic time on markup whose
 // tags never close (seconds for 64 KB of "<p "). Items are made from the content itself, so the snippet is
@@ -50,7 +50,6 @@ export interface ParseOptions {
 const DESCRIPTION_MAX = 1000;
 /** Caps on one-line fields: no real headline, outlet, byline or tag comes near them. */
 const TITLE_MAX = 300;
-const NAME_MAX = 200;
 const CATEGORY_MAX = 100;
 const CATEGORIES_MAX = 20;
 
@@ -473,7 +472,10 @@ function finishItems(
 ): Item[] {
   const feedKey = opts.url ?? feedLink ?? feedTitle;
   const source =
-    opts.name ?? (cleanLine(feedTitle, NAME_MAX) || outletFromUrl(opts.url ?? feedLink) || 'unknown');
+    (opts.name && cleanLine(opts.name, NAME_MAX)) ||
+    cleanLine(feedTitle, NAME_MAX) ||
+    outletFromUrl(opts.url ?? feedLink) ||
+    'unknown';
   // A link shared by several items (often the site's home page) cannot identify any one of them.
   const linkCount = new Map<string, number>();
   for (const d of drafts) if (d.link) linkCount.set(d.link, (linkCount.get(d.link) ?? 0) + 1);

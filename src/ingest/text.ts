@@ -311,9 +311,18 @@ export function inlineText(s: string | undefined | null): string {
 /** C0 and C1 control characters: feeds carry them in titles and names, where they can only do harm. */
 const CONTROL_RE = /[\u0000-\u001f\u007f-\u009f]/g;
 
+/**
+ * Bidirectional embeddings, overrides and isolates: a name holding U+202E shows the rest of its line reversed,
+ * which can make a reply seem to name another feed or URL.
+ */
+export const BIDI_CONTROL_RE = /[\u202a-\u202e\u2066-\u2069]/g;
+
+/** Longest name (of a feed or an outlet) kept, from a feed, an OPML file or the configuration. */
+export const NAME_MAX = 200;
+
 /** One line of feed text (a title, a name, a tag): control characters gone, whitespace collapsed, cut at `max`. */
 export function cleanLine(s: string, max: number): string {
-  return truncate(s.replace(CONTROL_RE, ' ').replace(/\s+/g, ' ').trim(), max);
+  return truncate(s.replace(BIDI_CONTROL_RE, '').replace(CONTROL_RE, ' ').replace(/\s+/g, ' ').trim(), max);
 }
 
 /** Cuts text at a word boundary, adding an ellipsis when something was cut. */

@@ -6,10 +6,19 @@
  * platforms check, so a chunk within the limit here is within it there.
  */
 import type { StoryUpdate } from '../deliver/sink.js';
+import { BIDI_CONTROL_RE } from '../ingest/text.js';
 import type { Attribution, DigestCoverage, DigestFact, DigestOpinion, StoryDigest } from '../model.js';
 import { trimTrailing } from '../util/trim.js';
 
 const SPACE = /[ \t\n]/;
+
+/**
+ * Text of several lines (a command's reply) without bidi controls: a feed name holding one could show the
+ * rest of its line reversed, making the reply seem to name another feed or URL.
+ */
+export function withoutBidi(text: string): string {
+  return text.replace(BIDI_CONTROL_RE, '');
+}
 
 /**
  * Collapses feed text to one line: whitespace runs become one space, and control characters plus the
@@ -36,6 +45,15 @@ export function oneLine(text: string): string {
  * available or not honoured (Slack, Discord link labels).
  */
 export const MARKER_LOOKALIKE: Readonly<Record<string, string>> = { '*': '∗', _: 'ˍ', '~': '∼', '`': 'ˋ' };
+
+/** A bare http(s) URL in feed text, up to white space or an angle bracket. */
+export const URL_IN_TEXT = /https?:\/\/[^\s<>]+/g;
+
+/** A bare URL without the punctuation that ends its sentence, or a closing parenthesis it did not open. */
+export function trimUrl(url: string): string {
+  const trimmed = trimTrailing(url, `.,;:!?'"`);
+  return trimmed.endsWith(')') && !trimmed.includes('(') ? trimmed.slice(0, -1) : trimmed;
+}
 
 /** A letter or digit: a marker between two of them is inside a word and cannot act. */
 export const isWordChar = (c: string | undefined) => c !== undefined && /[\p{L}\p{N}]/u.test(c);

@@ -52,6 +52,16 @@ describe('charset decoding', () => {
     const f = await parseFeed(plain, { contentType: 'application/rss+xml; charset=UTF-16' });
     expect(f.items[0]!.title).toBe('Café');
   });
+  it('drops bidi controls from feed titles and names, and cleans a configured name too', async () => {
+    const body = `<rss version="2.0"><channel><title>Daily \u202Eswen\u202C News</title>
+      <item><title>Post</title><link>https://s.example/p</link></item></channel></rss>`;
+    const f = await parseFeed(Buffer.from(body));
+    expect(f.title).toBe('Daily swen News');
+    expect(f.items[0]!.source).toBe('Daily swen News');
+    const named = await parseFeed(Buffer.from(body), { name: `  My\u2067 feed\n${'x'.repeat(300)}` });
+    expect(named.items[0]!.source).toMatch(/^My feed x+…$/);
+    expect(named.items[0]!.source.length).toBe(201);
+  });
   it('falls back to windows-1252 for undeclared non-UTF-8 bytes', async () => {
     const f = await parseFeed(iconv.encode(wrap('<item><title>naïve</title></item>', ''), 'windows-1252'));
     expect(f.items[0]!.title).toBe('naïve');
@@ -276,6 +286,16 @@ describe('OPML', () => {
       { url: 'https://c.example/atom', title: 'C' },
     ]);
     expect(parseOpml(toOpml('My <channel>', feeds))).toEqual(feeds);
+  });
+  it('cleans outline titles as feed titles: bidi controls gone, cut at 200 characters', () => {
+    const long = Array.from({ length: 400 }, (_, i) => `Word${i}`).join(' ');
+    const text = `<opml version="1.0"><body>
+      <outline title="Daily News \u202Elmx.sser/moc.swen-eurt//:sptth" xmlUrl="https://a.example/rss"/>
+      <outline title="${long}" xmlUrl="https://b.example/rss"/></body></opml>`;
+    const [bidi, longest] = parseOpml(text);
+    expect(bidi!.title).toBe('Daily News lmx.sser/moc.swen-eurt//:sptth');
+    expect(longest!.title!.length).toBeLessThanOrEqual(201);
+    expect(longest!.title).toMatch(/^Word0 Word1 .* Word\d+…$/);
   });
   it('rejects non-OPML clearly', () => {
     expect(() => parseOpml('<html><body></body></html>')).toThrow(/not OPML/);

@@ -284,6 +284,16 @@ describe('configuration commands', () => {
     expect((await h.app.channels.get(keyOf('announcements')))?.topics).toEqual([]);
   });
 
+  it('/subscriptions shows no bidi controls from a stored feed name', async () => {
+    const channel = await h.app.channels.getOrCreate('discord', guildId(), idOf('general'));
+    const url = 'https://www.cs.example.edu/~alice/_feed/rss';
+    // A name as an earlier version kept it: U+202E would show the rest of the line reversed.
+    await h.app.channels.save({ ...channel, feeds: [{ url, title: 'Daily News \u202Elmx.sser' }] });
+    const list = await run('subscriptions', 'general');
+    expect(list.content).toContain(`• Daily News lmx.sser — <${url}>`);
+    expect(list.content).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
+  });
+
   it('/digest saves good settings and rejects a bad time, time zone or mode', async () => {
     const good = await run('digest', 'general', [
       opt.string('time', '7:30'),

@@ -217,14 +217,16 @@ describe('Slack app through the real Bolt against a fake Slack', () => {
     const { response } = await slash('/threadline', `subscribe <${url}>`);
     expect(response).toMatchObject({
       response_type: 'ephemeral',
-      text: expect.stringContaining(`Subscribed to Truth and Resistance (${url})`),
+      text: expect.stringContaining(`Subscribed to Truth and Resistance (<${url}>)`),
     });
     expect((await h.app.channels.get(`slack:${fake.teamId}:${GENERAL}`))?.feeds).toEqual([
       { url, title: 'Truth and Resistance' },
     ]);
 
     const bad = await slash('/threadline', 'subscribe https://127.0.0.1:1/nothing-here.xml');
-    expect(bad.response.text).toMatch(/^:warning: Cannot fetch https:\/\/127\.0\.0\.1:1\/nothing-here\.xml/);
+    expect(bad.response.text).toMatch(
+      /^:warning: Cannot fetch <https:\/\/127\.0\.0\.1:1\/nothing-here\.xml>/,
+    );
     const unknown = await slash('/threadline', 'frobnicate', 'U0MEMBER');
     expect(unknown.response.text).toBe(':warning: Unknown subcommand "frobnicate"; see `/threadline help`.');
     const time = await slash('/threadline', 'digest 25:00 Europe/Berlin');
@@ -287,6 +289,20 @@ describe('Slack app through the real Bolt against a fake Slack', () => {
     // A second pass finds nothing new and posts nothing.
     await h.app.pollOnce(true);
     expect(fake.posts(GENERAL)).toHaveLength(1);
+  });
+
+  it('list shows a feed URL as written, so that it unsubscribes, and no bidi controls from a stored name', async () => {
+    const h = await start();
+    const channel = await h.app.channels.getOrCreate('slack', fake.teamId, GENERAL);
+    const url = 'https://www.cs.example.edu/~alice/_feed/rss';
+    // A name as an earlier version kept it: U+202E would show the rest of the line reversed.
+    await h.app.channels.save({ ...channel, feeds: [{ url, title: 'Daily News \u202Elmx.sser' }] });
+    const { response } = await slash('/threadline', 'list', 'U0MEMBER');
+    expect(response.text).toContain(`• Daily News lmx.sser — <${url}>`);
+    expect(response.text).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
+    const gone = await slash('/threadline', `unsubscribe ${url}`);
+    expect(gone.response.text).toMatch(/^Unsubscribed/);
+    expect((await h.app.channels.get(channel.key))?.feeds).toEqual([]);
   });
 
   it('import of an OPML URL and of a file shared in Slack; export as a code block', async () => {

@@ -241,7 +241,9 @@ describe('Slack limits (property)', () => {
 describe('escapeSlack', () => {
   it('neutralises mentions, links and formatting from feed text', () => {
     const out = escapeSlack(HOSTILE);
-    expect(out).not.toMatch(/[<>]/);
+    // The one bare URL is a link of ours; nothing else opens or closes one.
+    expect(out).toContain('[click](<https://evil.example/>)');
+    expect(out.replace('<https://evil.example/>', '')).not.toMatch(/[<>]/);
     expect(out).toContain('&lt;!channel&gt; &lt;!here&gt; &lt;!everyone&gt;');
     expect(out).toContain('&lt;@123456789012345678&gt;');
     expect(out).toContain('&lt;@U024BE7LH&gt;');
@@ -253,6 +255,15 @@ describe('escapeSlack', () => {
     expect(out).toContain('ˋcodeˋ');
     expect(out).toContain('\u00ad&gt; quote');
     expect(out).not.toMatch(/[*~`]/);
+  });
+
+  it('keeps a bare URL as written, as a link: its ~ and _ are not look-alikes, which would change where it leads', () => {
+    expect(
+      escapeSlack('Feed moved to https://www.cs.example.edu/~alice/_feed/rss?tag=_news_&x=1. See it'),
+    ).toBe('Feed moved to <https://www.cs.example.edu/~alice/_feed/rss?tag=_news_&amp;x=1>. See it');
+    expect(escapeSlack('*see* https://a.example/x, and https://')).toBe(
+      '∗see∗ <https://a.example/x>, and https://',
+    );
   });
 
   it('leaves markers inside words alone', () => {
@@ -294,7 +305,7 @@ describe('escapeSlack', () => {
       );
       for (const text of [p.text, ...mrkdwn]) {
         // Every `<` left opens one of our own http(s) links or dates; `[x](javascript:…)` is no link in mrkdwn.
-        expect(text).not.toMatch(/<(?!https?:\/\/[^\s|>]+\||!date\^\d+\^)/);
+        expect(text).not.toMatch(/<(?!https?:\/\/[^\s|>]+[|>]|!date\^\d+\^)/);
       }
     }
     const opinion = replies.find((r) => r.text.startsWith('Opinion'))!;

@@ -7,7 +7,6 @@
  */
 import type { StoryUpdate } from '../../deliver/sink.js';
 import type { DigestCoverage, DigestFact, DigestOpinion, StoryDigest } from '../../model.js';
-import { trimTrailing } from '../../util/trim.js';
 import {
   attributionText,
   byFirstReport,
@@ -22,7 +21,9 @@ import {
   plural,
   safeHttpUrl,
   splitText,
+  trimUrl,
   truncateWords,
+  URL_IN_TEXT,
   unixSeconds,
   updateLeadLine,
   utcTime,
@@ -89,7 +90,6 @@ const noMentions = (): { parse: [] } => ({ parse: [] });
 
 // ---- Escaping ----
 
-const URL_IN_TEXT = /https?:\/\/[^\s<>]+/g;
 /** `@everyone` and `@here`, also glued to more letters: a zero-width space goes after the `@`. */
 const MASS_MENTION = /@(everyone|here)/gi;
 
@@ -106,11 +106,6 @@ function escapeRun(text: string, lineStart: boolean): string {
   return marked
     .replace(new RegExp(`${before}(#{1,3}|-#|[-+])(?=\\s)`, 'g'), '$1\\$2')
     .replace(new RegExp(`${before}(\\d+)\\.(?=\\s)`, 'g'), '$1$2\\.');
-}
-
-function trimUrl(url: string): string {
-  const trimmed = trimTrailing(url, `.,;:!?'"`);
-  return trimmed.endsWith(')') && !trimmed.includes('(') ? trimmed.slice(0, -1) : trimmed;
 }
 
 /**

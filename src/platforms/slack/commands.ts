@@ -8,6 +8,7 @@ import type { ChannelCommands, CommandContext, CommandReply } from '../../delive
 import { FetchError, safeFetch } from '../../ingest/index.js';
 import type { Logger } from '../../log.js';
 import type { StoryDigest } from '../../model.js';
+import { withoutBidi } from '../split.js';
 import type { SlackConfig } from './config.js';
 import type { KeyvInstallationStore } from './installation-store.js';
 import { CONFIGURING, helpText, type ManageCommand, parseManageCommand } from './parse.js';
@@ -42,12 +43,12 @@ const ephemeral = (text: string, blocks?: ReplyBlock[]): Reply => ({
 
 /** An error from the core (a lowercase phrase) as one clear sentence; `hint` is our own mrkdwn. */
 function errorReply(error: string, hint = ''): Reply {
-  const sentence = escapeSlack(error.charAt(0).toUpperCase() + error.slice(1)) + hint;
+  const sentence = escapeSlack(withoutBidi(error.charAt(0).toUpperCase() + error.slice(1))) + hint;
   return ephemeral(`:warning: ${sentence}${/[.!?]$/.test(sentence) ? '' : '.'}`);
 }
 
 function commandReply(reply: CommandReply, note = ''): Reply {
-  return reply.ok ? ephemeral(escapeSlack(reply.text) + note) : errorReply(reply.error);
+  return reply.ok ? ephemeral(escapeSlack(withoutBidi(reply.text)) + note) : errorReply(reply.error);
 }
 
 /**

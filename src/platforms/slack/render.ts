@@ -21,7 +21,9 @@ import {
   plural,
   safeHttpUrl,
   splitText,
+  trimUrl,
   truncateWords,
+  URL_IN_TEXT,
   unixSeconds,
   updateLeadLine,
   utcTime,
@@ -80,14 +82,31 @@ export interface SlackUpdateRender {
 // ---- Escaping ----
 
 /**
- * Makes feed text inert as Slack mrkdwn. `&`, `<`, `>` become entities, so `<!channel>`, `<!here>`,
- * `<@U…>` and `<url|text>` from a feed are shown, never parsed. `*`, `_`, `~` and `` ` `` are replaced by
- * look-alikes where they could open or close formatting (next to a space, punctuation or the ends); inside a
- * word (snake_case, URLs) they cannot and stay as they are. A `>` after a line start or a space gets an
- * invisible soft hyphen before it, so it cannot begin a quote even at the start of a split piece.
- * `@everyone`, `@here` and `@channel` get a word joiner after the `@`.
+ * Makes feed text inert as Slack mrkdwn (see `escapeSlackText`). A bare http(s) URL becomes an explicit link,
+ * `<url>`, with its characters as written: escaping its `~` or `_` like text would change where it leads.
  */
 export function escapeSlack(text: string): string {
+  let out = '';
+  let last = 0;
+  for (const match of text.matchAll(URL_IN_TEXT)) {
+    const url = trimUrl(match[0]);
+    const href = safeHttpUrl(url);
+    out += escapeSlackText(text.slice(last, match.index));
+    out += href && url.length > 'https://'.length ? `<${href.replace(/&/g, '&amp;')}>` : escapeSlackText(url);
+    last = match.index + url.length;
+  }
+  return out + escapeSlackText(text.slice(last));
+}
+
+/**
+ * Makes text inert as Slack mrkdwn, URLs included (a link's label). `&`, `<`, `>` become entities, so
+ * `<!channel>`, `<!here>`, `<@U…>` and `<url|text>` from a feed are shown, never parsed. `*`, `_`, `~` and
+ * `` ` `` are replaced by look-alikes where they could open or close formatting (next to a space,
+ * punctuation or the ends); inside a word (snake_case) they cannot and stay as they are. A `>` after a line
+ * start or a space gets an invisible soft hyphen before it, so it cannot begin a quote even at the start of a
+ * split piece. `@everyone`, `@here` and `@channel` get a word joiner after the `@`.
+ */
+function escapeSlackText(text: string): string {
   const chars = [...text];
   const escaped = chars
     .map((c, i) => {
@@ -108,7 +127,7 @@ export function escapeSlack(text: string): string {
 
 /** Link text for `<url|text>`: escaped, and `|` (which would end the URL part early) replaced. */
 function linkText(text: string): string {
-  return escapeSlack(oneLine(text)).replace(/\|/g, '∣') || 'link';
+  return escapeSlackText(oneLine(text)).replace(/\|/g, '∣') || 'link';
 }
 
 /** Longest `<url|text>` kept: a section (3000) must hold it whole, with the entry around it. */
