@@ -305,6 +305,45 @@ describe('Slack app through the real Bolt against a fake Slack', () => {
     expect((await h.app.channels.get(channel.key))?.feeds).toEqual([]);
   });
 
+  it('a list longer than one post goes out in several, at most five, and the last says what did not fit', async () => {
+    const h = await start();
+    const channel = await h.app.channels.getOrCreate('slack', fake.teamId, GENERAL);
+    const feedsOf = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({
+        url: `https://feeds.example/${String(i).padStart(3, '0')}/rss`,
+        title: `Outlet ${i} ${'news '.repeat(20)}`.trim(),
+      }));
+    const list = async (posts: number) => {
+      const before = fake.responses.length;
+      await fake.sendSlashCommand({
+        command: '/threadline',
+        text: 'list',
+        user_id: 'U0MEMBER',
+        channel_id: GENERAL,
+      });
+      await fake.waitFor(() => fake.responses.length >= before + posts);
+      // Time for a post too many to arrive.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      return fake.responses.slice(before).map((r) => (r.body as { text: string }).text);
+    };
+
+    // Some 150 characters a line: 60 feeds need three posts.
+    await h.app.channels.save({ ...channel, feeds: feedsOf(60) });
+    const three = await list(3);
+    expect(three).toHaveLength(3);
+    for (const text of three) expect(text.length).toBeLessThanOrEqual(4000);
+    const all = three.join('\n');
+    for (const f of feedsOf(60)) expect(all.split(`<${f.url}>`)).toHaveLength(2);
+
+    await h.app.channels.save({ ...channel, feeds: feedsOf(400) });
+    const five = await list(5);
+    expect(five).toHaveLength(5);
+    // "Feeds (400):", a line per feed, the topics and the delivery mode.
+    const shown = five.slice(0, 4).join('\n').split('\n').length;
+    expect(shown).toBeGreaterThan(100);
+    expect(five[4]).toBe(`…and ${1 + 400 + 2 - shown} more lines, more than one answer can hold.`);
+  });
+
   it('import of an OPML URL and of a file shared in Slack; export as a code block', async () => {
     const h = await start();
     const fromUrl = await slash('/threadline', `import ${feeds.url('/feeds.opml')}`);

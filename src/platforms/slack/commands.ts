@@ -8,7 +8,7 @@ import type { ChannelCommands, CommandContext, CommandReply } from '../../delive
 import { FetchError, safeFetch } from '../../ingest/index.js';
 import type { Logger } from '../../log.js';
 import type { StoryDigest } from '../../model.js';
-import { withoutBidi } from '../split.js';
+import { packEntries, withoutBidi } from '../split.js';
 import type { SlackConfig } from './config.js';
 import type { KeyvInstallationStore } from './installation-store.js';
 import { CONFIGURING, helpText, type ManageCommand, parseManageCommand } from './parse.js';
@@ -47,8 +47,29 @@ function errorReply(error: string, hint = ''): Reply {
   return ephemeral(`:warning: ${sentence}${/[.!?]$/.test(sentence) ? '' : '.'}`);
 }
 
-function commandReply(reply: CommandReply, note = ''): Reply {
-  return reply.ok ? ephemeral(escapeSlack(withoutBidi(reply.text)) + note) : errorReply(reply.error);
+/** Characters of one reply post: Slack advises messages of at most 4,000 and cuts them at 40,000. */
+const REPLY_TEXT_MAX = 4000;
+/** Posts one response_url takes. */
+const RESPONSE_POSTS = 5;
+
+/**
+ * A command's answer as ephemeral posts of at most `REPLY_TEXT_MAX` characters, split between lines (a long
+ * feed list), at most `RESPONSE_POSTS`; the last says how many lines did not fit.
+ */
+function commandReplies(reply: CommandReply, note = ''): Reply[] {
+  if (!reply.ok) return [errorReply(reply.error)];
+  const text = escapeSlack(withoutBidi(reply.text)) + note;
+  if (text.length <= REPLY_TEXT_MAX) return [ephemeral(text)];
+  const lines = text.split('\n');
+  const posts = packEntries(lines, REPLY_TEXT_MAX);
+  if (posts.length <= RESPONSE_POSTS) return posts.map((p) => ephemeral(p));
+  const kept = posts.slice(0, RESPONSE_POSTS - 1);
+  const shown = kept.reduce((n, p) => n + p.split('\n').length, 0);
+  const left = lines.filter((l) => l).length - shown;
+  return [
+    ...kept.map((p) => ephemeral(p)),
+    ephemeral(`…and ${left} more lines, more than one answer can hold.`),
+  ];
 }
 
 /**
@@ -262,7 +283,7 @@ export function registerCommands(bolt: BoltApp, deps: CommandDeps): void {
         case 'invalid':
           return [errorReply(parsed.error, `; see \`${config.commands.manage} help\``)];
         case 'list':
-          return [commandReply(await commands.list(ctx))];
+          return commandReplies(await commands.list(ctx));
         case 'export': {
           const parts = opmlReplies(await commands.exportOpml(ctx));
           return (
@@ -273,23 +294,23 @@ export function registerCommands(bolt: BoltApp, deps: CommandDeps): void {
         }
         case 'subscribe-feed': {
           const reply = await commands.subscribeFeed(ctx, parsed.url);
-          return [commandReply(reply, reply.ok ? await note() : '')];
+          return commandReplies(reply, reply.ok ? await note() : '');
         }
         case 'subscribe-topic': {
           const reply = await commands.subscribeTopic(ctx, parsed.topic);
-          return [commandReply(reply, reply.ok ? await note() : '')];
+          return commandReplies(reply, reply.ok ? await note() : '');
         }
         case 'unsubscribe':
-          return [commandReply(await commands.unsubscribe(ctx, parsed.target))];
+          return commandReplies(await commands.unsubscribe(ctx, parsed.target));
         case 'digest': {
           const { op: _op, ...settings } = parsed;
-          return [commandReply(await commands.setDigest(ctx, settings))];
+          return commandReplies(await commands.setDigest(ctx, settings));
         }
         case 'import': {
           const opml = await readOpml(parsed.source, deps, client, context.botToken);
           if ('error' in opml) return [errorReply(opml.error)];
           const reply = await commands.importOpml(ctx, opml.text);
-          return [commandReply(reply, reply.ok ? await note() : '')];
+          return commandReplies(reply, reply.ok ? await note() : '');
         }
       }
     });
