@@ -229,10 +229,12 @@ function requestOnce(
     });
     const connectMs = Math.min(policy.connectTimeoutMs ?? 10_000, policy.timeoutMs);
     let connectTimer: NodeJS.Timeout | undefined;
-    const total = setTimeout(
-      () => req.destroy(new FetchError(`timed out after ${policy.timeoutMs} ms`)),
-      remaining,
-    );
+    // Rejects as well as destroying: a request Node has already destroyed emits nothing more.
+    const total = setTimeout(() => {
+      const err = new FetchError(`timed out after ${policy.timeoutMs} ms`);
+      req.destroy(err);
+      reject(err);
+    }, remaining);
     req.on('socket', (sock) => {
       if (!sock.connecting) return;
       connectTimer = setTimeout(
@@ -251,6 +253,20 @@ function requestOnce(
       // The body reader owns the remaining deadline from here.
       clearTimeout(total);
       resolve({ status: res.statusCode ?? 0, headers: flatHeaders(res.headers), res });
+    });
+    // A 101 answer with Upgrade headers goes to 'upgrade', never to 'response' or 'error': without this the
+    // fetch, and the polling pass waiting on it, would never end.
+    req.on('upgrade', (res, socket) => {
+      socket.destroy();
+      clearTimeout(total);
+      clearTimeout(connectTimer);
+      reject(new FetchError(`${u.host} switched protocols (HTTP ${res.statusCode}) instead of answering`));
+    });
+    // Any other end without an answer settles the fetch too; after a response this changes nothing.
+    req.on('close', () => {
+      clearTimeout(total);
+      clearTimeout(connectTimer);
+      reject(new FetchError(`${u.host} closed the connection without answering`));
     });
     req.end();
   });

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -128,6 +129,27 @@ describe('safeFetch', () => {
     await expect(safeFetch(`${srv.url}/hang`, quick)).rejects.toThrow(/timed out/);
     await expect(safeFetch(`${srv.url}/stall`, quick)).rejects.toThrow(/timed out/);
     expect(Date.now() - t0).toBeLessThan(1500);
+  });
+
+  it('refuses an answer that switches protocols at once, instead of waiting for ever', async () => {
+    // A 101 with Upgrade headers never reaches a response handler; node:http destroys the socket itself.
+    const upgrading = net.createServer((socket) => {
+      socket.on('error', () => {});
+      socket.once('data', () =>
+        socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n'),
+      );
+    });
+    await new Promise<void>((resolve) => upgrading.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = upgrading.address() as net.AddressInfo;
+      const t0 = Date.now();
+      await expect(safeFetch(`http://127.0.0.1:${port}/feed.xml`, policy)).rejects.toThrow(
+        /switched protocols \(HTTP 101\)/,
+      );
+      expect(Date.now() - t0).toBeLessThan(policy.timeoutMs);
+    } finally {
+      upgrading.close();
+    }
   });
 
   it('returns 304 and error statuses without throwing', async () => {
