@@ -11,6 +11,7 @@ for (const [net, bits] of [
   ['172.16.0.0', 12],
   ['192.0.0.0', 24], // IETF protocol assignments (incl. 192.0.0.192 Oracle metadata)
   ['192.0.2.0', 24],
+  ['192.88.99.0', 24], // former 6to4 relay anycast
   ['192.168.0.0', 16],
   ['198.18.0.0', 15],
   ['198.51.100.0', 24],
@@ -29,6 +30,9 @@ for (const [net, bits] of [
   ['ff00::', 8], // multicast
   ['100::', 64], // discard
   ['2001:db8::', 32], // documentation
+  // Translators a network runs for itself reach its own IPv4 hosts: local-use NAT64 and Teredo.
+  ['64:ff9b:1::', 48],
+  ['2001::', 32],
   ['fd00:ec2::254', 128], // AWS metadata over IPv6 (inside fc00::/7 already; named for clarity)
 ] as const) {
   BLOCKED.addSubnet(net, bits, 'ipv6');
@@ -54,8 +58,8 @@ function groupsOf(ip: string): number[] | undefined {
 }
 
 /**
- * IPv4 hidden in an IPv6 address (mapped ::ffff:0:0/96, compatible ::/96, NAT64 64:ff9b::/96, 6to4
- * 2002::/16), however the address is written: checked as the IPv4 it reaches.
+ * IPv4 hidden in an IPv6 address (mapped ::ffff:0:0/96, translated ::ffff:0:0:0/96, compatible ::/96, NAT64
+ * 64:ff9b::/96, 6to4 2002::/16), however the address is written: checked as the IPv4 it reaches.
  */
 function embeddedV4(ip: string): string | undefined {
   const g = groupsOf(ip);
@@ -63,7 +67,7 @@ function embeddedV4(ip: string): string | undefined {
   const quad = (hi: number, lo: number) => `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
   if (g[0] === 0x2002) return quad(g[1]!, g[2]!);
   const zeroTo = (n: number) => g.slice(0, n).every((x) => x === 0);
-  const mapped = zeroTo(5) && g[5] === 0xffff;
+  const mapped = (zeroTo(5) && g[5] === 0xffff) || (zeroTo(4) && g[4] === 0xffff && g[5] === 0);
   // ::/96 without :: and ::1 themselves, which are blocked as they are.
   const compatible = zeroTo(6) && (g[6] !== 0 || g[7]! > 1);
   const nat64 = g[0] === 0x64 && g[1] === 0xff9b && g.slice(2, 6).every((x) => x === 0);

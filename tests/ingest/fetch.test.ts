@@ -258,9 +258,21 @@ describe('SSRF guard', () => {
       '2002:7f00:1::',
       '2002:7f00::',
       '2002:c0a8::1',
+      '::ffff:0:7f00:1',
+      '::ffff:0:127.0.0.1',
+      // Local-use NAT64 and Teredo reach whatever the network's own translator reaches.
+      '64:ff9b:1::7f00:1',
+      '2001:0:4136:e378:8000:63bf:3fff:fdd2',
+      '192.88.99.1',
     ])
       expect(isBlockedAddress(ip), ip).toBe(true);
-    for (const ip of ['::ffff:8.8.8.8', '::808:808', '2002:808:808::1', '64:ff9b::808:808'])
+    for (const ip of [
+      '::ffff:8.8.8.8',
+      '::ffff:0:808:808',
+      '::808:808',
+      '2002:808:808::1',
+      '64:ff9b::808:808',
+    ])
       expect(isBlockedAddress(ip), ip).toBe(false);
   });
 
