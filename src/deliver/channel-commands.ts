@@ -74,6 +74,25 @@ function feedUrlKey(text: string): string | undefined {
   }
 }
 
+/** A URL to show in a reply: without the user name and password it may carry. */
+function withoutCredentials(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    return u.href;
+  } catch {
+    return url;
+  }
+}
+
+/** The feeds an OPML import refused, by URL (past five, how many more), and the first one's reason. */
+function refusals(refused: { url: string; why: string }[]): string {
+  const urls = refused.slice(0, 5).map((r) => withoutCredentials(r.url));
+  const more = refused.length > 5 ? ` and ${refused.length - 5} more` : '';
+  return `${urls.join(', ')}${more}; such as: ${refused[0]!.why}`;
+}
+
 const ok = (text: string): CommandReply => ({ ok: true, text });
 const fail = (error: string): CommandReply => ({ ok: false, error });
 
@@ -95,9 +114,28 @@ export class ChannelCommands {
     return this.channels.getOrCreate(ctx.platform, ctx.workspaceId, ctx.channelId, ctx.channelKind);
   }
 
-  /** Saves a change; any configuration command also lifts a pause, so a fixed channel resumes. */
-  private async save(channel: ChannelSettings): Promise<void> {
-    await this.channels.save({ ...channel, paused: undefined });
+  /**
+   * Decides a change from the channel's settings as saved at that moment (changes to one channel are made one
+   * at a time, so two commands at once both count) and saves it before answering. Any configuration change
+   * also lifts a pause, so a fixed channel resumes.
+   */
+  private async edit(
+    ctx: CommandContext,
+    decide: (channel: ChannelSettings) => { next?: ChannelSettings; reply: CommandReply },
+  ): Promise<CommandReply> {
+    let reply = fail('the change was not made');
+    await this.channels.update(await this.load(ctx), (channel) => {
+      const decided = decide(channel);
+      reply = decided.reply;
+      return decided.next && { ...decided.next, paused: undefined };
+    });
+    return reply;
+  }
+
+  /** Nothing to add; a paused channel is saved all the same, since any configuration command resumes it. */
+  private already(channel: ChannelSettings, what: string): { next?: ChannelSettings; reply: CommandReply } {
+    const text = `This channel already follows ${what}.`;
+    return channel.paused ? { next: channel, reply: ok(`${text} Deliveries resume.`) } : { reply: ok(text) };
   }
 
   /** Fetches a URL once and returns the feed it is or advertises, or a clear reason it is not one. */
@@ -141,15 +179,20 @@ export class ChannelCommands {
   }
 
   async subscribeFeed(ctx: CommandContext, input: string): Promise<CommandReply> {
-    const channel = await this.load(ctx);
-    if (channel.feeds.length >= MAX_FEEDS_PER_CHANNEL)
-      return fail(`a channel can follow at most ${MAX_FEEDS_PER_CHANNEL} feeds`);
+    const full = `a channel can follow at most ${MAX_FEEDS_PER_CHANNEL} feeds`;
+    // Checked before the fetch as well, so that a full channel is told at once.
+    if ((await this.load(ctx)).feeds.length >= MAX_FEEDS_PER_CHANNEL) return fail(full);
     const feed = await this.validateFeed(input);
     if ('error' in feed) return fail(feed.error);
-    if (channel.feeds.some((f) => f.url === feed.url))
-      return ok(`This channel already follows ${feed.title} (${feed.url}).`);
-    await this.save({ ...channel, feeds: [...channel.feeds, feed] });
-    return ok(`Subscribed to ${feed.title} (${feed.url}). ${this.modeSummary(channel)}`);
+    return this.edit(ctx, (channel) => {
+      if (channel.feeds.some((f) => f.url === feed.url))
+        return this.already(channel, `${feed.title} (${feed.url})`);
+      if (channel.feeds.length >= MAX_FEEDS_PER_CHANNEL) return { reply: fail(full) };
+      return {
+        next: { ...channel, feeds: [...channel.feeds, feed] },
+        reply: ok(`Subscribed to ${feed.title} (${feed.url}). ${this.modeSummary(channel)}`),
+      };
+    });
   }
 
   async subscribeTopic(ctx: CommandContext, keywords: string): Promise<CommandReply> {
@@ -158,40 +201,44 @@ export class ChannelCommands {
     // A topic needs a word of two or more letters or digits: one-letter words ("plan b") only narrow it.
     if (!words(topic).length)
       return fail(`${showTopic(topic)} has no word to match: use words of two or more letters`);
-    const channel = await this.load(ctx);
-    if (channel.topics.includes(topic))
-      return ok(`This channel already follows the topic ${showTopic(topic)}.`);
-    if (channel.topics.length >= MAX_TOPICS_PER_CHANNEL)
-      return fail(`a channel can follow at most ${MAX_TOPICS_PER_CHANNEL} topics`);
-    await this.save({ ...channel, topics: [...channel.topics, topic] });
-    return ok(
-      `Following stories about ${showTopic(topic)} from every feed Threadline polls.${topicReading(topic)} ` +
-        this.modeSummary(channel),
-    );
+    return this.edit(ctx, (channel) => {
+      if (channel.topics.includes(topic)) return this.already(channel, `the topic ${showTopic(topic)}`);
+      if (channel.topics.length >= MAX_TOPICS_PER_CHANNEL)
+        return { reply: fail(`a channel can follow at most ${MAX_TOPICS_PER_CHANNEL} topics`) };
+      return {
+        next: { ...channel, topics: [...channel.topics, topic] },
+        reply: ok(
+          `Following stories about ${showTopic(topic)} from every feed Threadline polls.${topicReading(topic)} ` +
+            this.modeSummary(channel),
+        ),
+      };
+    });
   }
 
   /** Removes a feed (by URL or title) or a topic; with no target, everything. */
   async unsubscribe(ctx: CommandContext, target?: string): Promise<CommandReply> {
-    const channel = await this.load(ctx);
     const wanted = target === undefined ? undefined : normalTopic(target);
     // A blank target is a slip, not a request to drop everything: that takes no target at all.
     if (wanted === '') return fail('say which feed or topic to drop; see the subscriptions list');
-    if (wanted === undefined) {
-      if (!channel.feeds.length && !channel.topics.length) return fail('this channel has no subscriptions');
-      await this.save({ ...channel, feeds: [], topics: [] });
-      return ok(`Unsubscribed from ${channel.feeds.length} feeds and ${channel.topics.length} topics.`);
-    }
     // A URL is compared as a URL: its host in any case, its path exactly ("/News" is not "/news").
-    const url = feedUrlKey(target!);
-    const feeds = channel.feeds.filter(
-      (f) => !(url && feedUrlKey(f.url) === url) && normalTopic(f.title ?? '') !== wanted,
-    );
-    const topics = channel.topics.filter((t) => t !== wanted);
-    if (feeds.length === channel.feeds.length && topics.length === channel.topics.length) {
-      return fail(`this channel does not follow "${target}"; see the subscriptions list`);
-    }
-    await this.save({ ...channel, feeds, topics });
-    return ok(`Unsubscribed from "${target}".`);
+    const url = target === undefined ? undefined : feedUrlKey(target);
+    return this.edit(ctx, (channel) => {
+      if (wanted === undefined) {
+        if (!channel.feeds.length && !channel.topics.length)
+          return { reply: fail('this channel has no subscriptions') };
+        return {
+          next: { ...channel, feeds: [], topics: [] },
+          reply: ok(`Unsubscribed from ${channel.feeds.length} feeds and ${channel.topics.length} topics.`),
+        };
+      }
+      const feeds = channel.feeds.filter(
+        (f) => !(url && feedUrlKey(f.url) === url) && normalTopic(f.title ?? '') !== wanted,
+      );
+      const topics = channel.topics.filter((t) => t !== wanted);
+      if (feeds.length === channel.feeds.length && topics.length === channel.topics.length)
+        return { reply: fail(`this channel does not follow "${target}"; see the subscriptions list`) };
+      return { next: { ...channel, feeds, topics }, reply: ok(`Unsubscribed from "${target}".`) };
+    });
   }
 
   async list(ctx: CommandContext): Promise<CommandReply> {
@@ -212,38 +259,39 @@ export class ChannelCommands {
     ctx: CommandContext,
     opts: { time?: string; timezone?: string; mode?: string; minSources?: number; dailyIfOff?: boolean },
   ): Promise<CommandReply> {
-    const channel = await this.load(ctx);
-    const next = { ...channel };
+    const set: Partial<ChannelSettings> = {};
     if (opts.time !== undefined) {
-      if (!parseClockTime(opts.time))
-        return fail(`"${opts.time}" is not a time: use HH:MM, for example 08:00`);
-      const { hour, minute } = parseClockTime(opts.time)!;
-      next.digestTime = `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
+      const clock = parseClockTime(opts.time);
+      if (!clock) return fail(`"${opts.time}" is not a time: use HH:MM, for example 08:00`);
+      set.digestTime = `${String(clock.hour).padStart(2, '0')}:${String(clock.minute).padStart(2, '0')}`;
     }
     if (opts.timezone !== undefined) {
       if (!isValidTimeZone(opts.timezone))
         return fail(`"${opts.timezone}" is not an IANA time zone, such as Europe/Berlin`);
-      next.timezone = opts.timezone;
+      set.timezone = opts.timezone;
     }
     if (opts.mode !== undefined) {
       if (!['realtime', 'daily', 'both'].includes(opts.mode)) return fail('mode is realtime, daily or both');
-      next.mode = opts.mode as DeliveryMode;
-    } else if (opts.dailyIfOff && next.mode === 'realtime') next.mode = 'daily';
+      set.mode = opts.mode as DeliveryMode;
+    }
     if (opts.minSources !== undefined) {
       if (!Number.isInteger(opts.minSources) || opts.minSources < 1 || opts.minSources > 20) {
         return fail('minimum sources is a whole number from 1 to 20');
       }
-      next.minSources = opts.minSources;
+      set.minSources = opts.minSources;
     }
-    // Turning daily digests on: the first one covers what happens from now on, not the whole archive or the
-    // time they were off, and goes out at the next digest time, today's if it is still ahead.
-    if (
-      next.mode !== 'realtime' &&
-      (channel.mode === 'realtime' || (!channel.lastDigestAt && !channel.dailySince))
-    )
-      next.dailySince = this.now().toISOString();
-    await this.save(next);
-    return ok(this.modeSummary(next));
+    return this.edit(ctx, (channel) => {
+      const next = { ...channel, ...set };
+      if (set.mode === undefined && opts.dailyIfOff && next.mode === 'realtime') next.mode = 'daily';
+      // Turning daily digests on: the first one covers what happens from now on, not the whole archive or the
+      // time they were off, and goes out at the next digest time, today's if it is still ahead.
+      if (
+        next.mode !== 'realtime' &&
+        (channel.mode === 'realtime' || (!channel.lastDigestAt && !channel.dailySince))
+      )
+        next.dailySince = this.now().toISOString();
+      return { next, reply: ok(this.modeSummary(next)) };
+    });
   }
 
   private modeSummary(channel: ChannelSettings): string {
@@ -314,28 +362,31 @@ export class ChannelCommands {
     }
     if (!listed.length) return fail('the OPML file lists no feeds');
     // The same guard as a subscription, before anything is saved: a refused address is never stored or shown.
-    const refused: string[] = [];
+    const refused: { url: string; why: string }[] = [];
     const usable = listed.filter((f) => {
       const why = urlRefusal(f.url, this.fetchPolicy.allowPrivate);
-      if (why) refused.push(why);
+      if (why) refused.push({ url: f.url, why });
       return !why;
     });
-    if (!usable.length) return fail(`no feed in the OPML file can be followed (${refused[0]})`);
-    const channel = await this.load(ctx);
-    const known = new Set(channel.feeds.map((f) => f.url));
-    const fresh = usable
-      .filter((f) => !known.has(f.url))
-      .slice(0, MAX_FEEDS_PER_CHANNEL - channel.feeds.length);
-    const skipped = usable.length - fresh.length;
-    await this.save({ ...channel, feeds: [...channel.feeds, ...fresh] });
-    const notes = [
-      skipped ? `${skipped} already followed or over the limit` : '',
-      refused.length ? `${refused.length} refused, such as: ${refused[0]}` : '',
-    ].filter(Boolean);
-    return ok(
-      `Imported ${fresh.length} feeds${notes.length ? ` (${notes.join('; ')})` : ''}. ` +
-        'Each is fetched at the next poll; feeds that keep failing are paused with a notice here.',
-    );
+    if (!usable.length) return fail(`no feed in the OPML file can be followed: ${refusals(refused)}`);
+    return this.edit(ctx, (channel) => {
+      const known = new Set(channel.feeds.map((f) => f.url));
+      const fresh = usable
+        .filter((f) => !known.has(f.url))
+        .slice(0, Math.max(0, MAX_FEEDS_PER_CHANNEL - channel.feeds.length));
+      const skipped = usable.length - fresh.length;
+      const notes = [
+        skipped ? `${skipped} already followed or over the limit` : '',
+        refused.length ? `${refused.length} refused: ${refusals(refused)}` : '',
+      ].filter(Boolean);
+      return {
+        next: { ...channel, feeds: [...channel.feeds, ...fresh] },
+        reply: ok(
+          `Imported ${fresh.length} feeds${notes.length ? ` (${notes.join('; ')})` : ''}. ` +
+            'Each is fetched at the next poll; feeds that keep failing are paused with a notice here.',
+        ),
+      };
+    });
   }
 
   async exportOpml(ctx: CommandContext): Promise<string> {

@@ -71,13 +71,16 @@ export async function pauseChannel(
   reason: string,
   logger: Logger,
 ): Promise<void> {
-  const current = (await channels.get(channel.key)) ?? channel;
-  if (current.paused) return;
-  logger.warn(
-    { channel: channel.key, reason },
-    `${channel.platform} refused delivery; channel paused until a configuration command is given there`,
-  );
-  const paused = { ...current, paused: { reason, at: new Date().toISOString() } };
-  await channels.save(paused);
-  channel.paused = paused.paused;
+  let newly = false;
+  const after = await channels.update(channel, (current) => {
+    if (current.paused) return undefined;
+    newly = true;
+    return { ...current, paused: { reason, at: new Date().toISOString() } };
+  });
+  if (newly)
+    logger.warn(
+      { channel: channel.key, reason },
+      `${channel.platform} refused delivery; channel paused until a configuration command is given there`,
+    );
+  channel.paused = after.paused;
 }

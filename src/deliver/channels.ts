@@ -48,9 +48,28 @@ export function channelKey(platform: Platform, workspaceId: string, channelId: s
 
 const INDEX = 'channels:index';
 
-/** Channel settings by key, plus an index so the worker can list every configured channel. */
+/**
+ * Channel settings by key, plus an index so the worker can list every configured channel. Changes to one
+ * channel, and to the index, are made one at a time: a change made while another is under way (two commands
+ * in one channel, a command while a delivery pauses the channel, two channels set up at once) starts from
+ * the other's result instead of overwriting it.
+ */
 export class ChannelStore {
+  /** The last change queued per channel key, and for the index. */
+  private readonly queues = new Map<string, Promise<unknown>>();
+
   constructor(private readonly store: Store) {}
+
+  /** Runs `act` after the changes queued under `key` so far, whether they succeeded or not. */
+  private serial<T>(key: string, act: () => Promise<T>): Promise<T> {
+    const run = (this.queues.get(key) ?? Promise.resolve()).then(act, act);
+    const settled = run.catch(() => undefined);
+    this.queues.set(key, settled);
+    void settled.then(() => {
+      if (this.queues.get(key) === settled) this.queues.delete(key);
+    });
+    return run;
+  }
 
   private get space() {
     return this.store.ns<ChannelSettings>('channels');
@@ -86,10 +105,33 @@ export class ChannelStore {
     );
   }
 
+  /** Saves a channel's settings as given, after any change to it under way. */
   async save(channel: ChannelSettings): Promise<void> {
+    await this.serial(channel.key, () => this.write(channel));
+  }
+
+  /**
+   * Changes a channel's settings as they are saved now (`fresh` for a channel not saved yet): `change` returns
+   * the new settings, or undefined to leave them as they are. Returns the settings as they then are.
+   */
+  async update(
+    fresh: ChannelSettings,
+    change: (current: ChannelSettings) => ChannelSettings | undefined,
+  ): Promise<ChannelSettings> {
+    return this.serial(fresh.key, async () => {
+      const current = (await this.get(fresh.key)) ?? fresh;
+      const next = change(current);
+      if (next) await this.write(next);
+      return next ?? current;
+    });
+  }
+
+  private async write(channel: ChannelSettings): Promise<void> {
     await this.space.set(channel.key, channel);
-    const index = (await this.meta.get(INDEX)) ?? [];
-    if (!index.includes(channel.key)) await this.meta.set(INDEX, [...index, channel.key]);
+    await this.serial(INDEX, async () => {
+      const index = (await this.meta.get(INDEX)) ?? [];
+      if (!index.includes(channel.key)) await this.meta.set(INDEX, [...index, channel.key]);
+    });
   }
 
   async list(platform?: Platform): Promise<ChannelSettings[]> {

@@ -131,7 +131,10 @@ export class DailyDigests {
       );
       for (const digest of top) await this.opts.deliverer.deliver(sink, digest);
     }
-    const latest = (await this.opts.channels.get(channel.key)) ?? channel;
-    await this.opts.channels.save({ ...latest, lastDigestAt: slot.toISOString(), lastDigestKey: key });
+    await this.opts.channels.update(channel, (latest) => ({
+      ...latest,
+      lastDigestAt: slot.toISOString(),
+      lastDigestKey: key,
+    }));
   }
 }

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import { ChannelCommands, type CommandContext } from '../../src/deliver/channel-commands.js';
@@ -175,6 +178,52 @@ describe('channel commands', () => {
     expect(saved?.dailySince).toBeDefined();
   });
 
+  it('keeps every change when commands in one channel overlap, a subscription waiting on its fetch meanwhile', async () => {
+    server.setFeed(
+      '/second.xml',
+      renderRss('Second Wire', 'https://second.example/', [
+        { guid: '1', title: 'Storm', link: 'https://second.example/1', body: 'Rain.', pubDate: new Date() },
+      ]),
+    );
+    const c = { ...ctx, channelId: 'c-overlap' };
+    const replies = await Promise.all([
+      commands.subscribeFeed(c, server.url('/rss.xml')),
+      commands.subscribeFeed(c, server.url('/second.xml')),
+      commands.subscribeTopic(c, 'ukraine'),
+      commands.setDigest(c, { time: '09:30', mode: 'daily' }),
+    ]);
+    expect(replies.map((r) => r.ok)).toEqual([true, true, true, true]);
+    const saved = await channels.get('discord:g1:c-overlap');
+    expect(saved?.feeds.map((f) => f.url).sort()).toEqual([
+      server.url('/rss.xml'),
+      server.url('/second.xml'),
+    ]);
+    expect(saved).toMatchObject({ topics: ['ukraine'], mode: 'daily', digestTime: '09:30' });
+  });
+
+  it('resumes a paused channel when it subscribes again to what it follows', async () => {
+    const c = { ...ctx, channelId: 'c-resume' };
+    await commands.subscribeTopic(c, 'ukraine');
+    const pause = async () =>
+      channels.save({
+        ...(await channels.getOrCreate('discord', 'g1', 'c-resume')),
+        paused: { reason: 'missing permissions', at: '2026-01-01T00:00:00Z' },
+      });
+    await pause();
+    expect(await commands.subscribeTopic(c, 'ukraine')).toEqual({
+      ok: true,
+      text: 'This channel already follows the topic "ukraine". Deliveries resume.',
+    });
+    expect((await channels.get('discord:g1:c-resume'))?.paused).toBeUndefined();
+    await commands.subscribeFeed(c, server.url('/rss.xml'));
+    await pause();
+    expect(await commands.subscribeFeed(c, server.url('/rss.xml'))).toMatchObject({
+      ok: true,
+      text: expect.stringMatching(/^This channel already follows Example Wire .*\. Deliveries resume\.$/),
+    });
+    expect((await channels.get('discord:g1:c-resume'))?.paused).toBeUndefined();
+  });
+
   it('turns daily digests on for a time given alone, and keeps realtime posts that were on', async () => {
     const c = { ...ctx, channelId: 'c7' };
     expect(await commands.setDigest(c, { time: '09:30', dailyIfOff: true })).toMatchObject({
@@ -224,7 +273,8 @@ describe('channel commands', () => {
     ];
     expect(await guarded.importOpml(c, opml(hostile))).toMatchObject({
       ok: false,
-      error: /no feed in the OPML file can be followed \(refused: /,
+      error:
+        /^no feed in the OPML file can be followed: http:\/\/169\.254\.169\.254\/latest\/meta-data\/, .* and 1 more; such as: refused: /,
     });
     const reply = await guarded.importOpml(
       c,
@@ -232,8 +282,15 @@ describe('channel commands', () => {
     );
     expect(reply).toMatchObject({
       ok: true,
-      text: expect.stringMatching(/^Imported 1 feeds \(6 refused, such as: refused: 169\.254/),
+      text: expect.stringMatching(
+        /^Imported 1 feeds \(6 refused: http:\/\/169\.254\.169\.254\/latest\/meta-data\/, /,
+      ),
     });
+    // Each refused feed is named, without the credentials it may carry.
+    expect(reply.ok && reply.text).toContain('http://[::1]/rss');
+    const credentials = await guarded.importOpml(c, opml(['https://admin:hunter2@news.example/rss']));
+    expect(!credentials.ok && credentials.error).toContain('followed: https://news.example/rss; such as: ');
+    expect(!credentials.ok && credentials.error).not.toContain('hunter2');
     // The refusal says how an operator lets a self-hosted feed through.
     expect(reply.ok && reply.text).toContain('fetch.allowPrivate');
     const saved = await channels.get('discord:g1:c8');
@@ -308,5 +365,39 @@ describe('channel commands', () => {
       expect.stringMatching(/^Porto flood/),
       expect.stringMatching(/Lisbon flood/),
     ]);
+  });
+});
+
+describe('channel store', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'threadline-channels-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  for (const url of ['memory://', `sqlite://${join(dir, 'channels.sqlite')}`]) {
+    it(`lists every channel set up at the same moment (${url.split(':')[0]})`, async () => {
+      const channels = new ChannelStore(openStore(url));
+      const fresh = await Promise.all(
+        ['c1', 'c2', 'c3', 'c4'].map((id) => channels.getOrCreate('slack', 'T1', id)),
+      );
+      await Promise.all(fresh.map((c) => channels.save({ ...c, topics: ['ukraine'] })));
+      expect((await channels.list()).map((c) => c.channelId).sort()).toEqual(['c1', 'c2', 'c3', 'c4']);
+    });
+  }
+
+  it('applies overlapping updates of one channel in turn, each to the result of the one before', async () => {
+    const channels = new ChannelStore(openStore('memory://'));
+    const fresh = await channels.getOrCreate('discord', 'g1', 'c1');
+    await Promise.all(
+      ['a', 'b', 'c', 'd'].map((topic) =>
+        channels.update(fresh, (current) => ({ ...current, topics: [...current.topics, topic] })),
+      ),
+    );
+    expect((await channels.get(fresh.key))?.topics).toEqual(['a', 'b', 'c', 'd']);
+    // A change that fails leaves the queue working.
+    await expect(
+      channels.update(fresh, () => {
+        throw new Error('refused');
+      }),
+    ).rejects.toThrow('refused');
+    expect((await channels.update(fresh, (current) => ({ ...current, topics: [] }))).topics).toEqual([]);
   });
 });
