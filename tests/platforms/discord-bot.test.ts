@@ -320,6 +320,14 @@ describe('configuration commands', () => {
     expect(badMode.content).toMatch(/mode is realtime, daily or both/);
     expect(await h.app.channels.get(keyOf('general'))).toMatchObject({ digestTime: '07:30', mode: 'both' });
 
+    // A time alone asks for a digest then: daily digests go on in a realtime channel, as on Slack.
+    const alone = await run('digest', 'announcements', [opt.string('time', '7:05')]);
+    expect(alone.content).toContain('Delivery: a daily digest at 07:05 UTC.');
+    expect(await h.app.channels.get(keyOf('announcements'))).toMatchObject({
+      digestTime: '07:05',
+      mode: 'daily',
+    });
+
     const zones = (typed: string) =>
       h.fake
         .sendInteraction({

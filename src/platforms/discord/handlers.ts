@@ -146,17 +146,22 @@ export class DiscordHandlers {
         );
       case 'subscriptions':
         return answer(i, await commands.list(ctx), parentNote);
-      case 'digest':
+      case 'digest': {
+        const time = i.options.getString('time') ?? undefined;
+        const mode = i.options.getString('mode') ?? undefined;
         return answer(
           i,
           await commands.setDigest(ctx, {
-            time: i.options.getString('time') ?? undefined,
+            time,
             timezone: i.options.getString('timezone') ?? undefined,
-            mode: i.options.getString('mode') ?? undefined,
+            mode,
             minSources: i.options.getInteger('min_sources') ?? undefined,
+            // A time alone asks for a digest at that time: daily digests go on in a realtime channel.
+            dailyIfOff: time !== undefined && mode === undefined,
           }),
           parentNote,
         );
+      }
       case 'feeds':
         if (i.options.getSubcommand() === 'import') return this.importOpml(i, commands, ctx, parentNote);
         return this.exportOpml(i, commands, ctx);
