@@ -227,6 +227,11 @@ describe('Slack app through the real Bolt against a fake Slack', () => {
     expect(bad.response.text).toMatch(
       /^:warning: Cannot fetch <https:\/\/127\.0\.0\.1:1\/nothing-here\.xml>/,
     );
+    // An error that opens on a URL keeps the URL as it is ("Http://" would not lead anywhere).
+    const notFeed = await slash('/threadline', `subscribe ${feeds.url('/not-a-feed')}`);
+    expect(notFeed.response.text).toMatch(
+      /^:warning: <http:\/\/127\.0\.0\.1:\d+\/not-a-feed> answered HTTP 404\.$/,
+    );
     const unknown = await slash('/threadline', 'frobnicate', 'U0MEMBER');
     expect(unknown.response.text).toBe(':warning: Unknown subcommand "frobnicate"; see `/threadline help`.');
     const time = await slash('/threadline', 'digest 25:00 Europe/Berlin');

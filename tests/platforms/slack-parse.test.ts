@@ -15,6 +15,14 @@ describe('management command parsing', () => {
       { op: 'subscribe-feed', url: 'https://example.com/rss' },
     ],
     ['subscribe example.com/feed.xml', { op: 'subscribe-feed', url: 'https://example.com/feed.xml' }],
+    ['subscribe bücher.example/feed', { op: 'subscribe-feed', url: 'https://bücher.example/feed' }],
+    // Slack sends a typed &, < and > as entities, inside its own links too.
+    [
+      'subscribe <https://example.com/rss?a=1&amp;b=2>',
+      { op: 'subscribe-feed', url: 'https://example.com/rss?a=1&b=2' },
+    ],
+    ['subscribe topic AT&amp;T', { op: 'subscribe-topic', topic: 'AT&T' }],
+    ['unsubscribe &lt;b&gt; news', { op: 'unsubscribe', target: '<b> news' }],
     ['subscribe ukraine security', { op: 'subscribe-topic', topic: 'ukraine security' }],
     ['subscribe topic example.com', { op: 'subscribe-topic', topic: 'example.com' }],
     ['subscribe u.s. election', { op: 'subscribe-topic', topic: 'u.s. election' }],

@@ -11,7 +11,7 @@ import type { StoryDigest } from '../../model.js';
 import { packEntries, withoutBidi } from '../split.js';
 import type { SlackConfig } from './config.js';
 import type { KeyvInstallationStore } from './installation-store.js';
-import { CONFIGURING, helpText, type ManageCommand, parseManageCommand } from './parse.js';
+import { CONFIGURING, commandText, helpText, type ManageCommand, parseManageCommand } from './parse.js';
 import { escapeSlack, renderSlackStory, SLACK_LIMITS, type SlackBlock } from './render.js';
 
 export interface CommandDeps {
@@ -43,7 +43,9 @@ const ephemeral = (text: string, blocks?: ReplyBlock[]): Reply => ({
 
 /** An error from the core (a lowercase phrase) as one clear sentence; `hint` is our own mrkdwn. */
 function errorReply(error: string, hint = ''): Reply {
-  const sentence = escapeSlack(withoutBidi(error.charAt(0).toUpperCase() + error.slice(1))) + hint;
+  // "Cannot fetch …" reads better capitalised; a URL opening the error ("http://x is not a feed") stays as it is.
+  const opening = /^https?:\/\//i.test(error) ? error : error.charAt(0).toUpperCase() + error.slice(1);
+  const sentence = escapeSlack(withoutBidi(opening)) + hint;
   return ephemeral(`:warning: ${sentence}${/[.!?]$/.test(sentence) ? '' : '.'}`);
 }
 
@@ -254,7 +256,7 @@ export function registerCommands(bolt: BoltApp, deps: CommandDeps): void {
   bolt.command(config.commands.story, async ({ command, ack, respond }) => {
     await ack();
     await answer(respond, async () => {
-      const found = deps.commands().story(command.text);
+      const found = deps.commands().story(commandText(command.text));
       return 'error' in found ? [errorReply(found.error)] : storyReplies(found.digest);
     });
   });

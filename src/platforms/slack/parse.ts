@@ -40,10 +40,24 @@ export function unwrapLink(text: string): string {
   return (m?.[1] ?? text).trim();
 }
 
-/** A single token that names a web address: `https://…`, or a bare host such as `example.com/feed`. */
+/**
+ * A command's text as typed: Slack sends `&`, `<` and `>` typed by the user as `&amp;`, `&lt;` and `&gt;`
+ * (its own links keep real angle brackets), so `AT&T` or a feed URL with `&` in its query arrive escaped.
+ */
+export function commandText(text: string): string {
+  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
+/**
+ * A single token that names a web address: `https://…`, or a bare host such as `example.com/feed` or
+ * `bücher.example/feed`.
+ */
 function asUrl(text: string): string | undefined {
   if (/^https?:\/\//i.test(text)) return text;
-  if (/^[a-z0-9-]+(\.[a-z0-9-]+)+(:\d+)?(\/\S*)?$/i.test(text) && /\.[a-z]{2,}(?=[:/]|$)/i.test(text)) {
+  if (
+    /^[\p{L}\p{N}-]+(\.[\p{L}\p{N}-]+)+(:\d+)?(\/\S*)?$/u.test(text) &&
+    /\.\p{L}{2,}(?=[:/]|$)/u.test(text)
+  ) {
     return `https://${text}`;
   }
   return undefined;
@@ -88,7 +102,7 @@ function parseDigest(args: string[]): ManageCommand {
 }
 
 export function parseManageCommand(text: string): ManageCommand {
-  const trimmed = text.trim();
+  const trimmed = commandText(text).trim();
   const [head = '', ...rest] = trimmed.split(/\s+/);
   const sub = head.toLowerCase();
   const arg = trimmed.slice(head.length).trim();
