@@ -53,10 +53,11 @@ export class StoryEngine {
   private readonly deliverer: Deliverer;
   private index: StoryIndex;
   /**
-   * Stories a sink failed to take, or holds quiet coverage of: looked at again on the next pass even if nothing
-   * new joins them.
+   * Stories owed a delivery attempt: those new items joined, until a pass has tried them, and those a sink
+   * failed to take or holds quiet coverage of. Looked at again on every pass until a pass gets through them,
+   * so a pass cut short by an error (a store that failed a write) loses none of them.
    */
-  private readonly retry = new Set<string>();
+  private retry = new Set<string>();
   private get outbox() {
     return this.opts.store.ns<Outbox>('meta');
   }
@@ -99,7 +100,8 @@ export class StoryEngine {
     await this.prune();
     this.ready = true;
     this.opts.logger.info({ items: logged.length, owed: owed.size }, 'story index rebuilt from the item log');
-    await this.deliverOwed([...owed]);
+    for (const storyId of owed) this.retry.add(storyId);
+    await this.deliverOwed([...this.retry]);
   }
 
   private cutoff(): Date | undefined {
@@ -160,7 +162,8 @@ export class StoryEngine {
   async ingest(batch: Item[], afterAccept?: () => Promise<void>): Promise<IngestSummary> {
     if (!this.ready) throw new Error('StoryEngine.init() must run before ingest()');
     const fresh = await this.log.append(batch, this.opts.now?.());
-    await afterAccept?.();
+    // Clustered and owed before anything else can fail: the items are in the log as of now, and a later pass
+    // must deliver their stories even if this one stops here.
     const touched = new Set<string>();
     for (const item of fresh) {
       const assignment = this.index.add(item);
@@ -168,7 +171,9 @@ export class StoryEngine {
       for (const from of assignment.merged) touched.delete(from);
       touched.add(assignment.storyId);
     }
-    const delivered = await this.deliverOwed([...touched, ...this.retry]);
+    for (const storyId of touched) this.retry.add(storyId);
+    await afterAccept?.();
+    const delivered = await this.deliverOwed([...this.retry]);
     return {
       accepted: fresh.length,
       duplicates: batch.length - fresh.length,
@@ -232,7 +237,8 @@ export class StoryEngine {
   private async deliverStories(storyIds: string[]): Promise<Partial<Record<DeliveryResult, number>>> {
     const counts: Partial<Record<DeliveryResult, number>> = {};
     const sinks = await this.opts.sinks();
-    this.retry.clear();
+    // Replaces `retry` only once every story was tried: until then an error leaves all of them owed.
+    const retry = new Set<string>();
     const stories = [...new Set(storyIds.map((id) => this.index.resolve(id)))]
       .map((id) => this.index.live(id))
       .filter((s): s is StoryInfo => !!s)
@@ -246,8 +252,18 @@ export class StoryEngine {
       for (const sink of sinks) {
         if (outlets < sink.minSources) continue;
         if (sink.wants && !sink.wants(items)) continue;
-        const state = await this.deliverer.state(sink, story.id, story.itemIds);
-        if (state === 'holding') this.retry.add(story.id);
+        let state: Awaited<ReturnType<Deliverer['state']>>;
+        try {
+          state = await this.deliverer.state(sink, story.id, story.itemIds);
+        } catch (err) {
+          retry.add(story.id);
+          this.opts.logger.warn(
+            { err, sink: sink.id, story: story.id },
+            'delivery state unreadable; retrying next pass',
+          );
+          continue;
+        }
+        if (state === 'holding') retry.add(story.id);
         if (state !== 'behind') continue;
         pending.push(sink);
       }
@@ -257,10 +273,10 @@ export class StoryEngine {
         try {
           const result = await this.deliverer.deliver(sink, digest);
           counts[result] = (counts[result] ?? 0) + 1;
-          if (result === 'held') this.retry.add(story.id);
+          if (result === 'held') retry.add(story.id);
         } catch (err) {
           // The pending record stays; the next pass retries with the same idempotency key.
-          this.retry.add(story.id);
+          retry.add(story.id);
           this.opts.logger.warn(
             { err, sink: sink.id, story: story.id },
             'delivery failed; retrying next pass',
@@ -268,6 +284,7 @@ export class StoryEngine {
         }
       }
     }
+    this.retry = retry;
     return counts;
   }
 }

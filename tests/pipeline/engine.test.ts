@@ -52,6 +52,57 @@ describe('StoryEngine', () => {
     expect((await engine.ingest([])).delivered).toEqual({});
   });
 
+  it('delivers the stories of a pass that failed after logging its items, on the next pass', async () => {
+    // Each way a pass can stop once its items are in the log: the feed-state commit, the outbox write, and a
+    // delivery record that cannot be read.
+    for (const failAt of ['commit', 'outbox', 'state'] as const) {
+      const store = openStore('memory://');
+      let armed = false;
+      const failOnce = (what: string) => {
+        if (!armed) return;
+        armed = false;
+        throw new Error(`${what} failed`);
+      };
+      const meta = store.ns('meta');
+      const setMeta = meta.set.bind(meta);
+      meta.set = async (key, value, ttl) => {
+        if (failAt === 'outbox' && key === 'outbox') failOnce('outbox write');
+        return setMeta(key, value, ttl);
+      };
+      const records = store.ns('deliveries');
+      const getRecord = records.get.bind(records) as typeof records.get;
+      records.get = (async (key: string) => {
+        if (failAt === 'state') failOnce('delivery record read');
+        return getRecord(key);
+      }) as typeof records.get;
+      const sink = new FlakySink();
+      const engine = new StoryEngine({
+        store,
+        sinks: () => [{ ...sink, minSources: 2, post: sink.post.bind(sink), update: sink.update.bind(sink) }],
+        logger: silentLogger,
+      });
+      await engine.init();
+      await engine.ingest([item('a', 'Volcano erupts in Iceland, flights grounded', 'Wire A')]);
+      // The second outlet arrives: the story is now owed to the sink, and the pass fails part-way.
+      const second = [item('b', 'Iceland volcano erupts; flights grounded', 'Wire B')];
+      armed = true;
+      const commit =
+        failAt === 'commit'
+          ? async () => {
+              throw new Error('feed-state commit failed');
+            }
+          : undefined;
+      await engine.ingest(second, commit).catch(() => {});
+      // The feed is polled again: its item is now a duplicate, and the story must still go out.
+      await engine.ingest(second);
+      expect(sink.posted, failAt).toHaveLength(1);
+      expect(
+        engine.stories().map((s) => s.itemIds.join('+')),
+        failAt,
+      ).toEqual(['a+b']);
+    }
+  });
+
   it('rebuilds the same stories after a restart and delivers nothing twice', async () => {
     const store = openStore('memory://');
     const sink = new FlakySink();
@@ -268,6 +319,8 @@ describe('StoryEngine', () => {
       await first.init();
       await first.ingest(storyA);
       await first.ingest(storyB);
+      // Story b is the one posted (a alone has too few outlets); its thread is the one to continue.
+      const posted = first.stories()[0]!.id;
       // The bridging item is in the log; the worker dies before the pass goes on.
       await expect(
         first.ingest(bridge, async () => {
@@ -276,7 +329,7 @@ describe('StoryEngine', () => {
       ).rejects.toThrow('killed');
       const restarted = engineOn(store, () => [sink]);
       await restarted.init();
-      expect(sink.log).toEqual([`post b,b2`, `reply in msg-${first.stories()[0]!.id}: a,c`]);
+      expect(sink.log).toEqual([`post b,b2`, `reply in msg-${posted}: a,c`]);
     });
 
     it('continues the posted thread in a channel that was not being delivered to when the merge happened', async () => {
