@@ -239,11 +239,16 @@ export class App {
     pass();
   }
 
-  /** Stops scheduling, waits for the pass under way, and closes the store. */
-  async stop(): Promise<void> {
+  /** Stops scheduling passes and waits for the one under way, which still has the platforms to deliver to. */
+  async finish(): Promise<void> {
     for (const task of this.tasks) await task.stop();
     this.tasks = [];
     await this.running;
+  }
+
+  /** Stops scheduling, waits for the pass under way, and closes the store. */
+  async stop(): Promise<void> {
+    await this.finish();
     await closeParsePool();
     await this.store.close();
   }

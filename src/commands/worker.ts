@@ -63,6 +63,19 @@ function refuseHalfConfigured(secrets: Secrets, slack: SlackSecrets): void {
 }
 
 /** `start`, `poll --once` and `replay`: the commands that run the whole pipeline. */
+/**
+ * Stops a running worker: the pass under way finishes while the platforms are still connected (its
+ * deliveries need them), then the platforms disconnect and the store closes.
+ */
+export async function stopWorker(
+  app: Pick<App, 'finish' | 'stop'>,
+  platforms: ({ stop(): Promise<unknown> } | undefined)[],
+): Promise<void> {
+  await app.finish();
+  await Promise.allSettled(platforms.map((p) => p?.stop()));
+  await app.stop();
+}
+
 export function registerWorkerCommands(program: Command): void {
   program
     .command('start')
@@ -105,12 +118,10 @@ export function registerWorkerCommands(program: Command): void {
       await new Promise<void>((resolve) => {
         const shutdown = (signal: string) => {
           logger.info({ signal }, 'shutting down');
-          Promise.allSettled([discord?.stop(), slack?.stop()])
-            .then(() => app.stop())
-            .then(resolve, (err) => {
-              logger.error({ err }, 'shutdown failed');
-              resolve();
-            });
+          stopWorker(app, [discord, slack]).then(resolve, (err) => {
+            logger.error({ err }, 'shutdown failed');
+            resolve();
+          });
         };
         process.once('SIGINT', shutdown);
         process.once('SIGTERM', shutdown);

@@ -1,8 +1,12 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { App } from '../../src/app.js';
+import { stopWorker } from '../../src/commands/worker.js';
 import { parseConfig } from '../../src/config/load.js';
 import { silentLogger } from '../../src/log.js';
 import type { Item } from '../../src/model.js';
+import { renderRss } from '../helpers/feed-server.js';
 
 const item = (id: string, title: string, source: string, publishedAt: string): Item => ({
   id,
@@ -35,4 +39,50 @@ describe('worker configuration', () => {
       }
     });
   }
+});
+
+describe('worker shutdown', () => {
+  it('lets the pass under way finish before the platforms disconnect, then closes the store', async () => {
+    // A feed that answers after a while, so that the stop comes while the first pass still waits on it.
+    let answered = false;
+    const server = createServer((_req, res) => {
+      setTimeout(() => {
+        answered = true;
+        res.setHeader('content-type', 'application/rss+xml');
+        res.end(renderRss('Slow Wire', 'https://slow.example/', []));
+      }, 300);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const app = new App(
+        parseConfig({
+          store: 'memory://',
+          sinks: { console: { enabled: false } },
+          feeds: [{ url: `http://127.0.0.1:${port}/rss` }],
+          fetch: { allowPrivate: ['127.0.0.1'] },
+        }),
+        { logger: silentLogger },
+      );
+      await app.init();
+      app.start();
+      const order: string[] = [];
+      await stopWorker(
+        {
+          finish: async () => {
+            await app.finish();
+            order.push(`pass finished, feed answered: ${answered}`);
+          },
+          stop: async () => {
+            await app.stop();
+            order.push('store closed');
+          },
+        },
+        [{ stop: async () => order.push('platform stopped') }],
+      );
+      expect(order).toEqual(['pass finished, feed answered: true', 'platform stopped', 'store closed']);
+    } finally {
+      server.close();
+    }
+  });
 });
