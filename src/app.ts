@@ -122,11 +122,14 @@ export class App {
     return [...feeds.values()];
   }
 
+  /**
+   * Opens the store and rebuilds the stories. What a previous run owed (stories, feed notices) goes out with
+   * the first pass, by when the chat platforms have connected: sent before, it would fail, or be recovered
+   * against a story that has moved on since.
+   */
   async init(): Promise<void> {
     await this.store.open();
-    await this.engine.init();
-    // Notices a previous run recorded but may not have sent.
-    await this.sendFeedNotices();
+    await this.engine.init({ deliver: false });
   }
 
   private get feedNotices() {

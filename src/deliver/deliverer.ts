@@ -1,6 +1,6 @@
 import type { DigestCoverage, DigestFact, DigestOpinion, StoryDigest } from '../model.js';
 import type { Store } from '../store/index.js';
-import { publishersOf } from '../util/outlet.js';
+import { publisherCount, publishersOf } from '../util/outlet.js';
 import type { PostedRef, Sink } from './sink.js';
 
 /** What a sink has been given of one story. Written before each act (pending) and after it (done). */
@@ -69,6 +69,26 @@ const NOTED_MAX = 10_000;
 const NOTE_EVERY_MS = 86_400_000;
 
 /**
+ * The digest as an interrupted post attempt had it: its reports, facts and opinion pieces only, counted again.
+ * The digest itself when none of the attempt's reports is left in the story (a merge, the retention window).
+ */
+function asAttempted(digest: StoryDigest, attempt: { itemIds: string[]; factKeys: string[] }): StoryDigest {
+  const items = new Set(attempt.itemIds);
+  const facts = new Set(attempt.factKeys);
+  const coverage = digest.coverage.filter((c) => items.has(c.itemId));
+  if (!coverage.length) return digest;
+  if (coverage.length === digest.coverage.length && digest.facts.every((f) => facts.has(f.key)))
+    return digest;
+  return {
+    ...digest,
+    coverage,
+    facts: digest.facts.filter((f) => facts.has(f.key)),
+    opinion: digest.opinion.filter((o) => items.has(o.itemId)),
+    outletCount: publisherCount(coverage),
+  };
+}
+
+/**
  * Delivers story digests to sinks with at-most-once effects per idempotency key: the intent is persisted
  * before the sink acts, the outcome after. A crash in between leaves a pending record; the next attempt
  * reuses its key, so platforms that dedupe on it never show the story twice.
@@ -108,6 +128,16 @@ export class Deliverer {
     return missing.every((id) => waiting.has(id)) ? 'holding' : 'behind';
   }
 
+  /**
+   * After completing an interrupted post: the coverage that came in since it began goes out as an update
+   * now, rather than waiting for the story's next report. 'held' if that update waits as quiet coverage.
+   */
+  private async followUp(sink: Sink, digest: StoryDigest, posted: string[]): Promise<DeliveryResult> {
+    const known = new Set(posted);
+    if (digest.coverage.every((c) => known.has(c.itemId))) return 'posted';
+    return (await this.deliver(sink, digest)) === 'held' ? 'held' : 'posted';
+  }
+
   async deliver(sink: Sink, digest: StoryDigest): Promise<DeliveryResult> {
     if (digest.outletCount < sink.minSources) return 'below-threshold';
     const key = recordKey(sink, digest.id);
@@ -130,18 +160,22 @@ export class Deliverer {
           factKeys: sent.factKeys,
           updates: 0,
         });
-        return 'posted';
+        return this.followUp(sink, digest, sent.itemIds);
       }
-      await this.noteStoryOf(digest.id, digest.coverage);
+      // A retry posts what its interrupted attempt was posting, no more: the platform completes that post
+      // (its thread may be partly sent already), and coverage that came in since goes out as an update.
+      const attempt = interrupted ? asAttempted(digest, interrupted) : digest;
+      const sent = attempt === digest ? { itemIds, factKeys } : interrupted!;
+      await this.noteStoryOf(digest.id, attempt.coverage);
       await this.records.set(key, {
         ...record,
         // Wall-clock time, not the scheduler's: platforms stamp messages on the wall clock. A retry keeps the
         // first attempt's start, so that the platform still searches from there for what that attempt posted.
-        pending: { op: 'post', key: attemptKey, itemIds, factKeys, since: interrupted?.since ?? Date.now() },
+        pending: { op: 'post', key: attemptKey, ...sent, since: interrupted?.since ?? Date.now() },
       });
-      const ref = await sink.post(digest, attemptKey);
-      await this.records.set(key, { ref, itemIds, factKeys, updates: 0 });
-      return 'posted';
+      const ref = await sink.post(attempt, attemptKey);
+      await this.records.set(key, { ref, itemIds: sent.itemIds, factKeys: sent.factKeys, updates: 0 });
+      return this.followUp(sink, digest, sent.itemIds);
     }
 
     const known = new Set(record.itemIds);

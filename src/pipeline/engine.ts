@@ -83,8 +83,10 @@ export class StoryEngine {
    * Rebuilds stories from the item log, then finishes the deliveries a previous run owed: the stories in its
    * outbox and those of items it logged but never got to deliver. Stories delivered in full are left alone, so
    * a channel that subscribed meanwhile gets what changes from now on, as it would without the restart.
+   * With `deliver: false` they go out with the first `ingest` instead, for a worker whose platforms connect
+   * after this.
    */
-  async init(): Promise<void> {
+  async init(options: { deliver?: boolean } = {}): Promise<void> {
     this.index = new StoryIndex(this.opts.clusterer);
     // Items past the retention are replayed too and pruned after, as a running worker prunes them: from the
     // log, not from the stories they shaped, and with the ids of the stories they headed noted first.
@@ -101,7 +103,7 @@ export class StoryEngine {
     this.ready = true;
     this.opts.logger.info({ items: logged.length, owed: owed.size }, 'story index rebuilt from the item log');
     for (const storyId of owed) this.retry.add(storyId);
-    await this.deliverOwed([...this.retry]);
+    if (options.deliver !== false) await this.deliverOwed([...this.retry]);
   }
 
   private cutoff(): Date | undefined {

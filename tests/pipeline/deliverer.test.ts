@@ -248,11 +248,34 @@ describe('Deliverer', () => {
     );
     // The post with A went out; the worker stopped before recording it, and B came in meanwhile.
     await interruptedPost(store, ['s1-A'], ['f-A'], Date.now());
+    // B goes out at once as an update of the recovered post, not with the story's next report.
     expect(await new Deliverer(store).deliver(recovering, digest('s1', ['A', 'B']))).toBe('posted');
     expect(sink.posts).toEqual([]);
-    expect(await new Deliverer(store).deliver(recovering, digest('s1', ['A', 'B']))).toBe('updated');
     expect(sink.updates[0]!.update.newCoverage.map((c) => c.source)).toEqual(['B']);
     expect(sink.updates[0]!.update.newFacts.map((f) => f.key)).toEqual(['f-B']);
+    expect(await new Deliverer(store).deliver(recovering, digest('s1', ['A', 'B']))).toBe('unchanged');
+    expect(sink.updates).toHaveLength(1);
+  });
+
+  it('completes an interrupted post as its attempt had it, and sends what came in since as an update', async () => {
+    // The platform finds the parent but hands it back to be completed (Discord, with its thread partly sent):
+    // the retry must post what the first attempt was posting, or the thread mixes two versions of the story.
+    const store = openStore('memory://');
+    const sink = new RecordingSink();
+    const completing = withRecover(sink, async () => undefined);
+    await interruptedPost(store, ['s1-A'], ['f-A'], Date.now());
+    const posted: StoryDigest[] = [];
+    const post = completing.post;
+    completing.post = (d, k) => {
+      posted.push(d);
+      return post(d, k);
+    };
+    expect(await new Deliverer(store).deliver(completing, digest('s1', ['A', 'B']))).toBe('posted');
+    expect(
+      posted.map((d) => [d.coverage.map((c) => c.source), d.facts.map((f) => f.key), d.outletCount]),
+    ).toEqual([[['A'], ['f-A'], 1]]);
+    expect(sink.posts.map((p) => p.key)).toEqual(['rec|s1|post']);
+    expect(sink.updates.map((u) => u.update.newCoverage.map((c) => c.source))).toEqual([['B']]);
   });
 
   it('keeps the first start of a post however often it is retried, so the search still finds that attempt', async () => {

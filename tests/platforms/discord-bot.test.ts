@@ -2,6 +2,9 @@
  * The Discord bot end to end: the real discord.js client against the fake Discord (REST + gateway), the
  * real App polling the seed stories from a local feed server.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PermissionFlagsBits } from 'discord.js';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -540,6 +543,65 @@ describe('realtime delivery', () => {
 });
 
 describe('faults', () => {
+  it('a post cut off before it was recorded is completed after a restart, with what came in since as an update', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'threadline-restart-'));
+    const config = parseConfig({
+      store: `sqlite://${join(dir, 'state.sqlite')}`,
+      fetch: { allowPrivate: ['127.0.0.1'] },
+      sinks: { console: { enabled: false } },
+    });
+    // A worker as `threadline start` runs one: the App is rebuilt before Discord connects.
+    const startWorker = async () => {
+      const bot = createDiscordBot({
+        secrets: { discordToken: h.fake.token, discordApiUrl: h.fake.restUrl },
+        config,
+        logger: pino({ level: 'silent' }),
+      });
+      const app = new App(config, { logger: pino({ level: 'silent' }), adapters: [bot.adapter] });
+      await app.init();
+      bot.attach(app);
+      await bot.start();
+      return { app, bot };
+    };
+    try {
+      const first = await startWorker();
+      const channel = await first.app.channels.getOrCreate('discord', guildId(), idOf('general'));
+      await first.app.channels.save({ ...channel, feeds: twoOutlets().map((url) => ({ url })) });
+      // The worker dies right after the post went out in full, before it recorded the post as done.
+      type DeliveryRecord = { ref?: unknown; pending?: unknown };
+      const records = first.app.store.ns<DeliveryRecord>('deliveries');
+      const write = records.set.bind(records);
+      records.set = (async (key: string, value: DeliveryRecord, ttl?: number) => {
+        if (value?.ref && !value.pending) throw new Error('killed');
+        return write(key, value, ttl);
+      }) as typeof records.set;
+      await first.app.pollOnce(true);
+      await first.bot.stop();
+      await first.app.stop();
+      const [parent] = storyParents('general');
+      const thread = h.fake.threads(idOf('general'))[0]!;
+      const replies = h.fake.messages(thread.id).length;
+      expect(embedOf(parent!).description).toMatch(/2 outlets/);
+
+      // Meanwhile a third outlet reports the story.
+      const second = await startWorker();
+      const saved = (await second.app.channels.get(channel.key))!;
+      await second.app.channels.save({ ...saved, feeds: [...saved.feeds, { url: feeds.url('/wire2.xml') }] });
+      await second.app.pollOnce(true);
+      await second.bot.stop();
+      await second.app.stop();
+      expect(storyParents('general')).toHaveLength(1);
+      const after = h.fake.messages(thread.id);
+      expect(after).toHaveLength(replies + 1);
+      expect(after.at(-1)!.content).toContain('Second Wire');
+      expect(embedOf(h.fake.messages('general').find((m) => m.id === parent!.id)!).description).toMatch(
+        /3 outlets/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('survives a 429 with retry_after and a 500 on the parent post with exactly one parent', async () => {
     await follow('general', twoOutlets());
     const limited = h.fake.failNext(parentPost('general'), { status: 429, retryAfter: 0.05 });
