@@ -15,6 +15,7 @@ import { ItemEnricher } from './pipeline/enrich.js';
 import { type PollSummary, pollFeeds } from './pipeline/poller.js';
 import { ConsoleSink } from './platforms/console/sink.js';
 import { openStore, type Store } from './store/index.js';
+import { StoreLease } from './store/lease.js';
 
 export interface AppOptions {
   logger: Logger;
@@ -46,6 +47,8 @@ const NOTICE_RETRY_MS = 86_400_000;
 /** Composition root: the only place that wires config, store, ingest, engine, channels and platforms. */
 export class App {
   readonly store: Store;
+  /** One worker per store; none for a throw-away memory store. */
+  private readonly lease?: StoreLease;
   readonly engine: StoryEngine;
   readonly channels: ChannelStore;
   readonly deliverer: Deliverer;
@@ -63,6 +66,7 @@ export class App {
     private readonly opts: AppOptions,
   ) {
     this.store = openStore(config.store);
+    if (!config.store.startsWith('memory:')) this.lease = new StoreLease(this.store);
     this.channels = new ChannelStore(this.store);
     this.deliverer = new Deliverer(this.store);
     this.enricher = new ItemEnricher(config.fetch, opts.logger, this.store);
@@ -129,6 +133,7 @@ export class App {
    */
   async init(): Promise<void> {
     await this.store.open();
+    await this.lease?.acquire();
     await this.engine.init({ deliver: false });
   }
 
@@ -253,6 +258,7 @@ export class App {
   async stop(): Promise<void> {
     await this.finish();
     await closeParsePool();
+    await this.lease?.release();
     await this.store.close();
   }
 }

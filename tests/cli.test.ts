@@ -3,6 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openStore } from '../src/store/index.js';
+import { StoreLease } from '../src/store/lease.js';
 import { runCli } from './helpers/cli.js';
 
 function tempFile(name: string, text: string): string {
@@ -128,6 +130,29 @@ describe('threadline CLI', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/error: all 2 feeds failed; the log says why for each/);
     expect(`${r.stdout}${r.stderr}`).toContain('fetch.allowPrivate');
+  });
+
+  it('refuses to run beside a worker that holds the store, and runs once it is released', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'threadline-lease-'));
+    const url = `sqlite://${join(dir, 'state.sqlite')}`;
+    const config = tempFile('none.yaml', 'feeds: []\n');
+    // This test's process stands for a worker running on the store.
+    const store = openStore(url);
+    await store.open();
+    const lease = new StoreLease(store);
+    await lease.acquire();
+    const env = { THREADLINE_STORE: url, LOG_LEVEL: 'warn' };
+    const refused = runCli(['poll', '--config', config], { env });
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(
+      new RegExp(
+        `error: another Threadline worker \\(process ${process.pid} on .*\\) is using the store sqlite://`,
+      ),
+    );
+    await lease.release();
+    await store.close();
+    const ran = runCli(['poll', '--config', config], { env });
+    expect(ran.stderr).not.toMatch(/another Threadline worker/);
   });
 
   it('fails fast on a bad config, naming the key', () => {
