@@ -83,10 +83,13 @@ export class DailyDigests {
 
   /** The stories a channel's digest for `slot` would carry, best first. */
   pick(channel: ChannelSettings, slot: Date): StoryDigest[] {
-    const since = Math.max(
-      channel.lastDigestAt ? Date.parse(channel.lastDigestAt) : slot.getTime() - DAY,
-      channel.dailySince ? Date.parse(channel.dailySince) : Number.NEGATIVE_INFINITY,
-    );
+    const turnedOn = channel.dailySince ? Date.parse(channel.dailySince) : Number.NEGATIVE_INFINITY;
+    // The first digest covers everything since daily digests were turned on, however late it goes out.
+    const since = channel.lastDigestAt
+      ? Math.max(Date.parse(channel.lastDigestAt), turnedOn)
+      : Number.isFinite(turnedOn)
+        ? turnedOn
+        : slot.getTime() - DAY;
     // By arrival, not publication: an item published just before one digest but polled just after it belongs
     // to the next, where publication times would leave it out of both.
     const arrived = (s: Pick<StoryInfo, 'lastUpdated' | 'itemIds'>) =>
@@ -115,8 +118,16 @@ export class DailyDigests {
     if (!adapter) throw new Error(`no adapter for platform ${channel.platform}`);
     const date = localDate(slot, channel.timezone);
     const key = digestKey(channel, slot);
-    const top = this.pick(channel, slot);
+    // A digest interrupted after its header is finished with the stories it picked.
+    const picked = channel.digestUnderway?.key === key ? channel.digestUnderway.storyIds : undefined;
+    const top = picked
+      ? picked.map((id) => this.opts.stories.digest(id)).filter((d): d is StoryDigest => !!d)
+      : this.pick(channel, slot);
     if (top.length) {
+      if (!picked) {
+        const digestUnderway = { key, storyIds: top.map((d) => d.id) };
+        await this.opts.channels.update(channel, (latest) => ({ ...latest, digestUnderway }));
+      }
       const header = `Daily digest for ${date}: ${top.length} top ${top.length === 1 ? 'story' : 'stories'}`;
       const sink = new ChannelSink(channel, adapter, this.opts.channels, {
         idSuffix: key,
@@ -135,6 +146,7 @@ export class DailyDigests {
       ...latest,
       lastDigestAt: slot.toISOString(),
       lastDigestKey: key,
+      digestUnderway: undefined,
     }));
   }
 }

@@ -113,6 +113,30 @@ describe('daily digests', () => {
     expect(new Set(adapter.stories.map((s) => s.key)).size).toBe(2);
   });
 
+  it('finishes an interrupted digest with the stories it picked, though one has new coverage since', async () => {
+    const { adapter, daily, engine, clock } = await setup();
+    adapter.failNext('post');
+    await daily.tick(new Date('2026-01-15T07:00:00Z'));
+    expect(adapter.notices.map((n) => n.text)).toEqual(['Daily digest for 2026-01-15: 2 top stories']);
+    // A report on the volcano comes in before the retry: that story is now newer than the digest's slot.
+    clock.now = new Date('2026-01-15T07:00:40Z');
+    await engine.ingest([
+      item('a4', 'Iceland volcano: flights grounded for a second day', 'Wire D', '2026-01-15T07:00:30Z'),
+    ]);
+    await daily.tick(new Date('2026-01-15T07:01:00Z'));
+    expect(adapter.notices).toHaveLength(1);
+    expect(adapter.stories).toHaveLength(2);
+  });
+
+  it('covers everything since daily digests were turned on in the first digest, however late it goes out', async () => {
+    const { adapter, daily, channels } = await setup();
+    const channel = (await channels.get('discord:g1:c1'))!;
+    // Turned on the evening before the stories; the worker is down until the day after the first slot.
+    await channels.save({ ...channel, lastDigestAt: undefined, dailySince: '2026-01-14T18:00:00.000Z' });
+    expect(await daily.tick(new Date('2026-01-16T09:00:00Z'))).toBe(1);
+    expect(adapter.notices.map((n) => n.text)).toEqual(['Daily digest for 2026-01-16: 2 top stories']);
+  });
+
   it('gives a digest its own header when a move to another time zone repeats the local date', async () => {
     const { adapter, daily, channels, engine, clock } = await setup();
     const tokyo = { ...(await channels.get('discord:g1:c1'))!, timezone: 'Asia/Tokyo' };
