@@ -428,6 +428,20 @@ describe('Slack app through the real Bolt against a fake Slack', () => {
     );
   });
 
+  it('a post that times out but is carried out late is found, not posted twice', async () => {
+    const h = await start();
+    const channel = await h.app.channels.getOrCreate('slack', fake.teamId, GENERAL);
+    // Slack answers after the client gave up (timeoutMs 2000), and posts all the same.
+    fake.failNext('chat.postMessage', { delayMs: FAST.timeoutMs + 300 });
+    expect(
+      await h.app.deliverer.deliver(new ChannelSink(channel, h.slack.adapter, h.app.channels), storyDigest()),
+    ).toBe('posted');
+    // Past the late post's arrival, whenever the delivery ended.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(fake.posts(GENERAL)).toHaveLength(1);
+    expect(fake.replies(GENERAL, fake.posts(GENERAL)[0]!.ts).length).toBeGreaterThan(0);
+  });
+
   it('a Retry-After longer than the wait limit is left to the next pass, which posts once', async () => {
     const h = await start();
     const channel = await h.app.channels.getOrCreate('slack', fake.teamId, GENERAL);

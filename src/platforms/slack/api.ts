@@ -99,7 +99,8 @@ type Outcome =
   | { kind: 'refused'; code: string }
   | { kind: 'rate-limited'; retryAfter: number }
   /** The call may or may not have taken effect: a 5xx, a time-out, a dropped connection. */
-  | { kind: 'unknown'; detail: string };
+  /** `answered`: Slack answered (a 5xx); otherwise no answer came in time and the call may still be under way. */
+  | { kind: 'unknown'; detail: string; answered: boolean };
 
 function classify(err: unknown): Outcome {
   const e = err as { code?: string; data?: { error?: string }; retryAfter?: number; statusCode?: number };
@@ -110,8 +111,9 @@ function classify(err: unknown): Outcome {
     // An `ok: false` rate limit answer means nothing was posted either.
     return RATE_LIMITED.has(code) ? { kind: 'rate-limited', retryAfter: 1 } : { kind: 'refused', code };
   }
-  if (e?.code === webApi.ErrorCode.HTTPError) return { kind: 'unknown', detail: `HTTP ${e.statusCode}` };
-  return { kind: 'unknown', detail: err instanceof Error ? err.message : String(err) };
+  if (e?.code === webApi.ErrorCode.HTTPError)
+    return { kind: 'unknown', detail: `HTTP ${e.statusCode}`, answered: true };
+  return { kind: 'unknown', detail: err instanceof Error ? err.message : String(err), answered: false };
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -162,6 +164,13 @@ export class SlackApi {
         if (settle) {
           const found = await settle();
           if (found !== undefined) return found;
+          if (!outcome.answered && attempt < attempts) {
+            // No answer came: Slack may still be carrying the call out. Look again once it would have finished,
+            // or a post committed late would be posted twice.
+            await sleep(this.tuning.timeoutMs);
+            const late = await settle();
+            if (late !== undefined) return late;
+          }
         }
         if (attempt < attempts) await sleep(backoffMs * 2 ** (attempt - 1));
       }
