@@ -32,7 +32,7 @@ export interface ChannelSettings {
    * The daily digest under way: its key and the stories it picked, saved before its header is posted, so that
    * one interrupted is finished with the same stories (those updated since fall out of its window).
    */
-  digestUnderway?: { key: string; storyIds: string[] };
+  digestUnderway?: { key: string; slot?: string; storyIds: string[] };
   /**
    * When daily digests were last turned on (ISO): slots before it are not due, and the first digest after it
    * covers from then, not from a digest sent before they were turned off.

@@ -68,7 +68,23 @@ export class DailyDigests {
   /** Sends every digest that is due at `now`; returns how many channels got one. */
   async tick(now: Date): Promise<number> {
     let sent = 0;
-    for (const channel of await this.opts.channels.list()) {
+    for (let channel of await this.opts.channels.list()) {
+      // A digest interrupted on an earlier day is finished first, under its own header.
+      const underway = channel.digestUnderway?.slot;
+      if (
+        underway &&
+        channel.mode !== 'realtime' &&
+        !channel.paused &&
+        dueSlot(channel, now)?.toISOString() !== underway
+      ) {
+        try {
+          await this.run(channel, new Date(underway));
+        } catch (err) {
+          this.opts.logger.error({ err, channel: channel.key }, 'daily digest failed');
+          continue;
+        }
+        channel = (await this.opts.channels.get(channel.key)) ?? channel;
+      }
       const slot = dueSlot(channel, now);
       if (!slot) continue;
       try {
@@ -125,7 +141,7 @@ export class DailyDigests {
       : this.pick(channel, slot);
     if (top.length) {
       if (!picked) {
-        const digestUnderway = { key, storyIds: top.map((d) => d.id) };
+        const digestUnderway = { key, slot: slot.toISOString(), storyIds: top.map((d) => d.id) };
         await this.opts.channels.update(channel, (latest) => ({ ...latest, digestUnderway }));
       }
       const header = `Daily digest for ${date}: ${top.length} top ${top.length === 1 ? 'story' : 'stories'}`;

@@ -128,6 +128,20 @@ describe('daily digests', () => {
     expect(adapter.stories).toHaveLength(2);
   });
 
+  it('finishes a digest interrupted on an earlier day under its own header, before the day due now', async () => {
+    const { adapter, daily, channels } = await setup();
+    adapter.failNext('post');
+    await daily.tick(new Date('2026-01-15T07:00:00Z'));
+    expect(adapter.stories).toHaveLength(0);
+    // The worker is down until two days later.
+    await daily.tick(new Date('2026-01-17T09:00:00Z'));
+    expect(adapter.notices.map((n) => n.text)).toEqual(['Daily digest for 2026-01-15: 2 top stories']);
+    expect(adapter.stories).toHaveLength(2);
+    expect(adapter.stories.every((s) => s.key.includes('daily-2026-01-15'))).toBe(true);
+    expect(await channels.get('discord:g1:c1')).toMatchObject({ lastDigestAt: '2026-01-17T07:00:00.000Z' });
+    expect((await channels.get('discord:g1:c1'))?.digestUnderway).toBeUndefined();
+  });
+
   it('covers everything since daily digests were turned on in the first digest, however late it goes out', async () => {
     const { adapter, daily, channels } = await setup();
     const channel = (await channels.get('discord:g1:c1'))!;
