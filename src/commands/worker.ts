@@ -62,7 +62,6 @@ function refuseHalfConfigured(secrets: Secrets, slack: SlackSecrets): void {
   }
 }
 
-/** `start`, `poll --once` and `replay`: the commands that run the whole pipeline. */
 /**
  * Stops a running worker: the pass under way finishes while the platforms are still connected (its
  * deliveries need them), then the platforms disconnect and the store closes.
@@ -76,6 +75,7 @@ export async function stopWorker(
   await app.stop();
 }
 
+/** `start`, `poll --once` and `replay`: the commands that run the whole pipeline. */
 export function registerWorkerCommands(program: Command): void {
   program
     .command('start')

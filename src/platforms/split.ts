@@ -13,8 +13,8 @@ import { trimTrailing } from '../util/trim.js';
 const SPACE = /[ \t\n]/;
 
 /**
- * Text of several lines (a command's reply) without bidi controls: a feed name holding one could show the
- * rest of its line reversed, making the reply seem to name another feed or URL.
+ * Text without bidi controls, lines kept: a feed name holding one could show the rest of its line reversed,
+ * making a message seem to name another feed or URL. The escaping of both platforms starts with it.
  */
 export function withoutBidi(text: string): string {
   return text.replace(BIDI_CONTROL_RE, '');

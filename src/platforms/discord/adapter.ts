@@ -29,7 +29,7 @@ import { type ChatAdapter, CLOCK_SKEW_MS, PlatformError } from '../../deliver/pl
 import type { PostedRef, StoryUpdate } from '../../deliver/sink.js';
 import type { Logger } from '../../log.js';
 import type { StoryDigest } from '../../model.js';
-import { truncateWords, withoutBidi } from '../split.js';
+import { truncateWords } from '../split.js';
 import {
   DISCORD_LIMITS,
   type DiscordMessagePayload,
@@ -86,7 +86,7 @@ function withRef(payload: DiscordMessagePayload, key: string): DiscordMessagePay
 /** A plain notice, as posted and as `recover` recognises it. */
 function noticePayload(text: string): DiscordMessagePayload & { content: string } {
   return {
-    content: truncateWords(escapeDiscord(withoutBidi(text)), DISCORD_LIMITS.content),
+    content: truncateWords(escapeDiscord(text), DISCORD_LIMITS.content),
     allowed_mentions: { parse: [] },
     flags: SUPPRESS_EMBEDS,
   };

@@ -13,7 +13,7 @@ import type { ChannelKind, ChannelStore } from '../../deliver/channels.js';
 import { timeZoneNames } from '../../deliver/zoned-time.js';
 import { FetchError, type FetchPolicy, safeFetch } from '../../ingest/index.js';
 import type { Logger } from '../../log.js';
-import { clipUnits, packEntries, truncateWords, withoutBidi } from '../split.js';
+import { clipUnits, packEntries, truncateWords } from '../split.js';
 import { CONFIG_COMMANDS } from './commands.js';
 import { type DiscordMessagePayload, escapeDiscord, renderDiscordStory } from './render.js';
 
@@ -49,9 +49,7 @@ async function respond(i: Respondable, options: InteractionReplyOptions & { flag
 
 /** A command's plain-text answer, escaped, ephemeral, split over follow-ups when over 2000 characters. */
 async function answer(i: Respondable, reply: CommandReply, note = ''): Promise<void> {
-  const text = reply.ok
-    ? escapeDiscord(withoutBidi(reply.text))
-    : `**Not done:** ${escapeDiscord(withoutBidi(reply.error))}`;
+  const text = reply.ok ? escapeDiscord(reply.text) : `**Not done:** ${escapeDiscord(reply.error)}`;
   const chunks = packEntries((note + text).split('\n'), 2000);
   for (const content of chunks) await respond(i, { content, flags: EPHEMERAL });
 }

@@ -28,6 +28,7 @@ import {
   updateLeadLine,
   utcTime,
   wholeLink,
+  withoutBidi,
 } from '../split.js';
 
 export const DISCORD_LIMITS = {
@@ -115,7 +116,7 @@ function escapeRun(text: string, lineStart: boolean): string {
  * wrapped in `<>` so they stay clickable without a preview.
  */
 export function escapeDiscord(text: string): string {
-  const lines = text.split('\n');
+  const lines = withoutBidi(text).split('\n');
   return lines
     .map((line) => {
       let out = '';

@@ -9,7 +9,6 @@ import { type ChatAdapter, PlatformError } from '../../deliver/platform.js';
 import type { PostedRef, StoryUpdate } from '../../deliver/sink.js';
 import type { Logger } from '../../log.js';
 import type { StoryDigest } from '../../model.js';
-import { withoutBidi } from '../split.js';
 import { type DeliveryTuning, REPLY_EVENT, SlackApi, SlackPlatformError, TOP_LEVEL_EVENT } from './api.js';
 import { escapeSlack, renderSlackStory, renderSlackUpdate, type SlackMessagePayload } from './render.js';
 
@@ -104,7 +103,7 @@ export class SlackAdapter implements ChatAdapter {
     const ts = await api.post(
       {
         channel: channel.channelId,
-        text: escapeSlack(withoutBidi(text)),
+        text: escapeSlack(text),
         unfurl_links: false,
         unfurl_media: false,
         metadata: topLevelMeta(key, 'notice', 0),

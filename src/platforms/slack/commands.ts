@@ -8,7 +8,7 @@ import type { ChannelCommands, CommandContext, CommandReply } from '../../delive
 import { FetchError, safeFetch } from '../../ingest/index.js';
 import type { Logger } from '../../log.js';
 import type { StoryDigest } from '../../model.js';
-import { packEntries, withoutBidi } from '../split.js';
+import { packEntries } from '../split.js';
 import type { SlackConfig } from './config.js';
 import type { KeyvInstallationStore } from './installation-store.js';
 import { CONFIGURING, commandText, helpText, type ManageCommand, parseManageCommand } from './parse.js';
@@ -45,7 +45,7 @@ const ephemeral = (text: string, blocks?: ReplyBlock[]): Reply => ({
 function errorReply(error: string, hint = ''): Reply {
   // "Cannot fetch …" reads better capitalised; a URL opening the error ("http://x is not a feed") stays as it is.
   const opening = /^https?:\/\//i.test(error) ? error : error.charAt(0).toUpperCase() + error.slice(1);
-  const sentence = escapeSlack(withoutBidi(opening)) + hint;
+  const sentence = escapeSlack(opening) + hint;
   return ephemeral(`:warning: ${sentence}${/[.!?]$/.test(sentence) ? '' : '.'}`);
 }
 
@@ -60,7 +60,7 @@ const RESPONSE_POSTS = 5;
  */
 function commandReplies(reply: CommandReply, note = ''): Reply[] {
   if (!reply.ok) return [errorReply(reply.error)];
-  const text = escapeSlack(withoutBidi(reply.text)) + note;
+  const text = escapeSlack(reply.text) + note;
   if (text.length <= REPLY_TEXT_MAX) return [ephemeral(text)];
   const lines = text.split('\n');
   const posts = packEntries(lines, REPLY_TEXT_MAX);

@@ -28,6 +28,7 @@ import {
   updateLeadLine,
   utcTime,
   wholeLink,
+  withoutBidi,
 } from '../split.js';
 
 export const SLACK_LIMITS = {
@@ -107,7 +108,7 @@ export function escapeSlack(text: string): string {
  * split piece. `@everyone`, `@here` and `@channel` get a word joiner after the `@`.
  */
 function escapeSlackText(text: string): string {
-  const chars = [...text];
+  const chars = [...withoutBidi(text)];
   const escaped = chars
     .map((c, i) => {
       if (c === '&') return '&amp;';
