@@ -102,6 +102,8 @@ const fail = (error: string): CommandReply => ({ ok: false, error });
  */
 export class ChannelCommands {
   private readonly search = new StorySearch();
+  /** `searchable()` as last built, and the story list it was built from: kept while that list is current. */
+  private searchableOf: { from: readonly unknown[]; list: readonly SearchableStory[] } | undefined;
 
   constructor(
     private readonly channels: ChannelStore,
@@ -306,8 +308,10 @@ export class ChannelCommands {
    * Every story as search sees it, from story metadata: no digest is built until one is picked, and a story's
    * text is read only when it is new to the search or has changed (another item, a merge, a new headline).
    */
-  private searchable(): SearchableStory[] {
-    return this.stories.stories().map((s) => ({
+  private searchable(): readonly SearchableStory[] {
+    const from = this.stories.stories();
+    if (this.searchableOf?.from === from) return this.searchableOf.list;
+    const list = from.map((s) => ({
       id: s.id,
       headline: s.headline,
       text: () =>
@@ -319,6 +323,8 @@ export class ChannelCommands {
       lastUpdated: s.lastUpdated,
       version: `${s.itemIds.length}|${s.itemIds[s.itemIds.length - 1]}|${s.headline}`,
     }));
+    this.searchableOf = { from, list };
+    return list;
   }
 
   /**
@@ -347,9 +353,8 @@ export class ChannelCommands {
   suggest(query: string, limit = 25): { name: string; value: string }[] {
     if (query.length > MAX_QUERY) return [];
     const all = this.searchable();
-    const found = query.trim()
-      ? this.search.search(query, all, limit)
-      : all.sort((a, b) => b.lastUpdated.localeCompare(a.lastUpdated)).slice(0, limit);
+    // Stories come most recently updated first.
+    const found = query.trim() ? this.search.search(query, all, limit) : all.slice(0, limit);
     return found.map((s) => ({ name: s.headline, value: s.headline }));
   }
 

@@ -11,7 +11,8 @@ import { lastOccurrence, localDate } from './zoned-time.js';
 
 /** What the daily digest needs from the story engine. */
 export interface StorySource {
-  stories(): Pick<StoryInfo, 'id' | 'headline' | 'sources' | 'lastUpdated' | 'itemIds'>[];
+  /** Most recently updated first. A list is never changed: while the stories stay as they are, it may come back. */
+  stories(): readonly Pick<StoryInfo, 'id' | 'headline' | 'sources' | 'lastUpdated' | 'itemIds'>[];
   /** When the newest of a story's items was taken in (epoch ms), which can be well after it was published. */
   lastAccepted(story: Pick<StoryInfo, 'itemIds'>): number | undefined;
   digest(storyId: string): StoryDigest | undefined;

@@ -20,8 +20,10 @@ export interface SearchableStory {
 
 interface Entry {
   version?: string;
-  /** Word counts of the text, headline words counted twice more. */
-  counts: Map<string, number>;
+  /** The story as last indexed, returned by searches. */
+  story: SearchableStory;
+  /** Distinct words of the text and headline. */
+  words: string[];
   headline: Set<string>;
   outlets: number;
 }
@@ -30,17 +32,20 @@ interface Entry {
 const PREFIX = 4;
 
 /**
- * Stories matching a free-text query, best first. Rare query words weigh more (IDF over the candidates),
- * headline words count double, and broader, fresher coverage wins ties. Stories matching no word are left out.
+ * Stories matching a free-text query, best first. Rare query words weigh more (IDF over the stories searched),
+ * headline words count more, and broader, fresher coverage wins ties. Stories matching no word are left out.
  *
- * Keeps each story's word counts between searches, while the story's version holds, and files every word by
- * its first letters: a search (an autocomplete fires one per key press) reads no story text it has read
- * before and compares a query word only with the words that could loosely match it.
+ * Keeps each story's words between searches, while the story's version holds, in an inverted index (word to
+ * the stories holding it) with the words filed by their first letters: a search (an autocomplete fires one per
+ * key press) reads no story text it has read before, compares a query word only with the words that could
+ * loosely match it, and scores only the stories holding one of them.
  */
 export class StorySearch {
   private entries = new Map<string, Entry>();
-  /** Words of the indexed stories by their first letters, with how many stories hold each. */
-  private readonly byPrefix = new Map<string, Map<string, number>>();
+  /** Ids of the indexed stories holding each word. */
+  private readonly holders = new Map<string, Set<string>>();
+  /** Indexed words by their first letters. */
+  private readonly byPrefix = new Map<string, Set<string>>();
 
   /** Stories held in the index. */
   get size(): number {
@@ -56,30 +61,25 @@ export class StorySearch {
   search(query: string, stories: readonly SearchableStory[], limit = 10): SearchableStory[] {
     const wanted = [...new Set(words(query))];
     if (!wanted.length) return [];
-    const indexed = stories.map((story) => ({ story, entry: this.entryOf(story) }));
-    this.keepOnly(stories);
-    const loose = new Map(wanted.map((w) => [w, this.looseMatches(w)]));
-    const wordScore = (w: string, e: Entry): number => {
-      if (e.counts.has(w)) return 1;
-      return loose.get(w)!.some((v) => e.counts.has(v)) ? 0.7 : 0;
-    };
-    const idf = new Map(
-      wanted.map((w) => {
-        let df = 0;
-        for (const { entry } of indexed) if (wordScore(w, entry) > 0) df++;
-        return [w, Math.log(1 + indexed.length / (1 + df))];
-      }),
-    );
-    return indexed
-      .map(({ story, entry }) => {
-        let score = 0;
-        for (const w of wanted) {
-          const s = wordScore(w, entry);
-          score += s * idf.get(w)! * (entry.headline.has(w) ? 1.5 : 1);
-        }
-        return { story, score: score ? score + 0.05 * Math.log2(1 + entry.outlets) : 0 };
-      })
-      .filter((r) => r.score > 0)
+    this.index(stories);
+    // Per query word, the stories that match it: 1 for the word itself, 0.7 for a loose match only.
+    const matches = wanted.map((w) => {
+      const found = new Map<string, number>();
+      for (const v of this.looseMatches(w)) for (const id of this.holders.get(v)!) found.set(id, 0.7);
+      for (const id of this.holders.get(w) ?? []) found.set(id, 1);
+      return found;
+    });
+    const idf = matches.map((found) => Math.log(1 + stories.length / (1 + found.size)));
+    const scored: { story: SearchableStory; score: number }[] = [];
+    for (const id of new Set(matches.flatMap((found) => [...found.keys()]))) {
+      const entry = this.entries.get(id)!;
+      let score = 0;
+      wanted.forEach((w, k) => {
+        score += (matches[k]!.get(id) ?? 0) * idf[k]! * (entry.headline.has(w) ? 1.5 : 1);
+      });
+      scored.push({ story: entry.story, score: score + 0.05 * Math.log2(1 + entry.outlets) });
+    }
+    return scored
       .sort(
         (a, b) =>
           b.score - a.score ||
@@ -92,17 +92,19 @@ export class StorySearch {
 
   private entryOf(story: SearchableStory): Entry {
     const known = this.entries.get(story.id);
-    if (known && known.version !== undefined && known.version === story.version) return known;
+    if (known && known.version !== undefined && known.version === story.version) {
+      known.story = story;
+      return known;
+    }
     if (known) this.file(known, -1);
-    const counts = new Map<string, number>();
     const text = typeof story.text === 'function' ? story.text() : story.text;
-    for (const w of words(text)) counts.set(w, (counts.get(w) ?? 0) + 1);
-    for (const w of words(story.headline)) counts.set(w, (counts.get(w) ?? 0) + 2);
+    const headline = new Set(words(story.headline));
     const outlets = typeof story.outletCount === 'function' ? story.outletCount() : story.outletCount;
     const entry: Entry = {
       version: story.version,
-      counts,
-      headline: new Set(words(story.headline)),
+      story,
+      words: [...new Set([...words(text), ...headline])],
+      headline,
       outlets,
     };
     this.entries.set(story.id, entry);
@@ -121,21 +123,32 @@ export class StorySearch {
     }
   }
 
+  /** Adds the story's words to the index (1) or takes them out (-1). */
   private file(entry: Entry, delta: 1 | -1): void {
-    for (const w of entry.counts.keys()) {
+    const id = entry.story.id;
+    for (const w of entry.words) {
+      let ids = this.holders.get(w);
+      if (delta > 0) {
+        if (!ids) {
+          ids = new Set();
+          this.holders.set(w, ids);
+          if (w.length >= PREFIX) {
+            const key = w.slice(0, PREFIX);
+            const filed = this.byPrefix.get(key);
+            if (filed) filed.add(w);
+            else this.byPrefix.set(key, new Set([w]));
+          }
+        }
+        ids.add(id);
+        continue;
+      }
+      if (!ids?.delete(id) || ids.size) continue;
+      this.holders.delete(w);
       if (w.length < PREFIX) continue;
       const key = w.slice(0, PREFIX);
-      let filed = this.byPrefix.get(key);
-      if (!filed) {
-        filed = new Map();
-        this.byPrefix.set(key, filed);
-      }
-      const n = (filed.get(w) ?? 0) + delta;
-      if (n > 0) filed.set(w, n);
-      else {
-        filed.delete(w);
-        if (!filed.size) this.byPrefix.delete(key);
-      }
+      const filed = this.byPrefix.get(key);
+      filed?.delete(w);
+      if (filed && !filed.size) this.byPrefix.delete(key);
     }
   }
 
@@ -143,11 +156,15 @@ export class StorySearch {
   private looseMatches(w: string): string[] {
     if (w.length < PREFIX) return [];
     const filed = this.byPrefix.get(w.slice(0, PREFIX));
-    return filed ? [...filed.keys()].filter((v) => v !== w && wordsMatch(w, v)) : [];
+    return filed ? [...filed].filter((v) => v !== w && wordsMatch(w, v)) : [];
   }
 }
 
 /** One search over stories that are not kept for the next: see `StorySearch`. */
-export function searchStories(query: string, stories: SearchableStory[], limit = 10): SearchableStory[] {
+export function searchStories(
+  query: string,
+  stories: readonly SearchableStory[],
+  limit = 10,
+): SearchableStory[] {
   return new StorySearch().search(query, stories, limit);
 }

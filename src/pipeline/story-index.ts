@@ -21,6 +21,11 @@ export class StoryIndex {
   private readonly clusterer: OnlineClusterer;
   private readonly items = new Map<string, Item>();
   private readonly cold = new Map<string, StoryInfo>();
+  /**
+   * The last list `stories()` built, kept until a story changes: building every story's metadata takes tens of
+   * milliseconds, and autocomplete asks for the list at each key press.
+   */
+  private listed: readonly StoryInfo[] | undefined;
 
   /** `make` builds the clusterer; it must call `onExpire` with each story that goes cold. */
   constructor(make?: (onExpire: ExpireListener) => OnlineClusterer) {
@@ -39,6 +44,7 @@ export class StoryIndex {
   /** Keeps the item and assigns it to a story; `newStoryId` names the story it starts, if it starts one. */
   add(item: Item, newStoryId?: string): Assignment {
     this.items.set(item.id, item);
+    this.listed = undefined;
     return this.clusterer.add(item, newStoryId);
   }
 
@@ -67,20 +73,22 @@ export class StoryIndex {
     return story.itemIds.map((id) => this.items.get(id)).filter((i): i is Item => !!i);
   }
 
-  /** Live stories, oldest first. */
-  liveStories(): Iterable<StoryInfo> {
-    return this.clusterer.stories();
-  }
-
-  /** Live stories and the cold ones still kept, most recently updated first. */
-  stories(): StoryInfo[] {
-    return [...this.clusterer.stories(), ...this.cold.values()].sort(
-      (a, b) => b.lastUpdated.localeCompare(a.lastUpdated) || a.id.localeCompare(b.id),
+  /**
+   * Live stories and the cold ones still kept, most recently updated first. The same list (not to be changed)
+   * comes back until an item is added or items are forgotten.
+   */
+  stories(): readonly StoryInfo[] {
+    this.listed ??= Object.freeze(
+      [...this.clusterer.stories(), ...this.cold.values()].sort(
+        (a, b) => b.lastUpdated.localeCompare(a.lastUpdated) || a.id.localeCompare(b.id),
+      ),
     );
+    return this.listed;
   }
 
   /** Lets go of items past the retention window, and of cold stories last updated before `horizon`. */
   forget(itemIds: Iterable<string>, horizon: string): void {
+    this.listed = undefined;
     for (const id of itemIds) this.items.delete(id);
     for (const [id, story] of this.cold) if (story.lastUpdated < horizon) this.cold.delete(id);
   }

@@ -12,6 +12,19 @@ import { FeedServer, renderRss } from '../helpers/feed-server.js';
 
 const ctx: CommandContext = { platform: 'discord', workspaceId: 'g1', channelId: 'c1' };
 
+async function freshEngine(): Promise<StoryEngine> {
+  const engine = new StoryEngine({ store: openStore('memory://'), sinks: () => [], logger: silentLogger });
+  await engine.init();
+  return engine;
+}
+
+const item = (id: string, title: string, source: string, publishedAt: string) => ({
+  id,
+  title,
+  source,
+  publishedAt,
+});
+
 describe('channel commands', () => {
   const server = new FeedServer();
   let commands: ChannelCommands;
@@ -320,14 +333,7 @@ describe('channel commands', () => {
   });
 
   it('finds a story that went cold days ago, while its items are kept', async () => {
-    const engine = new StoryEngine({ store: openStore('memory://'), sinks: () => [], logger: silentLogger });
-    await engine.init();
-    const item = (id: string, title: string, source: string, publishedAt: string) => ({
-      id,
-      title,
-      source,
-      publishedAt,
-    });
+    const engine = await freshEngine();
     await engine.ingest([
       item('v1', 'Volcano erupts in Iceland, flights grounded', 'Wire A', '2026-01-01T10:00:00Z'),
       item('v2', 'Iceland volcano erupts; flights grounded', 'Wire B', '2026-01-01T11:00:00Z'),
@@ -338,25 +344,47 @@ describe('channel commands', () => {
     expect('digest' in cold && cold.digest.outletCount).toBe(2);
   });
 
+  it('finds coverage that arrived after an earlier search, and the story as it stands now', async () => {
+    const engine = await freshEngine();
+    await engine.ingest([item('f1', 'Lisbon flood closes metro', 'Wire A', '2026-01-01T10:00:00Z')]);
+    const search = new ChannelCommands(channels, engine, parseConfig({}).fetch);
+    expect(search.story('volcano')).toEqual({ error: 'no recent story matches "volcano"' });
+    const first = search.story('lisbon flood');
+    expect('digest' in first && first.digest.outletCount).toBe(1);
+    await engine.ingest([
+      item('v1', 'Volcano erupts in Iceland, flights grounded', 'Wire A', '2026-01-01T11:00:00Z'),
+      item('f2', 'Lisbon flood: metro closed for a second day', 'Wire B', '2026-01-01T12:00:00Z'),
+    ]);
+    const volcano = search.story('volcano');
+    expect('digest' in volcano && volcano.digest.headline).toMatch(/^Volcano erupts/);
+    expect(search.suggest('volc').map((s) => s.name)).toEqual([expect.stringMatching(/^Volcano erupts/)]);
+    // Newest first when nothing is typed.
+    expect(search.suggest('').map((s) => s.name)).toEqual([
+      expect.stringMatching(/Lisbon flood/),
+      expect.stringMatching(/^Volcano erupts/),
+    ]);
+    const again = search.story('lisbon flood');
+    expect('digest' in again && again.digest.outletCount).toBe(2);
+    expect('digest' in again && again.digest.coverage.map((c) => c.source).sort()).toEqual([
+      'Wire A',
+      'Wire B',
+    ]);
+  });
+
   it('ranks the story more publishers cover first among equal matches; a publisher’s feeds count once', async () => {
-    const engine = new StoryEngine({ store: openStore('memory://'), sinks: () => [], logger: silentLogger });
-    await engine.init();
-    const at = '2026-01-01T10:00:00Z';
-    const item = (id: string, title: string, source: string, url: string) => ({
-      id,
-      title,
-      source,
+    const engine = await freshEngine();
+    const linked = (id: string, title: string, source: string, url: string) => ({
+      ...item(id, title, source, '2026-01-01T10:00:00Z'),
       url,
-      publishedAt: at,
     });
     await engine.ingest([
       // Three feeds of one broadcaster.
-      item('b1', 'Lisbon flood closes metro', 'BBC News - World', 'https://www.bbc.co.uk/news/world-1'),
-      item('b2', 'Lisbon flood: metro closed', 'BBC News - Europe', 'https://www.bbc.co.uk/news/europe-2'),
-      item('b3', 'Metro closed by Lisbon flood', 'BBC News - Business', 'https://www.bbc.co.uk/news/biz-3'),
+      linked('b1', 'Lisbon flood closes metro', 'BBC News - World', 'https://www.bbc.co.uk/news/world-1'),
+      linked('b2', 'Lisbon flood: metro closed', 'BBC News - Europe', 'https://www.bbc.co.uk/news/europe-2'),
+      linked('b3', 'Metro closed by Lisbon flood', 'BBC News - Business', 'https://www.bbc.co.uk/news/biz-3'),
       // Two publishers.
-      item('p1', 'Porto flood cuts rail line', 'Wire A', 'https://wire-a.example/porto'),
-      item('p2', 'Porto flood: rail line cut', 'Wire B', 'https://wire-b.example/porto'),
+      linked('p1', 'Porto flood cuts rail line', 'Wire A', 'https://wire-a.example/porto'),
+      linked('p2', 'Porto flood: rail line cut', 'Wire B', 'https://wire-b.example/porto'),
     ]);
     const search = new ChannelCommands(channels, engine, parseConfig({}).fetch);
     const found = search.story('flood');

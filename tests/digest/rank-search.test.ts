@@ -149,6 +149,23 @@ describe('StorySearch', () => {
     expect(counted).toEqual(['a', 'b', 'a']);
   });
 
+  it('drops the words a story no longer holds, and keeps a word other stories still hold', () => {
+    const reads: string[] = [];
+    const search = new StorySearch();
+    const a = story('a', 'Envoy meets Zelenskyy', 'Talks on Ukrainian security', '1', reads);
+    const b = story('b', 'Ukraine grain deal', 'Ships leave Odesa', '1', reads);
+    expect(search.search('security', [a, b]).map((s) => s.id)).toEqual(['a']);
+    expect(search.search('ukraine', [a, b]).map((s) => s.id)).toEqual(['b', 'a']);
+    // Story a changes headline and text: its old words go, b keeps the ones it shares.
+    const a2 = story('a', 'Envoy meets Zelenskyy', 'Talks postponed', '2', reads);
+    expect(search.search('security', [a2, b])).toEqual([]);
+    expect(search.search('ukraine', [a2, b]).map((s) => s.id)).toEqual(['b']);
+    expect(search.search('postponed', [a2, b]).map((s) => s.id)).toEqual(['a']);
+    // Loose matches follow too: "ukrainian" left with a, "ukraine" stays with b.
+    expect(search.search('ukrainian', [a2, b]).map((s) => s.id)).toEqual(['b']);
+    expect(search.search('ukrainian', [a2])).toEqual([]);
+  });
+
   it('forgets stories that are gone, with the words only they held', () => {
     const reads: string[] = [];
     const search = new StorySearch();

@@ -52,6 +52,42 @@ describe('StoryEngine', () => {
     expect((await engine.ingest([])).delivered).toEqual({});
   });
 
+  it('builds a story’s digest and the story list again only once something changed', async () => {
+    const engine = new StoryEngine({ store: openStore('memory://'), sinks: () => [], logger: silentLogger });
+    await engine.init();
+    await engine.ingest([item('a', 'Volcano erupts in Iceland, flights grounded', 'Wire A')]);
+    const list = engine.stories();
+    const id = list[0]!.id;
+    const digest = engine.digest(id)!;
+    expect(engine.stories()).toBe(list);
+    expect(engine.digest(id)).toBe(digest);
+    // Shared between callers, so nobody may change them.
+    expect(() => (digest.coverage as unknown[]).push({})).toThrow(TypeError);
+    expect(() => (list as unknown[]).pop()).toThrow(TypeError);
+
+    await engine.ingest([item('b', 'Iceland volcano erupts, grounding flights', 'Wire B')]);
+    const grown = engine.digest(id)!;
+    expect(grown).not.toBe(digest);
+    expect(grown.coverage.map((c) => c.source).sort()).toEqual(['Wire A', 'Wire B']);
+    expect(engine.stories()).not.toBe(list);
+    expect(engine.stories()[0]!.itemIds).toEqual(['a', 'b']);
+
+    // Another story arrives: the list changes, this story's digest does not.
+    await engine.ingest([item('c', 'Central bank raises rates again', 'Wire C')]);
+    expect(engine.stories()).toHaveLength(2);
+    expect(engine.digest(id)).toBe(grown);
+    // Many other stories asked for push it out of the kept digests; it is built again, the same.
+    const others = Array.from({ length: 40 }, (_, k) =>
+      item(`o${k}`, `Kx${k}ab Qz${k}cd Vw${k}ef`, `Outlet ${k}`),
+    );
+    await engine.ingest(others);
+    expect(engine.stories()).toHaveLength(42);
+    for (const s of engine.stories()) engine.digest(s.id);
+    const rebuilt = engine.digest(id)!;
+    expect(rebuilt).not.toBe(grown);
+    expect(rebuilt).toEqual(grown);
+  });
+
   it('delivers the stories of a pass that failed after logging its items, on the next pass', async () => {
     // Each way a pass can stop once its items are in the log: the feed-state commit, the outbox write, and a
     // delivery record that cannot be read.
