@@ -93,6 +93,7 @@ function refusals(refused: { url: string; why: string }[]): string {
   return `${urls.join(', ')}${more}; such as: ${refused[0]!.why}`;
 }
 
+const noMatch = (query: string) => `no recent story matches "${query}"`;
 const ok = (text: string): CommandReply => ({ ok: true, text });
 const fail = (error: string): CommandReply => ({ ok: false, error });
 
@@ -342,11 +343,26 @@ export class ChannelCommands {
 
   /** The best matching story's digest, or why there is none. */
   story(query: string): { digest: StoryDigest } | { error: string } {
+    const found = this.findStory(query);
+    if ('error' in found) return found;
+    return this.storyDigest(found.storyId, query);
+  }
+
+  /**
+   * The best matching story, or why there is none: the quick half of `story`, for a platform that must
+   * acknowledge a command before the digest is built.
+   */
+  findStory(query: string): { storyId: string } | { error: string } {
     if (!query.trim()) return { error: 'give a few words about the story, for example: ukraine security' };
     if (query.length > MAX_QUERY) return { error: `a story search is at most ${MAX_QUERY} characters` };
     const [best] = this.search.search(query, this.searchable(), 1);
-    const digest = best && this.stories.digest(best.id);
-    return digest ? { digest } : { error: `no recent story matches "${query}"` };
+    return best ? { storyId: best.id } : { error: noMatch(query) };
+  }
+
+  /** The digest of a story `findStory` found for `query`. */
+  storyDigest(storyId: string, query: string): { digest: StoryDigest } | { error: string } {
+    const digest = this.stories.digest(storyId);
+    return digest ? { digest } : { error: noMatch(query) };
   }
 
   /** Headline suggestions for autocomplete: matches for the typed text, or the latest stories. */

@@ -780,6 +780,8 @@ describe('/story', () => {
       options: [opt.string('query', 'ukraine')],
       permissions: MEMBER,
     });
+    // Acknowledged before the digest is built (Discord waits 3 s), publicly, as the story will be seen.
+    expect(await handle.response()).toMatchObject({ type: 5, data: {} });
     const reply = await handle.reply();
     expect(reply.ephemeral).toBe(false);
     expect(embedOf(reply).title).toBe(digest.headline);
@@ -823,11 +825,19 @@ describe('/story', () => {
       options: [opt.string('query', 'zelensky'), opt.boolean('private', true)],
       permissions: MEMBER,
     });
+    expect(await privately.response()).toMatchObject({ type: 5, data: { flags: 64 } });
     expect((await privately.reply()).ephemeral).toBe(true);
+    expect((await privately.followUp(0)).ephemeral).toBe(true);
 
-    const none = await run('story', 'general', [opt.string('query', 'volcano eruption iceland')], {
+    // No match: answered at once, and only to the one who asked.
+    const missing = h.fake.sendInteraction({
+      command: 'story',
+      channel: 'general',
+      options: [opt.string('query', 'volcano eruption iceland')],
       permissions: MEMBER,
     });
+    expect((await missing.response()).type).toBe(4);
+    const none = await missing.reply();
     expect(none.ephemeral).toBe(true);
     expect(none.content).toMatch(/no recent story matches/);
   });

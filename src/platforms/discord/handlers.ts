@@ -170,10 +170,17 @@ export class DiscordHandlers {
 
   /** The best matching story's digest: the parent embed, then facts, opinion and coverage as follow-ups. */
   private async story(i: ChatInputCommandInteraction, commands: ChannelCommands): Promise<void> {
-    const found = commands.story(i.options.getString('query', true));
-    if ('error' in found) return refuse(i, found.error);
     const ephemeral = i.options.getBoolean('private') ?? false;
-    const render = renderDiscordStory(found.digest);
+    const query = i.options.getString('query', true);
+    // The search is quick, and a refusal stays private. Building the digest of a story asked for the first
+    // time can take longer than the 3 s Discord waits for an answer (a large story with full article texts):
+    // acknowledge first, as the answer will be seen.
+    const found = commands.findStory(query);
+    if ('error' in found) return refuse(i, found.error);
+    await i.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
+    const story = commands.storyDigest(found.storyId, query);
+    if ('error' in story) return refuse(i, story.error);
+    const render = renderDiscordStory(story.digest);
     for (const payload of [render.parent, ...render.replies]) await respond(i, toReply(payload, ephemeral));
   }
 
