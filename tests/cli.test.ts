@@ -1,14 +1,14 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../src/store/index.js';
 import { StoreLease } from '../src/store/lease.js';
 import { runCli } from './helpers/cli.js';
+import { tempDir } from './helpers/temp.js';
 
 function tempFile(name: string, text: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'threadline-cli-')), name);
+  const file = join(tempDir('threadline-cli-'), name);
   writeFileSync(file, text);
   return file;
 }
@@ -133,7 +133,7 @@ describe('threadline CLI', () => {
   });
 
   it('refuses to run beside a worker that holds the store, and runs once it is released', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'threadline-lease-'));
+    const dir = tempDir('threadline-lease-');
     const url = `sqlite://${join(dir, 'state.sqlite')}`;
     const config = tempFile('none.yaml', 'feeds: []\n');
     // This test's process stands for a worker running on the store.

@@ -1,13 +1,13 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, parseConfig, readSecrets } from '../src/config/load.js';
 import { quietHoldMinutes } from '../src/config/schema.js';
 import { createLogger } from '../src/log.js';
+import { tempDir } from './helpers/temp.js';
 
 function tempYaml(text: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'threadline-config-')), 'c.yaml');
+  const file = join(tempDir('threadline-config-'), 'c.yaml');
   writeFileSync(file, text);
   return file;
 }

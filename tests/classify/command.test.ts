@@ -1,13 +1,13 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { registerClassifyCommand } from '../../src/commands/classify.js';
 import { InputError } from '../../src/util/jsonl.js';
+import { tempDir } from '../helpers/temp.js';
 
 async function run(lines: string[]): Promise<string[]> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'classify-'));
+  const dir = tempDir('classify-');
   const file = path.join(dir, 'in.jsonl');
   writeFileSync(file, lines.join('\n'));
   const out: string[] = [];

@@ -1,5 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { App } from '../../src/app.js';
@@ -7,6 +5,7 @@ import { parseConfig } from '../../src/config/load.js';
 import { silentLogger } from '../../src/log.js';
 import { FeedServer, renderRss } from '../helpers/feed-server.js';
 import { RecordingAdapter } from '../helpers/recording-adapter.js';
+import { tempDir } from '../helpers/temp.js';
 
 describe('a failing feed', () => {
   const server = new FeedServer();
@@ -57,7 +56,7 @@ describe('a failing feed', () => {
 
   it('keeps a pause notice the platform failed to take, and sends it once after a restart', async () => {
     const adapter = new RecordingAdapter();
-    const dir = mkdtempSync(join(tmpdir(), 'threadline-notice-'));
+    const dir = tempDir('threadline-notice-');
     const config = parseConfig({
       store: `sqlite://${join(dir, 'state.sqlite')}`,
       feeds: [],

@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/temp.js';
 
 const run = promisify(execFile);
 const tsx = path.resolve(process.cwd(), 'node_modules/.bin/tsx');
@@ -20,7 +20,7 @@ async function parseFeedCli(...files: string[]): Promise<{ code: number; stdout:
 }
 
 describe('threadline parse-feed', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'parse-feed-'));
+  const dir = tempDir('parse-feed-');
   const good = path.join(dir, 'good.xml');
   const bad = path.join(dir, 'page.html');
   writeFileSync(
