@@ -241,9 +241,18 @@ describe('configuration commands', () => {
       permissions: MEMBER,
     });
     expect(reply.ephemeral).toBe(true);
-    expect(reply.content).toMatch(/Manage Channels/);
+    expect(reply.content).toBe(
+      '**Not done:** changing what this channel follows needs the Manage Channels permission',
+    );
     expect(feeds.requests.length).toBe(before);
     expect(await h.app.channels.get(keyOf('general'))).toBeUndefined();
+    // Listing and exporting show feed addresses, which can carry access keys.
+    const seeing =
+      /^\*\*Not done:\*\* seeing the feeds this channel follows needs the Manage Channels permission/;
+    expect((await run('subscriptions', 'general', [], { permissions: MEMBER })).content).toMatch(seeing);
+    const exported = await run('feeds', 'general', [opt.subcommand('export')], { permissions: MEMBER });
+    expect(exported.content).toMatch(seeing);
+    expect(exported.attachments ?? []).toEqual([]);
   });
 
   it('/subscribe with a URL that is not a feed answers with a clear ephemeral error', async () => {

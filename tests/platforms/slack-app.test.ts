@@ -173,6 +173,7 @@ describe('Slack app through the real Bolt against a fake Slack', () => {
     expect(ack.payload).toEqual({});
     expect(response.response_type).toBe('ephemeral');
     expect(response.text).toContain('/threadline subscribe &lt;feed URL | topic&gt;');
+    expect(response.text).toContain('For workspace admins and owners:');
   });
 
   it('start names the token Slack refused', async () => {
@@ -302,7 +303,7 @@ describe('Slack app through the real Bolt against a fake Slack', () => {
     const url = 'https://www.cs.example.edu/~alice/_feed/rss';
     // A name as an earlier version kept it: U+202E would show the rest of the line reversed.
     await h.app.channels.save({ ...channel, feeds: [{ url, title: 'Daily News \u202Elmx.sser' }] });
-    const { response } = await slash('/threadline', 'list', 'U0MEMBER');
+    const { response } = await slash('/threadline', 'list');
     expect(response.text).toContain(`• Daily News lmx.sser — <${url}>`);
     expect(response.text).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
     const gone = await slash('/threadline', `unsubscribe ${url}`);
@@ -323,7 +324,7 @@ describe('Slack app through the real Bolt against a fake Slack', () => {
       await fake.sendSlashCommand({
         command: '/threadline',
         text: 'list',
-        user_id: 'U0MEMBER',
+        user_id: 'U0ADMIN',
         channel_id: GENERAL,
       });
       await fake.waitFor(() => fake.responses.length >= before + posts);
@@ -364,8 +365,15 @@ describe('Slack app through the real Bolt against a fake Slack', () => {
     expect(fromFile.response.text).toContain('Imported 1 feeds');
     expect(fake.downloads).toEqual([{ path: expect.stringContaining(file.id), authorized: true }]);
 
-    const exported = await slash('/threadline', 'export', 'U0MEMBER');
+    const exported = await slash('/threadline', 'export');
     expect(exported.response.text).toMatch(/^```&lt;\?xml[\s\S]*extra\.example\/rss[\s\S]*```$/);
+    // Feed addresses can carry access keys: members may not list or export them.
+    for (const op of ['export', 'list']) {
+      const hidden = await slash('/threadline', op, 'U0MEMBER');
+      expect(hidden.response.text).toBe(
+        ':warning: Only workspace admins and owners can see the feeds this channel follows (feed addresses can carry access keys).',
+      );
+    }
     const refused = await slash('/threadline', `import ${feeds.url('/feeds.opml')}`, 'U0MEMBER');
     expect(refused.response.text).toMatch(/^:warning: Only workspace admins/);
   });
@@ -536,7 +544,7 @@ describe('Slack app through the real Bolt against a fake Slack', () => {
     expect(gone?.paused?.reason).toContain('channel_not_found');
     expect(h.logs.filter((l) => l.includes('slack refused delivery'))).toHaveLength(2);
 
-    const { response } = await slash('/threadline', 'list', 'U0MEMBER', 'C0OUTSIDE');
+    const { response } = await slash('/threadline', 'list', 'U0ADMIN', 'C0OUTSIDE');
     expect(response.text).toContain('Deliveries are paused: the app is not a member of this channel');
   });
 

@@ -116,7 +116,13 @@ export class DiscordHandlers {
   private async command(i: ChatInputCommandInteraction): Promise<void> {
     // default_member_permissions only hides commands; a server can override it, so check at run time too.
     if (CONFIG_COMMANDS.has(i.commandName) && !i.memberPermissions?.has(PermissionFlagsBits.ManageChannels)) {
-      return refuse(i, 'changing what this channel follows needs the Manage Channels permission');
+      const showing = i.commandName === 'subscriptions' || i.options.getSubcommand(false) === 'export';
+      return refuse(
+        i,
+        showing
+          ? 'seeing the feeds this channel follows needs the Manage Channels permission (feed addresses can carry access keys)'
+          : 'changing what this channel follows needs the Manage Channels permission',
+      );
     }
     const commands = this.deps.commands();
     if (!commands) return refuse(i, 'Threadline is still starting; try again in a moment');

@@ -11,7 +11,14 @@ import type { StoryDigest } from '../../model.js';
 import { packEntries } from '../split.js';
 import type { SlackConfig } from './config.js';
 import type { KeyvInstallationStore } from './installation-store.js';
-import { CONFIGURING, commandText, helpText, type ManageCommand, parseManageCommand } from './parse.js';
+import {
+  CONFIGURING,
+  commandText,
+  helpText,
+  type ManageCommand,
+  parseManageCommand,
+  SHOWING_FEEDS,
+} from './parse.js';
 import { escapeSlack, renderSlackStory, SLACK_LIMITS, type SlackBlock } from './render.js';
 
 export interface CommandDeps {
@@ -124,12 +131,17 @@ export function opmlReplies(opml: string): Reply[] | undefined {
   );
 }
 
-/** Why the user may not change this channel's settings, or undefined when they may. */
+/** What a configurer may do that others may not, as refusals word it. */
+const CHANGE = 'change what this channel follows';
+const SEE = 'see the feeds this channel follows (feed addresses can carry access keys)';
+
+/** Why the user may not `action` (change this channel's settings, or see them), or undefined when they may. */
 async function refusal(
   client: webApi.WebClient,
   policy: SlackConfig['whoCanConfigure'],
   userId: string,
   channelId: string,
+  action: string,
 ): Promise<string | undefined> {
   if (policy === 'everyone') return undefined;
   let user: { is_admin?: boolean; is_owner?: boolean; is_primary_owner?: boolean } | undefined;
@@ -139,7 +151,7 @@ async function refusal(
     return 'Threadline could not check your role in this workspace (it needs the users:read scope)';
   }
   if (user?.is_admin || user?.is_owner || user?.is_primary_owner) return undefined;
-  if (policy === 'admins') return 'only workspace admins and owners can change what this channel follows';
+  if (policy === 'admins') return `only workspace admins and owners can ${action}`;
   // Slack has no per-channel manager flag that every plan exposes; the channel's creator stands in for it.
   if (channelId.startsWith('D')) return undefined;
   try {
@@ -148,7 +160,7 @@ async function refusal(
   } catch {
     // A private channel the app is not in cannot be checked; only admins may configure it.
   }
-  return "only this channel's creator and workspace admins can change what this channel follows";
+  return `only this channel's creator and workspace admins can ${action}`;
 }
 
 /** A hint to invite the app when it cannot post in the channel yet. */
@@ -274,14 +286,21 @@ export function registerCommands(bolt: BoltApp, deps: CommandDeps): void {
         channelId: command.channel_id,
       };
       const commands = deps.commands();
-      if (CONFIGURING.has(parsed.op)) {
-        const why = await refusal(client, config.whoCanConfigure, command.user_id, command.channel_id);
+      const changing = CONFIGURING.has(parsed.op);
+      if (changing || SHOWING_FEEDS.has(parsed.op)) {
+        const why = await refusal(
+          client,
+          config.whoCanConfigure,
+          command.user_id,
+          command.channel_id,
+          changing ? CHANGE : SEE,
+        );
         if (why) return [errorReply(why)];
       }
       const note = () => membershipNote(client, command.channel_id, context.botUserId);
       switch (parsed.op) {
         case 'help':
-          return [ephemeral(helpText(config.commands.manage, config.commands.story))];
+          return [ephemeral(helpText(config.commands.manage, config.commands.story, config.whoCanConfigure))];
         case 'invalid':
           return [errorReply(parsed.error, `; see \`${config.commands.manage} help\``)];
         case 'list':

@@ -29,6 +29,9 @@ export const CONFIGURING: ReadonlySet<ManageCommand['op']> = new Set([
   'import',
 ]);
 
+/** Subcommands that show the channel's feed addresses, which can carry access keys: configurers only too. */
+export const SHOWING_FEEDS: ReadonlySet<ManageCommand['op']> = new Set(['list', 'export']);
+
 const MODES = ['realtime', 'daily', 'both'] as const;
 
 /**
@@ -177,10 +180,21 @@ export function parseManageCommand(text: string): ManageCommand {
   }
 }
 
-/** Help as Slack mrkdwn; `<` and `>` of the placeholders become entities so Slack shows them. */
-export function helpText(manage: string, story: string): string {
+const CONFIGURERS = {
+  admins: 'workspace admins and owners',
+  'channel-managers': "this channel's creator and workspace admins",
+  everyone: 'everyone',
+} as const;
+
+/**
+ * Help as Slack mrkdwn, saying who may use the commands for configurers (`policy`); `<` and `>` of the
+ * placeholders become entities so Slack shows them.
+ */
+export function helpText(manage: string, story: string, policy: keyof typeof CONFIGURERS): string {
   const lines = [
     `*${story} <words>* — the latest story matching the words, e.g. \`${story} ukraine\``,
+    `*${manage} help* — this list`,
+    `For ${CONFIGURERS[policy]}:`,
     `*${manage} subscribe <feed URL | topic>* — follow a feed (or a web page that links one) or a topic`,
     `*${manage} unsubscribe <feed URL | title | topic | all>* — stop following`,
     `*${manage} list* — what this channel follows, and how it gets stories`,
