@@ -135,6 +135,8 @@ export class App {
     await this.store.open();
     await this.lease?.acquire();
     await this.engine.init({ deliver: false });
+    // As after each pass: the first /story after a restart need not read every story while its user waits.
+    if (this.adapters.size) this.commands.indexStories();
   }
 
   private get feedNotices() {

@@ -68,6 +68,9 @@ describe('realtime delivery to a subscribed channel', () => {
     for (let i = 2; i < 5; i++) server.setFeed(`/feed/${i}.xml`, feedFor(i, 1));
     const restarted = makeApp(adapter);
     await restarted.init();
+    // The stories rebuilt at start-up are indexed for /story before anyone asks, not on the first search.
+    expect(restarted.commands.indexedStories).toBe(restarted.engine.stories().length);
+    expect(restarted.commands.indexedStories).toBeGreaterThan(0);
     await restarted.pollOnce(true);
     expect(adapter.stories).toHaveLength(1);
     expect(adapter.updates).toHaveLength(1);
