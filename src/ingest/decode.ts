@@ -44,20 +44,48 @@ export function decodeBody(body: Buffer, contentType?: string): string {
   const fromDecl = normaliseCharset(declared);
   const fromHeader = normaliseCharset(charsetFromContentType(contentType));
   let charset = fromHeader ?? fromDecl;
-  // A server-wide default in Content-Type often contradicts the document; valid UTF-8 bytes settle it.
-  if (fromHeader && fromDecl && fromHeader !== fromDecl && (fromHeader === 'utf-8' || fromDecl === 'utf-8')) {
-    charset = isUtf8(body) ? 'utf-8' : fromHeader === 'utf-8' ? fromDecl : fromHeader;
-  }
+  // Latin-1 in Content-Type is most often a server's default, not the document's: a document that names its
+  // own encoding knows better.
+  if (fromHeader === 'windows-1252' && fromDecl) charset = fromDecl;
   // A UTF-16 or UTF-32 label on bytes that read as ASCII ("<?xml" with no zero bytes, as .NET writers declare
   // "utf-16" over UTF-8 output) is wrong: the label names the writer's string type, not these bytes.
   if (charset && /^utf-?(16|32)/.test(charset) && !body.subarray(0, 4).includes(0)) charset = undefined;
-  if (!charset || charset === 'utf-8') {
-    if (charset === 'utf-8' || isUtf8(body)) return body.toString('utf8');
-    // Undeclared and not UTF-8: the web's usual legacy encoding.
-    return iconv.decode(body, 'windows-1252');
-  }
-  const text = iconv.decode(body, charset);
+  if (charset && /^utf-?(16|32)/.test(charset)) return withoutBom(iconv.decode(body, charset));
+  // Labels, in the header or the document, are often wrong; the bytes are not. Text beyond ASCII that is
+  // valid UTF-8 is UTF-8 (legacy text almost never is), and text whose bytes beyond ASCII form no UTF-8
+  // sequence at all is not, whatever the labels say.
+  const evidence = utf8Evidence(body);
+  if (evidence === 'valid') return body.toString('utf8');
+  if (evidence === 'legacy' && charset === 'utf-8') charset = fromDecl !== 'utf-8' ? fromDecl : undefined;
+  // Unlabelled: XML's default, UTF-8, unless the bytes rule it out; then the web's usual legacy encoding.
+  charset ??= evidence === 'legacy' ? 'windows-1252' : 'utf-8';
+  if (charset === 'utf-8') return body.toString('utf8');
+  return withoutBom(iconv.decode(body, charset));
+}
+
+function withoutBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/**
+ * What the bytes say about UTF-8: all ASCII; valid UTF-8 with bytes beyond ASCII; beyond-ASCII bytes none of
+ * which form a valid UTF-8 sequence (a legacy encoding); or a mix (UTF-8 with a few broken bytes).
+ */
+function utf8Evidence(body: Buffer): 'ascii' | 'valid' | 'legacy' | 'mixed' {
+  let i = 0;
+  while (i < body.length && body[i]! < 0x80) i++;
+  if (i === body.length) return 'ascii';
+  if (isUtf8(body)) return 'valid';
+  let sequences = 0;
+  while (i < body.length) {
+    const b = body[i]!;
+    const len = b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+    let ok = len > 0 && i + len <= body.length;
+    for (let k = 1; ok && k < len; k++) ok = (body[i + k]! & 0xc0) === 0x80;
+    if (ok) sequences++;
+    i += ok ? len : 1;
+  }
+  return sequences > 0 ? 'mixed' : 'legacy';
 }
 
 const XML_PREDEFINED = new Set(['amp', 'lt', 'gt', 'quot', 'apos']);

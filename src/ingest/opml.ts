@@ -40,7 +40,8 @@ export function parseOpml(text: string): { url: string; title?: string }[] {
     const url = resolved && withoutFragment(resolved);
     if (!url || seen.has(url)) continue;
     seen.add(url);
-    const title = cleanLine(a.title ?? a.text ?? '', NAME_MAX);
+    // An empty title is no title: the text names the feed then.
+    const title = cleanLine(a.title ?? '', NAME_MAX) || cleanLine(a.text ?? '', NAME_MAX);
     out.push(title ? { url, title } : { url });
   }
   return out;

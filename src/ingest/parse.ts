@@ -6,7 +6,7 @@ import { outletFromUrl } from '../util/outlet.js';
 import { balanceTags, decodeBody, repairXml, rootElementName, wrapXhtmlContent } from './decode.js';
 import { FeedParseError } from './errors.js';
 import { canonicalUrl, resolveUrl, shortHash, urlIdentity } from './normalize.js';
-import { cleanLine, htmlToText, inlineText, NAME_MAX, truncate } from './text.js';
+import { cleanLine, decodeEntities, htmlToText, inlineText, NAME_MAX, truncate } from './text.js';
 
 // rss-parser derives a `contentSnippet` for every item with regexes that take quadratic time on markup whose
 // tags never close (seconds for 64 KB of "<p "). Items are made from the content itself, so the snippet is
@@ -136,20 +136,80 @@ function attr(v: Raw, name: string): string | undefined {
 
 const MONTHS = /\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b/i;
 
-/** Parses feed dates (RFC 822 in its many real-world forms, ISO 8601, W3CDTF); undefined when hopeless. */
+/**
+ * Zone abbreviations feeds use that the date parser does not know (it knows UT, UTC, GMT, Z and the North
+ * American ones). Ambiguous ones are left out: AST (Atlantic or Arabia), CST beyond the US, BDT. IST is taken for
+ * India's, which news feeds use far more than Ireland's or Israel's.
+ */
+const ZONE_OFFSETS: Record<string, string> = {
+  WET: '+0000',
+  WEST: '+0100',
+  BST: '+0100',
+  CET: '+0100',
+  CEST: '+0200',
+  MET: '+0100',
+  MEST: '+0200',
+  EET: '+0200',
+  EEST: '+0300',
+  MSK: '+0300',
+  SAST: '+0200',
+  CAT: '+0200',
+  EAT: '+0300',
+  WAT: '+0100',
+  GST: '+0400',
+  PKT: '+0500',
+  IST: '+0530',
+  NPT: '+0545',
+  ICT: '+0700',
+  WIB: '+0700',
+  HKT: '+0800',
+  SGT: '+0800',
+  PHT: '+0800',
+  AWST: '+0800',
+  JST: '+0900',
+  KST: '+0900',
+  ACST: '+0930',
+  ACDT: '+1030',
+  AEST: '+1000',
+  AEDT: '+1100',
+  NZST: '+1200',
+  NZDT: '+1300',
+  HST: '-1000',
+  AKST: '-0900',
+  AKDT: '-0800',
+  NST: '-0330',
+  NDT: '-0230',
+  ADT: '-0300',
+};
+
+const ZONE_AT_END = /\s\(?([A-Z]{2,5})\)?$/;
+const ISO_WITHOUT_ZONE = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?$/;
+const TIME_AT_END = /\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?: ?[AaPp]\.?[Mm]\.?)?$/;
+
+/**
+ * Parses feed dates (RFC 822 in its many real-world forms, ISO 8601, W3CDTF); undefined when hopeless. A date
+ * with no zone, or one not known, is read as UTC, never as the host's local time: the same feed gives the
+ * same times on every machine.
+ */
 export function parseDate(s: string | undefined | null): Date | undefined {
   if (!s || typeof s !== 'string') return undefined;
-  const t = s.trim();
+  let t = s.trim().replace(/\s+/g, ' ');
   if (!t) return undefined;
+  const zone = ZONE_AT_END.exec(t);
+  if (zone && ZONE_OFFSETS[zone[1]!]) t = `${t.slice(0, zone.index)} ${ZONE_OFFSETS[zone[1]!]}`;
+  if (ISO_WITHOUT_ZONE.test(t)) t = `${t.replace(' ', 'T').replace(',', '.')}Z`;
+  else if (TIME_AT_END.test(t) && MONTHS.test(t)) t = `${t} GMT`;
+  else if (!/\d:\d/.test(t) && MONTHS.test(t) && /\b\d{4}\b/.test(t)) t = `${t} 00:00 GMT`;
   let d = new Date(t);
   if (Number.isNaN(d.getTime())) {
     const cleaned = t
       .replace(/^[A-Za-z]{2,}\.?,?\s*/, '')
       .replace(/\b(UT|UTC|Z)\b/, 'GMT')
-      .replace(/([+-]\d{2}):?(\d{2})\s*$/, ' $1$2')
-      .replace(/\s+/g, ' ');
+      .replace(/([+-]\d{2}):?(\d{2})\s*$/, ' $1$2');
     d = new Date(cleaned);
-    if (Number.isNaN(d.getTime()) && MONTHS.test(cleaned)) d = new Date(cleaned.replace(/\s[A-Z]{3,5}$/, ''));
+    // A zone the parser does not know is dropped, and the time read as UTC.
+    if (Number.isNaN(d.getTime()) && MONTHS.test(cleaned))
+      d = new Date(cleaned.replace(/\s[A-Z]{3,5}$/, ' GMT'));
   }
   const ms = d.getTime();
   if (Number.isNaN(ms) || d.getUTCFullYear() < 1970 || d.getUTCFullYear() > 2200) return undefined;
@@ -164,14 +224,18 @@ function describeParseError(err: unknown): string {
   return `malformed feed: ${msg.split('\n')[0]}`;
 }
 
-const ATOM_NS = /^http:\/\/(www\.w3\.org\/2005\/Atom|purl\.org\/atom\/ns#)$/;
+const ATOM_PREFIX_RE =
+  /xmlns:([A-Za-z_][\w.-]*)\s*=\s*["']http:\/\/(?:www\.w3\.org\/2005\/Atom|purl\.org\/atom\/ns#)["']/g;
 
-/** `<a:feed xmlns:a="…Atom">` → unprefixed Atom, since rss-parser keys on element names. */
-function unprefixAtom(xml: string, root: string): string {
-  const [prefix] = root.split(':');
-  const ns = new RegExp(`xmlns:${prefix}\\s*=\\s*["']([^"']+)["']`).exec(xml.slice(0, 5000))?.[1];
-  if (!ns || !ATOM_NS.test(ns)) return xml;
-  return xml.replace(new RegExp(`<(/?)${prefix}:`, 'g'), '<$1');
+/**
+ * Atom elements written with a prefix (`<a:feed xmlns:a="…Atom">`, or `<p0:entry xmlns:p0="…Atom">` inside a
+ * plain `<feed>`) → unprefixed, since rss-parser keys on element names.
+ */
+function unprefixAtom(xml: string): string {
+  const prefixes = new Set(Array.from(xml.matchAll(ATOM_PREFIX_RE), (m) => m[1]!));
+  if (!prefixes.size) return xml;
+  const names = [...prefixes].map((p) => p.replace(/[.]/g, '\\.')).join('|');
+  return xml.replace(new RegExp(`<(/?)(?:${names}):`, 'g'), '<$1');
 }
 
 export async function parseFeed(body: Buffer | string, opts: ParseOptions = {}): Promise<ParsedFeed> {
@@ -202,8 +266,8 @@ export async function parseFeed(body: Buffer | string, opts: ParseOptions = {}):
   if (rootLc === 'html' || rootLc === 'body' || rootLc === 'head')
     throw new FeedParseError('not a feed: HTML page');
   const local = rootLc.includes(':') ? rootLc.slice(rootLc.indexOf(':') + 1) : rootLc;
-  if (local === 'feed' && rootLc !== local) xml = unprefixAtom(xml, root);
-  else if (local !== 'rss' && local !== 'feed' && local !== 'rdf') {
+  if (local === 'feed') xml = unprefixAtom(xml);
+  else if (local !== 'rss' && local !== 'rdf') {
     throw new FeedParseError(`not a feed: XML root <${root}> is not RSS, Atom or RDF`);
   }
   // Well-formed feeds (most of them) go straight to the parser; the repairs run only when it fails.
@@ -348,8 +412,9 @@ function imageOf(it: Raw, html: string | undefined): string | undefined {
   const itunes = attr(it.itunesImage?.[0], 'href');
   if (itunes) return itunes;
   if (html && html.indexOf('<img') >= 0) {
+    // An attribute value in markup: `&amp;` in its query is `&`.
     const src = firstImageSrc(html);
-    if (src && !/\b(pixel|tracker|feedburner|1x1|spacer)\b/i.test(src)) return src;
+    if (src && !/\b(pixel|tracker|feedburner|1x1|spacer)\b/i.test(src)) return decodeEntities(src);
   }
   return undefined;
 }
@@ -386,6 +451,8 @@ function titleText(raw: Raw, fallback?: string): string {
 interface Draft {
   guid?: string;
   link?: string;
+  /** The base an `xml:base` on the item or the feed sets, for relative addresses in the item's markup. */
+  base?: string;
   title: string;
   descriptionHtml?: string;
   contentHtml?: string;
@@ -396,7 +463,8 @@ interface Draft {
 }
 
 function normaliseXmlFeed(raw: Raw, format: ParsedFeed['format'], opts: ParseOptions, now: Date): ParsedFeed {
-  const feedBase = resolveUrl(attr({ $: raw.attrs }, 'xml:base') ?? undefined, opts.url) ?? opts.url;
+  const rootXmlBase = attr({ $: raw.attrs }, 'xml:base');
+  const feedBase = resolveUrl(rootXmlBase, opts.url) ?? opts.url;
   const feedLinkRaw =
     format === 'atom' ? (pickAtomLink(raw.linksRaw) ?? raw.link) : firstString(raw.linksRaw, raw.link);
   const feedLink = resolveUrl(feedLinkRaw, feedBase);
@@ -405,7 +473,8 @@ function normaliseXmlFeed(raw: Raw, format: ParsedFeed['format'], opts: ParseOpt
   const drafts: Draft[] = [];
   for (const it of (raw.items ?? []) as Raw[]) {
     if (!it || typeof it !== 'object') continue;
-    const itemBase = resolveUrl(attr({ $: it.attrs }, 'xml:base'), feedBase) ?? feedBase;
+    const itemXmlBase = attr({ $: it.attrs }, 'xml:base');
+    const itemBase = resolveUrl(itemXmlBase, feedBase) ?? feedBase;
     let guid = firstString(it.guidRaw, it.id, it.guid);
     if (guid) guid = guid.trim();
     const isPermaLink = attr(it.guidRaw?.[0], 'isPermaLink') !== 'false';
@@ -433,6 +502,7 @@ function normaliseXmlFeed(raw: Raw, format: ParsedFeed['format'], opts: ParseOpt
     drafts.push({
       guid,
       link: resolved,
+      base: itemXmlBase || rootXmlBase ? itemBase : undefined,
       title: titleText(it.titleRaw, it.title),
       descriptionHtml,
       contentHtml,
@@ -480,12 +550,17 @@ function finishItems(
   const linkCount = new Map<string, number>();
   for (const d of drafts) if (d.link) linkCount.set(d.link, (linkCount.get(d.link) ?? 0) + 1);
   const homeId = feedLink ? urlIdentity(canonicalUrl(feedLink) ?? feedLink) : undefined;
+  // So can a guid several items share (a feed that puts its home page in every guid), or the home page alone.
+  const guidCount = new Map<string, number>();
+  for (const d of drafts) if (d.guid) guidCount.set(d.guid, (guidCount.get(d.guid) ?? 0) + 1);
+  const isHome = (u: string) => homeId !== undefined && /^https?:\/\//i.test(u) && urlIdentity(u) === homeId;
   const latest = now.getTime() + 24 * 3600_000;
   const seen = new Set<string>();
   const items: Item[] = [];
   for (const d of drafts) {
     const linkOk = d.link && linkCount.get(d.link) === 1 && urlIdentity(d.link) !== homeId;
-    const guidKey = d.guid ? `g:${feedKey}|${d.guid}` : undefined;
+    const guidOk = d.guid && guidCount.get(d.guid) === 1 && !isHome(d.guid);
+    const guidKey = guidOk ? `g:${feedKey}|${d.guid}` : undefined;
     const key = linkOk
       ? `u:${urlIdentity(d.link!)}`
       : (guidKey ??
@@ -500,8 +575,9 @@ function finishItems(
       ? truncate(htmlToText(d.descriptionHtml), DESCRIPTION_MAX)
       : undefined;
     const fullText = d.contentHtml ? htmlToText(d.contentHtml) : undefined;
-    const title =
-      cleanLine(d.title, TITLE_MAX) || (description ? cleanLine(description, 120) : '') || '(untitled)';
+    // An item without a title (a short post) is named by its opening words.
+    const opening = description || fullText;
+    const title = cleanLine(d.title, TITLE_MAX) || (opening ? cleanLine(opening, 120) : '') || '(untitled)';
     const published = d.published && d.published.getTime() <= latest ? d.published : now;
     const item: Item = {
       id,
@@ -521,7 +597,8 @@ function finishItems(
       .filter(Boolean)
       .slice(0, CATEGORIES_MAX);
     if (categories?.length) item.categories = categories;
-    const img = resolveUrl(d.image, d.link ?? feedLink, opts.url);
+    // Relative to the declared base, else to the item's page, else the feed's: one of them, not all chained.
+    const img = resolveUrl(d.image, d.base ?? d.link ?? feedLink ?? opts.url);
     if (img) item.imageUrl = img;
     if (opts.kind === 'opinion' || opts.kind === 'analysis') item.kindHint = opts.kind;
     items.push(item);

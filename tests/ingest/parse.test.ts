@@ -1,9 +1,11 @@
+import { execFileSync } from 'node:child_process';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import {
   canonicalUrl,
   discoverFeeds,
   FeedParseError,
+  parseDate,
   parseFeed,
   parseOpml,
   toOpml,
@@ -61,6 +63,31 @@ describe('charset decoding', () => {
     const named = await parseFeed(Buffer.from(body), { name: `  My\u2067 feed\n${'x'.repeat(300)}` });
     expect(named.items[0]!.source).toMatch(/^My feed x+…$/);
     expect(named.items[0]!.source.length).toBe(201);
+  });
+  it('goes by the bytes when the labels contradict them: UTF-8 under a Latin-1 label, and the reverse', async () => {
+    const title = '<item><title>Café – Niño</title><link>https://site.example/a</link></item>';
+    const latin1Header = { contentType: 'text/xml; charset=ISO-8859-1' };
+    // No declaration, so XML's own default (UTF-8) stands against a server's default header.
+    expect((await parseFeed(Buffer.from(wrap(title, '')), latin1Header)).items[0]!.title).toBe('Café – Niño');
+    const declaredLatin1 = wrap(title, '<?xml version="1.0" encoding="ISO-8859-1"?>');
+    expect((await parseFeed(Buffer.from(declaredLatin1))).items[0]!.title).toBe('Café – Niño');
+    // Windows-1252 bytes under a UTF-8 label: no replacement characters.
+    const legacy = iconv.encode(wrap(title, ''), 'windows-1252');
+    const f = await parseFeed(legacy, { contentType: 'application/rss+xml; charset=utf-8' });
+    expect(f.items[0]!.title).toBe('Café – Niño');
+    // A server's Latin-1 default gives way to the encoding the document declares.
+    const russian = iconv.encode(
+      `<?xml version="1.0" encoding="windows-1251"?>${wrap('<item><title>Новости</title></item>', '')}`,
+      'windows-1251',
+    );
+    expect((await parseFeed(russian, latin1Header)).items[0]!.title).toBe('Новости');
+    // UTF-8 with one broken byte stays UTF-8.
+    const broken = Buffer.concat([
+      Buffer.from(wrap('<item><title>Niño \u00e9t\u00e9 ', '')),
+      Buffer.from([0xff]),
+      Buffer.from('</title></item></channel></rss>'),
+    ]);
+    expect((await parseFeed(broken)).items[0]!.title).toMatch(/^Niño été/);
   });
   it('falls back to windows-1252 for undeclared non-UTF-8 bytes', async () => {
     const f = await parseFeed(iconv.encode(wrap('<item><title>naïve</title></item>', ''), 'windows-1252'));
@@ -227,6 +254,46 @@ describe('formats and normalisation', () => {
     expect(other.items[0]!.id).not.toBe(f.items[0]!.id);
   });
 
+  it('names an item without a title by the opening of its content', async () => {
+    const json = JSON.stringify({
+      version: 'https://jsonfeed.org/version/1.1',
+      title: 'Microblog',
+      home_page_url: 'https://mb.example/',
+      items: [{ id: '1', url: 'https://mb.example/1', content_html: '<p>Just shipped a new release.</p>' }],
+    });
+    expect((await parseFeed(json, { now })).items[0]!.title).toBe('Just shipped a new release.');
+    const rss = `<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>T</title>
+      <item><link>https://site.example/a</link><content:encoded><![CDATA[<p>Body only post.</p>]]></content:encoded></item>
+      </channel></rss>`;
+    expect((await parseFeed(rss, { now })).items[0]!.title).toBe('Body only post.');
+  });
+
+  it('takes an image address from item markup as meant: entities decoded, relative to the declared base', async () => {
+    const img = (src: string) =>
+      `<item><title>A</title><link>https://www.site.example/a</link><description><![CDATA[<img src="${src}"> text]]></description></item>`;
+    const jetpack = await parseFeed(
+      wrap(img('https://i0.wp.com/site.example/a.jpg?resize=1024%2C683&amp;ssl=1')),
+      {
+        now,
+      },
+    );
+    expect(jetpack.items[0]!.imageUrl).toBe('https://i0.wp.com/site.example/a.jpg?resize=1024%2C683&ssl=1');
+    const based = `<rss version="2.0" xml:base="https://www.site.example/"><channel><title>T</title>${img('/img/a.jpg')}</channel></rss>`;
+    const f = await parseFeed(based, { now, url: 'https://feeds.example.net/news.xml' });
+    expect(f.items[0]!.imageUrl).toBe('https://www.site.example/img/a.jpg');
+    // Without a declared base, relative to the item's page.
+    const g = await parseFeed(wrap(img('img/b.jpg')), { now, url: 'https://feeds.example.net/news.xml' });
+    expect(g.items[0]!.imageUrl).toBe('https://www.site.example/img/b.jpg');
+  });
+
+  it('reads Atom entries written with a prefix bound to the Atom namespace', async () => {
+    const f = await parseFeed(
+      `<feed xmlns="http://www.w3.org/2005/Atom"><title>F</title><p0:entry xmlns:p0="http://www.w3.org/2005/Atom"><p0:title>Hello</p0:title><p0:id>urn:1</p0:id><p0:link href="https://site.example/e1"/></p0:entry></feed>`,
+      { now },
+    );
+    expect(f.items.map((i) => [i.title, i.url])).toEqual([['Hello', 'https://site.example/e1']]);
+  });
+
   it('does not let a link shared by every item collapse them', async () => {
     const f = await parseFeed(
       wrap(
@@ -234,6 +301,41 @@ describe('formats and normalisation', () => {
       ),
     );
     expect(new Set(f.items.map((i) => i.id)).size).toBe(2);
+  });
+});
+
+describe('dates', () => {
+  it('reads zone abbreviations beyond the North American ones, and a date without a zone as UTC', () => {
+    const iso = (s: string) => parseDate(s)?.toISOString();
+    expect(iso('Sat, 09 Aug 2025 10:00:00 CEST')).toBe('2025-08-09T08:00:00.000Z');
+    expect(iso('Sat, 09 Aug 2025 10:00:00 BST')).toBe('2025-08-09T09:00:00.000Z');
+    expect(iso('Sat, 09 Aug 2025 10:00:00 AEST')).toBe('2025-08-09T00:00:00.000Z');
+    expect(iso('9 August 2025 10:00 IST')).toBe('2025-08-09T04:30:00.000Z');
+    expect(iso('Sat, 09 Aug 2025 10:00:00 EST')).toBe('2025-08-09T15:00:00.000Z');
+    expect(iso('Sat, 09 Aug 2025 10:00:00 GMT+2')).toBe('2025-08-09T08:00:00.000Z');
+    // Whatever the host's time zone (TZ), which the tests do not fix.
+    expect(iso('Sat, 09 Aug 2025 10:00:00')).toBe('2025-08-09T10:00:00.000Z');
+    expect(iso('2025-08-09T10:00:00')).toBe('2025-08-09T10:00:00.000Z');
+    expect(iso('2025-08-09 10:00:00')).toBe('2025-08-09T10:00:00.000Z');
+    expect(iso('Saturday, August 9, 2025 10:00 AM')).toBe('2025-08-09T10:00:00.000Z');
+    expect(iso('Sat, 09 Aug 2025')).toBe('2025-08-09T00:00:00.000Z');
+    expect(iso('Sat, 09 Aug 2025 10:00:00 XYZ')).toBe('2025-08-09T10:00:00.000Z');
+    expect(iso('nonsense')).toBeUndefined();
+  });
+
+  it('gives the same times whatever time zone the host is in', () => {
+    const script = `import { parseDate } from './src/ingest/parse.ts';
+      for (const s of ['Sat, 09 Aug 2025 10:00:00', '2025-08-09T10:00:00', 'August 9, 2025 10:00 PM', 'Sat, 09 Aug 2025'])
+        console.log(parseDate(s)?.toISOString());`;
+    const run = (tz: string) =>
+      execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+        env: { ...process.env, TZ: tz },
+        encoding: 'utf8',
+      });
+    const utc = run('UTC');
+    expect(utc.trim().split('\n')).toHaveLength(4);
+    expect(run('Asia/Tokyo')).toBe(utc);
+    expect(run('America/Los_Angeles')).toBe(utc);
   });
 });
 
@@ -297,6 +399,14 @@ describe('OPML', () => {
     expect(longest!.title!.length).toBeLessThanOrEqual(201);
     expect(longest!.title).toMatch(/^Word0 Word1 .* Word\d+…$/);
   });
+  it('names a feed by its outline text when the title is empty', () => {
+    expect(
+      parseOpml(
+        '<opml><body><outline title=" " text="Texty" xmlUrl="https://a.example/feed"/></body></opml>',
+      ),
+    ).toEqual([{ url: 'https://a.example/feed', title: 'Texty' }]);
+  });
+
   it('rejects non-OPML clearly', () => {
     expect(() => parseOpml('<html><body></body></html>')).toThrow(/not OPML/);
     expect(() => parseOpml('garbage')).toThrow(/not OPML/);

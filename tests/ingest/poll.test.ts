@@ -75,6 +75,29 @@ describe('pollFeed', () => {
     expect(a.items[0]!.source).toBe('Test Feed');
   });
 
+  it('does not take a guid every item shares for an identity: new items still come through', async () => {
+    const item = (n: number) => ({
+      title: `Story ${n}`,
+      link: `https://news.example/${n}`,
+      guid: 'https://news.example/',
+    });
+    let body = rss([item(1), item(2)]);
+    srv.routes.set('/shared-guid', (_req, res) => res.end(body));
+    const feed = { url: `${srv.url}/shared-guid` };
+    const first = await pollFeed(feed, undefined, { policy, now });
+    expect(first.items.map((i) => i.title)).toEqual(['Story 1', 'Story 2']);
+    body = rss([item(3), item(1), item(2)]);
+    const second = await pollFeed(feed, first.state, { policy, now: later(60) });
+    expect(second.items.map((i) => i.title)).toEqual(['Story 3']);
+    // Without links, items sharing one guid are told apart by their titles, not collapsed into the first.
+    const linkless = (n: number) =>
+      `<item><title>Bulletin ${n}</title><guid isPermaLink="false">bulletin</guid><pubDate>Mon, 20 Nov 2023 1${n}:00:00 GMT</pubDate></item>`;
+    body = `<rss version="2.0"><channel><title>B</title>${linkless(1)}${linkless(2)}</channel></rss>`;
+    srv.routes.set('/linkless', (_req, res) => res.end(body));
+    const bulletins = await pollFeed({ url: `${srv.url}/linkless` }, undefined, { policy, now });
+    expect(bulletins.items.map((i) => i.title)).toEqual(['Bulletin 1', 'Bulletin 2']);
+  });
+
   it('keeps an item the same when a sibling sharing its link comes or goes', async () => {
     const shared = 'https://news.example/live';
     let body = rss([
