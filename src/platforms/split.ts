@@ -49,6 +49,15 @@ export const MARKER_LOOKALIKE: Readonly<Record<string, string>> = { '*': '∗', 
 /** A bare http(s) URL in feed text, up to white space or an angle bracket. */
 export const URL_IN_TEXT = /https?:\/\/[^\s<>]+/g;
 
+/**
+ * Longest bare URL kept as a link: a link is never cut between two messages, and a longer one could need to
+ * be. Past this, a URL is shown as escaped text (a tracking address, not something to click).
+ */
+export const LINKED_URL_MAX = 500;
+
+/** Whether a bare URL from feed text is kept as a link: longer than a scheme alone, and not too long. */
+export const linkable = (url: string) => url.length > 'https://'.length && url.length <= LINKED_URL_MAX;
+
 /** A bare URL without the punctuation that ends its sentence, or a closing parenthesis it did not open. */
 export function trimUrl(url: string): string {
   const trimmed = trimTrailing(url, `.,;:!?'"`);

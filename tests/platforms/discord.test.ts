@@ -221,6 +221,28 @@ describe('escapeDiscord', () => {
     expect(escapeDiscord('(https://a.example/p)')).toBe('(<https://a.example/p>)');
   });
 
+  it('shows a URL too long to be sure of one message as escaped text, so a split cannot bare its markup', () => {
+    const url = `https://news.example/track?u=${'a_b_c*d*'.repeat(300)}`;
+    const digest: StoryDigest = {
+      ...storyDigest(),
+      facts: [
+        { key: 'x', text: `Officials published the list at ${url} on Monday.`, sources: ['A'], count: 1 },
+      ],
+    };
+    const facts = renderDiscordStory(digest).replies.filter((r) =>
+      r.content?.startsWith('**Reported facts**'),
+    );
+    expect(facts.length).toBeGreaterThan(1);
+    for (const { content } of facts) {
+      expect(content).not.toContain('<https://news.example/track');
+      // Every emphasis marker is escaped, in every piece.
+      expect(content!.replace(/\\[*_]/g, '').slice(content!.indexOf('\n'))).not.toMatch(/[*_]/);
+    }
+    // A URL of ordinary length stays a link.
+    const usual = `https://news.example/${'a'.repeat(400)}`;
+    expect(escapeDiscord(`see ${usual}`)).toBe(`see <${usual}>`);
+  });
+
   it('leaves list and heading markers inert after a split at a space', () => {
     expect(escapeDiscord('score 3 - 2 # 1. done')).toBe('score 3 \\- 2 \\# 1\\. done');
   });

@@ -266,6 +266,16 @@ describe('escapeSlack', () => {
     );
   });
 
+  it('shows a URL too long to be sure of one message as text with look-alikes, not as a link', () => {
+    const url = `https://news.example/track?u=${'a_b_c*d*'.repeat(100)}`;
+    const out = escapeSlack(`list at ${url} today`);
+    expect(out).not.toContain('<https://');
+    expect(out.startsWith('list at https://news.example/track?u=a')).toBe(true);
+    expect(escapeSlack(`see https://news.example/${'a'.repeat(400)}`)).toMatch(
+      /^see <https:\/\/news\.example\/a+>$/,
+    );
+  });
+
   it('leaves markers inside words alone', () => {
     expect(escapeSlack('snake_case_name and 2*3*4')).toBe('snake_case_name and 2*3*4');
     expect(escapeSlack('Q&A: a > b')).toBe('Q&amp;A: a \u00ad&gt; b');

@@ -15,6 +15,7 @@ import {
   countsLine,
   isWordChar,
   kindLabel,
+  linkable,
   MARKER_LOOKALIKE,
   oneLine,
   packEntries,
@@ -113,7 +114,7 @@ function escapeRun(text: string, lineStart: boolean): string {
  * Makes feed text inert as Discord markdown: `\ * _ ~ \` | > [ ] <` are backslash-escaped (no formatting,
  * spoilers, quotes, masked links, mentions, channel links, emoji or timestamps), headings, subtext and list
  * markers are escaped, `@everyone`/`@here` get a zero-width space. Bare http(s) URLs are kept verbatim and
- * wrapped in `<>` so they stay clickable without a preview.
+ * wrapped in `<>` so they stay clickable without a preview, up to `LINKED_URL_MAX`.
  */
 export function escapeDiscord(text: string): string {
   const lines = withoutBidi(text).split('\n');
@@ -125,7 +126,7 @@ export function escapeDiscord(text: string): string {
         const url = trimUrl(match[0]);
         const at = match.index;
         out += escapeRun(line.slice(last, at), last === 0);
-        out += url.length > 'https://'.length ? `<${url}>` : escapeRun(url, false);
+        out += linkable(url) ? `<${url}>` : escapeRun(url, false);
         last = at + url.length;
       }
       return out + escapeRun(line.slice(last), last === 0);

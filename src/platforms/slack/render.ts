@@ -15,6 +15,7 @@ import {
   countsLine,
   isWordChar,
   kindLabel,
+  linkable,
   MARKER_LOOKALIKE,
   oneLine,
   packEntries,
@@ -93,7 +94,7 @@ export function escapeSlack(text: string): string {
     const url = trimUrl(match[0]);
     const href = safeHttpUrl(url);
     out += escapeSlackText(text.slice(last, match.index));
-    out += href && url.length > 'https://'.length ? `<${href.replace(/&/g, '&amp;')}>` : escapeSlackText(url);
+    out += href && linkable(url) ? `<${href.replace(/&/g, '&amp;')}>` : escapeSlackText(url);
     last = match.index + url.length;
   }
   return out + escapeSlackText(text.slice(last));
