@@ -19,6 +19,7 @@ import {
   DiscordAPIError,
   HTTPError,
   MessageType,
+  PermissionFlagsBits,
   RateLimitError,
   REST,
   RESTJSONErrorCodes,
@@ -173,6 +174,7 @@ export class DiscordAdapter implements ChatAdapter {
 
   async postStory(channel: ChannelSettings, digest: StoryDigest, key: string): Promise<PostedRef> {
     return this.guard(async () => {
+      this.requireHistory(channel);
       const render = renderDiscordStory(digest);
       const started = this.unfinished.get(key);
       this.unfinished.delete(key);
@@ -207,6 +209,7 @@ export class DiscordAdapter implements ChatAdapter {
     since?: number,
   ): Promise<void> {
     await this.guard(async () => {
+      this.requireHistory(channel);
       const render = renderDiscordUpdate(update);
       // In a forum the post is the thread and its starter message shares the thread's id.
       const parentChannel = channel.kind === 'forum' ? (ref.threadId ?? ref.parentId) : channel.channelId;
@@ -233,6 +236,7 @@ export class DiscordAdapter implements ChatAdapter {
 
   async postNotice(channel: ChannelSettings, text: string, key: string): Promise<PostedRef> {
     return this.guard(async () => {
+      this.requireHistory(channel);
       const payload = noticePayload(text);
       if (channel.kind === 'forum') {
         const name = truncateWords(text.replace(/\s+/g, ' ').trim(), DISCORD_LIMITS.threadName);
@@ -256,6 +260,7 @@ export class DiscordAdapter implements ChatAdapter {
     notice?: string,
   ): Promise<PostedRef | undefined> {
     return this.guard(async () => {
+      this.requireHistory(channel);
       let ref: PostedRef;
       let story: boolean;
       // Discord keeps no nonce with a message (it is echoed only when the message is created), so a plain
@@ -488,6 +493,25 @@ export class DiscordAdapter implements ChatAdapter {
       return true;
     } catch {
       return false;
+    }
+  }
+
+  /**
+   * Refuses to post where Threadline cannot read the history: Discord then lists no messages rather than
+   * refusing, so what a post interrupted by a crash had sent could not be found, and would be sent twice.
+   * Goes by the permissions in the client's cache; when they are not known there, Discord's answers decide.
+   */
+  private requireHistory(channel: ChannelSettings): void {
+    const me = this.opts.client.user;
+    const cached = this.opts.client.channels.cache.get(channel.channelId);
+    if (!me || !cached || !('permissionsFor' in cached)) return;
+    const permissions = cached.permissionsFor(me);
+    if (permissions && !permissions.has(PermissionFlagsBits.ReadMessageHistory)) {
+      throw new PlatformError(
+        'Threadline cannot read the messages here (give it Read Message History: without it, a post cut ' +
+          'short by a restart could not be found and would be posted twice)',
+        'forbidden',
+      );
     }
   }
 
