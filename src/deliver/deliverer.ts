@@ -28,6 +28,12 @@ interface PendingAct {
   factKeys: string[];
   since?: number;
   /**
+   * A post's facts exactly as sent. A fact's wording and count move with later coverage; a retry that
+   * rendered them afresh could split its thread replies differently, and be completed from the wrong reply.
+   * Absent in records written before they were kept.
+   */
+  facts?: DigestFact[];
+  /**
    * An update's new coverage and facts exactly as sent. A fact's wording and count move with later coverage;
    * a retry that rendered them afresh would not match the reply that already went out.
    */
@@ -69,20 +75,19 @@ const NOTED_MAX = 10_000;
 const NOTE_EVERY_MS = 86_400_000;
 
 /**
- * The digest as an interrupted post attempt had it: its reports, facts and opinion pieces only, counted again.
- * The digest itself when none of the attempt's reports is left in the story (a merge, the retention window).
+ * The digest as an interrupted post attempt had it: its reports and opinion pieces only, and its facts as they
+ * were sent (for records that kept them; those filtered from the digest's otherwise). The digest itself when
+ * none of the attempt's reports is left in the story (a merge, the retention window).
  */
-function asAttempted(digest: StoryDigest, attempt: { itemIds: string[]; factKeys: string[] }): StoryDigest {
+function asAttempted(digest: StoryDigest, attempt: PendingAct): StoryDigest {
   const items = new Set(attempt.itemIds);
   const facts = new Set(attempt.factKeys);
   const coverage = digest.coverage.filter((c) => items.has(c.itemId));
   if (!coverage.length) return digest;
-  if (coverage.length === digest.coverage.length && digest.facts.every((f) => facts.has(f.key)))
-    return digest;
   return {
     ...digest,
     coverage,
-    facts: digest.facts.filter((f) => facts.has(f.key)),
+    facts: attempt.facts ?? digest.facts.filter((f) => facts.has(f.key)),
     opinion: digest.opinion.filter((o) => items.has(o.itemId)),
     outletCount: publisherCount(coverage),
   };
@@ -165,13 +170,20 @@ export class Deliverer {
       // A retry posts what its interrupted attempt was posting, no more: the platform completes that post
       // (its thread may be partly sent already), and coverage that came in since goes out as an update.
       const attempt = interrupted ? asAttempted(digest, interrupted) : digest;
-      const sent = attempt === digest ? { itemIds, factKeys } : interrupted!;
+      const sent = attempt === digest ? { itemIds, factKeys, facts: digest.facts } : interrupted!;
       await this.noteStoryOf(digest.id, attempt.coverage);
       await this.records.set(key, {
         ...record,
         // Wall-clock time, not the scheduler's: platforms stamp messages on the wall clock. A retry keeps the
         // first attempt's start, so that the platform still searches from there for what that attempt posted.
-        pending: { op: 'post', key: attemptKey, ...sent, since: interrupted?.since ?? Date.now() },
+        pending: {
+          op: 'post',
+          key: attemptKey,
+          itemIds: sent.itemIds,
+          factKeys: sent.factKeys,
+          facts: sent.facts ?? attempt.facts,
+          since: interrupted?.since ?? Date.now(),
+        },
       });
       const ref = await sink.post(attempt, attemptKey);
       await this.records.set(key, { ref, itemIds: sent.itemIds, factKeys: sent.factKeys, updates: 0 });

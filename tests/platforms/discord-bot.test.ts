@@ -11,9 +11,13 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { App } from '../../src/app.js';
 import { parseConfig } from '../../src/config/load.js';
 import { ChannelCommands } from '../../src/deliver/channel-commands.js';
-import { channelKey } from '../../src/deliver/channels.js';
+import { ChannelSink } from '../../src/deliver/channel-sink.js';
+import { ChannelStore, channelKey } from '../../src/deliver/channels.js';
+import { Deliverer } from '../../src/deliver/deliverer.js';
+import type { StoryDigest } from '../../src/model.js';
 import { createDiscordBot, type DiscordBot, registerCommands } from '../../src/platforms/discord/index.js';
 import { renderDiscordStory } from '../../src/platforms/discord/render.js';
+import { openStore } from '../../src/store/index.js';
 import { FakeDiscord, type FakeMessage, type Json, opt } from '../fakes/discord.js';
 import { FeedServer, renderRss } from '../helpers/feed-server.js';
 import { loadSeeds } from '../helpers/shared.js';
@@ -731,6 +735,65 @@ describe('faults', () => {
     expect(h.fake.threads(idOf('general'))).toHaveLength(1);
     const replies = h.fake.messages(thread.id);
     expect(replies.map((m) => m.content)).toEqual(expected.map((p) => p.content ?? ''));
+  });
+
+  it('completes a post cut short mid-thread with the replies it was sending, though new coverage recounted its facts', async () => {
+    // A story whose facts just fit one message, until a new outlet corroborates each of them.
+    const recounted = (d: StoryDigest): StoryDigest => ({
+      ...d,
+      facts: d.facts.map((f) => ({ ...f, sources: [...f.sources, 'Southport Herald'], count: f.count + 1 })),
+      coverage: [
+        ...d.coverage,
+        {
+          source: 'Southport Herald',
+          title: 'Load tests on Eastbrook bridge to begin Thursday',
+          url: 'https://southportherald.example/load-tests',
+          publishedAt: '2025-03-13T11:20:00.000Z',
+          itemId: 'sh-1',
+        },
+      ],
+      outletCount: d.outletCount + 1,
+    });
+    const factMessages = (d: StoryDigest) =>
+      renderDiscordStory(d).replies.filter((r) => r.content?.startsWith('**Reported facts**')).length;
+    let before: StoryDigest | undefined;
+    for (let words = 1; words < 400 && !before; words++) {
+      const d = storyDigest();
+      d.facts[0] = { ...d.facts[0]!, text: `${d.facts[0]!.text} ${'padding '.repeat(words).trim()}` };
+      if (factMessages(d) === 1 && factMessages(recounted(d)) === 2) before = d;
+    }
+    if (!before) throw new Error('no fact length found that the recount splits');
+    const channel = await h.app.channels.getOrCreate('discord', guildId(), idOf('general'));
+    const store = openStore('memory://');
+    const sink = new ChannelSink(channel, h.bot.adapter, new ChannelStore(store));
+    const deliverer = new Deliverer(store);
+
+    // The third thread reply is refused, as if the worker died there: the facts and opinion went out.
+    let replies = 0;
+    h.fake.failNext(
+      (r) =>
+        r.method === 'POST' &&
+        /^\/channels\/\d+\/messages$/.test(r.path) &&
+        r.path !== `/channels/${channel.channelId}/messages` &&
+        ++replies === 3,
+      { status: 400, code: 50035 },
+    );
+    await expect(deliverer.deliver(sink, before)).rejects.toThrow();
+    const thread = h.fake.threads(channel.channelId)[0]!;
+    expect(h.fake.messages(thread.id)).toHaveLength(2);
+
+    await deliverer.deliver(sink, recounted(before));
+    const heads = h.fake.messages(thread.id).map((m) => m.content.split('\n')[0]!.replace(/ · .*$/, ''));
+    // Each section once, then the new outlet as an update.
+    expect(heads.slice(0, 3)).toEqual(['**Reported facts**', '**Opinion & analysis**', '**Coverage**']);
+    expect(heads.filter((x) => x === '**Opinion & analysis**')).toHaveLength(1);
+    expect(
+      h.fake
+        .messages(thread.id)
+        .slice(3)
+        .map((m) => m.content)
+        .join('\n'),
+    ).toContain('Southport Herald');
   });
 
   it('skips an update whose thread was deleted, without pausing the channel', async () => {
