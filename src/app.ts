@@ -16,6 +16,7 @@ import { type PollSummary, pollFeeds } from './pipeline/poller.js';
 import { ConsoleSink } from './platforms/console/sink.js';
 import { openStore, type Store } from './store/index.js';
 import { StoreLease } from './store/lease.js';
+import { loggableUrl } from './util/redact.js';
 
 export interface AppOptions {
   logger: Logger;
@@ -173,7 +174,12 @@ export class App {
     if (this.adapters.size) this.commands.indexStories();
     const { items, commit: _commit, ...counts } = poll;
     const summary = { poll: { ...counts, items: items.length }, ingest };
-    this.opts.logger.info(summary, 'poll pass done');
+    const logged = {
+      ...summary.poll,
+      paused: counts.paused.map(loggableUrl),
+      resumed: counts.resumed.map(loggableUrl),
+    };
+    this.opts.logger.info({ ...summary, poll: logged }, 'poll pass done');
     return summary;
   }
 
@@ -212,7 +218,7 @@ export class App {
         );
       } catch (err) {
         told = false;
-        this.opts.logger.warn({ err, channel: channel.key, feed: url }, 'feed notice failed');
+        this.opts.logger.warn({ err, channel: channel.key, feed: loggableUrl(url) }, 'feed notice failed');
       }
     }
     return told;

@@ -11,6 +11,7 @@ import { DiscordConfigError } from './platforms/discord/index.js';
 import { SlackConfigError } from './platforms/slack/index.js';
 import { StoreError } from './store/index.js';
 import { InputError } from './util/jsonl.js';
+import { withoutSecrets } from './util/redact.js';
 
 /** Errors a user can fix: printed as one line, never with a stack trace. */
 const USER_ERRORS = [ConfigError, InputError, StoreError, DiscordConfigError, SlackConfigError, StartupError];
@@ -42,11 +43,12 @@ async function main(argv: string[]): Promise<number> {
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode;
+    // A library's error may carry what a server sent back, request headers included.
     if (USER_ERRORS.some((E) => err instanceof E)) {
-      process.stderr.write(`error: ${(err as Error).message}\n`);
+      process.stderr.write(`error: ${withoutSecrets((err as Error).message)}\n`);
       return 1;
     }
-    process.stderr.write(`error: ${(err as Error)?.stack ?? String(err)}\n`);
+    process.stderr.write(`error: ${withoutSecrets((err as Error)?.stack ?? String(err))}\n`);
     return 2;
   }
 }

@@ -47,13 +47,31 @@ export function readSecrets(env: NodeJS.ProcessEnv = process.env): Secrets {
   };
 }
 
-function readYaml(path: string): unknown {
+function readYaml(path: string): Record<string, unknown> {
   if (!existsSync(path)) throw new ConfigError(`config file not found: ${path}`);
+  let data: unknown;
   try {
-    return parseYaml(readFileSync(path, 'utf8')) ?? {};
+    data = parseYaml(readFileSync(path, 'utf8')) ?? {};
   } catch (err) {
-    throw new ConfigError(`config file ${path} is not valid YAML: ${(err as Error).message}`);
+    // The parser quotes the offending line after its first line; the line could hold a secret.
+    const where = (err as Error).message.split('\n')[0]!.trim();
+    throw new ConfigError(`config file ${path} is not valid YAML: ${where}`);
   }
+  if (!isPlainObject(data))
+    throw new ConfigError(`config file ${path} must hold keys and values, not a list or a single value`);
+  // Secrets come from the environment only.
+  if (typeof data.store === 'string' && hasCredentials(data.store)) {
+    throw new ConfigError(
+      `config file ${path}: "store" carries a user name or password; give such a store URL in THREADLINE_STORE`,
+    );
+  }
+  return data;
+}
+
+function hasCredentials(url: string): boolean {
+  if (!URL.canParse(url)) return /^[a-z][a-z0-9+.-]*:\/\/[^/]*@/i.test(url);
+  const u = new URL(url);
+  return u.username !== '' || u.password !== '';
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -93,7 +111,7 @@ export function parseConfig(raw: unknown): Config {
  * then THREADLINE_STORE from the environment.
  */
 export function loadConfig(path?: string, env: NodeJS.ProcessEnv = process.env): Config {
-  let raw = readYaml(DEFAULT_CONFIG_PATH);
+  let raw: unknown = readYaml(DEFAULT_CONFIG_PATH);
   const extra = path ?? env.THREADLINE_CONFIG;
   if (extra && resolve(extra) !== resolve(DEFAULT_CONFIG_PATH)) raw = mergeConfig(raw, readYaml(extra));
   if (env.THREADLINE_STORE) raw = mergeConfig(raw, { store: env.THREADLINE_STORE });

@@ -27,6 +27,8 @@ export const configSchema = z
         /^(sqlite|memory|redis|rediss|postgres|postgresql):\/\//,
         'must be sqlite://, redis:// (rediss:// for TLS), postgres:// or memory://',
       )
+      // A server address must parse (a port out of range, a stray character); the message shows none of it.
+      .refine((url) => /^(sqlite|memory):/.test(url) || URL.canParse(url), 'is not a valid URL')
       .default('sqlite://./data/threadline.sqlite'),
     pollCron: z
       .string()

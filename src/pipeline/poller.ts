@@ -3,6 +3,7 @@ import { type FeedState, isDue, pollFeed } from '../ingest/index.js';
 import type { Logger } from '../log.js';
 import type { Item } from '../model.js';
 import type { Store } from '../store/index.js';
+import { loggableUrl, withLoggableUrls } from '../util/redact.js';
 
 export interface PollSummary {
   feeds: number;
@@ -74,7 +75,11 @@ export async function pollFeeds(
     if (outcome.status === 'not-modified') summary.notModified++;
     if (outcome.status === 'error') {
       summary.failed++;
-      logger.warn({ feed: feed.url, error: outcome.error }, 'feed poll failed');
+      // Feed addresses can carry access keys in their query: logs get them without.
+      logger.warn(
+        { feed: loggableUrl(feed.url), error: outcome.error && withLoggableUrls(outcome.error) },
+        'feed poll failed',
+      );
     }
     if (outcome.pausedNow) summary.paused.push(feed.url);
     if (outcome.resumedNow) summary.resumed.push(feed.url);

@@ -29,6 +29,7 @@ export interface Holder {
 export class StoreLease {
   private readonly owner = randomUUID();
   private readonly since = new Date().toISOString();
+  /** Set while the lease is held. */
   private timer?: NodeJS.Timeout;
 
   constructor(
@@ -71,8 +72,9 @@ export class StoreLease {
     this.timer.unref();
   }
 
-  /** Gives the lease up, if it is still ours. */
+  /** Gives the lease up, if it was taken and is still ours; a store that was never reached is not asked. */
   async release(): Promise<void> {
+    if (!this.timer) return;
     clearInterval(this.timer);
     this.timer = undefined;
     if ((await this.meta.get(KEY))?.owner === this.owner) await this.meta.delete(KEY);

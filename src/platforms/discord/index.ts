@@ -52,6 +52,9 @@ export function createDiscordBot(opts: DiscordBotOptions): DiscordBot {
   const token = opts.secrets.discordToken;
   if (!token) throw new DiscordConfigError('DISCORD_TOKEN is not set');
   const api = opts.secrets.discordApiUrl ?? DEFAULT_DISCORD_API;
+  if (!URL.canParse(api) || !/^https?:$/.test(new URL(api).protocol)) {
+    throw new DiscordConfigError('DISCORD_API_URL is not an http(s) URL; unset it to use Discord itself');
+  }
   let bound: { commands: ChannelCommands; channels: ChannelStore } | undefined;
   const commands = () => opts.commands?.() ?? bound?.commands;
   const channels = () => opts.channels?.() ?? bound?.channels;
