@@ -136,6 +136,23 @@ export function toPlatformError(err: unknown): unknown {
   return err;
 }
 
+/**
+ * Permissions Discord does not refuse a post for lacking: as named in its settings, and why Threadline needs
+ * them. Without Read Message History, Discord lists no messages rather than refusing, so what a post cut short
+ * by a restart had sent could not be found, and would be sent twice; without Embed Links it drops the embed.
+ */
+const HISTORY = [
+  [
+    PermissionFlagsBits.ReadMessageHistory,
+    'Read Message History',
+    'to find its own posts after a restart, so that none goes out twice',
+  ],
+] as const;
+const STORY_PERMISSIONS = [
+  ...HISTORY,
+  [PermissionFlagsBits.EmbedLinks, 'Embed Links', "for a story's summary"],
+] as const;
+
 export interface DiscordAdapterOptions {
   client: Client;
   logger: Logger;
@@ -174,7 +191,7 @@ export class DiscordAdapter implements ChatAdapter {
 
   async postStory(channel: ChannelSettings, digest: StoryDigest, key: string): Promise<PostedRef> {
     return this.guard(async () => {
-      this.requireHistory(channel);
+      this.require(channel, STORY_PERMISSIONS);
       const render = renderDiscordStory(digest);
       const started = this.unfinished.get(key);
       this.unfinished.delete(key);
@@ -209,7 +226,7 @@ export class DiscordAdapter implements ChatAdapter {
     since?: number,
   ): Promise<void> {
     await this.guard(async () => {
-      this.requireHistory(channel);
+      this.require(channel, HISTORY);
       const render = renderDiscordUpdate(update);
       // In a forum the post is the thread and its starter message shares the thread's id.
       const parentChannel = channel.kind === 'forum' ? (ref.threadId ?? ref.parentId) : channel.channelId;
@@ -236,7 +253,7 @@ export class DiscordAdapter implements ChatAdapter {
 
   async postNotice(channel: ChannelSettings, text: string, key: string): Promise<PostedRef> {
     return this.guard(async () => {
-      this.requireHistory(channel);
+      this.require(channel, HISTORY);
       const payload = noticePayload(text);
       if (channel.kind === 'forum') {
         const name = truncateWords(text.replace(/\s+/g, ' ').trim(), DISCORD_LIMITS.threadName);
@@ -260,7 +277,7 @@ export class DiscordAdapter implements ChatAdapter {
     notice?: string,
   ): Promise<PostedRef | undefined> {
     return this.guard(async () => {
-      this.requireHistory(channel);
+      this.require(channel, HISTORY);
       let ref: PostedRef;
       let story: boolean;
       // Discord keeps no nonce with a message (it is echoed only when the message is created), so a plain
@@ -497,22 +514,20 @@ export class DiscordAdapter implements ChatAdapter {
   }
 
   /**
-   * Refuses to post where Threadline cannot read the history: Discord then lists no messages rather than
-   * refusing, so what a post interrupted by a crash had sent could not be found, and would be sent twice.
+   * Refuses to post where a permission Discord does not enforce with an error is missing (see `HISTORY`).
    * Goes by the permissions in the client's cache; when they are not known there, Discord's answers decide.
    */
-  private requireHistory(channel: ChannelSettings): void {
+  private require(channel: ChannelSettings, needed: readonly (readonly [bigint, string, string])[]): void {
     const me = this.opts.client.user;
     const cached = this.opts.client.channels.cache.get(channel.channelId);
     if (!me || !cached || !('permissionsFor' in cached)) return;
     const permissions = cached.permissionsFor(me);
-    if (permissions && !permissions.has(PermissionFlagsBits.ReadMessageHistory)) {
-      throw new PlatformError(
-        'Threadline cannot read the messages here (give it Read Message History: without it, a post cut ' +
-          'short by a restart could not be found and would be posted twice)',
-        'forbidden',
-      );
-    }
+    const missing = needed.filter(([flag]) => permissions && !permissions.has(flag));
+    if (!missing.length) return;
+    throw new PlatformError(
+      `Threadline lacks ${missing.map(([, name, why]) => `${name} (${why})`).join(' and ')} here`,
+      'forbidden',
+    );
   }
 
   /** Runs a delivery with Discord's errors mapped to PlatformError kinds, so the channel sink can pause on them. */

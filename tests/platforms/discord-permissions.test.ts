@@ -1,7 +1,8 @@
 /**
- * Where the bot cannot read a channel's history, Discord lists no messages instead of refusing, so a post cut
- * short by a crash could not be found again. Real discord.js against the fake, in a server where #general
- * denies the bot Read Message History.
+ * Permissions Discord does not refuse a post for lacking. Without Read Message History it lists no messages
+ * instead of refusing, so a post cut short by a crash could not be found again; without Embed Links it drops
+ * a story's embed. Real discord.js against the fake, in a server where #general denies the bot Read Message
+ * History and #no-embeds denies it Embed Links.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
@@ -15,7 +16,7 @@ import { openStore } from '../../src/store/index.js';
 import { FakeDiscord, Permission } from '../fakes/discord.js';
 import { storyDigest } from './fixture.js';
 
-describe('a Discord channel without Read Message History', () => {
+describe('Discord permissions that fail silently', () => {
   let fake: FakeDiscord;
   let bot: DiscordBot;
 
@@ -31,6 +32,7 @@ describe('a Discord channel without Read Message History', () => {
               overwrites: [{ target: 'bot', deny: Permission.ReadMessageHistory }],
             },
             { name: 'readable', type: 'text' },
+            { name: 'no-embeds', type: 'text', overwrites: [{ target: 'bot', deny: Permission.EmbedLinks }] },
           ],
         },
       ],
@@ -66,7 +68,7 @@ describe('a Discord channel without Read Message History', () => {
     };
   };
 
-  it('gets no post, and is paused with the permission named, instead of risking a post twice', async () => {
+  it('without Read Message History: no post, and the channel paused with the permission named', async () => {
     const channel = settings('general');
     const refused = bot.adapter.postStory(channel, storyDigest(), `${channel.key}|s|post`);
     await expect(refused).rejects.toThrow(PlatformError);
@@ -80,7 +82,9 @@ describe('a Discord channel without Read Message History', () => {
     await channels.save(channel);
     const sink = new ChannelSink(channel, bot.adapter, channels);
     await new Deliverer(store).deliver(sink, storyDigest()).catch(() => {});
-    expect((await channels.get(channel.key))?.paused?.reason).toMatch(/give it Read Message History/);
+    expect((await channels.get(channel.key))?.paused?.reason).toBe(
+      'Threadline lacks Read Message History (to find its own posts after a restart, so that none goes out twice) here',
+    );
     expect(fake.messages('general')).toEqual([]);
 
     // Where it can read, the same story goes out.
@@ -88,5 +92,17 @@ describe('a Discord channel without Read Message History', () => {
     const ref = await bot.adapter.postStory(readable, storyDigest(), `${readable.key}|s|post`);
     expect(ref.threadId).toBeDefined();
     expect(fake.messages('readable').filter((m) => m.embeds.length > 0)).toHaveLength(1);
+  });
+
+  it('without Embed Links: no story (it would lose its summary), while a plain notice still goes out', async () => {
+    const channel = settings('no-embeds');
+    await expect(bot.adapter.postStory(channel, storyDigest(), `${channel.key}|s|post`)).rejects.toThrow(
+      /lacks Embed Links \(for a story's summary\) here/,
+    );
+    expect(fake.messages('no-embeds')).toEqual([]);
+    await bot.adapter.postNotice(channel, 'A feed was paused', `${channel.key}|n`);
+    expect(fake.messages('no-embeds').map((m) => m.content)).toEqual([
+      expect.stringContaining('A feed was paused'),
+    ]);
   });
 });
