@@ -12,25 +12,37 @@ const BOILERPLATE_LINES: RegExp[] = [
   /^(click|tap) here\b.*$/i,
   /^sign (our|the|this) petition!?$/i,
   /^(sign up|subscribe|register|log ?in|sign in|join (now|us|today))( now| today| here)?[.!]?$/i,
-  /^(subscribe|sign up|register)\b.{0,80}\b(newsletter|updates|inbox|access|free|today|now|alerts)\b.*$/i,
+  // A prompt, not a report ("Register now, officials urged voters" reports one): no comma after the verb.
+  /^(subscribe|sign up|register)\b(?![^,]{0,12},).{0,80}\b(newsletter|updates|inbox|access|free|today|now|alerts)\b.*$/i,
+  // Paywall and consent prompts left around an article.
+  /^(this (article|story|content) is (only )?(for|available to) (paying )?(subscribers|members)( only)?|(subscribe|log ?in|sign in|register) to (continue|keep) reading|already a (subscriber|member)\b|to continue reading\b|we value your privacy|(accept|reject) all( cookies)?|manage (cookie )?(preferences|settings|consent))\b.{0,160}$/i,
   /^(get|receive) (our|the) .{0,40}(newsletter|alerts|briefing)\b.*$/i,
   /^follow us\b.*$/i,
   /^(share|share this( article| story)?|share on \w+|tweet|email|print|copy link|comments?)( \(\d+\))?\.?$/i,
-  /^(©|\(c\)|copyright\b).*$/i,
+  /^share (this|the) (article|story|page|post)( (on|via|with|by) \w+)?\.?$/i,
+  // A copyright line, not a report about copyright ("Copyright lawsuits against AI companies multiplied").
+  /^(©|\(c\)).*$/i,
+  /^copyright\s*(©|\(c\)|\d{4}\b|by\b|:).*$/i,
   /^.{0,80}\b((\(c\)|©) ?opyright|copyright ?(©|\(c\))?) ?\d{4}\b.*$/i,
   /^.*\ball rights reserved\b.*$/i,
   /^(categories|category|tags?|filed under|topics?|keywords)\s*:.*$/i,
   /^\(?(with inputs from|reporting by|additional reporting by|editing by|edited by|compiled by|written by)\b.*\)?\.?$/i,
   /^(photo|image|picture|video|credit|source|file photo)\s*:.*$/i,
   /^.{0,40}\blogo$/i,
-  /^(updated|last updated|published)( very often| on| at)?\b.{0,40}$/i,
+  // A timestamp line ("Updated 10:32 GMT, 17 August 2025"), not a sentence that opens on the word.
+  /^(last updated|updated|published)\s*:?(\s*(?:[\d:/.,-]+|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?|[ap]\.?m\.?|gmt|utc|bst|cet|cest|est|edt|cst|cdt|pst|pdt|ist|aest|aedt|et|pt|ago|minutes?|mins?|hours?|hrs?|days?|weeks?|yesterday|today|just|now|at|on|very|often))*\s*$/i,
   /^(skip to (main )?content|jump to|back to top|menu|navigation|search|home)$/i,
   // "site.com -- Sunday, August 17, 2025, 10:28 AM": an aggregator's source-and-date line.
-  /^[a-z0-9-]+(\.[a-z0-9-]+)+\s+(--|—|\||·)\s+.*$/i,
-  /^(loading|please enable javascript)\b.*$/i,
+  /^[a-z0-9-]+(\.[a-z0-9-]+)+\s+(--|—|\||·)\s+((mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\d).{0,80}$/i,
+  /^(loading(\.\.\.|…)?|please enable javascript\b.*)$/i,
   // Captions of video segments describe a report instead of reporting: "Jane Doe reports on the latest …".
-  /^.{0,80}\b(reports|reporting) (on|from) the latest\b.*$/i,
-  /^.{0,80}\bhas the latest\b.{0,120}$/i,
+  /^.{0,60}\b(reports|reporting) (on|from) the latest\b(?!.*\bthat\b).{0,80}$/i,
+  /^.{0,80}\bhas the latest( (on|from|in)\b.{0,100}| (details|news|updates|developments)\b.{0,100})?\.?$/i,
+  // A byline as its own paragraph: "By Jane Doe, Reuters", "By Jane Doe and John Smith".
+  /^[Bb]y ([A-Z][\p{L}'.-]+ ?){1,4}((,| and| &) ?([A-Z][\p{L}'.-]+ ?){1,4})*$/u,
+  // Links to other articles: "Read more: Why the talks failed", "Also read: …".
+  /^(read more|also read|read also|see also|more on this( story)?|related)\s*:\s*.{1,160}$/i,
+  /^(advertisement|advert|ad)\s*[-–—:|]\s*(scroll|continue|story continues)\b.*$/i,
   /^(you may also like|recommended( for you)?|most (read|popular|viewed)|trending( now)?|more from .{1,40}|read also|also read|see also|don't miss|editor's picks)\s*:?$/i,
 ];
 
@@ -184,6 +196,8 @@ export function cleanText(text: string, options: CleanOptions = {}): string {
   }
 
   const kept: string[] = [];
+  /** The last line kept that is not empty. */
+  let previous: string | undefined;
   let inRelated = false;
   for (const raw of lines) {
     let line = raw.trim();
@@ -208,9 +222,11 @@ export function cleanText(text: string, options: CleanOptions = {}): string {
       .replace(/__([^_]+)__/g, '$1')
       .trim();
     // A line repeated right after itself (titles echoed by templates) is kept once.
-    const previous = [...kept].reverse().find((l) => l !== '');
     if (line && previous !== undefined && normalise(previous) === normalise(line)) continue;
-    if (line) kept.push(line);
+    if (line) {
+      kept.push(line);
+      previous = line;
+    }
   }
   return kept
     .join('\n')

@@ -1,4 +1,5 @@
 import type Keyv from 'keyv';
+import { clipParagraphs } from '../ingest/text.js';
 import { type ExtractedPage, extractPage } from './page.js';
 
 /** The guarded HTTP client (SSRF checks, size and time caps live there); injected so this module has no network code. */
@@ -33,6 +34,17 @@ export interface ArticleFetcherOptions {
 type Stored = ArticleSuccess | ArticleFailure;
 
 const HTML_TYPE = /^(text\/html|application\/xhtml\+xml)\b/i;
+
+/** What consent walls and paywalls say; an article that mentions one of these in passing is longer. */
+const INTERSTITIAL =
+  /we value your privacy|our \d+ (partners|vendors)|(accept|reject) all\b|cookie (policy|settings|preferences)|personali[sz]ed (ads|advertising)|subscribers? only|for subscribers\b|unlimited access|already a (subscriber|member)|(log ?in|sign in|subscribe|register) to (continue|keep) reading|continue reading this|create a free account/gi;
+const INTERSTITIAL_MAX_LENGTH = 1500;
+
+/** A consent wall or a paywall teaser in place of the article: short, and saying two such things. */
+export function isInterstitial(text: string): boolean {
+  if (text.length >= INTERSTITIAL_MAX_LENGTH) return false;
+  return new Set(Array.from(text.matchAll(INTERSTITIAL), (m) => m[0].toLowerCase())).size >= 2;
+}
 
 /**
  * Fetches article pages and extracts their main text and metadata, caching each URL's result (good or bad) in
@@ -114,7 +126,15 @@ export class ArticleFetcher {
         error: `no article text found (${page.text.length} characters)`,
       };
     }
-    return { ok: true, url, finalUrl: res.finalUrl || url, page };
+    if (isInterstitial(page.text)) {
+      return { ok: false, url, status: res.status, error: 'a consent or subscription page, not the article' };
+    }
+    return {
+      ok: true,
+      url,
+      finalUrl: res.finalUrl || url,
+      page: { ...page, text: clipParagraphs(page.text) },
+    };
   }
 }
 

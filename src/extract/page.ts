@@ -112,7 +112,6 @@ const BLOCK_TAGS = new Set([
   'OL',
   'TABLE',
   'FIGURE',
-  'FIGCAPTION',
   'HEADER',
   'FOOTER',
   'ASIDE',
@@ -123,7 +122,9 @@ const BLOCK_TAGS = new Set([
   'HR',
   'BR',
 ]);
+/** Never article prose; a caption ("Leaders in Geneva. Photograph: …") would read as a reported fact. */
 const SKIP_TAGS = new Set([
+  'FIGCAPTION',
   'SCRIPT',
   'STYLE',
   'NOSCRIPT',
@@ -371,7 +372,11 @@ export function extractPage(html: string, url: string): ExtractedPage {
     if (fresh.body) text = blockText(fresh.body);
   }
 
-  const result: ExtractedPage = { text: cleanText(text, title ? { title } : {}) };
+  let cleaned = cleanText(text, title ? { title } : {});
+  // A page that builds its article in the browser may still state it in its JSON-LD.
+  const body = article ? firstString(article.articleBody) : undefined;
+  if (body && cleaned.length < 200 && body.length > cleaned.length) cleaned = cleanText(body);
+  const result: ExtractedPage = { text: cleaned };
   if (title) result.title = title.replace(/\s+/g, ' ').trim();
   if (articleType) result.pageType = articleType;
   if (section) result.section = section;

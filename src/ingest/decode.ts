@@ -24,8 +24,28 @@ export function charsetFromContentType(contentType: string | undefined): string 
   return m?.[1];
 }
 
+/** The encoding an XML declaration names, in the document's first bytes read as Latin-1. */
+function xmlDeclared(head: string): string | undefined {
+  return /^\s*<\?xml[^>]*?encoding\s*=\s*["']([^"']+)["']/i.exec(head)?.[1];
+}
+
+/** The encoding an HTML page names in `<meta charset>` or `<meta http-equiv="Content-Type" content="…">`. */
+function metaDeclared(head: string): string | undefined {
+  return /<meta\b[^>]*?\bcharset\s*=\s*["']?\s*([\w:.-]+)/i.exec(head)?.[1];
+}
+
+/** Decodes an HTML page as `decodeBody` does a feed, with the page's `<meta>` charset in place of a declaration. */
+export function decodeHtml(body: Buffer, contentType?: string): string {
+  return decodeBody(body, contentType, metaDeclared, 2048);
+}
+
 /** Decodes a feed body to a string without BOM, choosing the charset from BOM, headers, the XML declaration or the bytes. */
-export function decodeBody(body: Buffer, contentType?: string): string {
+export function decodeBody(
+  body: Buffer,
+  contentType?: string,
+  declaration: (head: string) => string | undefined = xmlDeclared,
+  headBytes = 512,
+): string {
   if (body.length >= 3 && body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf) {
     return body.toString('utf8', 3);
   }
@@ -39,8 +59,8 @@ export function decodeBody(body: Buffer, contentType?: string): string {
   if (body.length >= 4 && body[0] === 0 && body[1] === 0x3c && body[2] === 0 && body[3] === 0x3f) {
     return iconv.decode(body, 'utf-16be');
   }
-  const head = body.toString('latin1', 0, Math.min(body.length, 512));
-  const declared = /^\s*<\?xml[^>]*?encoding\s*=\s*["']([^"']+)["']/i.exec(head)?.[1];
+  const head = body.toString('latin1', 0, Math.min(body.length, headBytes));
+  const declared = declaration(head);
   const fromDecl = normaliseCharset(declared);
   const fromHeader = normaliseCharset(charsetFromContentType(contentType));
   let charset = fromHeader ?? fromDecl;

@@ -6,7 +6,15 @@ import { outletFromUrl } from '../util/outlet.js';
 import { balanceTags, decodeBody, repairXml, rootElementName, wrapXhtmlContent } from './decode.js';
 import { FeedParseError } from './errors.js';
 import { canonicalUrl, resolveUrl, shortHash, urlIdentity } from './normalize.js';
-import { cleanLine, decodeEntities, htmlToText, inlineText, NAME_MAX, truncate } from './text.js';
+import {
+  cleanLine,
+  clipParagraphs,
+  decodeEntities,
+  htmlToText,
+  inlineText,
+  NAME_MAX,
+  truncate,
+} from './text.js';
 
 // rss-parser derives a `contentSnippet` for every item with regexes that take quadratic time on markup whose
 // tags never close (seconds for 64 KB of "<p "). Items are made from the content itself, so the snippet is
@@ -574,7 +582,7 @@ function finishItems(
     const description = d.descriptionHtml
       ? truncate(htmlToText(d.descriptionHtml), DESCRIPTION_MAX)
       : undefined;
-    const fullText = d.contentHtml ? htmlToText(d.contentHtml) : undefined;
+    const fullText = d.contentHtml ? clipParagraphs(htmlToText(d.contentHtml)) : undefined;
     // An item without a title (a short post) is named by its opening words.
     const opening = description || fullText;
     const title = cleanLine(d.title, TITLE_MAX) || (opening ? cleanLine(opening, 120) : '') || '(untitled)';

@@ -326,6 +326,19 @@ export function cleanLine(s: string, max: number): string {
 }
 
 /** Cuts text at a word boundary, adding an ellipsis when something was cut. */
+/**
+ * Longest article text kept: ten times a long feature. A page or feed item beyond it is mostly something else
+ * (a live blog's whole history, an archive page), and would weigh on every digest built from it.
+ */
+export const ARTICLE_TEXT_MAX = 100_000;
+
+/** The paragraphs of `text` that fit in `max` characters (at least the first `max` characters of it). */
+export function clipParagraphs(text: string, max = ARTICLE_TEXT_MAX): string {
+  if (text.length <= max) return text;
+  const cut = text.lastIndexOf('\n', max);
+  return (cut > max / 2 ? text.slice(0, cut) : truncate(text, max)).trimEnd();
+}
+
 export function truncate(s: string, max: number): string {
   if (s.length <= max) return s;
   const cut = s.slice(0, max);
