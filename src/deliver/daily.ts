@@ -58,6 +58,11 @@ export function digestKey(channel: ChannelSettings, slot: Date): string {
   return taken ? `${key}-${slot.toISOString()}` : key;
 }
 
+/** The local date a digest key names (`daily-2026-01-15`, perhaps with its slot after). */
+function dateOfKey(key: string): string {
+  return key.slice('daily-'.length, 'daily-'.length + 10);
+}
+
 /**
  * Daily digests: at each channel's time in its zone, a header message and one thread per top story since
  * the previous digest. A digest missed while the worker was down is sent at the next tick; every post goes
@@ -133,10 +138,13 @@ export class DailyDigests {
   async run(channel: ChannelSettings, slot: Date): Promise<void> {
     const adapter = this.opts.adapter(channel);
     if (!adapter) throw new Error(`no adapter for platform ${channel.platform}`);
-    const date = localDate(slot, channel.timezone);
-    const key = digestKey(channel, slot);
-    // A digest interrupted after its header is finished with the stories it picked.
-    const picked = channel.digestUnderway?.key === key ? channel.digestUnderway.storyIds : undefined;
+    // A digest interrupted after its header is finished with the stories it picked, under its own key and
+    // date, whatever the channel's zone is now: recomputed in a new zone, they would make a second header.
+    const underway = channel.digestUnderway;
+    const resumed = underway?.slot === slot.toISOString() ? underway : undefined;
+    const key = resumed?.key ?? digestKey(channel, slot);
+    const date = resumed ? dateOfKey(resumed.key) : localDate(slot, channel.timezone);
+    const picked = resumed?.storyIds ?? (underway?.key === key ? underway.storyIds : undefined);
     const top = picked
       ? picked.map((id) => this.opts.stories.digest(id)).filter((d): d is StoryDigest => !!d)
       : this.pick(channel, slot);

@@ -109,8 +109,9 @@ const DAY = 86_400_000;
 
 /**
  * The UTC instant of a local wall-clock time. A time the clocks pass twice (falling back) is its first
- * occurrence; a time they skip (springing forward) is taken as far past the jump as it was into it, on the same
- * local day: 00:30 on a night the clocks go from 00:00 to 01:00 is 01:30.
+ * occurrence; a time they skip (springing forward) is taken as far past the jump as it was into it: 00:30 on a
+ * night the clocks go from 00:00 to 01:00 is 01:30. When that would be the next day (a zone that springs
+ * forward late in the evening, as Greenland's at 23:00), it is as far before the jump instead, on its own day.
  */
 function zonedToUtc(
   year: number,
@@ -125,7 +126,9 @@ function zonedToUtc(
   const before = wall - offsetAt(wall - DAY, timeZone);
   const after = wall - offsetAt(wall + DAY, timeZone);
   const valid = [before, after].filter((t) => wallAt(t, timeZone) === wall);
-  return valid.length ? Math.min(...valid) : before;
+  if (valid.length) return Math.min(...valid);
+  const sameDay = (t: number) => Math.floor(wallAt(t, timeZone) / DAY) === Math.floor(wall / DAY);
+  return sameDay(before) ? before : after;
 }
 
 /** The latest instant at or before `now` when the clock in `timeZone` read `hh:mm`. */

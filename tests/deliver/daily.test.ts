@@ -4,6 +4,8 @@ import { ChannelCommands } from '../../src/deliver/channel-commands.js';
 import { ChannelStore } from '../../src/deliver/channels.js';
 import { DailyDigests, dueSlot } from '../../src/deliver/daily.js';
 import { Deliverer } from '../../src/deliver/deliverer.js';
+import { PlatformError } from '../../src/deliver/platform.js';
+import { lastOccurrence, localDate } from '../../src/deliver/zoned-time.js';
 import { silentLogger } from '../../src/log.js';
 import type { Item } from '../../src/model.js';
 import { StoryEngine } from '../../src/pipeline/engine.js';
@@ -236,5 +238,68 @@ describe('daily digests', () => {
     expect((await channels.get('discord:g1:c1'))?.paused?.reason).toBe('post refused');
     expect(await daily.tick(new Date('2026-01-16T07:00:00Z'))).toBe(0);
     expect(adapter.stories).toHaveLength(0);
+  });
+});
+
+describe('a digest time skipped at the end of a local day', () => {
+  // Nuuk springs forward at 23:00 local on Saturday 2026-03-28 (-02 -> -01): 23:00-23:59 do not exist that day.
+  it('keeps the slot on the same local day', () => {
+    const slot = lastOccurrence(new Date('2026-03-29T03:00:00Z'), '23:30', 'America/Nuuk');
+    // As far before the jump as 23:30 is past it: 22:30 on the 28th, not 00:30 on the 29th.
+    expect(slot.toISOString()).toBe('2026-03-29T00:30:00.000Z');
+    expect(localDate(slot, 'America/Nuuk')).toBe('2026-03-28');
+  });
+
+  it('sends one digest on the 28th and one at 23:30 on the 29th', () => {
+    const ch = {
+      key: 'discord:g:c',
+      platform: 'discord' as const,
+      workspaceId: 'g',
+      channelId: 'c',
+      kind: 'text' as const,
+      feeds: [],
+      topics: [],
+      minSources: 2,
+      mode: 'daily' as const,
+      digestTime: '23:30',
+      timezone: 'America/Nuuk',
+      lastDigestAt: '2026-03-28T01:30:00.000Z', // 23:30 on the 27th
+    };
+    const sentDates: string[] = [];
+    let channel = { ...ch };
+    for (let t = Date.parse('2026-03-28T02:00:00Z'); t <= Date.parse('2026-03-30T03:00:00Z'); t += 60_000) {
+      const slot = dueSlot(channel, new Date(t));
+      if (!slot) continue;
+      sentDates.push(localDate(slot, channel.timezone));
+      channel = { ...channel, lastDigestAt: slot.toISOString() };
+    }
+
+    expect(sentDates).toEqual(['2026-03-28', '2026-03-29']);
+  });
+});
+
+describe('an interrupted digest resumed after a time zone change', () => {
+  it('does not post a second header and the same stories again', async () => {
+    const { channels, adapter, daily } = await setup();
+    // The second story post of the first attempt fails (a transient platform error).
+    let posts = 0;
+    const postStory = adapter.postStory.bind(adapter);
+    adapter.postStory = async (...args) => {
+      if (++posts === 2) throw new PlatformError('post refused', 'transient');
+      return postStory(...args);
+    };
+    // 08:00 Berlin on the 15th: the header and the first story go out, the second story's post fails.
+    await daily.tick(new Date('2026-01-15T07:00:00Z'));
+    expect(adapter.notices).toHaveLength(1);
+    expect(adapter.stories).toHaveLength(1);
+    // Before the retry the channel's zone is changed (/digest timezone:Pacific/Pago_Pago).
+    await channels.update((await channels.get('discord:g1:c1'))!, (c) => ({
+      ...c,
+      timezone: 'Pacific/Pago_Pago',
+    }));
+    await daily.tick(new Date('2026-01-15T07:05:00Z'));
+    expect(adapter.notices.map((n) => n.text)).toEqual(['Daily digest for 2026-01-15: 2 top stories']);
+    expect(new Set(adapter.stories.map((s) => s.storyId)).size).toBe(2);
+    expect(adapter.stories).toHaveLength(2);
   });
 });
