@@ -17,7 +17,7 @@ import { words } from '../util/words.js';
 import type { ChannelKind, ChannelSettings, ChannelStore, DeliveryMode, Platform } from './channels.js';
 import type { StorySource } from './daily.js';
 import { straightQuotes, topicParts } from './matching.js';
-import { isValidTimeZone, parseClockTime } from './zoned-time.js';
+import { canonicalTimeZone, isValidTimeZone, parseClockTime } from './zoned-time.js';
 
 /** Where a command was given. */
 export interface CommandContext {
@@ -271,7 +271,7 @@ export class ChannelCommands {
     if (opts.timezone !== undefined) {
       if (!isValidTimeZone(opts.timezone))
         return fail(`"${opts.timezone}" is not an IANA time zone, such as Europe/Berlin`);
-      set.timezone = opts.timezone;
+      set.timezone = canonicalTimeZone(opts.timezone);
     }
     if (opts.mode !== undefined) {
       if (!['realtime', 'daily', 'both'].includes(opts.mode)) return fail('mode is realtime, daily or both');

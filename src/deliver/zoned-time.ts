@@ -62,6 +62,11 @@ export function timeZoneNames(): string[] {
   return zoneNames;
 }
 
+/** A zone's name as the time zone database spells it ("europe/berlin" is Europe/Berlin). */
+export function canonicalTimeZone(timeZone: string): string {
+  return formatter(timeZone).resolvedOptions().timeZone;
+}
+
 export function isValidTimeZone(timeZone: string): boolean {
   try {
     formatter(timeZone);
@@ -73,7 +78,8 @@ export function isValidTimeZone(timeZone: string): boolean {
 
 /** HH:MM, 00:00 to 23:59. */
 export function parseClockTime(text: string): { hour: number; minute: number } | undefined {
-  const m = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(text.trim());
+  // 08:00, and as written in much of the world, 8.00 and 8h00.
+  const m = /^([01]?\d|2[0-3])[:.h]([0-5]\d)$/.exec(text.trim());
   return m ? { hour: Number(m[1]), minute: Number(m[2]) } : undefined;
 }
 

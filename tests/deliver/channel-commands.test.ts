@@ -189,6 +189,17 @@ describe('channel commands', () => {
     expect(saved).toMatchObject({ digestTime: '07:30', timezone: 'Europe/Berlin', mode: 'both' });
     expect(saved?.paused).toBeUndefined();
     expect(saved?.dailySince).toBeDefined();
+    // Times as written in much of the world, and a zone in any case, are taken and kept in one form.
+    expect(await commands.setDigest(c, { time: '8.15', timezone: 'europe/berlin' })).toMatchObject({
+      ok: true,
+      text: expect.stringContaining('daily digest at 08:15 Europe/Berlin'),
+    });
+    expect(await commands.setDigest(c, { time: '6h45' })).toMatchObject({ ok: true });
+    expect(await channels.get('discord:g1:c5')).toMatchObject({
+      digestTime: '06:45',
+      timezone: 'Europe/Berlin',
+    });
+    expect(await commands.setDigest(c, { time: '7.5' })).toMatchObject({ ok: false, error: /HH:MM/ });
   });
 
   it('keeps every change when commands in one channel overlap, a subscription waiting on its fetch meanwhile', async () => {
