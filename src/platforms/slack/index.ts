@@ -11,16 +11,19 @@
  *   await app.init(); await slack?.start(); app.start();
  *   // on shutdown: await slack?.stop(); await app.stop();
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   type AppOptions,
   App as BoltApp,
   type Logger as BoltLogger,
+  ErrorCode,
   LogLevel,
   type webApi,
 } from '@slack/bolt';
 import type { Secrets } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import type { ChannelCommands } from '../../deliver/channel-commands.js';
+import type { ChannelStore } from '../../deliver/channels.js';
 import type { Logger } from '../../log.js';
 import type { Store } from '../../store/index.js';
 import { SlackAdapter } from './adapter.js';
@@ -34,7 +37,7 @@ import {
   type SlackSecrets,
   slackConfigSchema,
 } from './config.js';
-import { KeyvInstallationStore } from './installation-store.js';
+import { type Installed, KeyvInstallationStore } from './installation-store.js';
 
 export { SlackAdapter } from './adapter.js';
 export {
@@ -70,7 +73,51 @@ export interface CreateSlackOptions {
 export interface SlackAppBinding {
   store: Store;
   commands: ChannelCommands;
+  channels?: ChannelStore;
 }
+
+/**
+ * Answers a command from a workspace where Threadline has no installation, on the command's response_url: one
+ * of Slack's, or on the configured API host (a local fake), never anywhere else a body might name.
+ */
+async function answerUninstalled(responseUrl: string, apiUrl: string | undefined, installPath: string) {
+  const url = new URL(responseUrl);
+  const slacks =
+    url.protocol === 'https:' && (url.hostname === 'slack.com' || url.hostname.endsWith('.slack.com'));
+  if (!slacks && (!apiUrl || url.host !== new URL(apiUrl).host)) return;
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      response_type: 'ephemeral',
+      text:
+        ':warning: Threadline is not installed in this workspace, or its installation was lost. ' +
+        `Ask an admin to install it again (the app's ${installPath} page).`,
+    }),
+    signal: AbortSignal.timeout(10_000),
+  });
+  await res.body?.cancel();
+}
+
+/** The install page's answer when the installer cancelled, or Slack refused the install: not a server error. */
+function installFailed(
+  error: { code?: string; message: string },
+  _: unknown,
+  req: IncomingMessage,
+  res: ServerResponse,
+) {
+  const cancelled = new URL(req.url ?? '/', 'http://localhost').searchParams.get('error');
+  res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' });
+  res.end(
+    cancelled
+      ? `Threadline was not installed: the installation was cancelled (${cancelled}).`
+      : `Threadline was not installed: Slack refused the installation (${error.code ?? 'unknown error'}). Try again from the install page.`,
+  );
+}
+
+/** Why a channel was paused, when installing the app again is what fixes it. */
+const FIXED_BY_INSTALL =
+  /is not installed in Slack workspace|token is no longer valid|reinstall it with the scopes/;
 
 export interface SlackRuntime {
   adapter: SlackAdapter;
@@ -151,7 +198,22 @@ export async function createSlackAdapter(opts: CreateSlackOptions): Promise<Slac
     if (!store) throw new Error('the Slack adapter is not bound to a store yet (call bind)');
     return store;
   };
-  const installations = auth === 'oauth' ? new KeyvInstallationStore(needStore) : undefined;
+  let channels: ChannelStore | undefined;
+  /** An install (or a reinstall after an uninstall, or with new scopes) resumes what its absence paused. */
+  const resumeInstalled = async ({ teamId, enterpriseId }: Installed): Promise<void> => {
+    if (!channels) return;
+    for (const channel of await channels.list()) {
+      if (channel.platform !== 'slack' || !channel.paused || !FIXED_BY_INSTALL.test(channel.paused.reason))
+        continue;
+      const ours =
+        channel.workspaceId === teamId ||
+        (enterpriseId !== undefined && (await installations?.orgOf(channel.workspaceId)) === enterpriseId);
+      if (!ours) continue;
+      await channels.update(channel, ({ paused: _lifted, ...rest }) => rest);
+      logger.info({ channel: channel.key }, 'slack app installed; channel resumed');
+    }
+  };
+  const installations = auth === 'oauth' ? new KeyvInstallationStore(needStore, resumeInstalled) : undefined;
 
   // Listener clients may retry: they only read (users.info, conversations.info, files.info).
   const clientOptions = (): webApi.WebClientOptions => ({
@@ -183,13 +245,27 @@ export async function createSlackAdapter(opts: CreateSlackOptions): Promise<Slac
             installPath: config.oauth.installPath,
             redirectUriPath: config.oauth.redirectUriPath,
             directInstall: true,
+            callbackOptions: { failure: installFailed },
           },
         }),
   };
-  const bolt = new BoltApp(options);
-  bolt.error(async (error) => {
+  const bolt = new BoltApp({ ...options, extendedErrorHandler: true });
+  /** What Bolt passes an error handler when `extendedErrorHandler` is on (the type is not exported). */
+  type ErrorArgs = { error: Error & { code?: string }; body?: unknown };
+  bolt.error((async ({ error, body }: ErrorArgs) => {
+    // A command from a workspace with no installation (never installed here, or its installation lost) is
+    // refused before any listener runs; its user still gets an answer.
+    const responseUrl = (body as { response_url?: unknown } | undefined)?.response_url;
+    if (error.code === ErrorCode.AuthorizationError && typeof responseUrl === 'string') {
+      const install = config.oauth.installPath;
+      await answerUninstalled(responseUrl, apiUrl, install).catch((err) =>
+        logger.warn({ err }, 'slack response_url post failed'),
+      );
+      logger.warn({ err: error }, 'slack command from a workspace without an installation');
+      return;
+    }
     logger.error({ err: error }, 'slack listener failed');
-  });
+  }) as never);
 
   registerCommands(bolt, {
     config,
@@ -239,6 +315,7 @@ export async function createSlackAdapter(opts: CreateSlackOptions): Promise<Slac
     attach(app) {
       store = app.store;
       commands = app.commands;
+      channels = app.channels ?? channels;
     },
     async start() {
       if (!commands) throw new Error('bind ChannelCommands before starting the Slack app');

@@ -17,9 +17,21 @@ function keyOf(query: { isEnterpriseInstall?: boolean; enterpriseId?: string; te
   return `team:${query.teamId}`;
 }
 
+/** The workspace an installation was stored for, or the org for an org-wide one. */
+export interface Installed {
+  teamId?: string;
+  enterpriseId?: string;
+}
+
 export class KeyvInstallationStore implements InstallationStore {
-  /** The store is late-bound: the worker opens it after the Slack app is built. */
-  constructor(private readonly store: () => Store) {}
+  /**
+   * The store is late-bound: the worker opens it after the Slack app is built. `onStored` hears of each
+   * installation once it is saved.
+   */
+  constructor(
+    private readonly store: () => Store,
+    private readonly onStored?: (installed: Installed) => Promise<void>,
+  ) {}
 
   private get space() {
     return this.store().ns('installations');
@@ -32,6 +44,15 @@ export class KeyvInstallationStore implements InstallationStore {
       teamId: installation.team?.id,
     });
     await this.space.set(key, installation);
+    await this.onStored?.({
+      teamId: installation.isEnterpriseInstall ? undefined : installation.team?.id,
+      enterpriseId: installation.enterprise?.id,
+    });
+  }
+
+  /** The org a workspace was seen in with an org-wide install, if any. */
+  async orgOf(teamId: string): Promise<string | undefined> {
+    return (await this.space.get(`team-org:${teamId}`)) as string | undefined;
   }
 
   async fetchInstallation(query: InstallationQuery<boolean>): Promise<AnyInstallation> {
