@@ -132,11 +132,14 @@ export class ChannelStore {
   }
 
   private async write(channel: ChannelSettings): Promise<void> {
-    await this.space.set(channel.key, channel);
+    // Listed before it is saved: settings saved while the listing failed would make a channel that nothing
+    // polls or delivers to, and that a retried command finds already set; a listed channel not saved yet is
+    // skipped.
     await this.serial(INDEX, async () => {
       const index = (await this.meta.get(INDEX)) ?? [];
       if (!index.includes(channel.key)) await this.meta.set(INDEX, [...index, channel.key]);
     });
+    await this.space.set(channel.key, channel);
   }
 
   async list(platform?: Platform): Promise<ChannelSettings[]> {

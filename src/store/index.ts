@@ -24,6 +24,9 @@ export interface Store {
   ns<V = unknown>(name: Namespace): Keyv<V>;
   /** Checks that the store can be reached, with an error that says which store and why when it cannot. */
   open(): Promise<void>;
+  /** Deletes the values whose time limit has passed; a store also does so by itself, hourly, as it is written. */
+  purgeExpired(): Promise<void>;
+  /** Lets the operations under way finish (for a few seconds at most), then closes. */
   close(): Promise<void>;
 }
 
@@ -33,6 +36,10 @@ export class StoreError extends Error {
 
 /** How long a connection to a store server may take before the store reports it unreachable. */
 const CONNECT_TIMEOUT_MS = 10_000;
+/** Longest `close` waits for the operations under way. */
+const CLOSE_WAIT_MS = 10_000;
+/** How often values past their time limit are deleted, at most. */
+const PURGE_EVERY_MS = 3_600_000;
 
 /** `url` with its password (if any) masked. */
 export function redactUrl(url: string): string {
@@ -77,9 +84,18 @@ export function openStore(url: string): Store {
   );
 }
 
-/** One Keyv per namespace, made on first use and kept; subclasses say how a namespace's Keyv is made. */
+/** Keyv's operations, which `close` waits for. */
+const OPERATIONS = new Set(['get', 'getMany', 'set', 'setMany', 'delete', 'deleteMany', 'has', 'clear']);
+
+/**
+ * One Keyv per namespace, made on first use and kept; subclasses say how a namespace's Keyv is made. The
+ * operations under way are counted, so that `close` lets them finish: a write still in flight when the
+ * connection closed was lost (a command answered "done", a lease renewal), or failed half done.
+ */
 abstract class NamespacedStore implements Store {
   private readonly spaces = new Map<Namespace, Keyv>();
+  private readonly inflight = new Set<Promise<unknown>>();
+  private closing = false;
   readonly url: string;
 
   constructor(url: string) {
@@ -89,18 +105,68 @@ abstract class NamespacedStore implements Store {
   ns<V = unknown>(name: Namespace): Keyv<V> {
     let keyv = this.spaces.get(name);
     if (!keyv) {
-      keyv = this.create(name);
+      const made = this.create(name);
       // Failures reach the caller through the operation's promise (throwOnErrors); an error event nobody
       // listens to would end the process.
-      keyv.on('error', () => undefined);
+      made.on('error', () => undefined);
+      keyv = new Proxy(made, {
+        get: (target, prop, receiver) => {
+          const value = Reflect.get(target, prop, receiver);
+          if (typeof value !== 'function' || !OPERATIONS.has(prop as string)) return value;
+          return (...args: unknown[]) => {
+            const running = this.track(() => value.apply(target, args) as Promise<unknown>);
+            if (prop === 'set' || prop === 'setMany') this.schedulePurge();
+            return running;
+          };
+        },
+      });
       this.spaces.set(name, keyv);
     }
     return keyv as Keyv<V>;
   }
 
+  private track(operation: () => Promise<unknown>): Promise<unknown> {
+    if (this.closing) return Promise.reject(new StoreError(`the store ${this.url} is closed`));
+    const running = operation();
+    this.inflight.add(running);
+    const done = () => this.inflight.delete(running);
+    running.then(done, done);
+    return running;
+  }
+
+  private purgedAt = 0;
+
+  /**
+   * Values with a time limit (cached article pages, item ids of pruned items, story notes) are deleted once it
+   * has passed, at most an hour after; Keyv alone deletes one only when it is read again, which most never are.
+   */
+  private schedulePurge(): void {
+    const now = Date.now();
+    if (now - this.purgedAt < PURGE_EVERY_MS || this.closing) return;
+    this.purgedAt = now;
+    this.purgeExpired().catch(() => undefined);
+  }
+
+  async purgeExpired(): Promise<void> {
+    await this.track(() => this.deleteExpired(Date.now()));
+  }
+
+  /** Deletes the values whose time limit was before `now`; stores that expire values themselves do nothing. */
+  protected async deleteExpired(_now: number): Promise<void> {}
+
   abstract open(): Promise<void>;
 
   async close(): Promise<void> {
+    this.closing = true;
+    // What is under way finishes first (within a bound: a store that stopped answering must not hold the
+    // shutdown for good).
+    const deadline = Date.now() + CLOSE_WAIT_MS;
+    while (this.inflight.size && Date.now() < deadline) {
+      await Promise.race([
+        Promise.allSettled([...this.inflight]),
+        new Promise((resolve) => setTimeout(resolve, deadline - Date.now()).unref()),
+      ]);
+    }
     this.spaces.clear();
     await this.release();
   }
@@ -147,6 +213,14 @@ class KeyvStore extends NamespacedStore {
     } catch (err) {
       throw new StoreError(`cannot open SQLite store ${this.file}: ${(err as Error).message}`);
     }
+  }
+
+  protected override async deleteExpired(now: number): Promise<void> {
+    // Keyv keeps a value as JSON with its `expires` (epoch ms); every namespace shares the one table.
+    await this.adapters[0]?.query(
+      "DELETE FROM threadline WHERE json_valid(value) AND json_extract(value, '$.expires') < ?",
+      now,
+    );
   }
 
   protected async release(): Promise<void> {
@@ -241,6 +315,10 @@ class PostgresStore extends NamespacedStore {
     } catch (err) {
       throw new StoreError(`cannot reach the Postgres store at ${this.url}: ${(err as Error).message}`);
     }
+  }
+
+  protected override async deleteExpired(now: number): Promise<void> {
+    await this.table.deleteExpired(now);
   }
 
   protected async release(): Promise<void> {

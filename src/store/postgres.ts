@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type pg from 'pg';
 
@@ -63,9 +64,19 @@ export class PostgresTable {
     }
   }
 
+  /** Deletes the values whose time limit was before `now`. */
+  async deleteExpired(now: number): Promise<void> {
+    await this.query(`DELETE FROM ${TABLE} WHERE expires IS NOT NULL AND expires < $1`, [now]);
+  }
+
   ready(): Promise<void> {
+    // `expires` (epoch ms) lets values with a time limit be deleted once it has passed (see `purge`); a table
+    // made by an earlier version gets the column.
     this.created ??= this.pool
-      .query(`CREATE TABLE IF NOT EXISTS ${TABLE} (key TEXT PRIMARY KEY, value TEXT NOT NULL)`)
+      .query(
+        `CREATE TABLE IF NOT EXISTS ${TABLE} (key TEXT PRIMARY KEY, value TEXT NOT NULL, expires BIGINT);` +
+          `ALTER TABLE ${TABLE} ADD COLUMN IF NOT EXISTS expires BIGINT`,
+      )
       .then(
         () => undefined,
         (err: { code?: string }) => {
@@ -79,9 +90,22 @@ export class PostgresTable {
   }
 }
 
+/** Longest key stored as it is: a btree index entry holds at most 2,704 bytes. */
+const KEY_BYTES_MAX = 1_000;
+
+/**
+ * The key as stored: a longer one (an article URL with a long tracking query) is its first 200 characters
+ * (which keep its namespace, for `clear`) and a hash of the whole.
+ */
+function storedKey(key: string): string {
+  if (Buffer.byteLength(key) <= KEY_BYTES_MAX) return key;
+  return `${key.slice(0, 200)}#sha256:${createHash('sha256').update(key).digest('hex')}`;
+}
+
 /**
  * A Keyv store adapter over one Postgres table, on a pool the store owns (so that the store decides when it
  * ends, and errors of idle connections are heard). Keys are unbounded text: feed and article URLs are keys.
+ * Each value's time limit is kept beside it, so that the store can delete those past it.
  */
 export class PostgresAdapter extends EventEmitter {
   namespace?: string;
@@ -92,39 +116,44 @@ export class PostgresAdapter extends EventEmitter {
   }
 
   async get(key: string): Promise<string | undefined> {
-    const res = await this.table.query<{ value: string }>(`SELECT value FROM ${TABLE} WHERE key = $1`, [key]);
+    const res = await this.table.query<{ value: string }>(`SELECT value FROM ${TABLE} WHERE key = $1`, [
+      storedKey(key),
+    ]);
     return res.rows[0]?.value;
   }
 
   async getMany(keys: string[]): Promise<(string | undefined)[]> {
+    const stored = keys.map(storedKey);
     const res = await this.table.query<{ key: string; value: string }>(
       `SELECT key, value FROM ${TABLE} WHERE key = ANY($1)`,
-      [keys],
+      [stored],
     );
     const found = new Map(res.rows.map((r) => [r.key, r.value]));
-    return keys.map((k) => found.get(k));
+    return stored.map((k) => found.get(k));
   }
 
-  async set(key: string, value: string): Promise<boolean> {
+  async set(key: string, value: string, ttl?: number): Promise<boolean> {
+    const expires = ttl && ttl > 0 ? Date.now() + ttl : null;
     await this.table.query(
-      `INSERT INTO ${TABLE} (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
-      [key, value],
+      `INSERT INTO ${TABLE} (key, value, expires) VALUES ($1, $2, $3) ` +
+        'ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires = excluded.expires',
+      [storedKey(key), value, expires],
     );
     return true;
   }
 
   async delete(key: string): Promise<boolean> {
-    const res = await this.table.query(`DELETE FROM ${TABLE} WHERE key = $1`, [key]);
+    const res = await this.table.query(`DELETE FROM ${TABLE} WHERE key = $1`, [storedKey(key)]);
     return (res.rowCount ?? 0) > 0;
   }
 
   async deleteMany(keys: string[]): Promise<boolean> {
-    const res = await this.table.query(`DELETE FROM ${TABLE} WHERE key = ANY($1)`, [keys]);
+    const res = await this.table.query(`DELETE FROM ${TABLE} WHERE key = ANY($1)`, [keys.map(storedKey)]);
     return (res.rowCount ?? 0) > 0;
   }
 
   async has(key: string): Promise<boolean> {
-    const res = await this.table.query(`SELECT 1 FROM ${TABLE} WHERE key = $1`, [key]);
+    const res = await this.table.query(`SELECT 1 FROM ${TABLE} WHERE key = $1`, [storedKey(key)]);
     return res.rows.length > 0;
   }
 

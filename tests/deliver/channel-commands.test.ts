@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import { ChannelCommands, type CommandContext } from '../../src/deliver/channel-commands.js';
-import { ChannelStore } from '../../src/deliver/channels.js';
+import { type ChannelSettings, ChannelStore } from '../../src/deliver/channels.js';
 import { silentLogger } from '../../src/log.js';
 import { StoryEngine } from '../../src/pipeline/engine.js';
 import { openStore } from '../../src/store/index.js';
@@ -410,6 +410,25 @@ describe('channel commands', () => {
 describe('channel store', () => {
   const dir = mkdtempSync(join(tmpdir(), 'threadline-channels-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('lists a channel whose first save failed part-way, once the command is given again', async () => {
+    const store = openStore('memory://');
+    const channels = new ChannelStore(store);
+    const meta = store.ns('meta');
+    const set = meta.set.bind(meta);
+    let blips = 1;
+    meta.set = (async (...args: Parameters<typeof set>) => {
+      if (blips-- > 0) throw new Error('store blip');
+      return set(...args);
+    }) as typeof meta.set;
+    const fresh = await channels.getOrCreate('slack', 'T1', 'C1');
+    const follow = (c: ChannelSettings) =>
+      c.topics.includes('ukraine') ? undefined : { ...c, topics: ['ukraine'] };
+    await expect(channels.update(fresh, follow)).rejects.toThrow('store blip');
+    // The user sees the error and gives the command again.
+    await channels.update(fresh, follow);
+    expect((await channels.list()).map((c) => [c.key, c.topics])).toEqual([[fresh.key, ['ukraine']]]);
+  });
 
   for (const url of ['memory://', `sqlite://${join(dir, 'channels.sqlite')}`]) {
     it(`lists every channel set up at the same moment (${url.split(':')[0]})`, async () => {

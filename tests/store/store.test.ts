@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import sqlite3 from 'sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, redactUrl, StoreError } from '../../src/store/index.js';
 import { PostgresTable } from '../../src/store/postgres.js';
@@ -73,6 +75,40 @@ describe.each(backends)('$name store', ({ url, enabled }) => {
     },
   );
 
+  it.skipIf(!enabled)(
+    'takes a key too long for an index entry: an article URL with a long random query',
+    async () => {
+      const store = openStore(url());
+      await store.open();
+      const articles = store.ns<{ ok: boolean }>('articles');
+      const key = `article:https://news.example/a?utm=${randomBytes(1_500).toString('hex')}`;
+      await articles.set(key, { ok: true });
+      expect(await articles.get(key)).toEqual({ ok: true });
+      expect(await articles.getMany([key, 'article:other'])).toEqual([{ ok: true }, undefined]);
+      // A key sharing its first part is another key.
+      expect(await articles.get(`${key.slice(0, -1)}0`)).toBeUndefined();
+      expect(await articles.delete(key)).toBe(true);
+      expect(await articles.get(key)).toBeUndefined();
+      await store.close();
+    },
+  );
+
+  it.skipIf(!enabled)('finishes a write under way when it is closed, and refuses one after', async () => {
+    const store = openStore(url());
+    await store.open();
+    const meta = store.ns<string>('meta');
+    await meta.set('warm', 'x');
+    // A write still in flight (a command saving a channel) when the worker shuts down.
+    const write = meta.set('pending', 'saved');
+    await store.close();
+    await expect(write).resolves.toBe(true);
+    await expect(meta.set('late', 'x')).rejects.toThrow(/is closed/);
+    const again = openStore(url());
+    await again.open();
+    expect(await again.ns<string>('meta').get('pending')).toBe('saved');
+    await again.close();
+  });
+
   it.skipIf(!enabled)('keeps what was written across a close and a reopen', async () => {
     const first = openStore(url());
     await first.open();
@@ -82,6 +118,47 @@ describe.each(backends)('$name store', ({ url, enabled }) => {
     await second.open();
     expect(await second.ns('deliveries').get('rec|s1')).toEqual({ ref: { parentId: 'm1' }, updates: 2 });
     await second.close();
+  });
+});
+
+/** The keys a store's table holds, read past Keyv (which hides expired values but leaves them there). */
+async function rawKeys(name: string, url: string): Promise<string[]> {
+  if (name === 'sqlite') {
+    const db = new sqlite3.Database(url.slice('sqlite://'.length));
+    const rows = await new Promise<{ key: string }[]>((resolve, reject) =>
+      db.all('SELECT key FROM threadline', (e, r) => (e ? reject(e) : resolve(r as { key: string }[]))),
+    );
+    await new Promise((resolve) => db.close(resolve));
+    return rows.map((r) => r.key).sort();
+  }
+  const client = new pg.Client(url);
+  await client.connect();
+  const res = await client.query<{ key: string }>('SELECT key FROM threadline');
+  await client.end();
+  return res.rows.map((r) => r.key).sort();
+}
+
+describe.each(backends.filter((b) => b.name !== 'redis'))('$name store expiry', ({ name, url, enabled }) => {
+  it.skipIf(!enabled)('deletes values past their time limit, which nothing reads again', async () => {
+    const at = url().replace('state.sqlite', 'expiry.sqlite');
+    const store = openStore(at);
+    await store.open();
+    if (name === 'postgres')
+      await new pg.Client(at).connect().then(async (c) => {
+        await c.query('DELETE FROM threadline');
+        await c.end();
+      });
+    // What the article cache, the item log's pruned ids and the deliverer's story notes write.
+    await store
+      .ns('articles')
+      .set('article:https://news.example/a', { ok: true, text: 'x'.repeat(10_000) }, 50);
+    await store.ns('seen').set('item-1', true, 50);
+    await store.ns('meta').set('log:head', 1);
+    await store.ns('meta').set('for-a-day', 1, 86_400_000);
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    await store.purgeExpired();
+    expect(await rawKeys(name, at)).toEqual(['meta:for-a-day', 'meta:log:head']);
+    await store.close();
   });
 });
 
