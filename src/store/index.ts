@@ -4,7 +4,7 @@ import KeyvRedis, { createClient, type RedisClientType } from '@keyv/redis';
 import KeyvSqlite from '@keyv/sqlite';
 import Keyv, { type KeyvStoreAdapter } from 'keyv';
 import pg from 'pg';
-import { PostgresAdapter, PostgresTable } from './postgres.js';
+import { POSTGRES_OUTAGE_MS, PostgresAdapter, PostgresTable } from './postgres.js';
 
 /** Every namespace the product keeps; one Keyv each, so keys never collide. */
 export type Namespace =
@@ -51,7 +51,12 @@ export function redactUrl(url: string): string {
  * `redis://[user:password@]host[:port][/db]` (`rediss://` for TLS) or
  * `postgres://[user:password@]host[:port]/database` (a `threadline` table, created if missing).
  */
-export function openStore(url: string): Store {
+export interface StoreOptions {
+  /** Redis: how long an operation waits on a server that does not answer before it fails (default 60 s). */
+  answerWithinMs?: number;
+}
+
+export function openStore(url: string, options: StoreOptions = {}): Store {
   const colon = url.indexOf('://');
   if (colon < 0) {
     throw new StoreError(
@@ -77,7 +82,7 @@ export function openStore(url: string): Store {
       file,
     );
   }
-  if (scheme === 'redis' || scheme === 'rediss') return new RedisStore(url);
+  if (scheme === 'redis' || scheme === 'rediss') return new RedisStore(url, options.answerWithinMs);
   if (scheme === 'postgres' || scheme === 'postgresql') return new PostgresStore(url);
   throw new StoreError(
     `store URL scheme "${scheme}" is not supported (use sqlite://, redis://, postgres:// or memory://)`,
@@ -125,13 +130,29 @@ abstract class NamespacedStore implements Store {
     return keyv as Keyv<V>;
   }
 
+  /** How long an operation may wait on a server that does not answer before it fails; none by default. */
+  protected readonly answerWithinMs?: number;
+
   private track(operation: () => Promise<unknown>): Promise<unknown> {
     if (this.closing) return Promise.reject(new StoreError(`the store ${this.url} is closed`));
-    const running = operation();
+    const running = this.answerWithinMs ? this.withinTime(operation(), this.answerWithinMs) : operation();
     this.inflight.add(running);
     const done = () => this.inflight.delete(running);
     running.then(done, done);
     return running;
+  }
+
+  /** `running`, or a StoreError once `ms` have passed without its answer. */
+  private withinTime<T>(running: Promise<T>, ms: number): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new StoreError(`the store ${this.url} has not answered for ${ms / 1000} s`)),
+        ms,
+      );
+      timer.unref();
+    });
+    return Promise.race([running, late]).finally(() => clearTimeout(timer));
   }
 
   private purgedAt = 0;
@@ -236,10 +257,17 @@ class KeyvStore extends NamespacedStore {
  */
 class RedisStore extends NamespacedStore {
   private readonly client: RedisClientType;
+  /**
+   * The client waits out a server that went away (commands queue until it is back), which is right for a
+   * restart; one that stays away fails each operation after as long as Postgres's outages are waited out,
+   * rather than holding a pass, and every later one, for good.
+   */
+  protected override readonly answerWithinMs: number;
   private connectedOnce = false;
 
-  constructor(url: string) {
+  constructor(url: string, answerWithinMs = POSTGRES_OUTAGE_MS) {
     super(url);
+    this.answerWithinMs = answerWithinMs;
     this.client = createClient({
       url,
       socket: {

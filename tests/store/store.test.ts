@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import sqlite3 from 'sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openStore, redactUrl, StoreError } from '../../src/store/index.js';
 import { PostgresTable } from '../../src/store/postgres.js';
 import { PostgresServer, postgresAvailable } from '../helpers/postgres-server.js';
@@ -180,6 +180,31 @@ describe.each(servers)('$name store connection', ({ url, enabled, down, up }) =>
       await store.close();
     },
   );
+});
+
+describe.skipIf(!redisAvailable)('redis store connection', () => {
+  it('fails an operation on a server that stays down, instead of waiting for good', async () => {
+    const store = openStore(redis.url, { answerWithinMs: 1_500 });
+    await store.open();
+    await store.ns('meta').set('before', 1);
+    await redis.stop();
+    try {
+      const started = Date.now();
+      await expect(store.ns('meta').get('before')).rejects.toThrow(/has not answered for 1\.5 s/);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1_400);
+    } finally {
+      await redis.start();
+    }
+    // Back (the test server keeps nothing across a restart): the store works again.
+    await vi.waitFor(
+      async () => {
+        await store.ns('meta').set('after', 2);
+        expect(await store.ns('meta').get('after')).toBe(2);
+      },
+      { timeout: 10_000 },
+    );
+    await store.close();
+  });
 });
 
 describe.skipIf(!postgresAvailable)('postgres store connection', () => {
