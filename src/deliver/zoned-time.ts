@@ -62,9 +62,10 @@ export function timeZoneNames(): string[] {
   return zoneNames;
 }
 
-/** A zone's name as the time zone database spells it ("europe/berlin" is Europe/Berlin). */
+/** A zone's name in the case the list of zones spells it ("europe/berlin" is Europe/Berlin); else as given. */
 export function canonicalTimeZone(timeZone: string): string {
-  return formatter(timeZone).resolvedOptions().timeZone;
+  const lower = timeZone.toLowerCase();
+  return [...timeZoneNames(), 'UTC'].find((z) => z.toLowerCase() === lower) ?? timeZone;
 }
 
 export function isValidTimeZone(timeZone: string): boolean {
