@@ -41,7 +41,7 @@ const INTERSTITIAL =
 const INTERSTITIAL_MAX_LENGTH = 1500;
 
 /** A consent wall or a paywall teaser in place of the article: short, and saying two such things. */
-export function isInterstitial(text: string): boolean {
+function isInterstitial(text: string): boolean {
   if (text.length >= INTERSTITIAL_MAX_LENGTH) return false;
   return new Set(Array.from(text.matchAll(INTERSTITIAL), (m) => m[0].toLowerCase())).size >= 2;
 }

@@ -330,7 +330,7 @@ export function cleanLine(s: string, max: number): string {
  * Longest article text kept: ten times a long feature. A page or feed item beyond it is mostly something else
  * (a live blog's whole history, an archive page), and would weigh on every digest built from it.
  */
-export const ARTICLE_TEXT_MAX = 100_000;
+const ARTICLE_TEXT_MAX = 100_000;
 
 /** The paragraphs of `text` that fit in `max` characters (at least the first `max` characters of it). */
 export function clipParagraphs(text: string, max = ARTICLE_TEXT_MAX): string {

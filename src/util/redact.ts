@@ -24,7 +24,7 @@ const MIN_SECRET_LENGTH = 8;
 const TOKEN_SHAPES =
   /\bxox[a-z]-[A-Za-z0-9-]{8,}|\bxapp-[A-Za-z0-9-]{8,}|\b[A-Za-z0-9_-]{23,28}\.[A-Za-z0-9_-]{6,7}\.[A-Za-z0-9_-]{27,}|\b(?:Bot|Bearer) [A-Za-z0-9._~+/=-]{16,}/g;
 
-export const SECRET_MASK = '[secret]';
+const SECRET_MASK = '[secret]';
 
 /** The secret values in `env`: the secret variables, and the password in THREADLINE_STORE. */
 export function secretValues(env: NodeJS.ProcessEnv = process.env): string[] {

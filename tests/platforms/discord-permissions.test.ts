@@ -7,7 +7,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import { ChannelSink } from '../../src/deliver/channel-sink.js';
-import { type ChannelSettings, ChannelStore, channelKey } from '../../src/deliver/channels.js';
+import {
+  type ChannelSettings,
+  ChannelStore,
+  channelKey,
+  DEFAULT_CHANNEL,
+} from '../../src/deliver/channels.js';
 import { Deliverer } from '../../src/deliver/deliverer.js';
 import { PlatformError } from '../../src/deliver/platform.js';
 import { silentLogger } from '../../src/log.js';
@@ -61,10 +66,7 @@ describe('Discord permissions that fail silently', () => {
       kind: 'text',
       feeds: [],
       topics: [],
-      mode: 'realtime',
-      digestTime: '08:00',
-      timezone: 'UTC',
-      minSources: 2,
+      ...DEFAULT_CHANNEL,
     };
   };
 

@@ -138,9 +138,11 @@ describe('multi-workspace OAuth install through Bolt', () => {
     return (await slack.start()).port!;
   }
 
-  it('install page redirects to Slack; the redirect exchanges the code and keeps the install in our store', async () => {
-    // oauth.v2.access is not part of the fake, so a small stand-in answers it (and the auth.test after it).
-    const seen: string[] = [];
+  /**
+   * oauth.v2.access is not part of the fake: a small stand-in answers it (and the auth.test after it), installing
+   * workspace T0NEW. Returns its API URL; the paths asked for go to `seen`.
+   */
+  async function oauthStandIn(seen: string[] = []): Promise<string> {
     oauthServer = createServer((req, res) => {
       seen.push(req.url ?? '');
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -162,8 +164,19 @@ describe('multi-workspace OAuth install through Bolt', () => {
       } else res.end(JSON.stringify({ ok: true, bot_id: 'B0NEW', user_id: 'U0BOT', team_id: 'T0NEW' }));
     });
     await new Promise<void>((resolve) => oauthServer!.listen(0, '127.0.0.1', resolve));
-    const apiPort = (oauthServer.address() as AddressInfo).port;
-    const port = await startOAuth(`http://127.0.0.1:${apiPort}/api/`);
+    return `http://127.0.0.1:${(oauthServer.address() as AddressInfo).port}/api/`;
+  }
+
+  /** Opens the install page as a browser does: the state Slack will send back, and the cookie that goes with it. */
+  async function beginInstall(port: number): Promise<{ state: string; cookie: string }> {
+    const install = await fetch(`http://127.0.0.1:${port}/slack/install`, { redirect: 'manual' });
+    const state = new URL(install.headers.get('location')!).searchParams.get('state')!;
+    return { state, cookie: install.headers.get('set-cookie')!.split(';')[0]! };
+  }
+
+  it('install page redirects to Slack; the redirect exchanges the code and keeps the install in our store', async () => {
+    const seen: string[] = [];
+    const port = await startOAuth(await oauthStandIn(seen));
 
     const install = await fetch(`http://127.0.0.1:${port}/slack/install`, { redirect: 'manual' });
     expect(install.status).toBe(302);
@@ -231,5 +244,68 @@ describe('multi-workspace OAuth install through Bolt', () => {
     await expect(slack!.adapter.postStory(elsewhere, storyDigest(), 'k2')).rejects.toMatchObject({
       kind: 'forbidden',
     });
+  });
+
+  it('a slash command from a workspace with no stored installation gets a clear answer, not silence', async () => {
+    const port = await startOAuth(fake.apiUrl);
+    const res = await signedRequest(
+      `http://127.0.0.1:${port}/slack/events`,
+      fake.slashCommandPayload({ command: '/threadline', text: 'list' }),
+      { secret: SECRET },
+    );
+    expect(res.status).toBe(200);
+    await fake.waitFor(() => fake.responses.length > 0);
+    expect(fake.responses.map((r) => r.body)).toEqual([
+      {
+        response_type: 'ephemeral',
+        text: expect.stringMatching(
+          /^:warning: Threadline is not installed in this workspace, or its installation was lost\./,
+        ),
+      },
+    ]);
+  });
+
+  it('an install resumes the channels its absence paused, and only those', async () => {
+    const port = await startOAuth(await oauthStandIn());
+    const pause = async (workspace: string, channelId: string, reason: string) => {
+      const created = await app!.channels.getOrCreate('slack', workspace, channelId);
+      await app!.channels.save({ ...created, paused: { reason, at: '2026-01-01T00:00:00.000Z' } });
+      return created.key;
+    };
+    const uninstalled = await pause('T0NEW', 'C0ONE', 'Threadline is not installed in Slack workspace T0NEW');
+    const revoked = await pause(
+      'T0NEW',
+      'C0TWO',
+      "the app's token is no longer valid; reinstall the app (invalid_auth)",
+    );
+    const archived = await pause('T0NEW', 'C0OLD', 'the channel is archived (is_archived)');
+    const elsewhere = await pause('T0ELSE', 'C0ONE', 'Threadline is not installed in Slack workspace T0ELSE');
+    // The OAuth flow as a browser runs it: the install page, then Slack's redirect back with a code.
+    const { state, cookie } = await beginInstall(port);
+    const done = await fetch(`http://127.0.0.1:${port}/slack/oauth_redirect?code=c1&state=${state}`, {
+      headers: { cookie },
+    });
+    expect(done.status).toBe(200);
+    const paused = async (key: string) => (await app!.channels.get(key))?.paused?.reason;
+    expect(await paused(uninstalled)).toBeUndefined();
+    expect(await paused(revoked)).toBeUndefined();
+    expect(await paused(archived)).toMatch(/archived/);
+    expect(await paused(elsewhere)).toMatch(/T0ELSE/);
+  });
+
+  it('cancelling the install (error=access_denied) is not answered as a server error', async () => {
+    const port = await startOAuth(await oauthStandIn());
+    const { state, cookie } = await beginInstall(port);
+    const res = await fetch(
+      `http://127.0.0.1:${port}/slack/oauth_redirect?error=access_denied&state=${state}`,
+      {
+        headers: { cookie },
+        redirect: 'manual',
+      },
+    );
+    expect(res.status).toBe(400);
+    expect(await res.text()).toBe(
+      'Threadline was not installed: the installation was cancelled (access_denied).',
+    );
   });
 });

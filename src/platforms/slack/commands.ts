@@ -180,8 +180,11 @@ async function membershipNote(
   return `\n:information_source: Invite ${who} to this channel (\`/invite\`) so it can post here.`;
 }
 
-/** Only Slack's own file hosts (or the configured API host, for a local fake) get the bot token. */
-function trustedFileUrl(url: string, apiUrl?: string): boolean {
+/**
+ * Whether a URL is Slack's own (https, on slack.com) or on the configured API host (a local fake): only such
+ * file hosts get the bot token, and only such response URLs are posted to.
+ */
+export function trustedSlackUrl(url: string, apiUrl?: string): boolean {
   try {
     const u = new URL(url);
     if (u.protocol === 'https:' && (u.hostname === 'slack.com' || u.hostname.endsWith('.slack.com')))
@@ -219,7 +222,7 @@ async function readOpml(
     return { error: `Slack did not find that file (${code}); upload it to this channel and give its link` };
   }
   const url = file?.url_private_download ?? file?.url_private;
-  if (!url || !token || !trustedFileUrl(url, deps.apiUrl))
+  if (!url || !token || !trustedSlackUrl(url, deps.apiUrl))
     return { error: 'Slack gave no download link for that file' };
   if ((file?.size ?? 0) > deps.fetchPolicy.maxBytes)
     return { error: 'that file is too large for an OPML list' };

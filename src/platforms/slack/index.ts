@@ -27,7 +27,7 @@ import type { ChannelStore } from '../../deliver/channels.js';
 import type { Logger } from '../../log.js';
 import type { Store } from '../../store/index.js';
 import { SlackAdapter } from './adapter.js';
-import { registerCommands } from './commands.js';
+import { registerCommands, trustedSlackUrl } from './commands.js';
 import {
   checkSlackSetup,
   readSlackSecrets,
@@ -81,11 +81,8 @@ export interface SlackAppBinding {
  * of Slack's, or on the configured API host (a local fake), never anywhere else a body might name.
  */
 async function answerUninstalled(responseUrl: string, apiUrl: string | undefined, installPath: string) {
-  const url = new URL(responseUrl);
-  const slacks =
-    url.protocol === 'https:' && (url.hostname === 'slack.com' || url.hostname.endsWith('.slack.com'));
-  if (!slacks && (!apiUrl || url.host !== new URL(apiUrl).host)) return;
-  const res = await fetch(url, {
+  if (!trustedSlackUrl(responseUrl, apiUrl)) return;
+  const res = await fetch(responseUrl, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
