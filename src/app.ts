@@ -26,6 +26,8 @@ export interface AppOptions {
   sinks?: Sink[];
   now?: () => Date;
   write?: (text: string) => void;
+  /** Told when another worker has taken the store from this one (see `StoreLease`), after passes have stopped. */
+  onStoreLost?: (message: string) => void;
 }
 
 export interface PassSummary {
@@ -61,13 +63,16 @@ export class App {
   private readonly adapters = new Map<Platform, ChatAdapter>();
   private tasks: ScheduledTask[] = [];
   private running?: Promise<unknown>;
+  /** Another worker has taken the store: this one starts nothing more. */
+  private lost = false;
 
   constructor(
     readonly config: Config,
     private readonly opts: AppOptions,
   ) {
     this.store = openStore(config.store);
-    if (!config.store.startsWith('memory:')) this.lease = new StoreLease(this.store);
+    if (!config.store.startsWith('memory:'))
+      this.lease = new StoreLease(this.store, { onLost: (message) => this.storeLost(message) });
     this.channels = new ChannelStore(this.store);
     this.deliverer = new Deliverer(this.store);
     this.enricher = new ItemEnricher(config.fetch, opts.logger, this.store);
@@ -232,7 +237,7 @@ export class App {
   /** Runs the worker: a pass now, then on the poll schedule, never two passes at once; daily digests each minute. */
   start(): void {
     const pass = () => {
-      if (this.running) return;
+      if (this.running || this.lost) return;
       this.running = this.pollOnce()
         .then(() => this.dailyTick())
         .catch((err) => this.opts.logger.error({ err }, 'worker pass failed'))
@@ -241,7 +246,7 @@ export class App {
         });
     };
     const daily = () => {
-      if (this.running) return;
+      if (this.running || this.lost) return;
       this.running = this.dailyTick()
         .catch((err) => this.opts.logger.error({ err }, 'daily digest tick failed'))
         .finally(() => {
@@ -253,6 +258,18 @@ export class App {
       cron.schedule('* * * * *', daily, { noOverlap: true, name: 'daily-digests' }),
     ];
     pass();
+  }
+
+  /** Whether another worker has taken the store from this one; it must stop. */
+  get storeTaken(): boolean {
+    return this.lost;
+  }
+
+  private storeLost(message: string): void {
+    this.lost = true;
+    this.opts.logger.error(`${message}; this worker stops so that stories are not posted twice`);
+    for (const task of this.tasks) void task.stop();
+    this.opts.onStoreLost?.(message);
   }
 
   /** Stops scheduling passes and waits for the one under way, which still has the platforms to deliver to. */

@@ -92,7 +92,16 @@ export function registerWorkerCommands(program: Command): void {
         ? await createSlackAdapter({ config, secrets, logger })
         : undefined;
       const adapters = [discord?.adapter, slack?.adapter].filter((a) => a !== undefined);
-      const app = new App(config, { logger, adapters });
+      // Another worker took the store (this one stalled past its lease): stop, and exit with an error.
+      let halt: (reason: string) => void = () => undefined;
+      const app = new App(config, {
+        logger,
+        adapters,
+        onStoreLost: () => {
+          process.exitCode = 1;
+          halt('store taken');
+        },
+      });
       await app.init();
       discord?.attach(app);
       slack?.attach(app);
@@ -116,7 +125,10 @@ export function registerWorkerCommands(program: Command): void {
         'worker started',
       );
       await new Promise<void>((resolve) => {
+        let stopping = false;
         const shutdown = (signal: string) => {
+          if (stopping) return;
+          stopping = true;
           logger.info({ signal }, 'shutting down');
           stopWorker(app, [discord, slack]).then(resolve, (err) => {
             logger.error({ err }, 'shutdown failed');
@@ -125,6 +137,8 @@ export function registerWorkerCommands(program: Command): void {
         };
         process.once('SIGINT', shutdown);
         process.once('SIGTERM', shutdown);
+        halt = shutdown;
+        if (app.storeTaken) shutdown('store taken');
       });
     });
 

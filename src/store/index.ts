@@ -18,10 +18,28 @@ export type Namespace =
   | 'installations'
   | 'articles';
 
+/**
+ * The worker lease's record (JSON with an `owner` field), kept beside the namespaces and changed only by
+ * atomic compare-and-set: with a read followed by a write, two workers starting at once on two hosts could
+ * both find the store free and both take it.
+ */
+export interface LeaseSlot {
+  /** The record as stored, or undefined when no worker holds the store. */
+  read(): Promise<string | undefined>;
+  /**
+   * Stores `record` if the record's owner is still `owner` (undefined: if there is no record). False when
+   * another write came first; a write whose answer was lost may still have been made, so read it back then.
+   */
+  swap(owner: string | undefined, record: string): Promise<boolean>;
+  /** Deletes the record if `owner` holds it. */
+  drop(owner: string): Promise<void>;
+}
+
 export interface Store {
   /** The store's URL without any password, fit for logs and messages. */
   readonly url: string;
   ns<V = unknown>(name: Namespace): Keyv<V>;
+  readonly lease: LeaseSlot;
   /** Checks that the store can be reached, with an error that says which store and why when it cannot. */
   open(): Promise<void>;
   /** Deletes the values whose time limit has passed; a store also does so by itself, hourly, as it is written. */
@@ -36,6 +54,9 @@ export class StoreError extends Error {
 
 /** How long a connection to a store server may take before the store reports it unreachable. */
 const CONNECT_TIMEOUT_MS = 10_000;
+/** The lease record's key: outside every namespace, which Keyv prefixes to its keys (`meta:…`). */
+const LEASE_KEY = 'lease:worker';
+
 /** Longest `close` waits for the operations under way. */
 const CLOSE_WAIT_MS = 10_000;
 /** How often values past their time limit are deleted, at most. */
@@ -132,6 +153,15 @@ abstract class NamespacedStore implements Store {
 
   /** How long an operation may wait on a server that does not answer before it fails; none by default. */
   protected readonly answerWithinMs?: number;
+
+  readonly lease: LeaseSlot = {
+    read: () => this.track(() => this.leaseSlot().read()) as Promise<string | undefined>,
+    swap: (owner, record) => this.track(() => this.leaseSlot().swap(owner, record)) as Promise<boolean>,
+    drop: (owner) => this.track(() => this.leaseSlot().drop(owner)) as Promise<void>,
+  };
+
+  /** The lease record's compare-and-set, in the store's own terms. */
+  protected abstract leaseSlot(): LeaseSlot;
 
   private track(operation: () => Promise<unknown>): Promise<unknown> {
     if (this.closing) return Promise.reject(new StoreError(`the store ${this.url} is closed`));
@@ -236,6 +266,59 @@ class KeyvStore extends NamespacedStore {
     }
   }
 
+  /** A memory store's lease record. */
+  private memoryLease?: string;
+
+  protected leaseSlot(): LeaseSlot {
+    if (this.file === undefined) {
+      // One process: nothing else can come between the check and the write.
+      return {
+        read: async () => this.memoryLease,
+        swap: async (owner, record) => {
+          if (leaseOwner(this.memoryLease) !== owner) return false;
+          this.memoryLease = record;
+          return true;
+        },
+        drop: async (owner) => {
+          if (leaseOwner(this.memoryLease) === owner) this.memoryLease = undefined;
+        },
+      };
+    }
+    // Each statement is atomic in SQLite, across processes too; RETURNING says whether it wrote.
+    this.ns('meta');
+    const db = this.adapters[0]!;
+    return {
+      read: async () => {
+        const rows = (await db.query('SELECT value FROM threadline WHERE key = ?', LEASE_KEY)) as {
+          value: string;
+        }[];
+        return rows[0]?.value;
+      },
+      swap: async (owner, record) => {
+        const rows = (await (owner === undefined
+          ? db.query(
+              'INSERT INTO threadline (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING RETURNING key',
+              LEASE_KEY,
+              record,
+            )
+          : db.query(
+              "UPDATE threadline SET value = ? WHERE key = ? AND json_extract(value, '$.owner') = ? RETURNING key",
+              record,
+              LEASE_KEY,
+              owner,
+            ))) as unknown[];
+        return rows.length === 1;
+      },
+      drop: async (owner) => {
+        await db.query(
+          "DELETE FROM threadline WHERE key = ? AND json_extract(value, '$.owner') = ?",
+          LEASE_KEY,
+          owner,
+        );
+      },
+    };
+  }
+
   protected override async deleteExpired(now: number): Promise<void> {
     // Keyv keeps a value as JSON with its `expires` (epoch ms); every namespace shares the one table.
     await this.adapters[0]?.query(
@@ -250,6 +333,25 @@ class KeyvStore extends NamespacedStore {
     this.adapters.length = 0;
   }
 }
+
+/** The owner named in a lease record; undefined for none. */
+function leaseOwner(record: string | undefined): string | undefined {
+  return record === undefined ? undefined : (JSON.parse(record) as { owner: string }).owner;
+}
+
+/** Sets KEYS[1] to ARGV[2] if its record's owner is ARGV[1] ('' for no record); 1 if it did. */
+const SWAP_SCRIPT = `
+local held = redis.call('GET', KEYS[1])
+local owner = held and cjson.decode(held).owner or ''
+if owner ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2])
+return 1`;
+
+/** Deletes KEYS[1] if its record's owner is ARGV[1]. */
+const DROP_SCRIPT = `
+local held = redis.call('GET', KEYS[1])
+if held and cjson.decode(held).owner == ARGV[1] then redis.call('DEL', KEYS[1]) end
+return 0`;
 
 /**
  * Redis: one connection shared by every namespace, each namespace a key prefix ("threadline:log:…"). Errors
@@ -301,6 +403,19 @@ class RedisStore extends NamespacedStore {
     });
   }
 
+  protected leaseSlot(): LeaseSlot {
+    const key = `threadline:${LEASE_KEY}`;
+    return {
+      read: async () => (await this.client.get(key)) ?? undefined,
+      // A script runs alone on the server: nothing comes between its check and its write.
+      swap: async (owner, record) =>
+        (await this.client.eval(SWAP_SCRIPT, { keys: [key], arguments: [owner ?? '', record] })) === 1,
+      drop: async (owner) => {
+        await this.client.eval(DROP_SCRIPT, { keys: [key], arguments: [owner] });
+      },
+    };
+  }
+
   async open(): Promise<void> {
     try {
       if (!this.client.isOpen) await this.client.connect();
@@ -335,6 +450,10 @@ class PostgresStore extends NamespacedStore {
   protected create(name: Namespace): Keyv {
     const adapter = new PostgresAdapter(this.table) as unknown as KeyvStoreAdapter;
     return new Keyv({ store: adapter, namespace: name, useKeyPrefix: true, throwOnErrors: true });
+  }
+
+  protected leaseSlot(): LeaseSlot {
+    return this.table.leaseSlot(LEASE_KEY);
   }
 
   async open(): Promise<void> {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type pg from 'pg';
+import type { LeaseSlot } from './index.js';
 
 /** The table every namespace shares, keys prefixed by namespace (as Keyv writes them). */
 const TABLE = 'threadline';
@@ -62,6 +63,31 @@ export class PostgresTable {
         await new Promise((resolve) => setTimeout(resolve, Math.min(delay, left)));
       }
     }
+  }
+
+  /** The worker lease's record under `key` (see `LeaseSlot`): each statement is atomic. */
+  leaseSlot(key: string): LeaseSlot {
+    return {
+      read: async () =>
+        (await this.query<{ value: string }>(`SELECT value FROM ${TABLE} WHERE key = $1`, [key])).rows[0]
+          ?.value,
+      swap: async (owner, record) => {
+        const res =
+          owner === undefined
+            ? await this.query(
+                `INSERT INTO ${TABLE} (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING RETURNING key`,
+                [key, record],
+              )
+            : await this.query(
+                `UPDATE ${TABLE} SET value = $2 WHERE key = $1 AND value::json->>'owner' = $3 RETURNING key`,
+                [key, record, owner],
+              );
+        return res.rowCount === 1;
+      },
+      drop: async (owner) => {
+        await this.query(`DELETE FROM ${TABLE} WHERE key = $1 AND value::json->>'owner' = $2`, [key, owner]);
+      },
+    };
   }
 
   /** Deletes the values whose time limit was before `now`. */

@@ -1,12 +1,17 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { App } from '../../src/app.js';
 import { stopWorker } from '../../src/commands/worker.js';
 import { parseConfig } from '../../src/config/load.js';
 import { silentLogger } from '../../src/log.js';
 import type { Item } from '../../src/model.js';
+import { openStore } from '../../src/store/index.js';
+import type { StoreLease } from '../../src/store/lease.js';
 import { renderRss } from '../helpers/feed-server.js';
+import { tempDir } from '../helpers/temp.js';
 
 const item = (id: string, title: string, source: string, publishedAt: string): Item => ({
   id,
@@ -84,5 +89,56 @@ describe('worker shutdown', () => {
     } finally {
       server.close();
     }
+  });
+});
+
+describe('worker that loses its store', () => {
+  it('starts no more passes once another worker has taken the store, and leaves that worker its lease', async () => {
+    let requests = 0;
+    const server = createServer((_req, res) => {
+      requests++;
+      res.setHeader('content-type', 'application/rss+xml');
+      res.end(renderRss('Wire', 'https://wire.example/', []));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const errors: string[] = [];
+    const logger = pino({ level: 'error' }, { write: (line: string) => errors.push(JSON.parse(line).msg) });
+    const told: string[] = [];
+    const app = new App(
+      parseConfig({
+        store: `sqlite://${join(tempDir('threadline-lost-'), 'state.sqlite')}`,
+        sinks: { console: { enabled: false } },
+        feeds: [{ url: `http://127.0.0.1:${port}/rss` }],
+        fetch: { allowPrivate: ['127.0.0.1'] },
+      }),
+      { logger, onStoreLost: (message) => told.push(message) },
+    );
+    try {
+      await app.init();
+      // The worker stalled past its lease, and another on worker-2 took the store.
+      const held = JSON.parse((await app.store.lease.read())!);
+      const other = JSON.stringify({ ...held, owner: 'other', host: 'worker-2.internal', pid: 2 });
+      expect(await app.store.lease.swap(held.owner, other)).toBe(true);
+      const lease = (app as unknown as { lease: StoreLease }).lease;
+      expect(await lease.renew()).toBe(false);
+      expect(app.storeTaken).toBe(true);
+      expect(told).toEqual([
+        expect.stringMatching(/process 2 on worker-2\.internal\) took the store sqlite:/),
+      ]);
+      expect(errors).toEqual([
+        expect.stringMatching(/this worker stops so that stories are not posted twice$/),
+      ]);
+      app.start();
+      await app.finish();
+      expect(requests).toBe(0);
+    } finally {
+      await app.stop();
+      server.close();
+    }
+    const store = openStore(app.config.store);
+    await store.open();
+    expect(JSON.parse((await store.lease.read())!).owner).toBe('other');
+    await store.close();
   });
 });

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { openStore } from '../../src/store/index.js';
+import { openStore, type Store } from '../../src/store/index.js';
 import { StoreLease } from '../../src/store/lease.js';
 
 describe('store lease', () => {
@@ -39,5 +39,89 @@ describe('store lease', () => {
     const store2 = openStore('memory://');
     await new StoreLease(store2, { holder: { host: hostname(), pid: process.ppid } }).acquire();
     await expect(new StoreLease(store2).acquire()).rejects.toThrow(/another Threadline worker/);
+  });
+
+  it('of two workers that find the store free at once, exactly one takes it', async () => {
+    const store = openStore('memory://');
+    const first = new StoreLease(store, { holder: { host: 'worker-1.internal', pid: 1 } });
+    // The second reads the store before the first has written, and writes after it has.
+    let firstIn!: () => void;
+    const firstHolds = new Promise<void>((resolve) => {
+      firstIn = resolve;
+    });
+    const late: Store = Object.create(store);
+    Object.defineProperty(late, 'lease', {
+      value: {
+        ...store.lease,
+        read: async () => {
+          const record = await store.lease.read();
+          await firstHolds;
+          return record;
+        },
+      },
+    });
+    const second = new StoreLease(late, { holder: { host: 'worker-2.internal', pid: 2 } });
+    const secondTries = second.acquire();
+    await first.acquire();
+    firstIn();
+    await expect(secondTries).rejects.toThrow(
+      /another Threadline worker took the store memory:\/\/ at the same moment/,
+    );
+    expect(JSON.parse((await store.lease.read())!)).toMatchObject({ host: 'worker-1.internal', pid: 1 });
+    await first.release();
+  });
+
+  it('a worker whose lease another took stops renewing, is told who took it, and leaves the new lease be', async () => {
+    const store = openStore('memory://');
+    let now = 0;
+    const lost: string[] = [];
+    const stalled = new StoreLease(store, {
+      ttlMs: 1000,
+      now: () => now,
+      holder: { host: 'worker-1.internal', pid: 1 },
+      onLost: (message) => lost.push(message),
+    });
+    await stalled.acquire();
+    expect(await stalled.renew()).toBe(true);
+    // It stalls past its lease; another worker starts and takes the store.
+    now = 1500;
+    const next = new StoreLease(store, {
+      ttlMs: 1000,
+      now: () => now,
+      holder: { host: 'worker-2.internal', pid: 2 },
+    });
+    await next.acquire();
+    expect(await stalled.renew()).toBe(false);
+    expect(lost).toEqual([
+      'another Threadline worker (process 2 on worker-2.internal) took the store memory:// while this one could not renew its hold',
+    ]);
+    // Told once; its release does not free the store the other now holds.
+    expect(await stalled.renew()).toBe(false);
+    expect(lost).toHaveLength(1);
+    await stalled.release();
+    await expect(new StoreLease(store, { now: () => now }).acquire()).rejects.toThrow(
+      /process 2 on worker-2\.internal/,
+    );
+    expect(await next.renew()).toBe(true);
+  });
+
+  it('a worker of an earlier version, holding its lease where those kept it, keeps the store', async () => {
+    const store = openStore('memory://');
+    await store.ns('meta').set('worker-lease', {
+      owner: 'earlier',
+      host: 'worker-1.internal',
+      pid: 7,
+      since: '2026-01-01T00:00:00.000Z',
+      until: Date.now() + 60_000,
+    });
+    await expect(new StoreLease(store).acquire()).rejects.toThrow(/process 7 on worker-1\.internal/);
+    await store.ns('meta').set('worker-lease', {
+      owner: 'earlier',
+      host: 'worker-1.internal',
+      pid: 7,
+      since: '2026-01-01T00:00:00.000Z',
+      until: Date.now() - 1,
+    });
+    await new StoreLease(store).acquire();
   });
 });

@@ -6,6 +6,7 @@ import pg from 'pg';
 import sqlite3 from 'sqlite3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openStore, redactUrl, StoreError } from '../../src/store/index.js';
+import { StoreLease } from '../../src/store/lease.js';
 import { PostgresTable } from '../../src/store/postgres.js';
 import { PostgresServer, postgresAvailable } from '../helpers/postgres-server.js';
 import { RedisServer, redisAvailable } from '../helpers/redis-server.js';
@@ -137,6 +138,54 @@ async function rawKeys(name: string, url: string): Promise<string[]> {
   await client.end();
   return res.rows.map((r) => r.key).sort();
 }
+
+describe.each(backends)('$name store lease', ({ url, enabled }) => {
+  const record = (owner: string) => JSON.stringify({ owner, host: 'h', pid: 1, since: '', until: 0 });
+
+  it.skipIf(!enabled)('changes the lease record only from the holder it names', async () => {
+    const store = openStore(url());
+    await store.open();
+    try {
+      await store.lease.drop('a');
+      await store.lease.drop('b');
+      expect(await store.lease.read()).toBeUndefined();
+      expect(await store.lease.swap(undefined, record('a'))).toBe(true);
+      expect(await store.lease.swap(undefined, record('b'))).toBe(false);
+      expect(await store.lease.swap('b', record('b'))).toBe(false);
+      expect(await store.lease.swap('a', record('a2'))).toBe(true);
+      expect(JSON.parse((await store.lease.read())!).owner).toBe('a2');
+      await store.lease.drop('a');
+      expect(await store.lease.read()).toBeDefined();
+      await store.lease.drop('a2');
+      expect(await store.lease.read()).toBeUndefined();
+      // The record lives outside the namespaces: clearing one leaves it, and it is not one of its keys.
+      await store.lease.swap(undefined, record('c'));
+      await store.ns('meta').clear();
+      expect(JSON.parse((await store.lease.read())!).owner).toBe('c');
+      await store.lease.drop('c');
+    } finally {
+      await store.close();
+    }
+  });
+
+  it.skipIf(!enabled)(
+    'gives the store to one of two workers starting at once, over two connections',
+    async () => {
+      const stores = [openStore(url()), openStore(url())];
+      await Promise.all(stores.map((s) => s.open()));
+      try {
+        for (let round = 0; round < 10; round++) {
+          const leases = stores.map((s, pid) => new StoreLease(s, { holder: { host: `host-${pid}`, pid } }));
+          const tries = await Promise.allSettled(leases.map((l) => l.acquire()));
+          expect(tries.filter((t) => t.status === 'fulfilled')).toHaveLength(1);
+          for (const l of leases) await l.release();
+        }
+      } finally {
+        await Promise.all(stores.map((s) => s.close()));
+      }
+    },
+  );
+});
 
 describe.each(backends.filter((b) => b.name !== 'redis'))('$name store expiry', ({ name, url, enabled }) => {
   it.skipIf(!enabled)('deletes values past their time limit, which nothing reads again', async () => {
