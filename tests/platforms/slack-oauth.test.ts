@@ -293,6 +293,28 @@ describe('multi-workspace OAuth install through Bolt', () => {
     expect(await paused(elsewhere)).toMatch(/T0ELSE/);
   });
 
+  it('an install link works once: the same callback again, or a forged state, installs nothing', async () => {
+    const seen: string[] = [];
+    const port = await startOAuth(await oauthStandIn(seen));
+    const { state, cookie } = await beginInstall(port);
+    const callback = () =>
+      fetch(`http://127.0.0.1:${port}/slack/oauth_redirect?code=c1&state=${state}`, { headers: { cookie } });
+    expect((await callback()).status).toBe(200);
+    const again = await callback();
+    expect(again.status).toBe(400);
+    expect(await again.text()).toMatch(
+      /^Threadline was not installed: the install link was used already \(an install link works once, for ten minutes, in the browser that opened it\)\. Start again/,
+    );
+    const [body] = state.split('.');
+    const forged = `${body}.${'A'.repeat(43)}`;
+    const refused = await fetch(`http://127.0.0.1:${port}/slack/oauth_redirect?code=c2&state=${forged}`, {
+      headers: { cookie: `slack-app-oauth-state=${forged}` },
+    });
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toMatch(/the state parameter was not made by this app/);
+    expect(seen.filter((p) => p === '/api/oauth.v2.access')).toHaveLength(1);
+  });
+
   it('cancelling the install (error=access_denied) is not answered as a server error', async () => {
     const port = await startOAuth(await oauthStandIn());
     const { state, cookie } = await beginInstall(port);

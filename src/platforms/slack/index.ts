@@ -37,6 +37,7 @@ import {
   type SlackSecrets,
   slackConfigSchema,
 } from './config.js';
+import { INVALID_STATE, OneTimeStateStore } from './install-state.js';
 import { type Installed, KeyvInstallationStore } from './installation-store.js';
 
 export { SlackAdapter } from './adapter.js';
@@ -108,7 +109,9 @@ function installFailed(
   res.end(
     cancelled
       ? `Threadline was not installed: the installation was cancelled (${cancelled}).`
-      : `Threadline was not installed: Slack refused the installation (${error.code ?? 'unknown error'}). Try again from the install page.`,
+      : error.code === INVALID_STATE
+        ? `Threadline was not installed: ${error.message} (an install link works once, for ten minutes, in the browser that opened it). Start again from the install page.`
+        : `Threadline was not installed: Slack refused the installation (${error.code ?? 'unknown error'}). Try again from the install page.`,
   );
 }
 
@@ -243,6 +246,7 @@ export async function createSlackAdapter(opts: CreateSlackOptions): Promise<Slac
             redirectUriPath: config.oauth.redirectUriPath,
             directInstall: true,
             callbackOptions: { failure: installFailed },
+            stateStore: new OneTimeStateStore(secrets.stateSecret!, needStore),
           },
         }),
   };
