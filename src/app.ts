@@ -5,7 +5,7 @@ import { ChannelCommands } from './deliver/channel-commands.js';
 import { ChannelSink } from './deliver/channel-sink.js';
 import { type ChannelSettings, ChannelStore, type Platform } from './deliver/channels.js';
 import { DailyDigests } from './deliver/daily.js';
-import { Deliverer } from './deliver/deliverer.js';
+import { Deliverer, recordsKeptFor } from './deliver/deliverer.js';
 import type { ChatAdapter } from './deliver/platform.js';
 import type { Sink } from './deliver/sink.js';
 import { closeParsePool } from './ingest/index.js';
@@ -74,7 +74,9 @@ export class App {
     if (!config.store.startsWith('memory:'))
       this.lease = new StoreLease(this.store, { onLost: (message) => this.storeLost(message) });
     this.channels = new ChannelStore(this.store);
-    this.deliverer = new Deliverer(this.store);
+    this.deliverer = new Deliverer(this.store, {
+      keepMs: recordsKeptFor(config.cluster.retentionDays * 86_400_000),
+    });
     this.enricher = new ItemEnricher(config.fetch, opts.logger, this.store);
     for (const adapter of opts.adapters ?? []) this.adapters.set(adapter.platform, adapter);
     this.staticSinks = [...(opts.sinks ?? [])];

@@ -55,6 +55,12 @@ export type DeliveryState = 'current' | 'holding' | 'behind';
 
 export interface DelivererOptions {
   /**
+   * How long a record is kept after it was last written; forever by default. Set past the time a story can
+   * still be delivered (the item log's retention, and the notes of which story an item went out under), so
+   * that the records of stories long gone are deleted without one ever being missed.
+   */
+  keepMs?: number;
+  /**
    * How long coverage that brings neither a new outlet, nor a new fact, nor an opinion or analysis piece (more
    * reports from outlets already in the thread) waits for something new to go out with, so that such reports
    * reach a thread at most once in this long instead of one reply each. 0 sends every update at once.
@@ -70,6 +76,14 @@ const recordKey = (sink: Sink, storyId: string) => `${sink.id}|${storyId}`;
 const storyOfKey = (itemId: string) => `story-of|${itemId}`;
 /** How long that is kept: a story's newer items keep it findable, however long it runs. */
 const STORY_OF_TTL_MS = 30 * 86_400_000;
+
+/**
+ * How long delivery records must be kept for an item log that keeps items `retentionMs`: a story can be
+ * delivered while its items are kept, and found again through its notes for as long as those are.
+ */
+export function recordsKeptFor(retentionMs: number): number {
+  return retentionMs + STORY_OF_TTL_MS;
+}
 const NOTED_MAX = 10_000;
 /** Coverage time between two notes of one story; the item log keeps far longer than this. */
 const NOTE_EVERY_MS = 86_400_000;
@@ -103,6 +117,7 @@ export class Deliverer {
   private readonly noted = new Map<string, number>();
 
   private readonly quietHoldMs: number;
+  private readonly keepMs?: number;
   private readonly now: () => number;
 
   constructor(
@@ -110,11 +125,17 @@ export class Deliverer {
     opts: DelivererOptions = {},
   ) {
     this.quietHoldMs = opts.quietHoldMs ?? 0;
+    this.keepMs = opts.keepMs;
     this.now = opts.now ?? Date.now;
   }
 
   private get records() {
     return this.store.ns<DeliveryRecord>('deliveries');
+  }
+
+  /** Writes a record, kept for `keepMs` from now. */
+  private keep<V extends object>(key: string, record: V): Promise<boolean> {
+    return this.store.ns<V>('deliveries').set(key, record, this.keepMs);
   }
 
   /**
@@ -159,7 +180,7 @@ export class Deliverer {
         // What the interrupted attempt posted, not the story as it is now: coverage that came in since goes
         // out as an update.
         const sent = interrupted ?? { itemIds, factKeys };
-        await this.records.set(key, {
+        await this.keep(key, {
           ref: recovered,
           itemIds: sent.itemIds,
           factKeys: sent.factKeys,
@@ -172,7 +193,7 @@ export class Deliverer {
       const attempt = interrupted ? asAttempted(digest, interrupted) : digest;
       const sent = attempt === digest ? { itemIds, factKeys, facts: digest.facts } : interrupted!;
       await this.noteStoryOf(digest.id, attempt.coverage);
-      await this.records.set(key, {
+      await this.keep(key, {
         ...record,
         // Wall-clock time, not the scheduler's: platforms stamp messages on the wall clock. A retry keeps the
         // first attempt's start, so that the platform still searches from there for what that attempt posted.
@@ -186,7 +207,7 @@ export class Deliverer {
         },
       });
       const ref = await sink.post(attempt, attemptKey);
-      await this.records.set(key, { ref, itemIds: sent.itemIds, factKeys: sent.factKeys, updates: 0 });
+      await this.keep(key, { ref, itemIds: sent.itemIds, factKeys: sent.factKeys, updates: 0 });
       return this.followUp(sink, digest, sent.itemIds);
     }
 
@@ -213,7 +234,7 @@ export class Deliverer {
     // A retry keeps the first attempt's start, so that what that attempt sent is still searched for.
     const since = retry?.since ?? Date.now();
     await this.noteStoryOf(digest.id, sent.coverage);
-    await this.records.set(key, {
+    await this.keep(key, {
       ...record,
       pending: {
         op: 'update',
@@ -237,7 +258,7 @@ export class Deliverer {
       retry ? since : undefined,
     );
     const done = new Set([...record.itemIds, ...attempt.itemIds]);
-    await this.records.set(key, {
+    await this.keep(key, {
       ref: record.ref,
       itemIds: [...done],
       factKeys: [...new Set([...record.factKeys, ...attempt.factKeys])],
@@ -258,7 +279,7 @@ export class Deliverer {
     const itemIds = coverage.map((c) => c.itemId);
     const before = record.held?.itemIds;
     if (before?.length !== itemIds.length || itemIds.some((id, i) => before[i] !== id))
-      await this.records.set(key, { ...record, held: { since, itemIds } });
+      await this.keep(key, { ...record, held: { since, itemIds } });
     return true;
   }
 
@@ -289,10 +310,10 @@ export class Deliverer {
     const sent = first?.text ?? text;
     let ref = first && recover ? await recover(key, first.since, sent) : undefined;
     if (!ref) {
-      await records.set(recordKey, { pending: true, since: first?.since ?? Date.now(), text: sent });
+      await this.keep(recordKey, { pending: true, since: first?.since ?? Date.now(), text: sent });
       ref = await act(key, sent);
     }
-    await records.set(recordKey, { ref });
+    await this.keep(recordKey, { ref });
     return ref;
   }
 
@@ -352,7 +373,7 @@ export class Deliverer {
       changed = true;
     }
     if (!record) return { itemIds: [], factKeys: [], updates: 0 };
-    if (changed) await this.records.set(key, record);
+    if (changed) await this.keep(key, record);
     return record;
   }
 }

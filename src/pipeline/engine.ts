@@ -1,5 +1,5 @@
 import type { ExpireListener, OnlineClusterer, StoryInfo } from '../cluster/index.js';
-import { Deliverer, type DeliveryResult } from '../deliver/deliverer.js';
+import { Deliverer, type DeliveryResult, recordsKeptFor } from '../deliver/deliverer.js';
 import type { Sink } from '../deliver/sink.js';
 import { buildDigest } from '../digest/build.js';
 import type { Logger } from '../log.js';
@@ -82,6 +82,7 @@ export class StoryEngine {
     this.log = new ItemLog(opts.store);
     this.deliverer = new Deliverer(opts.store, {
       quietHoldMs: opts.quietHoldMs,
+      keepMs: opts.retentionMs ? recordsKeptFor(opts.retentionMs) : undefined,
       now: () => (opts.now?.() ?? new Date()).getTime(),
     });
     this.index = new StoryIndex(opts.clusterer);

@@ -46,6 +46,44 @@ describe('worker configuration', () => {
   }
 });
 
+describe('delivery records', () => {
+  it('are kept past the item log retention plus the month its story notes last, then deleted', async () => {
+    const app = new App(
+      parseConfig({
+        store: 'memory://',
+        sinks: { console: { enabled: false } },
+        cluster: { retentionDays: 10 },
+      }),
+      {
+        logger: silentLogger,
+        sinks: [
+          {
+            id: 'test',
+            minSources: 1,
+            post: async () => ({ parentId: 'p1' }),
+            update: async () => undefined,
+          },
+        ],
+      },
+    );
+    await app.init();
+    try {
+      const before = Date.now();
+      await app.engine.ingest([item('a', 'Volcano erupts in Iceland', 'Wire A', new Date().toISOString())]);
+      const storyId = app.engine.stories()[0]!.id;
+      const record = (await app.store.ns('deliveries').get(`test|${storyId}`, { raw: true })) as {
+        value: { ref?: unknown };
+        expires: number;
+      };
+      expect(record.value.ref).toEqual({ parentId: 'p1' });
+      expect(record.expires - before).toBeGreaterThanOrEqual(40 * 86_400_000);
+      expect(record.expires - before).toBeLessThan(41 * 86_400_000);
+    } finally {
+      await app.stop();
+    }
+  });
+});
+
 describe('worker shutdown', () => {
   it('lets the pass under way finish before the platforms disconnect, then closes the store', async () => {
     // A feed that answers after a while, so that the stop comes while the first pass still waits on it.

@@ -1,8 +1,11 @@
-import { describe, expect, it } from 'vitest';
-import { Deliverer } from '../../src/deliver/deliverer.js';
+import { join } from 'node:path';
+import sqlite3 from 'sqlite3';
+import { describe, expect, it, vi } from 'vitest';
+import { Deliverer, recordsKeptFor } from '../../src/deliver/deliverer.js';
 import type { PostedRef, Sink, StoryUpdate } from '../../src/deliver/sink.js';
 import type { StoryDigest } from '../../src/model.js';
 import { openStore, type Store } from '../../src/store/index.js';
+import { tempDir } from '../helpers/temp.js';
 
 function digest(id: string, sources: string[]): StoryDigest {
   return {
@@ -504,5 +507,56 @@ describe('quiet coverage', () => {
     const d = new Deliverer(t.store);
     expect(await d.deliver(t.sink, t.more('A', 'a-2'))).toBe('updated');
     expect(t.sink.updates).toHaveLength(1);
+  });
+});
+
+describe('delivery records over time', () => {
+  it('keeps a record for keepMs after its last write, then the store deletes it', async () => {
+    const file = join(tempDir('threadline-records-'), 'state.sqlite');
+    const store = openStore(`sqlite://${file}`);
+    await store.open();
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.parse('2026-03-01T10:00:00Z'));
+      const sink = new RecordingSink();
+      const d = new Deliverer(store, { keepMs: 60_000 });
+      const expires = async () =>
+        ((await store.ns('deliveries').get('rec|s1', { raw: true })) as { expires?: number } | undefined)
+          ?.expires;
+      expect(await d.deliver(sink, digest('s1', ['A']))).toBe('posted');
+      expect(await expires()).toBe(Date.now() + 60_000);
+      // Each write keeps it longer: a story still in the news keeps its thread.
+      vi.setSystemTime(Date.now() + 45_000);
+      expect(await d.deliver(sink, digest('s1', ['A', 'B']))).toBe('updated');
+      expect(await expires()).toBe(Date.now() + 60_000);
+      vi.setSystemTime(Date.now() + 45_000);
+      expect(await d.deliver(sink, digest('s1', ['A', 'B']))).toBe('unchanged');
+      vi.setSystemTime(Date.now() + 30_000);
+      await store.purgeExpired();
+      const rows = await new Promise<unknown[]>((resolve, reject) => {
+        const db = new sqlite3.Database(file);
+        db.all("SELECT key FROM threadline WHERE key LIKE 'deliveries:rec|%'", (err, r) => {
+          db.close();
+          if (err) reject(err);
+          else resolve(r);
+        });
+      });
+      expect(rows).toEqual([]);
+    } finally {
+      vi.useRealTimers();
+      await store.close();
+    }
+  });
+
+  it('a worker keeps its records past the item log retention and the notes of which story items went under', async () => {
+    const store = openStore('memory://');
+    const before = Date.now();
+    await new Deliverer(store, { keepMs: recordsKeptFor(14 * 86_400_000) }).deliver(
+      new RecordingSink(),
+      digest('s1', ['A']),
+    );
+    const { expires } = (await store.ns('deliveries').get('rec|s1', { raw: true })) as { expires: number };
+    expect(expires - before).toBeGreaterThanOrEqual(44 * 86_400_000);
+    expect(expires - before).toBeLessThan(45 * 86_400_000);
   });
 });
