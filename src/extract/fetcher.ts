@@ -1,4 +1,5 @@
 import type Keyv from 'keyv';
+import { sharedParsePool } from '../ingest/parse-pool.js';
 import { clipParagraphs } from '../ingest/text.js';
 import { type ExtractedPage, extractPage } from './page.js';
 
@@ -29,6 +30,20 @@ export interface ArticleFetcherOptions {
   errorTtlMs?: number;
   /** Extracted text shorter than this counts as a failure (paywalls, consent walls), characters (default 200). */
   minTextLength?: number;
+  /** Extracts a page's article; by default `extractAnywhere`. */
+  extract?: (html: string, url: string) => Promise<ExtractedPage>;
+}
+
+/**
+ * Pages at least this long (characters) are extracted in the parse pool's workers. Extraction takes about a
+ * second per megabyte of page; on the main thread a big page would hold up everything else meanwhile, chat
+ * commands that must be answered within 3 s among them. Smaller pages cost less than the trip to a worker.
+ */
+const OFF_THREAD_CHARS = 64 * 1024;
+
+/** A page's article, extracted in a worker of the shared parse pool when the page is big (time-limited there). */
+export async function extractAnywhere(html: string, url: string): Promise<ExtractedPage> {
+  return html.length >= OFF_THREAD_CHARS ? sharedParsePool().extract(html, url) : extractPage(html, url);
 }
 
 type Stored = ArticleSuccess | ArticleFailure;
@@ -56,6 +71,7 @@ export class ArticleFetcher {
   private readonly ttlMs: number;
   private readonly errorTtlMs: number;
   private readonly minTextLength: number;
+  private readonly extract: (html: string, url: string) => Promise<ExtractedPage>;
 
   constructor(
     private readonly fetchPage: PageFetch,
@@ -65,6 +81,7 @@ export class ArticleFetcher {
     this.ttlMs = options.ttlMs ?? 7 * 24 * 3600_000;
     this.errorTtlMs = options.errorTtlMs ?? 3600_000;
     this.minTextLength = options.minTextLength ?? 200;
+    this.extract = options.extract ?? extractAnywhere;
   }
 
   private key(url: string): string {
@@ -114,7 +131,7 @@ export class ArticleFetcher {
     }
     let page: ExtractedPage;
     try {
-      page = extractPage(res.body, res.finalUrl || url);
+      page = await this.extract(res.body, res.finalUrl || url);
     } catch (err) {
       return { ok: false, url, status: res.status, error: `extraction failed: ${(err as Error).message}` };
     }

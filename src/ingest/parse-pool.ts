@@ -1,12 +1,21 @@
 /**
- * A small pool of parse worker threads. Parsing is most of the poller's CPU, so large bodies go to the pool and
- * the main thread keeps fetching; each parse has a time limit, after which its worker is terminated and replaced.
+ * A small pool of parse worker threads. Parsing feeds and extracting articles are most of the poller's CPU, so
+ * large bodies and pages go to the pool and the main thread keeps fetching (and answering chat commands); each
+ * job has a time limit, after which its worker is terminated and replaced.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import type { ExtractedPage } from '../extract/page.js';
 import { FeedParseError, FetchError } from './errors.js';
 import type { ParsedFeed, ParseOptions } from './parse.js';
-import { PARSE_WORKER, type ParseReply, type ParseRequest, type ParseWorkerReady } from './parse-worker.js';
+import {
+  PARSE_WORKER,
+  type PageReply,
+  type ParseReply,
+  type ParseRequest,
+  type ParseWorkerReady,
+  type WorkerReply,
+} from './parse-worker.js';
 
 export interface ParsePoolOptions {
   /**
@@ -31,7 +40,7 @@ type Job = {
   req: DistributiveOmit<ParseRequest, 'id'>;
   transfer: ArrayBuffer[];
   timeoutMs: number;
-  resolve: (reply: ParseReply) => void;
+  resolve: (reply: WorkerReply) => void;
 };
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
@@ -104,7 +113,7 @@ export class ParsePool {
     // copied into its own first.
     const owned =
       body.byteOffset === 0 && body.byteLength === body.buffer.byteLength ? body : new Uint8Array(body);
-    const r = await this.run({ body: owned, opts }, [owned.buffer as ArrayBuffer], timeoutMs);
+    const r = (await this.run({ body: owned, opts }, [owned.buffer as ArrayBuffer], timeoutMs)) as ParseReply;
     if (r.ok) return r.feed;
     if (r.name === 'FeedParseError') throw new FeedParseError(r.error);
     if (r.name === 'FetchError') throw new FetchError(r.error);
@@ -114,9 +123,19 @@ export class ParsePool {
     throw e;
   }
 
+  /**
+   * Extracts the article of a fetched page in a worker, as extractPage(html, url) would; rejects with the
+   * reason when extraction fails, runs past its time or out of memory.
+   */
+  async extract(html: string, url: string, timeoutMs = this.timeoutMs): Promise<ExtractedPage> {
+    const r = (await this.run({ html, url }, [], timeoutMs)) as PageReply;
+    if (r.ok) return r.page;
+    throw new Error(r.error);
+  }
+
   /** Parses a file in a worker; failures come back as replies with display text, never as rejections. */
-  parseFile(file: string, timeoutMs = this.timeoutMs): Promise<ParseReply> {
-    return this.run({ file }, [], timeoutMs);
+  async parseFile(file: string, timeoutMs = this.timeoutMs): Promise<ParseReply> {
+    return (await this.run({ file }, [], timeoutMs)) as ParseReply;
   }
 
   /** Terminates every worker; parses still queued or running fail. The pool cannot be used afterwards. */
@@ -126,7 +145,7 @@ export class ParsePool {
     await Promise.all(this.slots.splice(0).map((s) => this.retire(s, 'parse pool closed')));
   }
 
-  private run(req: Job['req'], transfer: ArrayBuffer[], timeoutMs: number): Promise<ParseReply> {
+  private run(req: Job['req'], transfer: ArrayBuffer[], timeoutMs: number): Promise<WorkerReply> {
     if (this.closed) return Promise.resolve({ id: 0, ok: false, error: 'parse pool closed' });
     return new Promise((resolve) => {
       this.queue.push({ req, transfer, timeoutMs, resolve });
@@ -148,7 +167,7 @@ export class ParsePool {
   private spawn(): Slot {
     const slot: Slot = { worker: spawnWorker(this.heapMb), ready: false };
     const w = slot.worker;
-    w.on('message', (m: ParseReply | ParseWorkerReady) => {
+    w.on('message', (m: WorkerReply | ParseWorkerReady) => {
       if ('ready' in m) {
         slot.ready = true;
         if (slot.job) this.startTimer(slot, slot.job);
@@ -180,7 +199,7 @@ export class ParsePool {
     );
   }
 
-  private finish(slot: Slot, reply: ParseReply): void {
+  private finish(slot: Slot, reply: WorkerReply): void {
     const job = slot.job;
     clearTimeout(slot.timer);
     slot.job = slot.timer = slot.id = undefined;

@@ -1,6 +1,7 @@
 import Keyv from 'keyv';
-import { describe, expect, it } from 'vitest';
-import { ArticleFetcher, needsArticleFetch, type PageFetch } from '../../src/extract/index.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ArticleFetcher, extractPage, needsArticleFetch, type PageFetch } from '../../src/extract/index.js';
+import { closeParsePool, ParsePool } from '../../src/ingest/parse-pool.js';
 
 const body = `<html><head><script type="application/ld+json">{"@type":"ReportageNewsArticle","headline":"Talks"}</script></head>
 <body><article>${[1, 2, 3, 4].map((n) => `<p>Leaders met in Geneva on Tuesday for round ${n} and agreed to resume talks next month, officials said.</p>`).join('')}</article></body></html>`;
@@ -93,5 +94,58 @@ describe('needsArticleFetch', () => {
     expect(needsArticleFetch({ url: 'https://e.com/a', description: 'A summary.' }, false)).toBe(false);
     expect(needsArticleFetch({ description: 'No link.' }, true)).toBe(false);
     expect(needsArticleFetch({ url: 'https://e.com/a', text: 'Full text. '.repeat(100) }, true)).toBe(false);
+  });
+});
+
+describe('big pages', () => {
+  /** A page of `size` characters or so: an article, and a large inline script as news sites have. */
+  function bigPage(size: number): string {
+    const paragraphs = Array.from(
+      { length: 40 },
+      (_, n) =>
+        `<p>Leaders met in Geneva on Tuesday for round ${n} and agreed to resume talks next month, officials said.</p>`,
+    ).join('');
+    const script = `<script>window.__STATE__=${JSON.stringify({ cache: 'x'.repeat(size) })}</script>`;
+    return `<html><head><title>Talks</title>${script}</head><body><article>${paragraphs}</article></body></html>`;
+  }
+
+  afterAll(() => closeParsePool());
+
+  it('are extracted in a worker, as on the main thread, while the main thread goes on', async () => {
+    const html = bigPage(3_000_000);
+    const { fn } = fakeFetch({
+      'https://e.com/big': { status: 200, body: html, finalUrl: 'https://e.com/big' },
+    });
+    let turns = 0;
+    const ticking = setInterval(() => turns++, 1);
+    try {
+      const result = await new ArticleFetcher(fn, new Keyv()).get('https://e.com/big');
+      if (!result.ok) throw new Error(result.error);
+      expect(result.page).toEqual({ ...extractPage(html, 'https://e.com/big'), text: result.page.text });
+      expect(result.page.text).toMatch(/^Leaders met in Geneva on Tuesday for round 0/);
+      expect(result.page.text).toMatch(/round 39 and agreed/);
+      // The main thread ran timers while the page was being extracted.
+      expect(turns).toBeGreaterThan(0);
+    } finally {
+      clearInterval(ticking);
+    }
+  });
+
+  it('that take longer to extract than the time limit fail with the reason, and are not retried at once', async () => {
+    const pool = new ParsePool({ size: 1, timeoutMs: 20 });
+    const { fn, calls } = fakeFetch({
+      'https://e.com/huge': { status: 200, body: bigPage(4_000_000), finalUrl: 'https://e.com/huge' },
+    });
+    try {
+      const fetcher = new ArticleFetcher(fn, new Keyv(), { extract: (html, url) => pool.extract(html, url) });
+      expect(await fetcher.get('https://e.com/huge')).toMatchObject({
+        ok: false,
+        error: 'extraction failed: timed out after 20 ms',
+      });
+      expect(await fetcher.get('https://e.com/huge')).toMatchObject({ ok: false, cached: true });
+      expect(calls).toHaveLength(1);
+    } finally {
+      await pool.close();
+    }
   });
 });
