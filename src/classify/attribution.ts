@@ -413,6 +413,9 @@ function sourceStart(tokens: Token[], head: number): number {
     const possessor = /['’]s$/.test(tokens[k]!.text) && /^[a-z]+$/.test(word);
     if (
       /^(the|his|her|their|some|many|other|senior|top|chief|deputy|acting|former|prime)$/i.test(word) ||
+      // "the shadow chancellor", "the tax agency", "a base spokesman": a lower-case word between an article and
+      // the source names which one; without it "the shadow chancellor" would read as the chancellor.
+      describes(tokens, k - 1) ||
       // "New York City's mayor": a capitalised first word belongs to the name unless it opens the sentence.
       (isCapitalised(word) && (k - 1 > 0 || !NON_SPEAKERS.has(word))) ||
       possessive ||
@@ -422,6 +425,27 @@ function sourceStart(tokens: Token[], head: number): number {
     else break;
   }
   return k;
+}
+
+/** Articles and possessives that open a described source: "the tax agency", "its press office". */
+const SOURCE_DETERMINER = /^(the|a|an|his|her|their|its)$/i;
+
+/**
+ * Whether the lower-case word at `at` describes the source noun after it: one or two such words right after an
+ * article or possessive ("the shadow chancellor", "a league spokesman", "the state election commission",
+ * "the film's production company").
+ */
+function describes(tokens: Token[], at: number): boolean {
+  const word = tokens[at]!.text;
+  if (!/^[a-z][a-z-]+$/.test(word) || isPreposition(word) || SOURCE_DETERMINER.test(word)) return false;
+  const before = tokens[at - 1]?.text ?? '';
+  // "the film's production company": a possessor opens the description as an article does.
+  if (SOURCE_DETERMINER.test(before) || /^[a-z]+['’]s$/i.test(before)) return true;
+  return (
+    /^[a-z][a-z-]+$/.test(before) &&
+    !isPreposition(before) &&
+    SOURCE_DETERMINER.test(tokens[at - 2]?.text ?? '')
+  );
 }
 
 /** The name a couple of words on, past an article: "from the CDC" → "CDC". */

@@ -52,6 +52,10 @@ const ABBREVIATIONS = new Set([
   'vs',
   'v',
   'etc',
+  // "Rakim Mayers, a.k.a. A$AP Rocky": what follows is another name for what came before, never a new sentence.
+  'a.k.a',
+  'i.e',
+  'e.g',
   'cf',
   'al',
   'approx',

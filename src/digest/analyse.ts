@@ -5,6 +5,7 @@ import { type ClaimCore, claimCore } from './core.js';
 import { type OpinionPiece, opinionPieces } from './opinion.js';
 import { directQuote, reportedClause, shortQuotes, speakerGroup } from './speech.js';
 import {
+  addressesReader,
   contentTerms,
   documentFrequencies,
   isComplete,
@@ -90,8 +91,19 @@ function cleanAttribution(a: AttributionMatch | Attribution | undefined): Attrib
     : { speaker: a.speaker, verb: a.verb };
 }
 
-/** A reported fact: a finished sentence of the item's own text, not its headline, a prompt or a caption. */
-function usableSentence(text: string, words: number, norm: string, item: Item, title: string): boolean {
+/**
+ * A reported fact: a finished sentence of the item's own text, not its headline, a prompt or a caption. A
+ * sentence that speaks to the reader or for the outlet ("Shop our deals", "call or text the hotline", "Every
+ * week we wrap up …") reports nothing, unless it gives what a named source said.
+ */
+function usableSentence(
+  text: string,
+  words: number,
+  norm: string,
+  item: Item,
+  title: string,
+  attribution: Attribution | undefined,
+): boolean {
   return (
     words >= 6 &&
     words <= 90 &&
@@ -99,7 +111,8 @@ function usableSentence(text: string, words: number, norm: string, item: Item, t
     !/\?["'”’)]*$/.test(text) &&
     norm !== title &&
     !isBoilerplate(text) &&
-    !isPhotoCaption(text, item.publishedAt)
+    !isPhotoCaption(text, item.publishedAt) &&
+    !(attribution === undefined && addressesReader(text))
   );
 }
 
@@ -136,7 +149,7 @@ function analyse(item: Item): ItemAnalysis {
       const text = withoutPicturePointers(withoutDateline(s.text));
       const norm = normalise(text);
       const words = wordCount(text);
-      reported &&= usableSentence(text, words, norm, item, title);
+      reported &&= usableSentence(text, words, norm, item, title, attribution);
       const terms = contentTerms(text);
       const quotes = quotations(text);
       const speech = { text, quotes, attribution };

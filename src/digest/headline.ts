@@ -55,7 +55,8 @@ export interface TitleChoice {
 
 /**
  * The most representative title: the one closest to the other titles (TF-IDF centroid of the rest) and to what
- * the story reports, reports preferred over opinion, titles of four words or more over stubs; ties go to the
+ * the story reports, reports preferred over opinion, titles of four words or more over stubs, statements over
+ * questions (an explainer's "Who is …?" sums up the words of a story, not what happened); ties go to the
  * earliest. `items` in publication order.
  */
 export function chooseHeadline(
@@ -117,6 +118,9 @@ function representativeTitle(
   const full = pool.filter((c) => wordCount(c.title) >= 4);
   if (full.length) pool = full;
   if (!pool.length) return undefined;
+  // Questions still count among the others (they share the story's words), but only a statement may win.
+  const isQuestion = (title: string) => /\?["'”’)]*$/.test(title);
+  const statementsOnly = pool.some((c) => !isQuestion(c.title));
   const terms = pool.map((c) => contentTerms(c.title));
   const idf = idfTable(terms);
   const vectors = terms.map((t) => tfidf(t, idf));
@@ -125,6 +129,7 @@ function representativeTitle(
   let best = pool[0]!;
   let bestScore = Number.NEGATIVE_INFINITY;
   pool.forEach((c, k) => {
+    if (statementsOnly && isQuestion(c.title)) return;
     const v = vectors[k]!;
     // Leave-one-out: a title is not measured against itself, so an odd one out scores nothing.
     const others: Vector = new Map();

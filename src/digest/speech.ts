@@ -51,6 +51,16 @@ const OBJECT_VERBS = new Set(
     'emphasized emphasised stressed indicated suggested maintained'
   ).split(' '),
 );
+/**
+ * What follows a reporting verb when it takes a complement rather than what was said: "warned of …", "responded
+ * by …", "claimed to have …", "said in a statement …", "insisted on …". Cut there, the rest is a fragment.
+ */
+const COMPLEMENT_START =
+  /^\s*(?:of|by|to|about|against|for|on|upon|with|without|from|at|in|into|over|as|during|after|before|under)\b/i;
+/** A head that ends in a conjunction before the speaker holds a clause of its own ("X happened and Canada …"). */
+const CLAUSE_BEFORE_SPEAKER =
+  /\b(?:and|but|or|while|as|after|before|when|because|so|then|since|although|until)\s*$/i;
+
 /** Words allowed between a speaker and the verb: "Witkoff later said", "Rubio has repeatedly said". */
 const BETWEEN = new Set([
   'also',
@@ -101,7 +111,11 @@ export function reportedClause(unit: Speech): string | undefined {
     const words = before.split(/\s+/);
     while (words.length > 1 && BETWEEN.has(words.at(-1)!.toLowerCase())) words.pop();
     const head = words.join(' ').replace(/,$/, '');
-    const speakerFirst = words.length <= 10 && (head.endsWith(name) || /^(he|she)$/i.test(head));
+    const lead = head.endsWith(a.speaker) ? head.slice(0, head.length - a.speaker.length) : '';
+    const speakerFirst =
+      words.length <= 10 &&
+      (head.endsWith(name) || /^(he|she)$/i.test(head)) &&
+      !CLAUSE_BEFORE_SPEAKER.test(lead.replace(/\b(?:the|a|an)\s*$/i, ''));
     if (speakerFirst) {
       let rest = text.slice(verb.index + a.verb.length);
       if (/^tel|^told/i.test(a.verb)) {
@@ -132,6 +146,8 @@ export function reportedClause(unit: Speech): string | undefined {
         if (second) rest = rest.slice(second[0].length);
         // "Massa conceded defeat to Milei": a verb that also takes a plain object reports a clause only after "that".
         else if (!introduced && OBJECT_VERBS.has(a.verb.toLowerCase())) rest = '';
+        // "warned of headaches", "responded by closing": the verb's complement, not what was said.
+        else if (!introduced && COMPLEMENT_START.test(rest)) rest = '';
       }
       const clause = /^\s*[,:]?\s*["“]/.test(rest) ? undefined : finish(rest);
       if (clause) return clause;

@@ -113,6 +113,75 @@ export function proseShingles(sentence: string, n = 5): string[] {
   return [...out];
 }
 
+/** The text with its quotations blanked out: what the writer says in their own voice. */
+export function outsideQuotes(text: string): string {
+  let out = '';
+  let last = 0;
+  for (const [start, end] of quoteSpans(text).sort((a, b) => a[0] - b[0])) {
+    if (start < last) continue;
+    out += `${text.slice(last, start)} `;
+    last = end;
+  }
+  return out + text.slice(last);
+}
+
+/**
+ * The reader addressed ("you", "your") or the outlet speaking of itself ("we", "our", "us"; not "US"). A
+ * capital is only taken at the start: inside a sentence, "Your" and "Our" open a title ("Windmills of Your
+ * Mind", "Our Wives Under the Sea").
+ */
+const READER_OR_WRITER =
+  /\b(?:you|your|yours|yourself|yourselves|we|our|ours|ourselves|us)\b|^(?:You|Your|We|Our)\b/u;
+/** Verbs that prompt a reader when they open a sentence bare: "Shop our …", "Call or text …", "Sign up …". */
+const PROMPT_VERBS = new Set(
+  (
+    'shop buy order save get grab call text visit click tap download subscribe sign join follow read watch ' +
+    'listen see check find discover explore learn register enter book try take share stay contact email donate ' +
+    'browse tune apply send submit'
+  ).split(' '),
+);
+/**
+ * Whether a sentence has a finite verb after its first word: an auxiliary, a verb in the past, or a present verb
+ * after its subject. "Save the Children staff were evacuated", "Call of Duty sales rose" and "Watch parties start
+ * at noon" have one; "Shop Black Friday discounts on bedding" and "Stay tuned for updates" (a participle right
+ * after the first word) do not.
+ */
+function finiteAfterFirst(text: string): boolean {
+  const tokens = tagSentence(text);
+  return tokens.some((t, i) => {
+    if (i === 0) return false;
+    if (t.pos === 'AUX') return true;
+    const previous = tokens[i - 1]!;
+    if (!isClauseVerb(t, previous)) return false;
+    if (t.lower !== t.lemma) return !(i === 1 && /(?:ed|en)$/.test(t.lower));
+    return previous.pos === 'NOUN' || previous.pos === 'PROPN' || previous.pos === 'PRON';
+  });
+}
+
+/**
+ * A call to action: a prompting verb, bare, opening the sentence or after a short place or time ("In the US, call …"),
+ * in a sentence with no other finite verb. A name that starts with such a verb opens a sentence that has its own
+ * verb ("Save the Children staff were evacuated", "Get Out director Jordan Peele announced …").
+ */
+function callToAction(text: string): boolean {
+  const lead =
+    /^(?:(?:in|on|at|for|across|outside|within)\s[^,;:]{1,30},\s+)?(?:(?:please|so|now)\s+)?/i.exec(text)![0];
+  const rest = text.slice(lead.length);
+  const verb = /^\p{L}+/u.exec(rest)?.[0] ?? '';
+  return PROMPT_VERBS.has(verb.toLowerCase()) && !finiteAfterFirst(rest);
+}
+
+/**
+ * A sentence that speaks to the reader or for the outlet rather than reporting: a call to action or an
+ * advertisement ("Shop our top rated deals"), a helpline prompt ("call or text the hotline"), a promotion of
+ * the outlet's own coverage ("Every week we wrap up …"). Quoted words are someone's speech and do not count.
+ */
+export function addressesReader(text: string): boolean {
+  const own = outsideQuotes(text).trim();
+  const start = own.replace(/^[^\p{L}\p{N}]+/u, '');
+  return READER_OR_WRITER.test(start) || callToAction(start);
+}
+
 /** Text reduced to lower-case words, for keys and equality checks that ignore punctuation and case. */
 export function normalise(text: string): string {
   return wordTokens(text).join(' ');

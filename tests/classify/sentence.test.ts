@@ -136,7 +136,7 @@ describe('extractAttribution', () => {
       extractAttribution(
         'The transport ministry, in a brief statement, said the port would reopen on Friday.',
       ),
-    ).toMatchObject({ speaker: 'ministry', verb: 'said' });
+    ).toMatchObject({ speaker: 'transport ministry', verb: 'said' });
     expect(
       extractAttribution('Mayor Ana Lopes, speaking after the vote, told reporters the plan would go ahead.'),
     ).toMatchObject({ speaker: 'Ana Lopes', verb: 'told' });

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { classifySentence } from '../../src/classify/index.js';
+import { reportedClause } from '../../src/digest/speech.js';
+import { quotations } from '../../src/digest/text.js';
+
+/** The reported clause the digest would show for a sentence, credited "according to" its speaker. */
+function clause(text: string): string | undefined {
+  const { attribution } = classifySentence(text);
+  return reportedClause({ text, quotes: quotations(text), attribution });
+}
+
+describe('reported clauses are whole sentences', () => {
+  it('gives no clause when the reporting verb takes a complement instead of what was said', () => {
+    for (const text of [
+      'The tax agency warned of headaches for ferry users if it had started enforcing the new rules.',
+      'On March 19, the Marlow dockers’ union claimed to have blocked three cargo ships at the northern quay.',
+      'The mayor insisted on a full inquiry into the collapse of the northern quay.',
+      'The harbour ministry said in a statement the quay would reopen on Monday.',
+    ]) {
+      const c = clause(text);
+      expect(c, text).toBeUndefined();
+    }
+  });
+
+  it('keeps the sentence whole when something else happens before the speaker', () => {
+    // Cut after "responded", the reader would lose that Eastshire expelled the diplomats first.
+    expect(
+      clause(
+        'Eastshire had expelled the Westmark diplomats and Westmark responded by closing consular services in two cities.',
+      ),
+    ).toBeUndefined();
+    expect(
+      clause(
+        'The quay flooded on Monday and the harbour master said the repairs would take at least a year.',
+      ),
+    ).toBeUndefined();
+  });
+
+  it('still cuts the attribution from plain reported speech', () => {
+    expect(
+      clause('Harbour master Lena Ortiz said on Sunday that the northern quay would reopen in May.'),
+    ).toBe('The northern quay would reopen in May.');
+    expect(clause('The harbour ministry said on Monday the quay would reopen in May.')).toBe(
+      'The quay would reopen in May.',
+    );
+  });
+});
