@@ -109,6 +109,11 @@ export class App {
     return this.opts.now?.() ?? new Date();
   }
 
+  /** The chat platforms this worker delivers to. */
+  platforms(): Iterable<Platform> {
+    return this.adapters.keys();
+  }
+
   adapterFor(channel: ChannelSettings): ChatAdapter | undefined {
     return this.adapters.get(channel.platform);
   }

@@ -75,6 +75,50 @@ export async function stopWorker(
   await app.stop();
 }
 
+/** A platform the worker connects to and disconnects from. */
+interface Platform {
+  start(): Promise<unknown>;
+  stop(): Promise<unknown>;
+}
+
+/**
+ * The worker as `start` and `poll` run it: the store opened and the stories rebuilt, then every chat platform
+ * whose credentials are set connected, so that a pass delivers to its channels. A channel whose platform is
+ * missing is skipped by a pass, and the stories of that pass would never reach it.
+ */
+async function openWorker(
+  configFile: string | undefined,
+  logger: ReturnType<typeof createLogger>,
+  onStoreLost?: () => void,
+): Promise<{ app: App; platforms: Platform[] }> {
+  const config = loadConfig(configFile);
+  const secrets = readSecrets();
+  refuseHalfConfigured(secrets, readSlackSecrets());
+  // Each platform joins when its credentials are in the environment; with none, the console sink alone.
+  const discord = secrets.discordToken ? createDiscordBot({ secrets, config, logger }) : undefined;
+  const slack = slackConfigured(readSlackSecrets())
+    ? await createSlackAdapter({ config, secrets, logger })
+    : undefined;
+  const adapters = [discord?.adapter, slack?.adapter].filter((a) => a !== undefined);
+  const app = new App(config, { logger, adapters, onStoreLost });
+  await app.init();
+  discord?.attach(app);
+  slack?.attach(app);
+  const platforms = [discord, slack].filter((p) => p !== undefined);
+  for (const [name, platform] of [
+    ['Discord', discord],
+    ['Slack', slack],
+  ] as const) {
+    try {
+      await platform?.start();
+    } catch (err) {
+      await Promise.allSettled([...platforms.map((p) => p.stop()), app.stop()]);
+      throw new StartupError(`${name}: cannot connect (${(err as Error).message})`);
+    }
+  }
+  return { app, platforms };
+}
+
 /** `start`, `poll --once` and `replay`: the commands that run the whole pipeline. */
 export function registerWorkerCommands(program: Command): void {
   program
@@ -83,44 +127,18 @@ export function registerWorkerCommands(program: Command): void {
     .option('-c, --config <file>', 'config file merged over config/default.yaml')
     .action(async (opts: ConfigOption) => {
       const logger = createLogger();
-      const config = loadConfig(opts.config);
-      const secrets = readSecrets();
-      refuseHalfConfigured(secrets, readSlackSecrets());
-      // Each platform joins when its credentials are in the environment; with none, the console sink alone.
-      const discord = secrets.discordToken ? createDiscordBot({ secrets, config, logger }) : undefined;
-      const slack = slackConfigured(readSlackSecrets())
-        ? await createSlackAdapter({ config, secrets, logger })
-        : undefined;
-      const adapters = [discord?.adapter, slack?.adapter].filter((a) => a !== undefined);
       // Another worker took the store (this one stalled past its lease): stop, and exit with an error.
       let halt: (reason: string) => void = () => undefined;
-      const app = new App(config, {
-        logger,
-        adapters,
-        onStoreLost: () => {
-          process.exitCode = 1;
-          halt('store taken');
-        },
+      const { app, platforms } = await openWorker(opts.config, logger, () => {
+        process.exitCode = 1;
+        halt('store taken');
       });
-      await app.init();
-      discord?.attach(app);
-      slack?.attach(app);
-      const connect = async (name: string, platform?: { start(): Promise<unknown> }) => {
-        try {
-          await platform?.start();
-        } catch (err) {
-          await Promise.allSettled([discord?.stop(), slack?.stop(), app.stop()]);
-          throw new StartupError(`${name}: cannot connect (${(err as Error).message})`);
-        }
-      };
-      await connect('Discord', discord);
-      await connect('Slack', slack);
       app.start();
       logger.info(
         {
           feeds: app.config.feeds.length,
           schedule: app.config.pollCron,
-          platforms: adapters.map((a) => a.platform),
+          platforms: [...app.platforms()],
         },
         'worker started',
       );
@@ -130,7 +148,7 @@ export function registerWorkerCommands(program: Command): void {
           if (stopping) return;
           stopping = true;
           logger.info({ signal }, 'shutting down');
-          stopWorker(app, [discord, slack]).then(resolve, (err) => {
+          stopWorker(app, platforms).then(resolve, (err) => {
             logger.error({ err }, 'shutdown failed');
             resolve();
           });
@@ -144,22 +162,24 @@ export function registerWorkerCommands(program: Command): void {
 
   program
     .command('poll')
-    .description('poll the configured feeds once, deliver what is new, then exit')
+    .description(
+      'one pass of the worker: poll the feeds, deliver what is new and the daily digests due, then exit',
+    )
     .option('--once', 'one pass (the default; kept for clarity)', true)
     .option('-c, --config <file>', 'config file merged over config/default.yaml')
     .action(async (opts: ConfigOption) => {
       const logger = createLogger();
-      const app = new App(loadConfig(opts.config), { logger });
+      const { app, platforms } = await openWorker(opts.config, logger);
       try {
-        await app.init();
         const { poll } = await app.pollOnce(true);
+        await app.dailyTick();
         // For cron and scripts: a pass in which no feed could be fetched or read is a failure.
         if (poll.polled > 0 && poll.failed === poll.polled) {
           process.stderr.write(`error: all ${poll.failed} feeds failed; the log says why for each\n`);
           process.exitCode = 1;
         }
       } finally {
-        await app.stop();
+        await stopWorker(app, platforms);
       }
     });
 
