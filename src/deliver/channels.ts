@@ -97,7 +97,8 @@ export class ChannelStore {
   ): Promise<ChannelSettings> {
     const key = channelKey(platform, workspaceId, channelId);
     return (
-      (await this.get(key)) ?? {
+      (await this.get(key)) ??
+      (platform === 'slack' ? await this.sharedSlackChannel(channelId) : undefined) ?? {
         key,
         platform,
         workspaceId,
@@ -108,6 +109,17 @@ export class ChannelStore {
         ...DEFAULT_CHANNEL,
       }
     );
+  }
+
+  /**
+   * A Slack channel shared between workspaces (Slack Connect) has one id in all of them, and its commands come
+   * from whichever workspace the user is in: set up from one, it is the same channel from the others, or it
+   * would get every story twice.
+   */
+  private async sharedSlackChannel(channelId: string): Promise<ChannelSettings | undefined> {
+    const keys = (await this.meta.get(INDEX)) ?? [];
+    const key = keys.find((k) => k.startsWith('slack:') && k.endsWith(`:${channelId}`));
+    return key === undefined ? undefined : this.get(key);
   }
 
   /** Saves a channel's settings as given, after any change to it under way. */

@@ -246,6 +246,37 @@ describe('multi-workspace OAuth install through Bolt', () => {
     });
   });
 
+  it('a Slack Connect channel set up from one workspace is the same channel from the other', async () => {
+    const port = await startOAuth(fake.apiUrl);
+    const installs = new KeyvInstallationStore(() => app!.store);
+    await installs.storeInstallation(teamInstall(fake.teamId, fake.botToken));
+    await installs.storeInstallation(teamInstall('T0PARTNER', fake.botToken));
+    // Set up from the home workspace: it follows a feed.
+    const home = await app!.channels.getOrCreate('slack', fake.teamId, 'C0GENERAL');
+    await app!.channels.save({ ...home, feeds: [{ url: 'https://wire.example/rss' }] });
+    // A member of the partner workspace asks in the same channel.
+    const url = `http://127.0.0.1:${port}/slack/events`;
+    const asked = await signedRequest(
+      url,
+      fake.slashCommandPayload({ command: '/threadline', text: 'list', team_id: 'T0PARTNER' }),
+      { secret: SECRET },
+    );
+    expect(asked.status).toBe(200);
+    await fake.waitFor(() => fake.responses.length === 1);
+    expect(fake.responses[0]!.body).toMatchObject({
+      text: expect.stringContaining('https://wire.example/rss'),
+    });
+    const changed = await signedRequest(
+      url,
+      fake.slashCommandPayload({ command: '/threadline', text: 'digest 07:30 UTC', team_id: 'T0PARTNER' }),
+      { secret: SECRET },
+    );
+    expect(changed.status).toBe(200);
+    await fake.waitFor(() => fake.responses.length === 2);
+    const channels = await app!.channels.list('slack');
+    expect(channels.map((c) => [c.key, c.digestTime])).toEqual([[home.key, '07:30']]);
+  });
+
   it('a slash command from a workspace with no stored installation gets a clear answer, not silence', async () => {
     const port = await startOAuth(fake.apiUrl);
     const res = await signedRequest(
@@ -279,7 +310,7 @@ describe('multi-workspace OAuth install through Bolt', () => {
       "the app's token is no longer valid; reinstall the app (invalid_auth)",
     );
     const archived = await pause('T0NEW', 'C0OLD', 'the channel is archived (is_archived)');
-    const elsewhere = await pause('T0ELSE', 'C0ONE', 'Threadline is not installed in Slack workspace T0ELSE');
+    const elsewhere = await pause('T0ELSE', 'C0ELSE', 'Threadline is not installed in Slack workspace T0ELSE');
     // The OAuth flow as a browser runs it: the install page, then Slack's redirect back with a code.
     const { state, cookie } = await beginInstall(port);
     const done = await fetch(`http://127.0.0.1:${port}/slack/oauth_redirect?code=c1&state=${state}`, {
