@@ -188,4 +188,79 @@ describe('threadline CLI', () => {
     expect(each.status).toBe(0);
     expect(updates(each.stdout)).toHaveLength(2);
   });
+
+  it('replay keeps an item without a date in its story instead of dropping it', () => {
+    const text = 'A volcano erupted in southwest Iceland on Monday, grounding flights at Keflavik airport.';
+    const archive = tempFile(
+      'undated.jsonl',
+      [
+        line({
+          id: 'a',
+          title: 'Volcano erupts in Iceland, flights grounded',
+          description: text,
+          source: 'Wire A',
+          publishedAt: '2024-01-01T10:00:00Z',
+        }),
+        line({
+          id: 'b',
+          title: 'Iceland volcano erupts; flights grounded at Keflavik',
+          description: text,
+          source: 'Wire B',
+        }),
+        line({
+          id: 'c',
+          title: 'Iceland volcano eruption grounds flights at Keflavik',
+          description: text,
+          source: 'Wire C',
+          publishedAt: '2024-01-01T10:10:00Z',
+        }),
+      ].join('\n'),
+    );
+    const r = runCli(['replay', '--input', archive]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^■ .*3 outlets/m);
+    expect(r.stdout).toMatch(/Wire B — /);
+  });
+
+  it('replay refuses a --batch-minutes too large to keep a clock, in one line', () => {
+    const archive = tempFile(
+      'one.jsonl',
+      line({ id: 'a', title: 'Only item', publishedAt: '2024-01-01T10:00:00Z' }),
+    );
+    const r = runCli(['replay', '--input', archive, '--batch-minutes', '1e12']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^error: --batch-minutes must be a positive number/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('replay stops soon after its reader closes the pipe, not at the end of the archive', async () => {
+    // The rumca week replays in 40 s or more; `| head -1` must not keep it running all that time.
+    const child = spawn(
+      resolve('node_modules/.bin/tsx'),
+      [
+        resolve('src/cli.ts'),
+        'replay',
+        '--input',
+        resolve('../shared/data/rumca-news-2023-11-17_to_24.jsonl'),
+      ],
+      { env: { ...process.env, LOG_LEVEL: 'silent' } },
+    );
+    let stderr = '';
+    child.stderr.on('data', (c) => {
+      stderr += c;
+    });
+    const closed = new Promise<number | null>((done) => child.on('close', (c) => done(c)));
+    await new Promise<void>((done) => child.stdout.once('data', () => done()));
+    child.stdout.destroy();
+    const started = Date.now();
+    const code = await Promise.race([
+      closed,
+      new Promise<'running'>((done) => setTimeout(() => done('running'), 15_000)),
+    ]);
+    // tsx passes SIGTERM on to the node process it runs (SIGKILL would orphan it).
+    if (code === 'running') child.kill('SIGTERM');
+    expect(code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(stderr).not.toMatch(/EPIPE|Error/);
+  }, 90_000);
 });

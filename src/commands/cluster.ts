@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { createClusterer } from '../cluster/index.js';
 import { readJsonl, writeLine } from '../util/jsonl.js';
-import { toItem } from './item-input.js';
+import { asText, toItem } from './item-input.js';
 
 /** `threadline cluster --input FILE.jsonl`: one `{"id","storyId"}` line per input item, in input order. */
 export function registerClusterCommand(program: Command): void {
@@ -16,14 +16,32 @@ export function registerClusterCommand(program: Command): void {
       const clusterer = createClusterer();
       let lastTime = new Date(0).toISOString();
       const assigned: { id: string; storyId: string }[] = [];
+      // Every merge of the pass, kept here: the clusterer forgets old merges (its memory is bounded), and an
+      // item of a story merged long before the end of a long file must still print the story's final id.
+      const mergedInto = new Map<string, string>();
+      const firstStory = new Map<string, string>();
       for await (const { line, value } of readJsonl(opts.input)) {
-        const item = toItem(value, `${opts.input}: line ${line}`, lastTime);
+        // Feed HTML is read as text, as the poller and `replay`/`digest` read it.
+        const item = asText(toItem(value, `${opts.input}: line ${line}`, lastTime));
         lastTime = item.publishedAt;
-        assigned.push({ id: item.id, storyId: clusterer.add(item).storyId });
+        // A repeated id is the same item again, as the worker's item log takes it: it keeps its first story.
+        const first = firstStory.get(item.id);
+        if (first !== undefined) {
+          assigned.push({ id: item.id, storyId: first });
+          continue;
+        }
+        const { storyId, merged } = clusterer.add(item);
+        for (const from of merged) mergedInto.set(from, storyId);
+        firstStory.set(item.id, storyId);
+        assigned.push({ id: item.id, storyId });
       }
+      const resolve = (storyId: string): string => {
+        let id = storyId;
+        for (let next = mergedInto.get(id); next !== undefined; next = mergedInto.get(id)) id = next;
+        return id;
+      };
       // Story ids are written after the pass, resolved through any merges, so that every item
       // of a story carries the story's final id.
-      for (const a of assigned)
-        await writeLine(JSON.stringify({ id: a.id, storyId: clusterer.resolve(a.storyId) }));
+      for (const a of assigned) await writeLine(JSON.stringify({ id: a.id, storyId: resolve(a.storyId) }));
     });
 }

@@ -1,3 +1,4 @@
+import { htmlToText } from '../ingest/text.js';
 import type { Item } from '../model.js';
 import { InputError } from '../util/jsonl.js';
 import { outletFromUrl } from '../util/outlet.js';
@@ -42,4 +43,13 @@ export function toItem(value: Record<string, unknown>, where: string, fallbackTi
     source: source ?? 'unknown',
     publishedAt,
   };
+}
+
+/** Archived feed items may still carry the feed's HTML; the live pipeline sees them as text. */
+export function asText(item: Item): Item {
+  const html = (s: string | undefined) => (s && /<\/?[a-z][^>]*>|&[a-z#0-9]+;/i.test(s) ? htmlToText(s) : s);
+  const out: Item = { ...item, title: html(item.title) ?? item.title };
+  if (item.description !== undefined) out.description = html(item.description);
+  if (item.text !== undefined) out.text = html(item.text);
+  return out;
 }

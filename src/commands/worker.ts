@@ -5,7 +5,6 @@ import type { Command } from 'commander';
 import { App } from '../app.js';
 import { loadConfig, readSecrets, type Secrets } from '../config/load.js';
 import { quietHoldMinutes } from '../config/schema.js';
-import { htmlToText } from '../ingest/text.js';
 import { createLogger } from '../log.js';
 import type { Item } from '../model.js';
 import { ItemEnricher } from '../pipeline/enrich.js';
@@ -17,7 +16,7 @@ import {
   slackConfigured,
 } from '../platforms/slack/index.js';
 import { InputError, readJsonl } from '../util/jsonl.js';
-import { toItem } from './item-input.js';
+import { asText, toItem } from './item-input.js';
 
 /** A platform could not be reached at start-up; reported as one line, the worker does not start. */
 export class StartupError extends Error {
@@ -74,6 +73,9 @@ export async function stopWorker(
   await Promise.allSettled(platforms.map((p) => p?.stop()));
   await app.stop();
 }
+
+/** `replay --batch-minutes` at most: a year. */
+const MAX_BATCH_MINUTES = 525_600;
 
 /** A platform the worker connects to and disconnects from. */
 interface Platform {
@@ -192,8 +194,11 @@ export function registerWorkerCommands(program: Command): void {
     .option('-c, --config <file>', 'config file merged over config/default.yaml')
     .action(async (opts: ConfigOption & { input: string; batchMinutes: string; store: string }) => {
       const minutes = Number(opts.batchMinutes);
-      if (!Number.isFinite(minutes) || minutes <= 0)
-        throw new InputError('--batch-minutes must be a positive number');
+      // Past a year a batch holds any archive, and the worker's clock would run off the end of time.
+      if (!Number.isFinite(minutes) || minutes <= 0 || minutes > MAX_BATCH_MINUTES)
+        throw new InputError(
+          `--batch-minutes must be a positive number of minutes, at most ${MAX_BATCH_MINUTES}`,
+        );
       const logger = createLogger(process.env.LOG_LEVEL ?? 'warn');
       const config = { ...loadConfig(opts.config), store: opts.store, feeds: [] };
       // Archived items are classified like live ones, but no page is fetched: a replay stays offline.
@@ -207,6 +212,9 @@ export function registerWorkerCommands(program: Command): void {
         for (const { at, items: batch } of timeBatches(items, minutes * 60_000)) {
           clock = at;
           await app.engine.ingest(batch);
+          // On a memory store a pass never waits for I/O: let the event loop run between passes, so that a
+          // reader closing the pipe (`| head`) is noticed at once, not after the whole archive.
+          await new Promise<void>((resolve) => setImmediate(resolve));
         }
         // Coverage still held back at the end goes out when its hold runs out, as a running worker sends it.
         clock += quietHoldMinutes(config) * 60_000;
@@ -231,28 +239,23 @@ export async function readArchive(path: string): Promise<Item[]> {
     throw new InputError(`cannot read ${path}: no such file or folder`);
   }
   const items: Item[] = [];
-  const epoch = new Date(0).toISOString();
   for (const file of files) {
+    // An item without a date takes the previous item's, as in `cluster`: at the epoch it would sort first and
+    // go cold before the dated coverage around it arrived, and drop out of the story it belongs to.
+    let lastTime = new Date(0).toISOString();
     for await (const { line, value } of readJsonl(file)) {
       // Archives of raw feed items carry no id: the link (or title) identifies them, as in a live poll.
       if (value.id === undefined) {
         const basis = String(value.url ?? value.link ?? value.title ?? line);
         value.id = createHash('sha1').update(basis).digest('hex').slice(0, 16);
       }
-      items.push(asText(toItem(value, `${file}: line ${line}`, epoch)));
+      const item = asText(toItem(value, `${file}: line ${line}`, lastTime));
+      lastTime = item.publishedAt;
+      items.push(item);
     }
   }
   // A stable sort keeps file order among items published at the same moment.
   return items.sort((a, b) => a.publishedAt.localeCompare(b.publishedAt));
-}
-
-/** Archived feed items may still carry the feed's HTML; the live pipeline sees them as text. */
-function asText(item: Item): Item {
-  const html = (s: string | undefined) => (s && /<\/?[a-z][^>]*>|&[a-z#0-9]+;/i.test(s) ? htmlToText(s) : s);
-  const out: Item = { ...item, title: html(item.title) ?? item.title };
-  if (item.description !== undefined) out.description = html(item.description);
-  if (item.text !== undefined) out.text = html(item.text);
-  return out;
 }
 
 /**

@@ -166,6 +166,42 @@ describe('threadline digest', { timeout: 60_000 }, () => {
     expect(noInput.stderr).toMatch(/--input/);
   });
 
+  it('keeps an item without a date in its story, as the file places it, instead of dropping it', () => {
+    // Wire B's report has no date: it takes the previous item's, as `cluster` gives it. At the epoch it would
+    // sort first, go cold alone decades before the others, and vanish from the digest.
+    const mixed = join(dir, 'undated.jsonl');
+    const report = 'A volcano erupted in southwest Iceland on Monday, grounding flights at Keflavik airport.';
+    writeFileSync(
+      mixed,
+      [
+        {
+          id: 'v1',
+          title: 'Volcano erupts in Iceland, flights grounded',
+          source: 'Wire A',
+          publishedAt: '2024-01-01T10:00:00Z',
+        },
+        { id: 'v2', title: 'Iceland volcano erupts; flights grounded at Keflavik', source: 'Wire B' },
+        {
+          id: 'v3',
+          title: 'Iceland volcano eruption grounds flights at Keflavik',
+          source: 'Wire C',
+          publishedAt: '2024-01-01T10:10:00Z',
+        },
+      ]
+        .map((x) => JSON.stringify({ ...x, description: report }))
+        .join('\n'),
+    );
+    const r = runCli(['digest', '--input', mixed]);
+    expect(r.status).toBe(0);
+    const { stories } = JSON.parse(r.stdout);
+    expect(stories).toHaveLength(1);
+    expect(stories[0].coverage.map((c: { source: string }) => c.source)).toEqual([
+      'Wire A',
+      'Wire B',
+      'Wire C',
+    ]);
+  });
+
   it('says so when no story matches the query', () => {
     const nothing = runCli(['digest', '--input', archive, '--query', 'zzzqx']);
     expect(nothing.status).toBe(1);
