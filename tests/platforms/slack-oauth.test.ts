@@ -310,7 +310,11 @@ describe('multi-workspace OAuth install through Bolt', () => {
       "the app's token is no longer valid; reinstall the app (invalid_auth)",
     );
     const archived = await pause('T0NEW', 'C0OLD', 'the channel is archived (is_archived)');
-    const elsewhere = await pause('T0ELSE', 'C0ELSE', 'Threadline is not installed in Slack workspace T0ELSE');
+    const elsewhere = await pause(
+      'T0ELSE',
+      'C0ELSE',
+      'Threadline is not installed in Slack workspace T0ELSE',
+    );
     // The OAuth flow as a browser runs it: the install page, then Slack's redirect back with a code.
     const { state, cookie } = await beginInstall(port);
     const done = await fetch(`http://127.0.0.1:${port}/slack/oauth_redirect?code=c1&state=${state}`, {
