@@ -4,6 +4,7 @@ import { buildDigest, MAX_FACTS } from '../../src/digest/build.js';
 import { cleanTitle } from '../../src/digest/headline.js';
 import { digestJson } from '../../src/digest/json.js';
 import type { Item, StoryDigest } from '../../src/model.js';
+import { storyOf } from '../helpers/story.js';
 
 /** An invented local story: three reports that word the same facts differently, one with an opinion section. */
 const ledger: Item = {
@@ -71,16 +72,7 @@ const column: Item = {
 const ALL = [ledger, wire, post, column];
 
 function story(items: Item[]): StoryInfo {
-  return {
-    id: 'st-bridge',
-    headline: 'clusterer headline',
-    itemIds: items.map((i) => i.id),
-    sources: [...new Set(items.map((i) => i.source))],
-    keywords: [],
-    entities: [],
-    firstSeen: items[0]?.publishedAt ?? '2026-02-10T00:00:00.000Z',
-    lastUpdated: items.at(-1)?.publishedAt ?? '2026-02-10T00:00:00.000Z',
-  };
+  return storyOf(items, { id: 'st-bridge', headline: 'clusterer headline' });
 }
 
 function digestOf(items: Item[]): StoryDigest {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { StoryInfo } from '../../src/cluster/index.js';
 import { buildDigest } from '../../src/digest/build.js';
 import { claimCore, sameCore } from '../../src/digest/core.js';
 import type { Item } from '../../src/model.js';
+import { storyOf } from '../helpers/story.js';
 
 function core(text: string) {
   const c = claimCore(text);
@@ -126,16 +126,7 @@ describe('digest facts', () => {
       'Former choir director Edda Lindqvist has died, a week after a fall at her home.',
     ),
   ];
-  const info: StoryInfo = {
-    id: 'st-obit',
-    headline: 'Harbour Choir founder dies',
-    itemIds: items.map((i) => i.id),
-    sources: items.map((i) => i.source),
-    keywords: [],
-    entities: [],
-    firstSeen: items[0]!.publishedAt,
-    lastUpdated: items[2]!.publishedAt,
-  };
+  const info = storyOf(items, { headline: 'Harbour Choir founder dies' });
 
   it('lists one death reported three ways as one fact that three outlets corroborate', () => {
     const digest = buildDigest(info, items);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { StoryInfo } from '../../src/cluster/index.js';
 import { buildDigest } from '../../src/digest/build.js';
 import type { Item } from '../../src/model.js';
+import { storyOf } from '../helpers/story.js';
 
 const reports: [string, string, string][] = [
   [
@@ -38,17 +38,7 @@ describe('headline choice', () => {
         publishedAt: new Date(Date.UTC(2026, 2, 6, 9 + n)).toISOString(),
       }),
     );
-    const story: StoryInfo = {
-      id: 'st-q',
-      headline: items[0]!.title,
-      itemIds: items.map((i) => i.id),
-      sources: items.map((i) => i.source),
-      keywords: [],
-      entities: [],
-      firstSeen: items[0]!.publishedAt,
-      lastUpdated: items.at(-1)!.publishedAt,
-    };
-    const d = buildDigest(story, items);
+    const d = buildDigest(storyOf(items), items);
     expect(d.headline).not.toMatch(/\?$/);
     expect(d.headline).toMatch(/Brandt|Lopes/);
   });

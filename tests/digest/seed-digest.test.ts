@@ -2,11 +2,11 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyseArticle } from '../../src/classify/index.js';
-import type { StoryInfo } from '../../src/cluster/index.js';
 import { buildDigest } from '../../src/digest/build.js';
 import { normalise } from '../../src/digest/text.js';
 import type { Item, StoryDigest } from '../../src/model.js';
 import { loadSeeds, SHARED } from '../helpers/shared.js';
+import { storyOf } from '../helpers/story.js';
 
 const haveSeeds = existsSync(resolve(SHARED, 'seeds'));
 const OUTLETS = ['Valley Newz', 'Truth and Resistance', 'Capital Courier', 'Market Express', 'World Wire'];
@@ -27,19 +27,6 @@ function seedItems(order: number[] = [0, 1, 2, 3, 4], hints: Partial<Record<numb
     const hint = hints[n];
     return hint ? { ...item, kindHint: hint } : item;
   });
-}
-
-function storyOf(items: Item[]): StoryInfo {
-  return {
-    id: 'st-seed',
-    headline: items[0]!.title,
-    itemIds: items.map((i) => i.id),
-    sources: items.map((i) => i.source),
-    keywords: [],
-    entities: [],
-    firstSeen: items[0]!.publishedAt,
-    lastUpdated: items.at(-1)!.publishedAt,
-  };
 }
 
 function digest(items = seedItems()): StoryDigest {
