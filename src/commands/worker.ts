@@ -190,7 +190,7 @@ export function registerWorkerCommands(program: Command): void {
     .description('run archived items through the whole pipeline in time order, as if they arrived live')
     .requiredOption('-i, --input <path>', 'JSON-lines file, or a folder of .jsonl files')
     .option('--batch-minutes <n>', 'items are delivered in polling batches this many minutes apart', '15')
-    .option('--store <url>', 'store URL (default: memory://, a throw-away store)', 'memory://')
+    .option('--store <url>', 'store URL (memory:// is a throw-away store)', 'memory://')
     .option('-c, --config <file>', 'config file merged over config/default.yaml')
     .action(async (opts: ConfigOption & { input: string; batchMinutes: string; store: string }) => {
       const minutes = Number(opts.batchMinutes);

@@ -21,7 +21,10 @@ export const slackConfigSchema = z
     mode: z.enum(['socket', 'http']).default('socket'),
     /** HTTP mode's listening port (env PORT wins); in Socket Mode, only the OAuth install pages use it. */
     port: z.number().int().min(0).max(65_535).default(3000),
-    /** Who may change a channel's subscriptions and digest settings. `/story`, `list` and `help` are open. */
+    /**
+     * Who may change a channel's subscriptions and digest settings, and list or export its feeds (their addresses
+     * can carry access keys). `/story` and `help` are open.
+     */
     whoCanConfigure: z.enum(['admins', 'channel-managers', 'everyone']).default('admins'),
     commands: z
       .object({ story: slashCommand.default('/story'), manage: slashCommand.default('/threadline') })
