@@ -26,7 +26,9 @@ export function createLogger(level = process.env.LOG_LEVEL ?? 'info'): Logger {
       },
       hooks: { streamWrite: (line) => withoutSecrets(line, secrets) },
     },
-    pino.destination(2),
+    // Each line is written at once. A buffered log is flushed at exit, and a reader gone by then
+    // (`2>&1 | head`) made that flush retry its write for good, so the process never ended.
+    pino.destination({ fd: 2, sync: true }),
   );
 }
 
