@@ -155,6 +155,45 @@ describe('threadline CLI', () => {
     expect(ran.stderr).not.toMatch(/another Threadline worker/);
   });
 
+  it('start runs on the store until SIGTERM, then finishes, says so, and leaves the store free', async () => {
+    const url = `sqlite://${join(tempDir('threadline-start-'), 'state.sqlite')}`;
+    const config = tempFile('quiet.yaml', 'feeds: []\nsinks:\n  console:\n    enabled: false\n');
+    const child = spawn(
+      resolve('node_modules/.bin/tsx'),
+      [resolve('src/cli.ts'), 'start', '--config', config],
+      {
+        env: { ...process.env, THREADLINE_STORE: url, LOG_LEVEL: 'info' },
+      },
+    );
+    const lines: { msg: string; store?: string }[] = [];
+    let buffered = '';
+    child.stderr.on('data', (chunk) => {
+      buffered += chunk;
+      const complete = buffered.split('\n');
+      buffered = complete.pop()!;
+      for (const l of complete) if (l.trim()) lines.push(JSON.parse(l));
+    });
+    const closed = new Promise<number | null>((done) => child.on('close', (c) => done(c)));
+    for (let i = 0; i < 600 && !lines.some((l) => l.msg === 'worker started'); i++)
+      await new Promise((r) => setTimeout(r, 50));
+    expect(lines.find((l) => l.msg === 'worker started')).toMatchObject({ store: url });
+    child.kill('SIGTERM');
+    const code = await Promise.race([
+      closed,
+      new Promise<'running'>((d) => setTimeout(() => d('running'), 30_000)),
+    ]);
+    if (code === 'running') child.kill('SIGKILL');
+    expect(code).toBe(0);
+    expect(lines.map((l) => l.msg).slice(-2)).toEqual([
+      'shutting down',
+      'worker stopped; the store is closed',
+    ]);
+    const store = openStore(url);
+    await store.open();
+    expect(await store.lease.read()).toBeUndefined();
+    await store.close();
+  }, 60_000);
+
   it('fails fast on a bad config, naming the key', () => {
     const config = tempFile('bad.yaml', 'fetch:\n  maxRedirects: -1\n');
     const r = runCli(['poll', '--once', '--config', config]);

@@ -138,6 +138,7 @@ export function registerWorkerCommands(program: Command): void {
       app.start();
       logger.info(
         {
+          store: app.store.url,
           feeds: app.config.feeds.length,
           schedule: app.config.pollCron,
           platforms: [...app.platforms()],
@@ -150,10 +151,16 @@ export function registerWorkerCommands(program: Command): void {
           if (stopping) return;
           stopping = true;
           logger.info({ signal }, 'shutting down');
-          stopWorker(app, platforms).then(resolve, (err) => {
-            logger.error({ err }, 'shutdown failed');
-            resolve();
-          });
+          stopWorker(app, platforms).then(
+            () => {
+              logger.info('worker stopped; the store is closed');
+              resolve();
+            },
+            (err) => {
+              logger.error({ err }, 'shutdown failed');
+              resolve();
+            },
+          );
         };
         process.once('SIGINT', shutdown);
         process.once('SIGTERM', shutdown);
