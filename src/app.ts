@@ -101,6 +101,7 @@ export class App {
       stories: this.engine,
       adapter: (channel) => this.adapters.get(channel.platform),
       logger: opts.logger,
+      mayPost: () => !this.lost,
     });
   }
 
@@ -124,7 +125,7 @@ export class App {
     for (const channel of await this.channels.list()) {
       const adapter = this.adapters.get(channel.platform);
       if (!adapter || channel.paused || channel.mode === 'daily') continue;
-      live.push(new ChannelSink(channel, adapter, this.channels, { logger: this.opts.logger }));
+      live.push(new ChannelSink(channel, adapter, this.channels, this.sinkOptions));
     }
     return [...this.staticSinks, ...live];
   }
@@ -220,7 +221,7 @@ export class App {
     for (const channel of await this.channels.list()) {
       const adapter = this.adapters.get(channel.platform);
       if (!adapter || channel.paused || !channel.feeds.some((f) => f.url === url)) continue;
-      const sink = new ChannelSink(channel, adapter, this.channels, { logger: this.opts.logger });
+      const sink = new ChannelSink(channel, adapter, this.channels, this.sinkOptions);
       try {
         await this.deliverer.once(
           `${channel.key}|feed-${event}|${url}|${at.slice(0, 13)}`,
@@ -265,6 +266,11 @@ export class App {
       cron.schedule('* * * * *', daily, { noOverlap: true, name: 'daily-digests' }),
     ];
     pass();
+  }
+
+  /** Channel sinks log through the worker's logger, and post nothing once another worker has the store. */
+  private get sinkOptions() {
+    return { logger: this.opts.logger, mayPost: () => !this.lost };
   }
 
   /** Whether another worker has taken the store from this one; it must stop. */

@@ -13,13 +13,24 @@ export class ChannelSink implements Sink {
   readonly id: string;
   readonly minSources: number;
   private readonly logger: Logger;
+  private readonly mayPost: () => boolean;
 
   constructor(
     private readonly channel: ChannelSettings,
     private readonly adapter: ChatAdapter,
     private readonly channels: ChannelStore,
-    opts: { idSuffix?: string; minSources?: number; logger?: Logger } = {},
+    opts: {
+      idSuffix?: string;
+      minSources?: number;
+      logger?: Logger;
+      /**
+       * Whether this worker may still post: false once another has taken the store, which delivers from
+       * then on (a post after that would be its second).
+       */
+      mayPost?: () => boolean;
+    } = {},
   ) {
+    this.mayPost = opts.mayPost ?? (() => true);
     this.logger = opts.logger ?? silentLogger;
     this.id = opts.idSuffix ? `${channel.key}|${opts.idSuffix}` : channel.key;
     this.minSources = opts.minSources ?? channel.minSources;
@@ -50,6 +61,7 @@ export class ChannelSink implements Sink {
   }
 
   private async guard<T>(act: () => Promise<T>): Promise<T> {
+    if (!this.mayPost()) throw new Error('another worker has taken the store and delivers from now on');
     try {
       return await act();
     } catch (err) {

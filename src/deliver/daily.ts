@@ -27,6 +27,8 @@ export interface DailyDigestOptions {
   logger: Logger;
   /** Most stories in one digest. */
   maxStories?: number;
+  /** Whether this worker may still post (see `ChannelSink`). */
+  mayPost?: () => boolean;
 }
 
 const DAY = 86_400_000;
@@ -158,6 +160,7 @@ export class DailyDigests {
         idSuffix: key,
         minSources: 1,
         logger: this.opts.logger,
+        mayPost: this.opts.mayPost,
       });
       await this.opts.deliverer.once(
         `${channel.key}|${key}|header`,

@@ -11,7 +11,9 @@ import type { Item } from '../../src/model.js';
 import { openStore } from '../../src/store/index.js';
 import type { StoreLease } from '../../src/store/lease.js';
 import { renderRss } from '../helpers/feed-server.js';
+import { RecordingAdapter } from '../helpers/recording-adapter.js';
 import { tempDir } from '../helpers/temp.js';
+import { storyDigest } from '../platforms/fixture.js';
 
 const item = (id: string, title: string, source: string, publishedAt: string): Item => ({
   id,
@@ -143,6 +145,7 @@ describe('worker that loses its store', () => {
     const errors: string[] = [];
     const logger = pino({ level: 'error' }, { write: (line: string) => errors.push(JSON.parse(line).msg) });
     const told: string[] = [];
+    const adapter = new RecordingAdapter();
     const app = new App(
       parseConfig({
         store: `sqlite://${join(tempDir('threadline-lost-'), 'state.sqlite')}`,
@@ -150,10 +153,12 @@ describe('worker that loses its store', () => {
         feeds: [{ url: `http://127.0.0.1:${port}/rss` }],
         fetch: { allowPrivate: ['127.0.0.1'] },
       }),
-      { logger, onStoreLost: (message) => told.push(message) },
+      { logger, adapters: [adapter], onStoreLost: (message) => told.push(message) },
     );
     try {
       await app.init();
+      const channel = await app.channels.getOrCreate('discord', 'G1', 'C1');
+      await app.channels.save({ ...channel, topics: ['harbour'] });
       // The worker stalled past its lease, and another on worker-2 took the store.
       const held = JSON.parse((await app.store.lease.read())!);
       const other = JSON.stringify({ ...held, owner: 'other', host: 'worker-2.internal', pid: 2 });
@@ -170,6 +175,12 @@ describe('worker that loses its store', () => {
       app.start();
       await app.finish();
       expect(requests).toBe(0);
+      // A delivery already under way when the store was taken posts nothing more.
+      const sink = (await app.sinks()).find((s) => s.id === channel.key)!;
+      await expect(sink.post(storyDigest(), 'k1')).rejects.toThrow(
+        'another worker has taken the store and delivers from now on',
+      );
+      expect(adapter.stories).toEqual([]);
     } finally {
       await app.stop();
       server.close();
