@@ -1,7 +1,7 @@
 import { type AttributionMatch, analyseArticle, classifySentence } from '../classify/index.js';
 import { isBoilerplate } from '../extract/clean.js';
 import type { Attribution, Item, ItemKind } from '../model.js';
-import { type ClaimCore, claimCore } from './core.js';
+import { type ClaimCore, claimCore, type Figures } from './core.js';
 import { type OpinionPiece, opinionPieces } from './opinion.js';
 import { directQuote, reportedClause, shortQuotes, speakerGroup } from './speech.js';
 import {
@@ -52,6 +52,8 @@ export interface Unit {
   clause?: string;
   /** Who did what, for a reported sentence whose main verb is found (see `claimCore`). */
   core?: ClaimCore;
+  /** What it counts, found when the digest first compares it (see `countedFigures`). */
+  figures?: Figures;
 }
 
 export interface UnitSection {

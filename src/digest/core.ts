@@ -238,3 +238,148 @@ function namesOnlyIn(x: ClaimCore, y: ClaimCore): boolean {
   for (const n of x.names) if (!y.names.has(n) && !y.terms.has(n)) return true;
   return false;
 }
+
+/** Exact counts by the stemmed noun they count (see `countedFigures`). */
+export type Figures = ReadonlyMap<string, ReadonlySet<number>>;
+
+const NUMBER_WORDS: Record<string, number> = {
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  thirteen: 13,
+  fourteen: 14,
+  fifteen: 15,
+  sixteen: 16,
+  seventeen: 17,
+  eighteen: 18,
+  nineteen: 19,
+  twenty: 20,
+  thirty: 30,
+  forty: 40,
+  fifty: 50,
+  sixty: 60,
+  seventy: 70,
+  eighty: 80,
+  ninety: 90,
+};
+const MULTIPLIERS: Record<string, number> = {
+  dozen: 12,
+  hundred: 100,
+  thousand: 1e3,
+  million: 1e6,
+  billion: 1e9,
+};
+/** Words before a figure that make it a bound or an estimate ("at least 30", "nearly 500"), not a count. */
+const APPROXIMATE = new Set([
+  'about',
+  'around',
+  'nearly',
+  'almost',
+  'over',
+  'under',
+  'some',
+  'roughly',
+  'approximately',
+  'estimated',
+  'than',
+  'least',
+  'most',
+  'up to',
+  'as many as',
+  'upwards of',
+]);
+/** A figure before these is a date ("7 October"), not a count. */
+const DATE_WORD =
+  /^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|jan|january|feb|february|mar|march|apr|april|may|june?|july?|aug|august|sept?|september|oct|october|nov|november|dec|december)\.?$/;
+/** A figure written in digits or words, worth tagging the sentence for. */
+const MAY_COUNT = new RegExp(`\\d|\\b(?:${Object.keys(NUMBER_WORDS).join('|')}|dozen)\\b`, 'i');
+
+/** The value of a run of number words ("two dozen", "thirteen", "1,200"), or undefined if it is not one. */
+function figureValue(words: readonly string[]): number | undefined {
+  let total = 0;
+  let current = 0;
+  for (const w of words) {
+    const digits = /^\d[\d,]*(?:\.\d+)?$/.test(w) ? Number(w.replace(/,/g, '')) : undefined;
+    if (digits !== undefined) current += digits;
+    else if (NUMBER_WORDS[w] !== undefined) current += NUMBER_WORDS[w]!;
+    else if (MULTIPLIERS[w] !== undefined) {
+      const m = MULTIPLIERS[w]!;
+      if (m >= 1e3) {
+        total += (current || 1) * m;
+        current = 0;
+      } else current = (current || 1) * m;
+    } else return undefined;
+  }
+  return total + current;
+}
+
+/**
+ * Exact counts a sentence gives, by the stemmed noun they count: "Thirteen Israeli hostages" gives hostag → 13,
+ * "a four-day truce" day → 4. Bounds and estimates ("at least 30 babies", "nearly 500") are left out, since they
+ * agree with many counts; so are figures that count nothing named ("died at 96", "on 7 October").
+ */
+export function countedFigures(text: string): Figures {
+  const out = new Map<string, Set<number>>();
+  if (!MAY_COUNT.test(text)) return out;
+  const tokens = tagSentence(text);
+  for (let i = 0; i < tokens.length; i++) {
+    if (tokens[i]!.pos !== 'NUM' || tokens[i - 1]?.pos === 'NUM') continue;
+    // The whole figure: "two dozen", "twenty - four", "4 billion".
+    let end = i;
+    const words: string[] = [];
+    for (; end < tokens.length; end++) {
+      const t = tokens[end]!;
+      if (t.pos === 'NUM' || MULTIPLIERS[t.lower] !== undefined) words.push(t.lower);
+      else if (!(t.text === '-' && tokens[end + 1]?.pos === 'NUM')) break;
+    }
+    const value = figureValue(words);
+    const before = tokens.slice(Math.max(0, i - 3), i).map((t) => t.lower);
+    const bound = [1, 2, 3].some((n) => before.length >= n && APPROXIMATE.has(before.slice(-n).join(' ')));
+    if (value === undefined || bound || before.at(-1) === '-') continue;
+    // "the 2024 budget" names a year; it counts nothing.
+    if (words.length === 1 && /^[12]\d{3}$/.test(words[0]!)) continue;
+    // The counted noun, after at most two describing words: "13 Israeli hostages", "a four-day truce".
+    let head: TaggedToken | undefined;
+    let name: TaggedToken | undefined;
+    let after = end;
+    for (let seen = 0; after < tokens.length && seen < 3; after++) {
+      const t = tokens[after]!;
+      if (t.text === '-') continue;
+      seen++;
+      if (t.pos === 'NOUN') {
+        head = t;
+        break;
+      }
+      if (t.pos === 'PROPN') name = t;
+      else if (t.pos !== 'ADJ') break;
+    }
+    head ??= name;
+    if (!head || DATE_WORD.test(head.lower)) continue;
+    // "a 96-year-old", "two years old": an age describes someone, and two people in one story differ in age.
+    const next = tokens[after + 1]?.text === '-' ? tokens[after + 2] : tokens[after + 1];
+    if (head === tokens[after] && next?.lower === 'old') continue;
+    const key = stem(head.lemma);
+    const values = out.get(key);
+    if (values) values.add(value);
+    else out.set(key, new Set([value]));
+  }
+  return out;
+}
+
+/** Whether two sentences give different counts of the same thing ("13 hostages", "24 hostages"). */
+export function figuresConflict(a: Figures, b: Figures): boolean {
+  for (const [noun, x] of a) {
+    const y = b.get(noun);
+    if (y && ![...x].some((v) => y.has(v))) return true;
+  }
+  return false;
+}

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Attribution, DigestFact } from '../model.js';
 import type { Unit } from './analyse.js';
-import { comparable, sameCore } from './core.js';
+import { comparable, countedFigures, type Figures, figuresConflict, sameCore } from './core.js';
 import { speakerGroup } from './speech.js';
 import { cosine, cosineWith, normalise, type Vector, weigh, wordCount } from './text.js';
 
@@ -51,6 +51,12 @@ export function factSentence(
   };
 }
 
+/** What a sentence counts, found when first needed and kept with its analysis, which rebuilds reuse. */
+function figuresOf(s: FactSentence): Figures {
+  s.unit.figures ??= countedFigures(s.unit.text);
+  return s.unit.figures;
+}
+
 function vectorOf(s: FactSentence, idf: Map<string, number>): Vector {
   s.vector ??= weigh(s.unit.tf, idf);
   return s.vector;
@@ -95,6 +101,13 @@ function speakersAgree(a: Unit, b: Unit): boolean {
   return !((a.direct && b.speaker !== a.speaker) || (b.direct && a.speaker !== b.speaker));
 }
 
+/** Whether sentence `a` holds most of the weighted words of sentence `b`. */
+function holdsMost(a: FactSentence, b: FactSentence, idf: Map<string, number>): boolean {
+  let w = 0;
+  for (const t of b.terms) if (a.terms.has(t)) w += termWeight(idf, t);
+  return w >= MERGE_AT * b.weight;
+}
+
 /** Appends `value` to the list `map` holds under `key`, starting the list if there is none. */
 function listUnder<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
@@ -105,25 +118,86 @@ function listUnder<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 /** Earlier sentences with the same main verb whose cores a sentence is compared with. */
 const RECENT_CORES = 48;
 
+/** A claim's sentences, and sentences grouped with other claims that state it too. */
+export interface ClaimGroup {
+  /** In publication order; the first names the claim (see `claimKey`). */
+  members: FactSentence[];
+  /** Sentences of other claims that also state this one: one run-on sentence can tell two claims. */
+  also: FactSentence[];
+}
+
+/**
+ * A link to a member of a claim of several sentences counts for that claim when the words it rests on that most of
+ * the claim's sentences use weigh at least this share of the words it rests on, or of the words most of them use.
+ * Below it, the link is about something else that member also says.
+ */
+const ON_CLAIM = 0.25;
+/** Share of the smaller of two claims' matched words that must be the same words for a sentence to merge them. */
+const SAME_PART = 0.5;
+
 /**
  * Groups reported sentences into claims: two sentences belong to one claim when they share a quoted run of five
  * words, when one credits a speaker with five words in a row of that speaker's quotation in the other, or when
- * they share enough of their weighted content words or the same core (see `claimCore`) without naming different
- * speakers; claims are the connected groups. Sentences are taken in publication order and a claim is named after
- * its earliest sentence, so its key survives later items joining the story.
+ * they share enough of their weighted content words (without giving different counts of one thing) or the same
+ * core (see `claimCore`) without naming different speakers. Sentences are taken in publication order and a claim
+ * is named after its earliest sentence, so its key survives later items joining the story.
+ *
+ * A claim grows by such links, with two limits, since one outlet's sentence can tell two things ("X was named
+ * interim chief, the board said, adding that Y"), and chaining through it would make X and Y one claim, counted
+ * for the outlets of both. A link joins a claim of several sentences only if enough of the words it rests on are
+ * words most of the claim's members use (see `ON_CLAIM`); and a sentence that links to two claims merges them only
+ * if it matches both on the same words. Otherwise the sentence joins the claim it matches best, and counts for the
+ * other claim too if it holds most of what that claim says.
  */
-export function groupClaims(sentences: FactSentence[], idf: Map<string, number>): FactSentence[][] {
+export function groupClaims(sentences: FactSentence[], idf: Map<string, number>): ClaimGroup[] {
   const parent: number[] = [];
+  // Per claim, at its root: its distinct texts, and in how many of them each word occurs.
+  const size: number[] = [];
+  const uses: (Map<string, number> | undefined)[] = [];
   const find = (i: number): number => {
     let r = i;
     while (parent[r] !== r) r = parent[r]!;
     while (parent[i] !== r) [i, parent[i]] = [parent[i]!, r];
     return r;
   };
+  const usesOf = (r: number): Map<string, number> => {
+    let u = uses[r];
+    if (!u) {
+      u = new Map();
+      for (const t of sentences[r]!.terms) u.set(t, 1);
+      uses[r] = u;
+    }
+    return u;
+  };
   // The earlier root wins, so a claim's first sentence is always its root.
   const union = (a: number, b: number) => {
     const [ra, rb] = [find(a), find(b)];
-    if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
+    if (ra === rb) return;
+    const [root, other] = ra < rb ? [ra, rb] : [rb, ra];
+    parent[other] = root;
+    let [into, from] = [usesOf(root), usesOf(other)];
+    if (into.size < from.size) [into, from] = [from, into];
+    for (const [t, n] of from) into.set(t, (into.get(t) ?? 0) + n);
+    uses[root] = into;
+    uses[other] = undefined;
+    size[root]! += size[other]!;
+  };
+  /** Whether most of the claim's distinct texts use the word. */
+  const typical = (r: number, t: string) => size[r] === 1 || (usesOf(r).get(t) ?? 0) * 2 > size[r]!;
+  const weightOf = (terms: Iterable<string>) => {
+    let w = 0;
+    for (const t of terms) w += termWeight(idf, t);
+    return w;
+  };
+  // Weight of the words most of a claim's texts use, kept until the claim grows.
+  const profile = new Map<number, { size: number; weight: number }>();
+  const profileWeight = (r: number): number => {
+    const known = profile.get(r);
+    if (known && known.size === size[r]) return known.weight;
+    let weight = 0;
+    for (const [t, n] of usesOf(r)) if (n * 2 > size[r]! || size[r] === 1) weight += termWeight(idf, t);
+    profile.set(r, { size: size[r]!, weight });
+    return weight;
   };
   const byShingle = new Map<string, number[]>();
   const byParaphrase = new Map<string, number[]>();
@@ -136,27 +210,49 @@ export function groupClaims(sentences: FactSentence[], idf: Map<string, number>)
 
   // Syndicated copy repeats sentences word for word: a repeat joins its twin and is not compared again.
   const firstOf = new Map<string, number>();
+  const twins = new Map<number, number[]>();
+  // Pairs [a, b]: sentence a also states the claim of sentence b.
+  const alsoStates: [number, number][] = [];
   // Shared weight with each earlier sentence, and which entries are in use, reused from sentence to sentence.
   const overlap = new Float64Array(sentences.length);
   const touched: number[] = [];
   sentences.forEach((s, at) => {
     parent.push(at);
+    size.push(1);
+    uses.push(undefined);
     const twin = firstOf.get(s.unit.norm);
     if (twin !== undefined) {
-      union(twin, at);
+      parent[at] = find(twin);
+      listUnder(twins, twin, at);
       return;
     }
     firstOf.set(s.unit.norm, at);
-    // Every earlier sentence close enough joins this one's claim, so a sentence that matches two claims
-    // (a paraphrase and a quotation of the same statement) makes them one, whatever the arrival order.
-    for (const sh of s.unit.shingles) for (const j of byShingle.get(sh) ?? []) union(j, at);
+    // The earlier sentences this one links to, and per claim the words of this one they share.
+    const linked = new Set<number>();
+    const shared = new Map<number, Set<string>>();
+    // Per claim, the strongest link to it: the same quoted words count as the strongest.
+    const strength = new Map<number, number>();
+    const link = (j: number, score = 1) => {
+      if (linked.has(j)) return;
+      linked.add(j);
+      const r = find(j);
+      let words = shared.get(r);
+      if (!words) {
+        words = new Set();
+        shared.set(r, words);
+      }
+      const other = sentences[j]!.terms;
+      for (const t of s.terms) if (other.has(t)) words.add(t);
+      strength.set(r, Math.max(strength.get(r) ?? 0, score));
+    };
+    for (const sh of s.unit.shingles) for (const j of byShingle.get(sh) ?? []) link(j);
     // A reporter's sentence that follows a speaker's quotation word for word is that quotation retold.
     const speaker = s.unit.speaker;
     if (speaker) {
       for (const sh of s.unit.paraphrase)
-        for (const j of byShingle.get(sh) ?? []) if (sentences[j]!.unit.speaker === speaker) union(j, at);
+        for (const j of byShingle.get(sh) ?? []) if (sentences[j]!.unit.speaker === speaker) link(j);
       for (const sh of s.unit.shingles)
-        for (const j of byParaphrase.get(sh) ?? []) if (sentences[j]!.unit.speaker === speaker) union(j, at);
+        for (const j of byParaphrase.get(sh) ?? []) if (sentences[j]!.unit.speaker === speaker) link(j);
     }
     touched.length = 0;
     for (const t of s.terms) {
@@ -174,11 +270,13 @@ export function groupClaims(sentences: FactSentence[], idf: Map<string, number>)
     for (const j of touched) {
       const w = overlap[j]!;
       overlap[j] = 0;
-      if (find(j) === find(at)) continue;
+      if (linked.has(j)) continue;
       const other = sentences[j]!;
       // Cheap bound first: the rare shared terms alone must make up a fair part of the smaller sentence.
       if (w < 0.2 * Math.min(s.weight, other.weight)) continue;
-      if (similarity(s, other, idf) >= MERGE_AT) union(j, at);
+      // "13 hostages were freed" and "24 hostages were freed" share their words but not their news.
+      const score = similarity(s, other, idf);
+      if (score >= MERGE_AT && !figuresConflict(figuresOf(s), figuresOf(other))) link(j, score);
     }
     // The same event told with different descriptions around it: the words each outlet adds outweigh the few
     // they share, so the cores are compared instead.
@@ -189,8 +287,8 @@ export function groupClaims(sentences: FactSentence[], idf: Map<string, number>)
         for (let k = Math.max(0, same.length - RECENT_CORES); k < same.length; k++) {
           const j = same[k]!;
           const other = sentences[j]!.unit;
-          if (find(j) !== find(at) && speakersAgree(s.unit, other) && sameCore(core, other.core!))
-            union(j, at);
+          if (!linked.has(j) && speakersAgree(s.unit, other) && sameCore(core, other.core!))
+            link(j, MERGE_AT);
         }
         same.push(at);
       } else byVerb.set(core.verb, [at]);
@@ -198,14 +296,51 @@ export function groupClaims(sentences: FactSentence[], idf: Map<string, number>)
     for (const sh of s.unit.shingles) listUnder(byShingle, sh, at);
     for (const sh of s.unit.paraphrase) listUnder(byParaphrase, sh, at);
     for (const t of s.terms) listUnder(byTerm, t, at);
+    if (!linked.size) return;
+
+    // Per linked claim, the matched words that most of its members use. A link that rests on other words, with
+    // a sentence that holds little of what the members have in common, is about something else one member says:
+    // that member states this sentence's claim too, but this sentence does not state the member's claim.
+    const claims: { root: number; words: string[]; weight: number; strength: number }[] = [];
+    for (const [root, words] of shared) {
+      const own = [...words].filter((t) => typical(root, t));
+      const weight = weightOf(own);
+      const onClaim = weight >= ON_CLAIM * Math.min(weightOf(words), profileWeight(root));
+      if (weight > 0 && onClaim) claims.push({ root, words: own, weight, strength: strength.get(root)! });
+      // The member is credited to this sentence's claim if it holds most of this sentence.
+      else
+        for (const j of linked)
+          if (find(j) === root && holdsMost(sentences[j]!, s, idf)) alsoStates.push([j, at]);
+    }
+    if (!claims.length) return;
+    claims.sort((a, b) => b.strength - a.strength || b.weight - a.weight || a.root - b.root);
+    const [best, ...rest] = claims;
+    const bestWords = new Set(best!.words);
+    for (const c of rest) {
+      let common = 0;
+      for (const t of c.words) if (bestWords.has(t)) common += termWeight(idf, t);
+      if (common >= SAME_PART * Math.min(best!.weight, c.weight)) union(c.root, at);
+      // Credited to the other claim only if it holds most of what that claim's sentences have in common.
+      else if (c.weight >= MERGE_AT * profileWeight(c.root)) alsoStates.push([at, c.root]);
+    }
+    union(best!.root, at);
   });
-  const claims = new Map<number, FactSentence[]>();
+  const claims = new Map<number, ClaimGroup>();
   sentences.forEach((s, i) => {
     const root = find(i);
     const claim = claims.get(root);
-    if (claim) claim.push(s);
-    else claims.set(root, [s]);
+    if (claim) claim.members.push(s);
+    else claims.set(root, { members: [s], also: [] });
   });
+  const seen = new Set<string>();
+  for (const [a, b] of alsoStates) {
+    const [ra, rb] = [find(a), find(b)];
+    if (ra === rb || seen.has(`${a} ${rb}`)) continue;
+    seen.add(`${a} ${rb}`);
+    const claim = claims.get(rb)!;
+    claim.also.push(sentences[a]!);
+    for (const t of twins.get(a) ?? []) claim.also.push(sentences[t]!);
+  }
   return [...claims.values()];
 }
 
@@ -278,14 +413,32 @@ export function claimWording(
   const group = mostCommon(attributed.map((m) => speakerGroup(m.unit.attribution!)));
   if (group === undefined) return { text: medoid(members, idf).unit.text };
   const inGroup = attributed.filter((m) => speakerGroup(m.unit.attribution!) === group);
+  /**
+   * Who said the wording `chosen` gives, as the members carrying the same words name them, in the fullest form
+   * any member uses ("Steve Witkoff" for "Witkoff"), unless it is a whole description. Names that only share a
+   * last word ("the health ministry", "the foreign ministry") may be someone else's, speaking of something else.
+   */
+  const speakerOf = (chosen: FactSentence): string => {
+    const carried = inGroup
+      .filter(
+        (m) =>
+          m === chosen ||
+          m.unit.norm === chosen.unit.norm ||
+          m.unit.shingles.some((sh) => chosen.unit.shingles.includes(sh)) ||
+          holdsMost(m, chosen, idf),
+      )
+      .map((m) => normalise(m.unit.attribution!.speaker));
+    const names = inGroup
+      .map((m) => m.unit.attribution!.speaker)
+      .filter((n) => !carried.length || carried.some((c) => ` ${normalise(n)}`.endsWith(` ${c}`)));
+    return (
+      names
+        .filter((n) => n.split(/\s+/).length <= 4)
+        .reduce<string | undefined>((a, b) => (a === undefined || b.length > a.length ? b : a), undefined) ??
+      mostCommon(names)!
+    );
+  };
   const said = inGroup.map((m) => m.unit.attribution!);
-  // The fullest form of the name ("Steve Witkoff" over "Witkoff"), unless it is a whole description.
-  const speaker =
-    said
-      .map((a) => a.speaker)
-      .filter((n) => n.split(/\s+/).length <= 4)
-      .reduce<string | undefined>((a, b) => (a === undefined || b.length > a.length ? b : a), undefined) ??
-    mostCommon(said.map((a) => a.speaker))!;
 
   let quote: { member: FactSentence; text: string } | undefined;
   for (const m of members) {
@@ -295,6 +448,7 @@ export function claimWording(
     if (text && (!quote || wordCount(text) < wordCount(quote.text))) quote = { member: m, text };
   }
   if (quote) {
+    const speaker = speakerOf(quote.member);
     const own = quote.member.unit.attribution;
     const verb = own && speakerGroup(own) === group ? own.verb : mostCommon(said.map((a) => a.verb))!;
     const outlet =
@@ -313,6 +467,7 @@ export function claimWording(
       idf,
     );
     const chosen = clauses.find((c) => c.member === typical)!;
+    const speaker = speakerOf(chosen.member);
     const outlet = chosen.member.unit.attribution!.outlet;
     const verb = 'according to';
     return { text: chosen.text, attribution: outlet ? { speaker, verb, outlet } : { speaker, verb } };
@@ -339,10 +494,11 @@ export interface Claim {
  */
 export function rankClaims(sentences: FactSentence[], idf: Map<string, number>, limit: number): Claim[] {
   const ranked = groupClaims(sentences, idf)
-    .map((members) => {
-      // One name per publisher, as it first reported the claim.
+    .map(({ members, also }) => {
+      // One name per publisher, as it first reported the claim, in its own sentences or in another claim's.
+      const credited = also.length ? [...members, ...also].sort((a, b) => a.order - b.order) : members;
       const byPublisher = new Map<number, string>();
-      for (const m of members) if (!byPublisher.has(m.publisher)) byPublisher.set(m.publisher, m.source);
+      for (const m of credited) if (!byPublisher.has(m.publisher)) byPublisher.set(m.publisher, m.source);
       const sources = [...new Set(byPublisher.values())];
       let centrality = 0;
       for (const m of members) centrality += m.centrality;
