@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../src/store/index.js';
 import { StoreLease } from '../src/store/lease.js';
-import { runCli } from './helpers/cli.js';
+import { exitWithin, runCli, spawnCli } from './helpers/cli.js';
 import { tempDir } from './helpers/temp.js';
 
 function tempFile(name: string, text: string): string {
@@ -75,13 +74,7 @@ describe('threadline CLI', () => {
   });
 
   it('stops quietly when its reader closes the pipe early', async () => {
-    const child = spawn(
-      resolve('node_modules/.bin/tsx'),
-      [resolve('src/cli.ts'), 'cluster', '--input', '-'],
-      {
-        env: { ...process.env, LOG_LEVEL: 'silent' },
-      },
-    );
+    const child = spawnCli(['cluster', '--input', '-']);
     const lines = Array.from({ length: 20_000 }, (_, i) =>
       JSON.stringify({ id: `i${i}`, title: `Story number ${i} about topic ${i % 97}` }),
     );
@@ -158,13 +151,7 @@ describe('threadline CLI', () => {
   it('start runs on the store until SIGTERM, then finishes, says so, and leaves the store free', async () => {
     const url = `sqlite://${join(tempDir('threadline-start-'), 'state.sqlite')}`;
     const config = tempFile('quiet.yaml', 'feeds: []\nsinks:\n  console:\n    enabled: false\n');
-    const child = spawn(
-      resolve('node_modules/.bin/tsx'),
-      [resolve('src/cli.ts'), 'start', '--config', config],
-      {
-        env: { ...process.env, THREADLINE_STORE: url, LOG_LEVEL: 'info' },
-      },
-    );
+    const child = spawnCli(['start', '--config', config], { THREADLINE_STORE: url, LOG_LEVEL: 'info' });
     const lines: { msg: string; store?: string }[] = [];
     let buffered = '';
     child.stderr.on('data', (chunk) => {
@@ -173,17 +160,11 @@ describe('threadline CLI', () => {
       buffered = complete.pop()!;
       for (const l of complete) if (l.trim()) lines.push(JSON.parse(l));
     });
-    const closed = new Promise<number | null>((done) => child.on('close', (c) => done(c)));
     for (let i = 0; i < 600 && !lines.some((l) => l.msg === 'worker started'); i++)
       await new Promise((r) => setTimeout(r, 50));
     expect(lines.find((l) => l.msg === 'worker started')).toMatchObject({ store: url });
     child.kill('SIGTERM');
-    const code = await Promise.race([
-      closed,
-      new Promise<'running'>((d) => setTimeout(() => d('running'), 30_000)),
-    ]);
-    if (code === 'running') child.kill('SIGKILL');
-    expect(code).toBe(0);
+    expect(await exitWithin(child, 30_000)).toBe(0);
     expect(lines.map((l) => l.msg).slice(-2)).toEqual([
       'shutting down',
       'worker stopped; the store is closed',
@@ -274,30 +255,18 @@ describe('threadline CLI', () => {
 
   it('replay stops soon after its reader closes the pipe, not at the end of the archive', async () => {
     // The rumca week replays in 40 s or more; `| head -1` must not keep it running all that time.
-    const child = spawn(
-      resolve('node_modules/.bin/tsx'),
-      [
-        resolve('src/cli.ts'),
-        'replay',
-        '--input',
-        resolve('../shared/data/rumca-news-2023-11-17_to_24.jsonl'),
-      ],
-      { env: { ...process.env, LOG_LEVEL: 'silent' } },
-    );
+    const child = spawnCli([
+      'replay',
+      '--input',
+      resolve('../shared/data/rumca-news-2023-11-17_to_24.jsonl'),
+    ]);
     let stderr = '';
     child.stderr.on('data', (c) => {
       stderr += c;
     });
-    const closed = new Promise<number | null>((done) => child.on('close', (c) => done(c)));
     await new Promise<void>((done) => child.stdout.once('data', () => done()));
     child.stdout.destroy();
-    const code = await Promise.race([
-      closed,
-      new Promise<'running'>((done) => setTimeout(() => done('running'), 15_000)),
-    ]);
-    // tsx passes SIGTERM on to the node process it runs (SIGKILL would orphan it).
-    if (code === 'running') child.kill('SIGTERM');
-    expect(code).toBe(0);
+    expect(await exitWithin(child, 15_000)).toBe(0);
     expect(stderr).not.toMatch(/EPIPE|Error/);
   }, 90_000);
 
@@ -306,24 +275,15 @@ describe('threadline CLI', () => {
       'gone.yaml',
       'feeds:\n  - url: http://127.0.0.1:1/a.xml\n  - url: http://127.0.0.1:1/b.xml\n',
     );
-    const child = spawn(
-      resolve('node_modules/.bin/tsx'),
-      [resolve('src/cli.ts'), 'poll', '--config', config],
-      {
-        env: { ...process.env, THREADLINE_STORE: 'memory://', LOG_LEVEL: 'info' },
-      },
-    );
-    const closed = new Promise<number | null>((done) => child.on('close', (c) => done(c)));
+    const child = spawnCli(['poll', '--config', config], {
+      THREADLINE_STORE: 'memory://',
+      LOG_LEVEL: 'info',
+    });
     // The reader takes the first line and goes.
     await new Promise<void>((done) => child.stderr.once('data', () => done()));
     child.stdout.destroy();
     child.stderr.destroy();
-    const code = await Promise.race([
-      closed,
-      new Promise<'running'>((done) => setTimeout(() => done('running'), 30_000)),
-    ]);
-    if (code === 'running') child.kill('SIGTERM');
     // Every feed failed: the usual status of such a pass.
-    expect(code).toBe(1);
+    expect(await exitWithin(child, 30_000)).toBe(1);
   }, 90_000);
 });

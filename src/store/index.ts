@@ -155,10 +155,18 @@ abstract class NamespacedStore implements Store {
   protected readonly answerWithinMs?: number;
 
   readonly lease: LeaseSlot = {
-    read: () => this.track(() => this.leaseSlot().read()) as Promise<string | undefined>,
-    swap: (owner, record) => this.track(() => this.leaseSlot().swap(owner, record)) as Promise<boolean>,
-    drop: (owner) => this.track(() => this.leaseSlot().drop(owner)) as Promise<void>,
+    read: () => this.track(() => this.slot().read()) as Promise<string | undefined>,
+    swap: (owner, record) => this.track(() => this.slot().swap(owner, record)) as Promise<boolean>,
+    drop: (owner) => this.track(() => this.slot().drop(owner)) as Promise<void>,
   };
+
+  private madeSlot?: LeaseSlot;
+
+  /** Made on first use: SQLite's needs an adapter, which opens the file. */
+  private slot(): LeaseSlot {
+    this.madeSlot ??= this.leaseSlot();
+    return this.madeSlot;
+  }
 
   /** The lease record's compare-and-set, in the store's own terms. */
   protected abstract leaseSlot(): LeaseSlot;

@@ -67,7 +67,7 @@ export class StoreLease {
     const legacy = await this.store.ns<Lease>('meta').get(LEGACY_KEY);
     if (legacy && this.blocks(legacy)) throw this.busy(legacy);
     const held = await this.read();
-    if (held && held.owner !== this.owner && this.blocks(held)) throw this.busy(held);
+    if (held && this.blocks(held)) throw this.busy(held);
     if (!(await this.write(held?.owner)))
       throw new StoreError(`another Threadline worker took the store ${this.store.url} at the same moment`);
     this.timer = setInterval(() => void this.renew().catch(() => undefined), this.ttlMs / 3);
@@ -128,6 +128,7 @@ export class StoreLease {
         `${left} s)`,
     );
   }
+
   /** A lease left on this host by a process that no longer runs (or by this process, before a restart). */
   private gone(lease: Lease): boolean {
     const me = this.holder;

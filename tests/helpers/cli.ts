@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 
 const TSX = resolve(process.cwd(), 'node_modules/.bin/tsx');
@@ -23,4 +23,30 @@ export function runCli(
     timeout: 60_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Starts the real entry point from source without waiting for it, for tests that talk to it while it runs. */
+export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcessWithoutNullStreams {
+  return spawn(TSX, [CLI, ...args], { env: { ...process.env, LOG_LEVEL: 'silent', ...env } });
+}
+
+/**
+ * The exit status of `child` once it closes, or 'running' if it has not within `ms` (it is then sent SIGTERM,
+ * which tsx passes on to the node process it runs; SIGKILL would orphan that).
+ */
+export async function exitWithin(
+  child: ChildProcessWithoutNullStreams,
+  ms: number,
+): Promise<number | null | 'running'> {
+  const closed = new Promise<number | null>((done) => child.on('close', (c) => done(c)));
+  let timer: NodeJS.Timeout | undefined;
+  const code = await Promise.race([
+    closed,
+    new Promise<'running'>((done) => {
+      timer = setTimeout(() => done('running'), ms);
+    }),
+  ]);
+  clearTimeout(timer);
+  if (code === 'running') child.kill('SIGTERM');
+  return code;
 }
