@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { classifySentence } from '../classify/index.js';
-import { InputError, readJsonl, writeLine } from '../util/jsonl.js';
+import { InputError, inputName, readJsonl, writeLine } from '../util/jsonl.js';
 
 /** `threadline classify --input FILE.jsonl`: one `{"id","label"}` line per input sentence, in input order. */
 export function registerClassifyCommand(program: Command): void {
@@ -13,7 +13,7 @@ export function registerClassifyCommand(program: Command): void {
     )
     .action(async (opts: { input: string }) => {
       for await (const { line, value } of readJsonl(opts.input)) {
-        const where = `${opts.input}: line ${line}`;
+        const where = `${inputName(opts.input)}: line ${line}`;
         const id = value.id;
         if (typeof id !== 'string' && typeof id !== 'number') {
           throw new InputError(`${where}: "id" is required (string or number)`);

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { createClusterer } from '../cluster/index.js';
-import { readJsonl, writeLine } from '../util/jsonl.js';
+import { inputName, readJsonl, writeLine } from '../util/jsonl.js';
 import { asText, toItem } from './item-input.js';
 
 /** `threadline cluster --input FILE.jsonl`: one `{"id","storyId"}` line per input item, in input order. */
@@ -22,7 +22,7 @@ export function registerClusterCommand(program: Command): void {
       const firstStory = new Map<string, string>();
       for await (const { line, value } of readJsonl(opts.input)) {
         // Feed HTML is read as text, as the poller and `replay`/`digest` read it.
-        const item = asText(toItem(value, `${opts.input}: line ${line}`, lastTime));
+        const item = asText(toItem(value, `${inputName(opts.input)}: line ${line}`, lastTime));
         lastTime = item.publishedAt;
         // A repeated id is the same item again, as the worker's item log takes it: it keeps its first story.
         const first = firstStory.get(item.id);

@@ -8,7 +8,7 @@ import { StoryIndex } from '../pipeline/story-index.js';
 import { renderConsoleStory } from '../platforms/console/render.js';
 import { renderDiscordStory } from '../platforms/discord/render.js';
 import { renderSlackStory } from '../platforms/slack/render.js';
-import { InputError, writeLine } from '../util/jsonl.js';
+import { InputError, inputName, writeLine } from '../util/jsonl.js';
 import { publisherCount } from '../util/outlet.js';
 import { readArchive } from './worker.js';
 
@@ -74,12 +74,15 @@ export function registerDigestCommand(program: Command): void {
   program
     .command('digest')
     .description('replay archived items into stories and print their digests (the best match for --query)')
-    .requiredOption('-i, --input <path>', 'JSON-lines file of items, or a folder of .jsonl files')
+    .requiredOption(
+      '-i, --input <path>',
+      'JSON-lines file of items, a folder of .jsonl files, or - for stdin',
+    )
     .option('-q, --query <text>', 'only the story that best matches these words')
     .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('json'))
     .action(async (opts: { input: string; query?: string; format: Format }) => {
       const items = await readArchive(opts.input);
-      if (!items.length) throw new InputError(`${opts.input}: no items`);
+      if (!items.length) throw new InputError(`${inputName(opts.input)}: no items`);
       const stories = replay(items);
       const chosen = opts.query === undefined ? stories : [pick(stories, opts.query)];
       await writeLine(

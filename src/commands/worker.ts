@@ -15,7 +15,7 @@ import {
   type SlackSecrets,
   slackConfigured,
 } from '../platforms/slack/index.js';
-import { InputError, readJsonl } from '../util/jsonl.js';
+import { InputError, inputName, readJsonl } from '../util/jsonl.js';
 import { asText, toItem } from './item-input.js';
 
 /** A platform could not be reached at start-up; reported as one line, the worker does not start. */
@@ -195,7 +195,7 @@ export function registerWorkerCommands(program: Command): void {
   program
     .command('replay')
     .description('run archived items through the whole pipeline in time order, as if they arrived live')
-    .requiredOption('-i, --input <path>', 'JSON-lines file, or a folder of .jsonl files')
+    .requiredOption('-i, --input <path>', 'JSON-lines file, a folder of .jsonl files, or - for stdin')
     .option('--batch-minutes <n>', 'items are delivered in polling batches this many minutes apart', '15')
     .option('--store <url>', 'store URL (memory:// is a throw-away store)', 'memory://')
     .option('-c, --config <file>', 'config file merged over config/default.yaml')
@@ -232,16 +232,22 @@ export function registerWorkerCommands(program: Command): void {
     });
 }
 
-/** Reads archived items from a JSONL file or every `.jsonl` file in a folder, sorted by publication time. */
+/**
+ * Reads archived items from a JSONL file, every `.jsonl` file in a folder, or standard input (`-`), sorted by
+ * publication time.
+ */
 export async function readArchive(path: string): Promise<Item[]> {
   let files: string[];
   try {
-    files = statSync(path).isDirectory()
-      ? readdirSync(path)
-          .filter((f) => f.endsWith('.jsonl'))
-          .sort()
-          .map((f) => join(path, f))
-      : [path];
+    files =
+      path === '-'
+        ? [path]
+        : statSync(path).isDirectory()
+          ? readdirSync(path)
+              .filter((f) => f.endsWith('.jsonl'))
+              .sort()
+              .map((f) => join(path, f))
+          : [path];
   } catch {
     throw new InputError(`cannot read ${path}: no such file or folder`);
   }
@@ -256,7 +262,7 @@ export async function readArchive(path: string): Promise<Item[]> {
         const basis = String(value.url ?? value.link ?? value.title ?? line);
         value.id = createHash('sha1').update(basis).digest('hex').slice(0, 16);
       }
-      const item = asText(toItem(value, `${file}: line ${line}`, lastTime));
+      const item = asText(toItem(value, `${inputName(file)}: line ${line}`, lastTime));
       lastTime = item.publishedAt;
       items.push(item);
     }

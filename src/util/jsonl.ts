@@ -5,6 +5,11 @@ export class InputError extends Error {
   override name = 'InputError';
 }
 
+/** How an input path is named in messages: `-` is standard input. */
+export function inputName(path: string): string {
+  return path === '-' ? 'standard input' : path;
+}
+
 /** Strict: a byte sequence that is not UTF-8 is an error, not a silent U+FFFD (which could merge two ids). */
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
@@ -36,7 +41,9 @@ export async function* readJsonl(
         // ASCII reads the same in both encodings.
         raw = /[^\x00-\x7f]/.test(bytes) ? UTF8.decode(Buffer.from(bytes, 'latin1')) : bytes;
       } catch {
-        throw new InputError(`${path}: line ${n}: not valid UTF-8 (convert the file to UTF-8 first)`);
+        throw new InputError(
+          `${inputName(path)}: line ${n}: not valid UTF-8 (convert the file to UTF-8 first)`,
+        );
       }
       const text = n === 1 ? raw.replace(/^\uFEFF/, '') : raw;
       if (!text.trim()) continue;
@@ -44,10 +51,10 @@ export async function* readJsonl(
       try {
         value = JSON.parse(text);
       } catch (err) {
-        throw new InputError(`${path}: line ${n}: not valid JSON (${(err as Error).message})`);
+        throw new InputError(`${inputName(path)}: line ${n}: not valid JSON (${(err as Error).message})`);
       }
       if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        throw new InputError(`${path}: line ${n}: expected a JSON object`);
+        throw new InputError(`${inputName(path)}: line ${n}: expected a JSON object`);
       }
       yield { line: n, value: value as Record<string, unknown> };
     }

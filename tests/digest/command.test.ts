@@ -202,6 +202,30 @@ describe('threadline digest', { timeout: 60_000 }, () => {
     ]);
   });
 
+  it('reads items from standard input when the input is -', () => {
+    const lines = [
+      { id: 'p1', title: 'Port strike halts shipping in Rotterdam', source: 'Wire A' },
+      { id: 'p2', title: 'Rotterdam port strike halts shipping for a second day', source: 'Wire B' },
+    ].map((x, n) =>
+      JSON.stringify({
+        ...x,
+        description:
+          "Dock workers in Rotterdam walked out on Monday, halting container shipping at Europe's largest port.",
+        publishedAt: `2024-03-04T0${8 + n}:00:00Z`,
+      }),
+    );
+    const r = runCli(['digest', '--input', '-', '--format', 'json'], { input: lines.join('\n') });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const { stories } = JSON.parse(r.stdout);
+    expect(stories).toHaveLength(1);
+    expect(stories[0].coverage.map((c: { source: string }) => c.source)).toEqual(['Wire A', 'Wire B']);
+
+    const bad = runCli(['digest', '--input', '-'], { input: '{"id": "x", "title": 1}\nnot json\n' });
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toMatch(/standard input: line 1/);
+  });
+
   it('says so when no story matches the query', () => {
     const nothing = runCli(['digest', '--input', archive, '--query', 'zzzqx']);
     expect(nothing.status).toBe(1);
