@@ -18,7 +18,7 @@ import type { StoryDigest } from '../../src/model.js';
 import { createDiscordBot, type DiscordBot, registerCommands } from '../../src/platforms/discord/index.js';
 import { renderDiscordStory } from '../../src/platforms/discord/render.js';
 import { openStore } from '../../src/store/index.js';
-import { FakeDiscord, type FakeMessage, type Json, opt } from '../fakes/discord.js';
+import { FakeDiscord, type FakeMessage, type Json, opt, Permission } from '../fakes/discord.js';
 import { FeedServer, renderRss } from '../helpers/feed-server.js';
 import { loadSeeds } from '../helpers/shared.js';
 import { storyDigest, storyUpdate } from './fixture.js';
@@ -257,6 +257,31 @@ describe('configuration commands', () => {
     const exported = await run('feeds', 'general', [opt.subcommand('export')], { permissions: MEMBER });
     expect(exported.content).toMatch(seeing);
     expect(exported.attachments ?? []).toEqual([]);
+  });
+
+  it('/subscribe and /feeds import where the bot cannot post say which permissions it lacks', async () => {
+    // The bot may see #announcements but neither post nor embed there.
+    h.fake.channel('announcements').overwrites.push({
+      id: h.fake.bot.id,
+      type: 1,
+      allow: 0n,
+      deny: Permission.SendMessages | Permission.EmbedLinks,
+    });
+    const topic = await run('subscribe', 'announcements', [opt.string('topic', 'ukraine')]);
+    expect(topic.content).toContain('Following stories about "ukraine"');
+    expect(topic.content).toContain(
+      '**Threadline cannot deliver here yet:** it lacks Send Messages and Embed Links in this channel.',
+    );
+    expect((await h.app.channels.get(keyOf('announcements')))?.topics).toEqual(['ukraine']);
+    const opml = `<opml version="2.0"><body><outline type="rss" text="L" xmlUrl="https://ledger.example/rss.xml"/></body></opml>`;
+    const imported = await run('feeds', 'announcements', [opt.subcommand('import')], {
+      attachments: [{ option: 'file', filename: 'feeds.opml', data: opml }],
+    });
+    expect(imported.content).toContain('Imported 1 feeds');
+    expect(imported.content).toContain('it lacks Send Messages and Embed Links');
+    // Where it can post, no such note.
+    const fine = await run('subscribe', 'general', [opt.string('topic', 'ukraine')]);
+    expect(fine.content).not.toContain('cannot deliver');
   });
 
   it('/subscribe with a URL that is not a feed answers with a clear ephemeral error', async () => {

@@ -47,14 +47,42 @@ async function respond(i: Respondable, options: InteractionReplyOptions & { flag
   else await i.reply(body);
 }
 
-/** A command's plain-text answer, escaped, ephemeral, split over follow-ups when over 2000 characters. */
-async function answer(i: Respondable, reply: CommandReply, note = ''): Promise<void> {
-  const text = reply.ok ? escapeDiscord(reply.text) : `**Not done:** ${escapeDiscord(reply.error)}`;
+/**
+ * A command's plain-text answer, escaped, ephemeral, split over follow-ups when over 2000 characters; `note`
+ * goes before it and `after` (our own markdown) after a confirmation.
+ */
+async function answer(i: Respondable, reply: CommandReply, note = '', after = ''): Promise<void> {
+  const text = reply.ok ? escapeDiscord(reply.text) + after : `**Not done:** ${escapeDiscord(reply.error)}`;
   const chunks = packEntries((note + text).split('\n'), 2000);
   for (const content of chunks) await respond(i, { content, flags: EPHEMERAL });
 }
 
 const refuse = (i: Respondable, error: string) => answer(i, { ok: false, error });
+
+/** What delivery needs in a channel, as Discord's settings name it; a forum post needs no Create Public Threads. */
+const DELIVERY_PERMISSIONS = [
+  [PermissionFlagsBits.ViewChannel, 'View Channel'],
+  [PermissionFlagsBits.SendMessages, 'Send Messages'],
+  [PermissionFlagsBits.SendMessagesInThreads, 'Send Messages in Threads'],
+  [PermissionFlagsBits.CreatePublicThreads, 'Create Public Threads'],
+  [PermissionFlagsBits.EmbedLinks, 'Embed Links'],
+  [PermissionFlagsBits.ReadMessageHistory, 'Read Message History'],
+] as const;
+
+/**
+ * A warning for a subscription made where the bot cannot deliver (Discord sends its permissions in the
+ * channel with each interaction): without it the channel is only paused at the first story.
+ */
+function deliveryNote(i: ChatInputCommandInteraction, ctx: CommandContext): string {
+  const missing = DELIVERY_PERMISSIONS.filter(
+    ([flag]) =>
+      !i.appPermissions.has(flag) &&
+      !(ctx.channelKind === 'forum' && flag === PermissionFlagsBits.CreatePublicThreads),
+  ).map(([, name]) => name);
+  if (!missing.length) return '';
+  const names = missing.length > 1 ? `${missing.slice(0, -1).join(', ')} and ${missing.at(-1)}` : missing[0];
+  return `\n**Threadline cannot deliver here yet:** it lacks ${names} in this channel. Give it ${missing.length > 1 ? 'these permissions' : 'this permission'}, or stories will not arrive.`;
+}
 
 interface Target {
   ctx: CommandContext;
@@ -138,9 +166,10 @@ export class DiscordHandlers {
         const feed = i.options.getString('feed')?.trim();
         const topic = i.options.getString('topic')?.trim();
         if (feed && topic) return refuse(i, 'give feed: or topic:, not both at once');
-        if (topic) return answer(i, await commands.subscribeTopic(ctx, topic), parentNote);
+        if (topic)
+          return answer(i, await commands.subscribeTopic(ctx, topic), parentNote, deliveryNote(i, ctx));
         if (!feed) return refuse(i, 'give feed: (a feed URL) or topic: (keywords)');
-        return answer(i, await commands.subscribeFeed(ctx, feed), parentNote);
+        return answer(i, await commands.subscribeFeed(ctx, feed), parentNote, deliveryNote(i, ctx));
       }
       case 'unsubscribe':
         return answer(
@@ -217,7 +246,7 @@ export class DiscordHandlers {
       if (!(err instanceof FetchError)) throw err;
       return refuse(i, `could not download the file: ${err.message}`);
     }
-    return answer(i, await commands.importOpml(ctx, text), parentNote);
+    return answer(i, await commands.importOpml(ctx, text), parentNote, deliveryNote(i, ctx));
   }
 
   private async exportOpml(
