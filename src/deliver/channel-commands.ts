@@ -376,14 +376,15 @@ export class ChannelCommands {
 
   async importOpml(ctx: CommandContext, text: string): Promise<CommandReply> {
     let listed: { url: string; title?: string }[];
+    const unusable: string[] = [];
     try {
-      listed = parseOpml(text);
+      listed = parseOpml(text, unusable);
     } catch (err) {
       return fail((err as Error).message);
     }
-    if (!listed.length) return fail('the OPML file lists no feeds');
+    if (!listed.length && !unusable.length) return fail('the OPML file lists no feeds');
     // The same guard as a subscription, before anything is saved: a refused address is never stored or shown.
-    const refused: { url: string; why: string }[] = [];
+    const refused = unusable.map((url) => ({ url, why: 'not an http or https address' }));
     const usable = listed.filter((f) => {
       const why = urlRefusal(f.url, this.fetchPolicy.allowPrivate);
       if (why) refused.push({ url: f.url, why });

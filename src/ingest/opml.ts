@@ -18,9 +18,10 @@ function attrsOf(tag: string): Record<string, string> {
 
 /**
  * Feeds listed in an OPML document, at any depth of nesting, without duplicates. Outlines without an
- * http(s) `xmlUrl` (folders, notes) are skipped. Throws OpmlError when the text is not OPML.
+ * http(s) `xmlUrl` (folders, notes) are skipped; those whose feed address is not an http(s) URL are added
+ * to `unusable`, as written (cut at 200 characters). Throws OpmlError when the text is not OPML.
  */
-export function parseOpml(text: string): { url: string; title?: string }[] {
+export function parseOpml(text: string, unusable?: string[]): { url: string; title?: string }[] {
   const s = String(text ?? '').replace(/^\uFEFF/, '');
   if (!/<opml\b/i.test(s.slice(0, 5000))) {
     throw new OpmlError(
@@ -38,6 +39,7 @@ export function parseOpml(text: string): { url: string; title?: string }[] {
     const raw = a.xmlurl ?? (a.type && /rss|atom/i.test(a.type) ? a.url : undefined);
     const resolved = resolveUrl(raw?.trim());
     const url = resolved && withoutFragment(resolved);
+    if (!url && raw?.trim()) unusable?.push(cleanLine(raw, NAME_MAX));
     if (!url || seen.has(url)) continue;
     seen.add(url);
     // An empty title is no title: the text names the feed then.

@@ -283,6 +283,33 @@ describe('channel commands', () => {
     expect(exported).toContain('xmlUrl="https://b.example/rss"');
   });
 
+  it('names the OPML outlines whose feed address is not a web address, instead of dropping them unsaid', async () => {
+    const c = { ...ctx, channelId: 'c10' };
+    const outline = (url: string) => `<outline type="rss" text="x" xmlUrl="${url}"/>`;
+    const opml = (urls: string[]) => `<opml version="2.0"><body>${urls.map(outline).join('')}</body></opml>`;
+    const reply = await commands.importOpml(
+      c,
+      opml(['https://a.example/rss', 'feed:/b.example/rss', 'not a url', 'ftp://x.example/r']),
+    );
+    expect(reply).toMatchObject({
+      ok: true,
+      text: expect.stringMatching(
+        /^Imported 1 feeds \(3 refused: feed:\/b\.example\/rss, not a url, ftp:\/\/x\.example\/r; such as: not an http or https address\)/,
+      ),
+    });
+    expect((await channels.get('discord:g1:c10'))?.feeds.map((f) => f.url)).toEqual([
+      'https://a.example/rss',
+    ]);
+    expect(await commands.importOpml(c, opml(['not a url']))).toEqual({
+      ok: false,
+      error: 'no feed in the OPML file can be followed: not a url; such as: not an http or https address',
+    });
+    // Folders and notes, outlines without any feed address, are no feeds and not reported.
+    expect(
+      await commands.importOpml(c, '<opml version="2.0"><body><outline text="folder"/></body></opml>'),
+    ).toEqual({ ok: false, error: 'the OPML file lists no feeds' });
+  });
+
   it('refuses OPML feeds at private addresses or with credentials, saving and showing none of them', async () => {
     const c = { ...ctx, channelId: 'c8' };
     const outline = (url: string) => `<outline type="rss" text="x" xmlUrl="${url}"/>`;
