@@ -86,11 +86,16 @@ function withoutCredentials(url: string): string {
   }
 }
 
+/** Feed URLs in a reply: the first five, then how many more. */
+function urlList(urls: string[]): string {
+  const shown = urls.slice(0, 5).map(withoutCredentials);
+  const more = urls.length > 5 ? ` and ${urls.length - 5} more` : '';
+  return `${shown.join(', ')}${more}`;
+}
+
 /** The feeds an OPML import refused, by URL (past five, how many more), and the first one's reason. */
 function refusals(refused: { url: string; why: string }[]): string {
-  const urls = refused.slice(0, 5).map((r) => withoutCredentials(r.url));
-  const more = refused.length > 5 ? ` and ${refused.length - 5} more` : '';
-  return `${urls.join(', ')}${more}; such as: ${refused[0]!.why}`;
+  return `${urlList(refused.map((r) => r.url))}; such as: ${refused[0]!.why}`;
 }
 
 const noMatch = (query: string) => `no recent story matches "${query}"`;
@@ -393,12 +398,16 @@ export class ChannelCommands {
     if (!usable.length) return fail(`no feed in the OPML file can be followed: ${refusals(refused)}`);
     return this.edit(ctx, (channel) => {
       const known = new Set(channel.feeds.map((f) => f.url));
-      const fresh = usable
-        .filter((f) => !known.has(f.url))
-        .slice(0, Math.max(0, MAX_FEEDS_PER_CHANNEL - channel.feeds.length));
-      const skipped = usable.length - fresh.length;
+      const unknown = usable.filter((f) => !known.has(f.url));
+      const room = Math.max(0, MAX_FEEDS_PER_CHANNEL - channel.feeds.length);
+      const fresh = unknown.slice(0, room);
+      const over = unknown.slice(room).map((f) => f.url);
+      const followed = usable.length - unknown.length;
       const notes = [
-        skipped ? `${skipped} already followed or over the limit` : '',
+        followed ? `${followed} already followed` : '',
+        over.length
+          ? `${over.length} over the limit of ${MAX_FEEDS_PER_CHANNEL} feeds a channel can follow: ${urlList(over)}`
+          : '',
         refused.length ? `${refused.length} refused: ${refusals(refused)}` : '',
       ].filter(Boolean);
       return {

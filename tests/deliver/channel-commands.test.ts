@@ -310,6 +310,25 @@ describe('channel commands', () => {
     ).toEqual({ ok: false, error: 'the OPML file lists no feeds' });
   });
 
+  it('says which OPML feeds were left out for the channel limit, apart from those already followed', async () => {
+    const c = { ...ctx, channelId: 'c11' };
+    const full = Array.from({ length: 198 }, (_, i) => ({ url: `https://f${i}.example/rss` }));
+    await channels.save({ ...(await channels.getOrCreate('discord', 'g1', 'c11')), feeds: full });
+    const outline = (url: string) => `<outline type="rss" text="x" xmlUrl="${url}"/>`;
+    const urls = ['https://f0.example/rss', ...[1, 2, 3, 4, 5].map((i) => `https://new${i}.example/rss`)];
+    const reply = await commands.importOpml(
+      c,
+      `<opml version="2.0"><body>${urls.map(outline).join('')}</body></opml>`,
+    );
+    expect(reply).toMatchObject({
+      ok: true,
+      text: expect.stringMatching(
+        /^Imported 2 feeds \(1 already followed; 3 over the limit of 200 feeds a channel can follow: https:\/\/new3\.example\/rss, https:\/\/new4\.example\/rss, https:\/\/new5\.example\/rss\)\./,
+      ),
+    });
+    expect((await channels.get('discord:g1:c11'))?.feeds).toHaveLength(200);
+  });
+
   it('refuses OPML feeds at private addresses or with credentials, saving and showing none of them', async () => {
     const c = { ...ctx, channelId: 'c8' };
     const outline = (url: string) => `<outline type="rss" text="x" xmlUrl="${url}"/>`;
