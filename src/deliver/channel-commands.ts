@@ -206,6 +206,11 @@ export class ChannelCommands {
   async subscribeTopic(ctx: CommandContext, keywords: string): Promise<CommandReply> {
     const topic = normalTopic(keywords);
     if (topic.length < 2 || topic.length > 100) return fail('a topic is 2 to 100 characters of keywords');
+    // Feed URLs given together, or a URL among words, would become a topic that no headline ever matches.
+    if (/(?:^|[\s<("])https?:\/\//.test(topic))
+      return fail(
+        'a topic is keywords, not web addresses: follow a feed by giving its URL alone, one at a time',
+      );
     // A topic needs a word of two or more letters or digits: one-letter words ("plan b") only narrow it.
     if (!words(topic).length)
       return fail(`${showTopic(topic)} has no word to match: use words of two or more letters`);

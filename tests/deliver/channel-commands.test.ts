@@ -135,6 +135,19 @@ describe('channel commands', () => {
     expect(await channels.get('discord:g1:c4')).toMatchObject({ feeds: [], topics: [] });
   });
 
+  it('refuses a topic that holds a web address: feeds are followed one URL at a time', async () => {
+    const c = { ...ctx, channelId: 'c12' };
+    // As Slack's "subscribe URL URL" arrives: more than one word, so not a feed URL.
+    const two = await commands.subscribeTopic(c, 'https://a.example/rss https://b.example/rss');
+    expect(two).toEqual({
+      ok: false,
+      error: 'a topic is keywords, not web addresses: follow a feed by giving its URL alone, one at a time',
+    });
+    expect((await commands.subscribeTopic(c, 'news <https://a.example/rss|a>')).ok).toBe(false);
+    expect((await channels.get('discord:g1:c12'))?.topics ?? []).toEqual([]);
+    expect((await commands.subscribeTopic(c, 'http client libraries')).ok).toBe(true);
+  });
+
   it('stores quoted phrases of a topic in straight quotes, as typed on any keyboard', async () => {
     const c = { ...ctx, channelId: 'c4q' };
     const reply = await commands.subscribeTopic(c, ' \u201c New  York \u201d  Mayor ""');
