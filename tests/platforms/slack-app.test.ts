@@ -255,6 +255,20 @@ describe('Slack app through the real Bolt against a fake Slack', () => {
     expect((await h.app.channels.get(`slack:${fake.teamId}:${GENERAL}`))?.topics).toEqual(['ukraine']);
   });
 
+  it('a direct message cannot be subscribed: the app could never post there; /story still answers', async () => {
+    const h = await start({ whoCanConfigure: 'channel-managers' });
+    const dm = 'D0DIRECT';
+    for (const text of ['subscribe topic ukraine', `import ${feeds.url('/feeds.opml')}`, 'digest 08:00']) {
+      const { response } = await slash('/threadline', text, 'U0ADMIN', dm);
+      expect(response.text).toBe(
+        ':warning: Threadline posts stories in channels, not in direct messages: use the command in a channel and invite the app there.',
+      );
+    }
+    expect(await h.app.channels.get(`slack:${fake.teamId}:${dm}`)).toBeUndefined();
+    const none = await slash('/story', 'volcano iceland', 'U0MEMBER', dm);
+    expect(none.response.text).toBe(':warning: No recent story matches "volcano iceland".');
+  });
+
   it('posts the seed story with its thread via pollOnce, and /story ukraine answers with it', async () => {
     const h = await start();
     await subscribeAll(h);

@@ -169,7 +169,6 @@ async function membershipNote(
   channelId: string,
   botUserId?: string,
 ): Promise<string> {
-  if (channelId.startsWith('D')) return '';
   try {
     const info = await client.conversations.info({ channel: channelId });
     if (info.channel?.is_member) return '';
@@ -290,6 +289,15 @@ export function registerCommands(bolt: BoltApp, deps: CommandDeps): void {
       };
       const commands = deps.commands();
       const changing = CONFIGURING.has(parsed.op);
+      // A direct message is no channel the app can post in (one between people is closed to it): a
+      // subscription there would never deliver.
+      if (changing && command.channel_id.startsWith('D')) {
+        return [
+          errorReply(
+            'Threadline posts stories in channels, not in direct messages: use the command in a channel and invite the app there',
+          ),
+        ];
+      }
       if (changing || SHOWING_FEEDS.has(parsed.op)) {
         const why = await refusal(
           client,
