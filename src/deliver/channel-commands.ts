@@ -425,8 +425,10 @@ export class ChannelCommands {
     });
   }
 
-  async exportOpml(ctx: CommandContext): Promise<string> {
+  /** The channel's feeds as OPML; undefined when it follows none (each platform says where its topics are). */
+  async exportOpml(ctx: CommandContext): Promise<string | undefined> {
     const channel = await this.load(ctx);
+    if (!channel.feeds.length) return undefined;
     return toOpml(`Threadline feeds for ${channel.key}`, channel.feeds);
   }
 }

@@ -417,6 +417,16 @@ describe('configuration commands', () => {
     expect(xml).toContain('xmlUrl="https://ledger.example/rss.xml"');
   });
 
+  it('/feeds export in a channel that follows no feeds says so instead of sending an empty file', async () => {
+    await run('subscribe', 'general', [opt.string('topic', 'ukraine')]);
+    const exported = await run('feeds', 'general', [opt.subcommand('export')]);
+    expect(exported.ephemeral).toBe(true);
+    expect(exported.content).toBe(
+      '**Not done:** this channel follows no feeds to export; its topics are listed by /subscriptions',
+    );
+    expect(exported.attachments ?? []).toEqual([]);
+  });
+
   it('/feeds import refuses a file over 1 MB without downloading it', async () => {
     const reply = await run('feeds', 'general', [opt.subcommand('import')], {
       attachments: [{ option: 'file', filename: 'big.opml', data: 'x'.repeat(1_000_001) }],

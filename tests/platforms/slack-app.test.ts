@@ -366,6 +366,10 @@ describe('Slack app through the real Bolt against a fake Slack', () => {
 
   it('import of an OPML URL and of a file shared in Slack; export as a code block', async () => {
     const h = await start();
+    const empty = await slash('/threadline', 'export');
+    expect(empty.response.text).toBe(
+      ':warning: This channel follows no feeds to export; its topics are listed by the list subcommand.',
+    );
     const fromUrl = await slash('/threadline', `import ${feeds.url('/feeds.opml')}`);
     expect(fromUrl.response.text).toContain('Imported 5 feeds');
     expect((await h.app.channels.get(`slack:${fake.teamId}:${GENERAL}`))?.feeds).toHaveLength(5);

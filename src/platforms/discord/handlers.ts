@@ -255,6 +255,8 @@ export class DiscordHandlers {
     ctx: CommandContext,
   ): Promise<void> {
     const opml = await commands.exportOpml(ctx);
+    if (opml === undefined)
+      return refuse(i, 'this channel follows no feeds to export; its topics are listed by /subscriptions');
     await respond(i, {
       content: 'The feeds this channel follows, as OPML:',
       files: [{ attachment: Buffer.from(opml, 'utf8'), name: 'threadline-feeds.opml' }],

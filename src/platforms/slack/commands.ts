@@ -317,7 +317,14 @@ export function registerCommands(bolt: BoltApp, deps: CommandDeps): void {
         case 'list':
           return commandReplies(await commands.list(ctx));
         case 'export': {
-          const parts = opmlReplies(await commands.exportOpml(ctx));
+          const opml = await commands.exportOpml(ctx);
+          if (opml === undefined)
+            return [
+              errorReply(
+                'this channel follows no feeds to export; its topics are listed by the list subcommand',
+              ),
+            ];
+          const parts = opmlReplies(opml);
           return (
             parts ?? [
               errorReply('this channel follows too many feeds to show them here; use the list subcommand'),
