@@ -429,6 +429,6 @@ export class ChannelCommands {
   async exportOpml(ctx: CommandContext): Promise<string | undefined> {
     const channel = await this.load(ctx);
     if (!channel.feeds.length) return undefined;
-    return toOpml(`Threadline feeds for ${channel.key}`, channel.feeds);
+    return toOpml('Threadline feeds', channel.feeds);
   }
 }

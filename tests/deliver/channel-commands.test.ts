@@ -292,6 +292,9 @@ describe('channel commands', () => {
       error: /not OPML/,
     });
     const exported = await commands.exportOpml(c);
+    // A feed reader shows the title: no internal channel key in it.
+    expect(exported).toContain('<title>Threadline feeds</title>');
+    expect(exported).not.toContain('g1');
     expect(exported).toContain('xmlUrl="https://a.example/rss"');
     expect(exported).toContain('xmlUrl="https://b.example/rss"');
   });
