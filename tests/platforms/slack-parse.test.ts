@@ -56,6 +56,10 @@ describe('management command parsing', () => {
 
   it.each([
     ['subscribe', /feed URL or a topic/],
+    // The word that forces a feed or a topic, with nothing after it, is not a topic of its own.
+    ['subscribe feed', /give a feed URL after "feed"/],
+    ['subscribe topic', /give keywords after "topic"/],
+    ['subscribe Topic ', /give keywords after "topic"/],
     ['unsubscribe', /"all"/],
     ['digest', /give a time/],
     ['digest 8am Berlin', /"8am" is not a time/],

@@ -125,6 +125,13 @@ export function parseManageCommand(text: string): ManageCommand {
       if (!arg) return { op: 'invalid', error: 'give a feed URL or a topic, for example: subscribe ukraine' };
       const [kind = '', ...more] = arg.split(/\s+/);
       const value = more.join(' ');
+      if (!value && kind.toLowerCase() === 'feed')
+        return {
+          op: 'invalid',
+          error: 'give a feed URL after "feed", for example: subscribe feed example.com/rss',
+        };
+      if (!value && kind.toLowerCase() === 'topic')
+        return { op: 'invalid', error: 'give keywords after "topic", for example: subscribe topic ukraine' };
       if (kind.toLowerCase() === 'topic' && value) return { op: 'subscribe-topic', topic: value };
       if (kind.toLowerCase() === 'feed' && value) {
         const url = asUrl(unwrapLink(value));
