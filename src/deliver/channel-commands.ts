@@ -8,6 +8,7 @@ import {
   parseOpml,
   safeFetch,
   toOpml,
+  unwrapFeedScheme,
   urlRefusal,
   withoutFragment,
 } from '../ingest/index.js';
@@ -150,7 +151,7 @@ export class ChannelCommands {
   async validateFeed(input: string): Promise<{ url: string; title: string } | { error: string }> {
     let url: URL;
     try {
-      url = new URL(input.trim());
+      url = new URL(unwrapFeedScheme(input));
     } catch {
       return { error: `"${input}" is not a URL` };
     }

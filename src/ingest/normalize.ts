@@ -77,6 +77,17 @@ function isTracking(key: string): boolean {
   );
 }
 
+/**
+ * The web address a `feed:` address wraps: `feed://host/path` is `http://host/path`, `feed:https://…` is the
+ * address after the prefix (browsers and older feed readers write feed links so). Other text is returned as is.
+ */
+export function unwrapFeedScheme(text: string): string {
+  const t = text.trim();
+  if (!/^feed:/i.test(t)) return t;
+  const rest = t.slice('feed:'.length);
+  return rest.startsWith('//') ? `http:${rest}` : rest;
+}
+
 /** Resolves `href` against `base` (either may be missing or bad); returns undefined for non-http(s) results. */
 export function resolveUrl(
   href: string | undefined | null,

@@ -1,6 +1,6 @@
 /** OPML import/export of feed subscriptions. */
 
-import { resolveUrl, withoutFragment } from './normalize.js';
+import { resolveUrl, unwrapFeedScheme, withoutFragment } from './normalize.js';
 import { cleanLine, decodeEntities, NAME_MAX } from './text.js';
 
 export class OpmlError extends Error {
@@ -37,7 +37,7 @@ export function parseOpml(text: string, unusable?: string[]): { url: string; tit
   for (const m of clean.matchAll(/<outline\b((?:[^<>"']|"[^"<]*"|'[^'<]*')*)\/?>/gi)) {
     const a = attrsOf(m[1]!);
     const raw = a.xmlurl ?? (a.type && /rss|atom/i.test(a.type) ? a.url : undefined);
-    const resolved = resolveUrl(raw?.trim());
+    const resolved = raw === undefined ? undefined : resolveUrl(unwrapFeedScheme(raw));
     const url = resolved && withoutFragment(resolved);
     if (!url && raw?.trim()) unusable?.push(cleanLine(raw, NAME_MAX));
     if (!url || seen.has(url)) continue;

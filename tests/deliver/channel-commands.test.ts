@@ -90,6 +90,17 @@ describe('channel commands', () => {
     expect((await channels.get('discord:g1:c2'))?.feeds[0]?.url).toBe(server.url('/rss.xml'));
   });
 
+  it('reads a feed: address (as browsers and old feed readers write them) as the web address it wraps', async () => {
+    const other = { ...ctx, channelId: 'c-feed-scheme' };
+    const http = server.url('/rss.xml');
+    expect(await commands.subscribeFeed(other, http.replace(/^http:/, 'feed:'))).toMatchObject({ ok: true });
+    expect(await commands.subscribeFeed(other, `feed:${http}`)).toMatchObject({
+      ok: true,
+      text: expect.stringContaining('already follows'),
+    });
+    expect((await channels.get('discord:g1:c-feed-scheme'))?.feeds.map((f) => f.url)).toEqual([http]);
+  });
+
   it('refuses bad feeds with a clear reason', async () => {
     const other = { ...ctx, channelId: 'c3' };
     expect(await commands.subscribeFeed(other, 'not a url')).toEqual({

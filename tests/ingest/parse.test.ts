@@ -407,6 +407,21 @@ describe('OPML', () => {
     ).toEqual([{ url: 'https://a.example/feed', title: 'Texty' }]);
   });
 
+  it('reads feed: outline addresses as the web addresses they wrap', () => {
+    const unusable: string[] = [];
+    const text = `<opml version="1.0"><body>
+      <outline text="A" xmlUrl="feed://a.example/rss"/>
+      <outline text="B" xmlUrl="feed:https://b.example/atom"/>
+      <outline text="C" xmlUrl="FEED://c.example/rss"/>
+      <outline text="D" xmlUrl="feed:ftp://d.example/rss"/></body></opml>`;
+    expect(parseOpml(text, unusable).map((f) => f.url)).toEqual([
+      'http://a.example/rss',
+      'https://b.example/atom',
+      'http://c.example/rss',
+    ]);
+    expect(unusable).toEqual(['feed:ftp://d.example/rss']);
+  });
+
   it('rejects non-OPML clearly', () => {
     expect(() => parseOpml('<html><body></body></html>')).toThrow(/not OPML/);
     expect(() => parseOpml('garbage')).toThrow(/not OPML/);

@@ -10,6 +10,8 @@ describe('management command parsing', () => {
     ['help', { op: 'help' }],
     ['LIST', { op: 'list' }],
     ['subscribe https://example.com/rss', { op: 'subscribe-feed', url: 'https://example.com/rss' }],
+    ['subscribe feed://example.com/rss', { op: 'subscribe-feed', url: 'http://example.com/rss' }],
+    ['subscribe feed:https://example.com/rss', { op: 'subscribe-feed', url: 'https://example.com/rss' }],
     [
       'subscribe <https://example.com/rss|example.com/rss>',
       { op: 'subscribe-feed', url: 'https://example.com/rss' },

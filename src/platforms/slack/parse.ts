@@ -1,5 +1,6 @@
 /** Parsing of the management command's text (`/threadline subscribe …`), independent of Bolt. */
 import { isValidTimeZone, parseClockTime } from '../../deliver/zoned-time.js';
+import { unwrapFeedScheme } from '../../ingest/normalize.js';
 
 export type ManageCommand =
   | { op: 'help' }
@@ -57,6 +58,7 @@ export function commandText(text: string): string {
  */
 function asUrl(text: string): string | undefined {
   if (/^https?:\/\//i.test(text)) return text;
+  if (/^feed:(?:\/\/|https?:\/\/)/i.test(text)) return unwrapFeedScheme(text);
   if (
     /^[\p{L}\p{N}-]+(\.[\p{L}\p{N}-]+)+(:\d+)?(\/\S*)?$/u.test(text) &&
     /\.\p{L}{2,}(?=[:/]|$)/u.test(text)
