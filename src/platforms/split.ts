@@ -206,6 +206,22 @@ export function packEntries(entries: readonly string[], limit: number, separator
 }
 
 /**
+ * Lines packed as by `packEntries`, in at most `max` chunks: when they need more, the first `max - 1` chunks
+ * and how many lines were left out (the caller says so in the last message).
+ */
+export function packLines(
+  lines: readonly string[],
+  limit: number,
+  max: number,
+): { chunks: string[]; left: number } {
+  const chunks = packEntries(lines, limit);
+  if (chunks.length <= max) return { chunks, left: 0 };
+  const kept = chunks.slice(0, max - 1);
+  const shown = kept.reduce((n, c) => n + c.split('\n').length, 0);
+  return { chunks: kept, left: lines.filter((l) => l).length - shown };
+}
+
+/**
  * Shortens a text to at most `limit` characters, at a word boundary with an ellipsis. Only for labels whose
  * full text also appears elsewhere (embed titles, thread names, Slack headers, notification fallbacks).
  */

@@ -335,6 +335,33 @@ describe('configuration commands', () => {
     expect(list.content).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
   });
 
+  it('/subscriptions of a channel with 200 long feed entries answers in at most five messages, the last saying what was left out', async () => {
+    const channel = await h.app.channels.getOrCreate('discord', guildId(), idOf('general'));
+    const feedsOf = Array.from({ length: 200 }, (_, n) => ({
+      url: `https://news${n}.example.com/${'section/'.repeat(20)}feed-${n}.xml`,
+      title: `Regional News Network ${n}: ${'world politics business '.repeat(4)}`,
+    }));
+    await h.app.channels.save({ ...channel, feeds: feedsOf });
+    const handle = h.fake.sendInteraction({
+      command: 'subscriptions',
+      channel: 'general',
+      permissions: MANAGER,
+    });
+    const first = await handle.reply();
+    expect(first.content).toContain('Feeds (200):');
+    const last = await handle.followUp(3);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(handle.followUps).toHaveLength(4);
+    const messages = [first, ...handle.followUps];
+    expect(messages.every((m) => m.ephemeral && m.content.length <= 2000)).toBe(true);
+    const shown = messages
+      .slice(0, -1)
+      .flatMap((m) => m.content.split('\n'))
+      .filter((l) => l.startsWith('• '));
+    expect(shown.length).toBeGreaterThan(20);
+    expect(last.content).toMatch(new RegExp(`and ${200 - shown.length + 2} more lines.*/feeds export`));
+  });
+
   it('/digest saves good settings and rejects a bad time, time zone or mode', async () => {
     const good = await run('digest', 'general', [
       opt.string('time', '7:30'),

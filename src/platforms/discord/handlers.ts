@@ -13,7 +13,7 @@ import type { ChannelKind, ChannelStore } from '../../deliver/channels.js';
 import { timeZoneNames } from '../../deliver/zoned-time.js';
 import { FetchError, type FetchPolicy, safeFetch } from '../../ingest/index.js';
 import type { Logger } from '../../log.js';
-import { clipUnits, packEntries, truncateWords } from '../split.js';
+import { clipUnits, packLines, truncateWords } from '../split.js';
 import { CONFIG_COMMANDS } from './commands.js';
 import { type DiscordMessagePayload, escapeDiscord, renderDiscordStory } from './render.js';
 
@@ -47,13 +47,21 @@ async function respond(i: Respondable, options: InteractionReplyOptions & { flag
   else await i.reply(body);
 }
 
+/** Messages one command's answer may take. */
+const ANSWER_MESSAGES = 5;
+
 /**
- * A command's plain-text answer, escaped, ephemeral, split over follow-ups when over 2000 characters; `note`
- * goes before it and `after` (our own markdown) after a confirmation.
+ * A command's plain-text answer, escaped, ephemeral, split over follow-ups when over 2000 characters (five
+ * messages at most); `note` goes before it and `after` (our own markdown) after a confirmation.
  */
 async function answer(i: Respondable, reply: CommandReply, note = '', after = ''): Promise<void> {
   const text = reply.ok ? escapeDiscord(reply.text) + after : `**Not done:** ${escapeDiscord(reply.error)}`;
-  const chunks = packEntries((note + text).split('\n'), 2000);
+  // A long feed list would otherwise run to dozens of messages; the export gives it whole.
+  const { chunks, left } = packLines((note + text).split('\n'), 2000, ANSWER_MESSAGES);
+  if (left)
+    chunks.push(
+      `…and ${left} more lines, more than one answer can hold; \`/feeds export\` gives every feed.`,
+    );
   for (const content of chunks) await respond(i, { content, flags: EPHEMERAL });
 }
 

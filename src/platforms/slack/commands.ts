@@ -8,7 +8,7 @@ import type { ChannelCommands, CommandContext, CommandReply } from '../../delive
 import { FetchError, safeFetch } from '../../ingest/index.js';
 import type { Logger } from '../../log.js';
 import type { StoryDigest } from '../../model.js';
-import { packEntries } from '../split.js';
+import { packLines } from '../split.js';
 import type { SlackConfig } from './config.js';
 import type { KeyvInstallationStore } from './installation-store.js';
 import {
@@ -69,16 +69,9 @@ function commandReplies(reply: CommandReply, note = ''): Reply[] {
   if (!reply.ok) return [errorReply(reply.error)];
   const text = escapeSlack(reply.text) + note;
   if (text.length <= REPLY_TEXT_MAX) return [ephemeral(text)];
-  const lines = text.split('\n');
-  const posts = packEntries(lines, REPLY_TEXT_MAX);
-  if (posts.length <= RESPONSE_POSTS) return posts.map((p) => ephemeral(p));
-  const kept = posts.slice(0, RESPONSE_POSTS - 1);
-  const shown = kept.reduce((n, p) => n + p.split('\n').length, 0);
-  const left = lines.filter((l) => l).length - shown;
-  return [
-    ...kept.map((p) => ephemeral(p)),
-    ephemeral(`…and ${left} more lines, more than one answer can hold.`),
-  ];
+  const { chunks, left } = packLines(text.split('\n'), REPLY_TEXT_MAX, RESPONSE_POSTS);
+  const posts = chunks.map((p) => ephemeral(p));
+  return left ? [...posts, ephemeral(`…and ${left} more lines, more than one answer can hold.`)] : posts;
 }
 
 /**
