@@ -237,6 +237,8 @@ abstract class NamespacedStore implements Store {
 /** SQLite (one adapter per namespace, all in one table) or memory. */
 class KeyvStore extends NamespacedStore {
   private readonly adapters: KeyvSqlite[] = [];
+  /** A memory store's namespaces: Keyv's serialized values by key. */
+  private readonly maps: Map<string, unknown>[] = [];
 
   constructor(
     url: string,
@@ -255,8 +257,10 @@ class KeyvStore extends NamespacedStore {
       // handler, so that it reaches open() and the operations that need the store instead of ending the process.
       adapter.query('SELECT 1').catch(() => undefined);
     }
+    const map = adapter ? undefined : new Map<string, unknown>();
+    if (map) this.maps.push(map);
     return new Keyv({
-      store: adapter ?? new Map(),
+      store: adapter ?? map,
       namespace: name,
       useKeyPrefix: true,
       throwOnErrors: true,
@@ -328,6 +332,10 @@ class KeyvStore extends NamespacedStore {
   }
 
   protected override async deleteExpired(now: number): Promise<void> {
+    // In memory, as in the table: Keyv deletes an expired value only when it is read again.
+    for (const map of this.maps) {
+      for (const [key, raw] of map) if (expiresOf(raw) < now) map.delete(key);
+    }
     // Keyv keeps a value as JSON with its `expires` (epoch ms); every namespace shares the one table.
     await this.adapters[0]?.query(
       "DELETE FROM threadline WHERE json_valid(value) AND json_extract(value, '$.expires') < ?",
@@ -340,6 +348,13 @@ class KeyvStore extends NamespacedStore {
     await Promise.all(this.adapters.map((a) => a.disconnect().catch(() => undefined)));
     this.adapters.length = 0;
   }
+}
+
+/** When a value Keyv stored runs out (epoch ms); never for one without a time limit. */
+function expiresOf(raw: unknown): number {
+  const value = typeof raw === 'string' ? (JSON.parse(raw) as { expires?: unknown }) : raw;
+  const expires = (value as { expires?: unknown } | undefined)?.expires;
+  return typeof expires === 'number' ? expires : Number.POSITIVE_INFINITY;
 }
 
 /** The owner named in a lease record; undefined for none. */

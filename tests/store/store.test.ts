@@ -211,6 +211,28 @@ describe.each(backends.filter((b) => b.name !== 'redis'))('$name store expiry', 
   });
 });
 
+describe('memory store expiry', () => {
+  it('deletes values past their time limit, which nothing reads again, so a worker on it stays bounded', async () => {
+    const store = openStore('memory://');
+    await store.open();
+    const articles = store.ns('articles');
+    const seen = store.ns('seen');
+    // A worker's hours of pages and pruned ids, each written once and never read again.
+    for (let i = 0; i < 1000; i++) {
+      await articles.set(`article:https://news.example/${i}`, { ok: true, text: 'x'.repeat(100) }, 50);
+      await seen.set(`item-${i}`, true, 50);
+    }
+    await store.ns('meta').set('log:head', 1);
+    await store.ns('meta').set('for-a-day', 1, 86_400_000);
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    await store.purgeExpired();
+    const held = (name: 'articles' | 'seen' | 'meta') => (store.ns(name).store as Map<string, unknown>).size;
+    expect([held('articles'), held('seen'), held('meta')]).toEqual([0, 0, 2]);
+    expect(await store.ns('meta').get('for-a-day')).toBe(1);
+    await store.close();
+  });
+});
+
 describe.each(servers)('$name store connection', ({ url, enabled, down, up }) => {
   it.skipIf(!enabled)(
     'waits out a server that is down: a write made meanwhile lands once it is back',
