@@ -51,13 +51,24 @@ export function channelKey(platform: Platform, workspaceId: string, channelId: s
   return `${platform}:${workspaceId}:${channelId}`;
 }
 
+/** The channels that follow something: those every pass and every digest check reads. */
 const INDEX = 'channels:index';
+/**
+ * Slack channels set up but following nothing, whose settings are kept for their next subscription: out of the
+ * index, so that channels that came and went cost a pass nothing, but still found as a Slack Connect channel.
+ */
+const IDLE = 'channels:idle';
+
+/** Whether a channel is listed: it follows a feed or a topic, or a daily digest of it is under way. */
+function listed(channel: ChannelSettings): boolean {
+  return channel.feeds.length > 0 || channel.topics.length > 0 || !!channel.digestUnderway;
+}
 
 /**
- * Channel settings by key, plus an index so the worker can list every configured channel. Changes to one
- * channel, and to the index, are made one at a time: a change made while another is under way (two commands
- * in one channel, a command while a delivery pauses the channel, two channels set up at once) starts from
- * the other's result instead of overwriting it.
+ * Channel settings by key, plus an index so the worker can list every channel that follows something. Changes
+ * to one channel, and to the index, are made one at a time: a change made while another is under way (two
+ * commands in one channel, a command while a delivery pauses the channel, two channels set up at once) starts
+ * from the other's result instead of overwriting it.
  */
 export class ChannelStore {
   /** The last change queued per channel key, and for the index. */
@@ -117,7 +128,7 @@ export class ChannelStore {
    * would get every story twice.
    */
   private async sharedSlackChannel(channelId: string): Promise<ChannelSettings | undefined> {
-    const keys = (await this.meta.get(INDEX)) ?? [];
+    const keys = [...((await this.meta.get(INDEX)) ?? []), ...((await this.meta.get(IDLE)) ?? [])];
     const key = keys.find((k) => k.startsWith('slack:') && k.endsWith(`:${channelId}`));
     return key === undefined ? undefined : this.get(key);
   }
@@ -146,12 +157,27 @@ export class ChannelStore {
   private async write(channel: ChannelSettings): Promise<void> {
     // Listed before it is saved: settings saved while the listing failed would make a channel that nothing
     // polls or delivers to, and that a retried command finds already set; a listed channel not saved yet is
-    // skipped.
-    await this.serial(INDEX, async () => {
-      const index = (await this.meta.get(INDEX)) ?? [];
-      if (!index.includes(channel.key)) await this.meta.set(INDEX, [...index, channel.key]);
-    });
+    // skipped. One that follows nothing any more leaves the list once saved, for the same reason.
+    if (listed(channel)) await this.file(channel.key, INDEX, IDLE);
     await this.space.set(channel.key, channel);
+    if (!listed(channel))
+      await this.file(channel.key, channel.platform === 'slack' ? IDLE : undefined, INDEX);
+  }
+
+  /** Puts a channel's key in the list `into` (none: in neither) and takes it out of the list `from`. */
+  private file(key: string, into: string | undefined, from: string): Promise<void> {
+    return this.serial(INDEX, async () => {
+      if (into) {
+        const keys = (await this.meta.get(into)) ?? [];
+        if (!keys.includes(key)) await this.meta.set(into, [...keys, key]);
+      }
+      const keys = await this.meta.get(from);
+      if (keys?.includes(key))
+        await this.meta.set(
+          from,
+          keys.filter((k) => k !== key),
+        );
+    });
   }
 
   async list(platform?: Platform): Promise<ChannelSettings[]> {

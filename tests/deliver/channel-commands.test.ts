@@ -514,6 +514,35 @@ describe('channel store', () => {
     });
   }
 
+  it('lists only channels that follow something, so channels that came and went cost a pass nothing', async () => {
+    const store = openStore('memory://');
+    const channels = new ChannelStore(store);
+    const commands = new ChannelCommands(channels, await freshEngine(), parseConfig({}).fetch);
+    // Channel after channel follows a topic for a while, then drops everything.
+    for (let i = 0; i < 300; i++) {
+      const at: CommandContext = {
+        platform: i % 2 ? 'slack' : 'discord',
+        workspaceId: 'w1',
+        channelId: `c${i}`,
+      };
+      await commands.subscribeTopic(at, 'volcano');
+      if (i % 100 === 0) await commands.setDigest(at, { time: '07:30', mode: 'both' });
+      await commands.unsubscribe(at);
+    }
+    const stays = { platform: 'discord' as const, workspaceId: 'w1', channelId: 'kept' };
+    await commands.subscribeTopic(stays, 'volcano');
+    expect((await channels.list()).map((c) => c.channelId)).toEqual(['kept']);
+    // A channel that follows something again is listed again, with the settings it had.
+    const back: CommandContext = { platform: 'discord', workspaceId: 'w1', channelId: 'c0' };
+    await commands.subscribeTopic(back, 'iceland');
+    expect((await channels.list()).map((c) => [c.channelId, c.digestTime, c.mode])).toEqual([
+      ['kept', '08:00', 'realtime'],
+      ['c0', '07:30', 'both'],
+    ]);
+    // A Slack Connect channel that follows nothing is still the same channel from another workspace.
+    expect((await channels.getOrCreate('slack', 'w2', 'c1')).key).toBe('slack:w1:c1');
+  });
+
   it('applies overlapping updates of one channel in turn, each to the result of the one before', async () => {
     const channels = new ChannelStore(openStore('memory://'));
     const fresh = await channels.getOrCreate('discord', 'g1', 'c1');

@@ -300,7 +300,12 @@ describe('multi-workspace OAuth install through Bolt', () => {
     const port = await startOAuth(await oauthStandIn());
     const pause = async (workspace: string, channelId: string, reason: string) => {
       const created = await app!.channels.getOrCreate('slack', workspace, channelId);
-      await app!.channels.save({ ...created, paused: { reason, at: '2026-01-01T00:00:00.000Z' } });
+      // A channel set up to follow something: one that follows nothing is not listed, and nothing goes to it.
+      await app!.channels.save({
+        ...created,
+        topics: ['ukraine'],
+        paused: { reason, at: '2026-01-01T00:00:00.000Z' },
+      });
       return created.key;
     };
     const uninstalled = await pause('T0NEW', 'C0ONE', 'Threadline is not installed in Slack workspace T0NEW');
