@@ -801,11 +801,17 @@ export class StoryClusterer implements OnlineClusterer {
     this.cShift = 32 - Math.log2(pairs);
   }
 
+  /** True when `id` names a live story, or one merged into another. */
+  private taken(id: string): boolean {
+    return this.byId.has(id) || this.mergedInto.has(id);
+  }
+
   private createStory(item: ClusterInput, seq: number, now: number, wanted?: string): number {
-    const taken = (id: string) => this.byId.has(id) || this.mergedInto.has(id);
-    let id = wanted !== undefined && !taken(wanted) ? wanted : `s-${item.id}`;
+    // A method, not a closure made per story: a closure is allocated on every call (and, under a loader that
+    // keeps function names, named through a property definition each time).
+    let id = wanted !== undefined && !this.taken(wanted) ? wanted : `s-${item.id}`;
     // A repeated item id must not reuse a story id that is (or was merged into) another story.
-    for (let n = 2; taken(id); n++) id = `s-${item.id}~${n}`;
+    for (let n = 2; this.taken(id); n++) id = `s-${item.id}~${n}`;
     let s = this.freeSlots.pop();
     if (s === undefined) {
       s = this.slots++;
