@@ -169,6 +169,13 @@ interface TitleCandidate {
 }
 
 /**
+ * Shared by every story that has none yet, in place of an empty array of its own: never written to, a story
+ * gets an array of its own when it takes its first title or absorbs its first story.
+ */
+const NO_TITLES: TitleCandidate[] = Object.freeze([]) as unknown as TitleCandidate[];
+const NO_IDS: string[] = Object.freeze([]) as unknown as string[];
+
+/**
  * What a story keeps besides its centroid: cold data, read when the story is shown or merged. Arrays start
  * at their exact length: arrays grown by push reserve room for about sixteen more, and most stories never grow.
  */
@@ -177,13 +184,13 @@ class StoryMeta {
   itemSeqs: number[];
   sources: string[];
   sourceSeqs: number[];
-  titles: TitleCandidate[] = [];
+  titles: TitleCandidate[] = NO_TITLES;
   /** Names as first spelt, counted by key (see `entityKey`), whose hashes `entityHashes` holds. */
   entityNames: string[] = [];
   entityHashes: number[] = [];
   entityCounts: number[] = [];
   /** Ids of stories merged into this one. */
-  absorbed: string[] = [];
+  absorbed: string[] = NO_IDS;
 
   /** A story of one item so far. */
   constructor(
@@ -1148,8 +1155,9 @@ export class StoryClusterer implements OnlineClusterer {
     rec[older * REC + R_LAST] = Math.max(rec[older * REC + R_LAST]!, rec[younger * REC + R_LAST]!);
     const moved = [y.id, ...y.absorbed];
     for (const id of moved) this.mergedInto.set(id, o.id);
+    if (o.absorbed === NO_IDS) o.absorbed = [];
     for (const id of moved) o.absorbed.push(id);
-    y.absorbed = [];
+    y.absorbed = NO_IDS;
     this.drop(younger);
   }
 
