@@ -182,8 +182,23 @@ export class ChannelStore {
 
   async list(platform?: Platform): Promise<ChannelSettings[]> {
     const keys = (await this.meta.get(INDEX)) ?? [];
-    const found = await this.space.getMany(keys);
-    return found.filter((c): c is ChannelSettings => !!c && (!platform || c.platform === platform));
+    const found = (await this.space.getMany(keys)).filter((c): c is ChannelSettings => !!c);
+    // Earlier versions listed every channel ever set up: those that follow nothing leave the list now.
+    for (const stale of found.filter((c) => !listed(c))) await this.unlistIdle(stale.key);
+    return found.filter((c) => listed(c) && (!platform || c.platform === platform));
+  }
+
+  /** Takes a channel out of the index if, once changes to it under way are done, it still follows nothing. */
+  private async unlistIdle(key: string): Promise<void> {
+    try {
+      await this.serial(key, async () => {
+        const channel = await this.get(key);
+        if (channel && !listed(channel))
+          await this.file(key, channel.platform === 'slack' ? IDLE : undefined, INDEX);
+      });
+    } catch {
+      // Only housekeeping: the channel stays listed, and is tried again at the next listing.
+    }
   }
 
   /** Every feed some channel subscribes to, once each, with the first title given for it. */

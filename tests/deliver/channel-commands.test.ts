@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import { ChannelCommands, type CommandContext } from '../../src/deliver/channel-commands.js';
-import { type ChannelSettings, ChannelStore } from '../../src/deliver/channels.js';
+import { type ChannelSettings, ChannelStore, DEFAULT_CHANNEL } from '../../src/deliver/channels.js';
 import { silentLogger } from '../../src/log.js';
 import { StoryEngine } from '../../src/pipeline/engine.js';
 import { openStore } from '../../src/store/index.js';
@@ -541,6 +541,22 @@ describe('channel store', () => {
     ]);
     // A Slack Connect channel that follows nothing is still the same channel from another workspace.
     expect((await channels.getOrCreate('slack', 'w2', 'c1')).key).toBe('slack:w1:c1');
+  });
+
+  it('drops from the listing channels an earlier version listed though they follow nothing', async () => {
+    const store = openStore('memory://');
+    const channels = new ChannelStore(store);
+    const base = { workspaceId: 'w1', kind: 'text' as const, ...DEFAULT_CHANNEL };
+    const following = { ...base, key: 'discord:w1:a', platform: 'discord' as const, channelId: 'a' };
+    const empty = { ...base, key: 'slack:w1:b', platform: 'slack' as const, channelId: 'b' };
+    // As an earlier version left them: every channel ever set up in the index.
+    await store.ns('channels').set(following.key, { ...following, feeds: [], topics: ['volcano'] });
+    await store.ns('channels').set(empty.key, { ...empty, feeds: [], topics: [] });
+    await store.ns('meta').set('channels:index', [following.key, empty.key]);
+    expect((await channels.list()).map((c) => c.key)).toEqual([following.key]);
+    expect(await store.ns('meta').get('channels:index')).toEqual([following.key]);
+    // Still the same channel from another workspace (Slack Connect).
+    expect((await channels.getOrCreate('slack', 'w2', 'b')).key).toBe(empty.key);
   });
 
   it('applies overlapping updates of one channel in turn, each to the result of the one before', async () => {
