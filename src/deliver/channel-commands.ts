@@ -15,7 +15,14 @@ import {
 import type { StoryDigest } from '../model.js';
 import { publisherCount } from '../util/outlet.js';
 import { words } from '../util/words.js';
-import type { ChannelKind, ChannelSettings, ChannelStore, DeliveryMode, Platform } from './channels.js';
+import {
+  type ChannelKind,
+  type ChannelSettings,
+  type ChannelStore,
+  type DeliveryMode,
+  followsSomething,
+  type Platform,
+} from './channels.js';
 import type { StorySource } from './daily.js';
 import { straightQuotes, topicParts } from './matching.js';
 import { canonicalTimeZone, isValidTimeZone, parseClockTime } from './zoned-time.js';
@@ -136,7 +143,13 @@ export class ChannelCommands {
     await this.channels.update(await this.load(ctx), (channel) => {
       const decided = decide(channel);
       reply = decided.reply;
-      return decided.next && { ...decided.next, paused: undefined };
+      if (!decided.next) return undefined;
+      const next = { ...decided.next, paused: undefined };
+      // A channel that followed nothing had no daily digests (nothing lists it): following something again
+      // turns them back on from now, so a slot already past is not sent at once with the time off in it.
+      if (!followsSomething(channel) && followsSomething(next) && next.mode !== 'realtime')
+        next.dailySince = this.now().toISOString();
+      return next;
     });
     return reply;
   }

@@ -59,9 +59,14 @@ const INDEX = 'channels:index';
  */
 const IDLE = 'channels:idle';
 
-/** Whether a channel is listed: it follows a feed or a topic, or a daily digest of it is under way. */
+/** Whether a channel follows a feed or a topic. */
+export function followsSomething(channel: ChannelSettings): boolean {
+  return channel.feeds.length > 0 || channel.topics.length > 0;
+}
+
+/** Whether a channel is listed: it follows something, or a daily digest of it is under way. */
 function listed(channel: ChannelSettings): boolean {
-  return channel.feeds.length > 0 || channel.topics.length > 0 || !!channel.digestUnderway;
+  return followsSomething(channel) || !!channel.digestUnderway;
 }
 
 /**

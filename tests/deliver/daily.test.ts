@@ -231,6 +231,26 @@ describe('daily digests', () => {
     expect(adapter.stories.map((s) => s.headline)).toEqual([expect.stringMatching(/hamburg/i)]);
   });
 
+  it('after a time following nothing, neither sends a passed slot at once nor covers the time in between', async () => {
+    const { adapter, daily, channels, engine, clock } = await setup();
+    const commands = new ChannelCommands(channels, engine, parseConfig({}).fetch, () => clock.now);
+    const ctx = { platform: 'discord' as const, workspaceId: 'g1', channelId: 'c1' };
+    // The channel drops its only feed a week ago (its last digest went out on 14 January)…
+    clock.now = new Date('2026-01-14T12:00:00Z');
+    expect(await commands.unsubscribe(ctx, FEED)).toMatchObject({ ok: true });
+    // …and follows it again at 16:00 Berlin, long after today's 08:00.
+    clock.now = new Date('2026-01-21T15:00:00Z');
+    expect(await commands.subscribeTopic(ctx, 'dockworkers strike')).toMatchObject({ ok: true });
+    expect(await daily.tick(new Date('2026-01-21T15:00:30Z'))).toBe(0);
+    clock.now = new Date('2026-01-21T18:00:00Z');
+    await engine.ingest([
+      item('e1', 'Dockworkers strike closes Hamburg port', 'Wire A', '2026-01-21T17:50:00Z'),
+      item('e2', 'Striking dockworkers close the port of Hamburg', 'Wire B', '2026-01-21T17:55:00Z'),
+    ]);
+    expect(await daily.tick(new Date('2026-01-22T07:00:00Z'))).toBe(1);
+    expect(adapter.stories.map((s) => s.headline)).toEqual([expect.stringMatching(/hamburg/i)]);
+  });
+
   it('pauses the channel when the platform says it is gone, and stops trying', async () => {
     const { adapter, daily, channels } = await setup();
     adapter.failNext('post', 'gone');
