@@ -23,6 +23,8 @@ describe('classifySentence', () => {
     'It is crucial for citizens to hold their leaders accountable.',
     'Perhaps the deal could bring stability, but it might also embolden Moscow.',
     'Contact your representatives and urge them to support diplomacy.',
+    'Whether the ceasefire holds remains to be seen.',
+    'The talks offer a glimpse into the diplomacy, but the ultimate outcome will depend on Kyiv’s consent.',
   ])('opinion: %s', (text) => {
     expect(classifySentence(text).label).toBe('opinion');
   });
