@@ -206,11 +206,15 @@ export class ChannelStore {
     }
   }
 
-  /** Every feed some channel subscribes to, once each, with the first title given for it. */
+  /**
+   * Every feed some channel that takes deliveries subscribes to, once each, with the first title given for it.
+   * A paused channel (deleted, archived, or refusing the bot) can take nothing: its feeds are polled again once
+   * a command there resumes it.
+   */
   async subscribedFeeds(): Promise<{ url: string; title?: string }[]> {
     const feeds = new Map<string, { url: string; title?: string }>();
     for (const channel of await this.list())
-      for (const f of channel.feeds) if (!feeds.has(f.url)) feeds.set(f.url, f);
+      if (!channel.paused) for (const f of channel.feeds) if (!feeds.has(f.url)) feeds.set(f.url, f);
     return [...feeds.values()];
   }
 }

@@ -559,6 +559,38 @@ describe('channel store', () => {
     expect((await channels.getOrCreate('slack', 'w2', 'b')).key).toBe(empty.key);
   });
 
+  it('polls no feed for a paused channel alone, and polls it again once a command there resumes it', async () => {
+    const channels = new ChannelStore(openStore('memory://'));
+    const commands = new ChannelCommands(channels, await freshEngine(), parseConfig({}).fetch);
+    const base = { workspaceId: 'w1', kind: 'text' as const, topics: [], ...DEFAULT_CHANNEL };
+    const gone = {
+      ...base,
+      key: 'discord:w1:gone',
+      platform: 'discord' as const,
+      channelId: 'gone',
+      feeds: [{ url: 'https://a.example/rss' }, { url: 'https://shared.example/rss' }],
+      paused: { reason: 'Unknown Channel', at: '2026-01-01T00:00:00.000Z' },
+    };
+    const open = {
+      ...base,
+      key: 'slack:w1:open',
+      platform: 'slack' as const,
+      channelId: 'open',
+      feeds: [{ url: 'https://shared.example/rss' }],
+    };
+    await channels.save(gone);
+    await channels.save(open);
+    expect((await channels.subscribedFeeds()).map((f) => f.url)).toEqual(['https://shared.example/rss']);
+    await commands.setDigest(
+      { platform: 'discord', workspaceId: 'w1', channelId: 'gone' },
+      { time: '09:00' },
+    );
+    expect((await channels.subscribedFeeds()).map((f) => f.url).sort()).toEqual([
+      'https://a.example/rss',
+      'https://shared.example/rss',
+    ]);
+  });
+
   it('applies overlapping updates of one channel in turn, each to the result of the one before', async () => {
     const channels = new ChannelStore(openStore('memory://'));
     const fresh = await channels.getOrCreate('discord', 'g1', 'c1');
