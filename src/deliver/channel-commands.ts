@@ -258,9 +258,18 @@ export class ChannelCommands {
           reply: ok(`Unsubscribed from ${channel.feeds.length} feeds and ${channel.topics.length} topics.`),
         };
       }
-      const feeds = channel.feeds.filter(
-        (f) => !(url && feedUrlKey(f.url) === url) && normalTopic(f.title ?? '') !== wanted,
-      );
+      const byUrl = (f: { url: string }) => !!url && feedUrlKey(f.url) === url;
+      const byTitle = (f: { title?: string }) => normalTopic(f.title ?? '') === wanted;
+      // Feeds often share a title ("Top Stories", "World"): a title that names several is no choice of one.
+      const titled = channel.feeds.filter(byTitle);
+      if (titled.length > 1 && !channel.feeds.some(byUrl))
+        return {
+          reply: fail(
+            `${titled.length} feeds here are titled "${target}"; give the URL of the one to drop:\n` +
+              titled.map((f) => `• ${f.url}`).join('\n'),
+          ),
+        };
+      const feeds = channel.feeds.filter((f) => !byUrl(f) && !byTitle(f));
       const topics = channel.topics.filter((t) => t !== wanted);
       if (feeds.length === channel.feeds.length && topics.length === channel.topics.length)
         return { reply: fail(`this channel does not follow "${target}"; see the subscriptions list`) };

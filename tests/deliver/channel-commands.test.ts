@@ -146,6 +146,23 @@ describe('channel commands', () => {
     expect(await channels.get('discord:g1:c4')).toMatchObject({ feeds: [], topics: [] });
   });
 
+  it('drops no feed by a title several of its feeds share, and names their URLs instead', async () => {
+    const c = { ...ctx, channelId: 'c4t' };
+    for (const path of ['/world-a.xml', '/world-b.xml'])
+      server.setFeed(path, renderRss('World News', 'https://wire.example/', []));
+    expect((await commands.subscribeFeed(c, server.url('/world-a.xml'))).ok).toBe(true);
+    expect((await commands.subscribeFeed(c, server.url('/world-b.xml'))).ok).toBe(true);
+    expect(await commands.unsubscribe(c, 'world news')).toEqual({
+      ok: false,
+      error: `2 feeds here are titled "world news"; give the URL of the one to drop:\n• ${server.url('/world-a.xml')}\n• ${server.url('/world-b.xml')}`,
+    });
+    expect((await channels.get('discord:g1:c4t'))!.feeds).toHaveLength(2);
+    expect((await commands.unsubscribe(c, server.url('/world-b.xml'))).ok).toBe(true);
+    // Now the title names one feed.
+    expect((await commands.unsubscribe(c, 'World News')).ok).toBe(true);
+    expect((await channels.get('discord:g1:c4t'))!.feeds).toEqual([]);
+  });
+
   it('refuses a topic that holds a web address: feeds are followed one URL at a time', async () => {
     const c = { ...ctx, channelId: 'c12' };
     // As Slack's "subscribe URL URL" arrives: more than one word, so not a feed URL.
