@@ -20,6 +20,13 @@ export interface PollSummary {
   commit: () => Promise<void>;
 }
 
+/**
+ * A feed state is rewritten at every poll, at least weekly (the longest interval or back-off allowed): one
+ * left this long belongs to a feed nobody follows any more, and is deleted. A feed followed again afterwards
+ * starts afresh, as a new subscription does.
+ */
+export const FEED_STATE_TTL_MS = 90 * 86_400_000;
+
 /** Runs `fn` over `inputs` with at most `limit` running at once, keeping result order. */
 export async function mapLimit<T, R>(inputs: T[], limit: number, fn: (input: T) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(inputs.length);
@@ -58,7 +65,8 @@ export async function pollFeeds(
     paused: [],
     resumed: [],
     commit: async () => {
-      for (const polled of outcomes) if (polled) await states.set(polled.feed.url, polled.outcome.state);
+      for (const polled of outcomes)
+        if (polled) await states.set(polled.feed.url, polled.outcome.state, FEED_STATE_TTL_MS);
     },
   };
   outcomes = await mapLimit(feeds, policy.concurrency, async (feed) => {

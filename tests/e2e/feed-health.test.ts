@@ -1,7 +1,8 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { App } from '../../src/app.js';
 import { parseConfig } from '../../src/config/load.js';
+import type { FeedState } from '../../src/ingest/index.js';
 import { silentLogger } from '../../src/log.js';
 import { FeedServer, renderRss } from '../helpers/feed-server.js';
 import { RecordingAdapter } from '../helpers/recording-adapter.js';
@@ -84,5 +85,55 @@ describe('a failing feed', () => {
     await restarted.pollOnce(true);
     expect(adapter.notices).toHaveLength(1);
     await restarted.stop();
+  });
+});
+
+describe('feed states', () => {
+  const server = new FeedServer();
+
+  beforeAll(() => server.start());
+  afterAll(() => server.stop());
+
+  it('forgets the state of a feed nobody follows 90 days after its last poll, and keeps those still followed', async () => {
+    const dir = tempDir('threadline-feed-states-');
+    const config = parseConfig({
+      store: `sqlite://${join(dir, 'state.sqlite')}`,
+      feeds: [],
+      fetch: { allowPrivate: ['127.0.0.1'], timeoutMs: 2000 },
+      sinks: { console: { enabled: false } },
+    });
+    // Only the clock is fake: stored values expire by it, while sockets and timers run as usual.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-03-01T10:00:00Z'));
+    const app = new App(config, { logger: silentLogger });
+    try {
+      await app.init();
+      const [kept, dropped] = ['/kept.xml', '/dropped.xml'].map((path) => {
+        server.setFeed(path, renderRss('Wire', 'https://wire.example/', []));
+        return server.url(path);
+      });
+      for (const [id, url] of [
+        ['c1', kept!],
+        ['c2', dropped!],
+      ] as const) {
+        const channel = await app.channels.getOrCreate('discord', 'g1', id);
+        await app.channels.save({ ...channel, feeds: [{ url }] });
+      }
+      await app.pollOnce(true);
+      const states = app.store.ns<FeedState>('feeds');
+      expect((await states.get(dropped!))?.lastSuccessAt).toBe('2026-03-01T10:00:00.000Z');
+      // The second channel drops its feed; the first keeps polling its own.
+      const c2 = (await app.channels.get('discord:g1:c2'))!;
+      await app.channels.save({ ...c2, feeds: [] });
+      for (let day = 1; day <= 100; day += 7) {
+        vi.setSystemTime(new Date(Date.parse('2026-03-01T10:00:00Z') + day * 86_400_000));
+        await app.pollOnce(true);
+      }
+      expect(await states.get(dropped!)).toBeUndefined();
+      expect((await states.get(kept!))?.lastSuccessAt).toBe('2026-06-08T10:00:00.000Z');
+    } finally {
+      await app.stop();
+      vi.useRealTimers();
+    }
   });
 });
