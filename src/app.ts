@@ -92,6 +92,7 @@ export class App {
       clusterer: (onExpire) => createClusterer({ windowHours: config.cluster.windowHours, onExpire }),
       retentionMs: config.cluster.retentionDays * 86_400_000,
       quietHoldMs: quietHoldMinutes(config) * 60_000,
+      maxStoryAgeMs: config.updates.maxStoryAgeHours * 3_600_000,
       now: opts.now,
     });
     this.commands = new ChannelCommands(this.channels, this.engine, config.fetch, () => this.now());

@@ -90,9 +90,15 @@ export const configSchema = z
         // Coverage that brings no new outlet, fact or opinion piece waits this long for something new to go
         // with; unset, see `quietHoldMinutes`.
         quietHoldMinutes: z.number().min(0).max(1440).optional(),
+        // A story is first posted only while its newest coverage is at most this old; 0: no limit.
+        maxStoryAgeHours: z
+          .number()
+          .min(0)
+          .max(24 * 365)
+          .default(24),
       })
       .strict()
-      .default({}),
+      .default({ maxStoryAgeHours: 24 }),
     feeds: z.array(feedSchema).default([]),
     slack: slackConfigSchema,
     sinks: z

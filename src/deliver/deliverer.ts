@@ -50,8 +50,11 @@ interface SentUpdate {
 
 export type DeliveryResult = 'posted' | 'updated' | 'held' | 'unchanged' | 'below-threshold';
 
-/** Where a sink stands with a story: has all of it, waits on quiet coverage it holds back, or lacks some. */
-export type DeliveryState = 'current' | 'holding' | 'behind';
+/**
+ * Where a sink stands with a story: has all of it, waits on quiet coverage it holds back, lacks some, or has
+ * never been sent it (nor begun to be).
+ */
+export type DeliveryState = 'current' | 'holding' | 'behind' | 'new';
 
 export interface DelivererOptions {
   /**
@@ -144,7 +147,8 @@ export class Deliverer {
    */
   async state(sink: Sink, storyId: string, itemIds: string[]): Promise<DeliveryState> {
     const record = await this.records.get(recordKey(sink, storyId));
-    if (!record?.ref || record.pending) return 'behind';
+    if (!record) return 'new';
+    if (!record.ref || record.pending) return 'behind';
     const known = new Set(record.itemIds);
     const missing = itemIds.filter((id) => !known.has(id));
     if (!missing.length) return 'current';

@@ -20,6 +20,12 @@ export interface EngineOptions {
   /** See `DelivererOptions.quietHoldMs`; 0 (the default) sends every update at once. */
   quietHoldMs?: number;
   now?: () => Date;
+  /**
+   * A story is first sent to a sink only if its newest item was published at most this long ago: the back
+   * catalogue a feed brings when it is first polled is not news. Stories already sent get their later
+   * coverage whatever its age. Unset: no limit.
+   */
+  maxStoryAgeMs?: number;
 }
 
 /**
@@ -265,6 +271,20 @@ export class StoryEngine {
     this.written = text;
   }
 
+  /** Whether the newest of a story's items was published longer ago than a first post allows. */
+  private stale(items: readonly Item[]): boolean {
+    const maxAge = this.opts.maxStoryAgeMs;
+    if (!maxAge) return false;
+    let newest = Number.NEGATIVE_INFINITY;
+    for (const item of items) {
+      const at = item.publishedAt ? Date.parse(item.publishedAt) : Number.NaN;
+      // An item without a date is dated when it was polled: news now.
+      if (!Number.isFinite(at)) return false;
+      if (at > newest) newest = at;
+    }
+    return (this.opts.now?.() ?? new Date()).getTime() - newest > maxAge;
+  }
+
   private async deliverStories(storyIds: string[]): Promise<Partial<Record<DeliveryResult, number>>> {
     const counts: Partial<Record<DeliveryResult, number>> = {};
     const sinks = await this.opts.sinks();
@@ -295,7 +315,8 @@ export class StoryEngine {
           continue;
         }
         if (state === 'holding') retry.add(story.id);
-        if (state !== 'behind') continue;
+        if (state === 'new' && this.stale(items)) continue;
+        if (state !== 'behind' && state !== 'new') continue;
         pending.push(sink);
       }
       if (!pending.length) continue;

@@ -45,6 +45,8 @@ describe('realtime delivery to a subscribed channel', () => {
     const config = parseConfig({
       store: `sqlite://${join(dir, 'state.sqlite')}`,
       fetch: { allowPrivate: ['127.0.0.1'] },
+      // The seed reports are dated August 2025: first posts here have no age limit.
+      updates: { maxStoryAgeHours: 0 },
       sinks: { console: { enabled: false } },
     });
     return new App(config, { logger: silentLogger, adapters: [adapter] });
@@ -79,5 +81,76 @@ describe('realtime delivery to a subscribed channel', () => {
     await restarted.pollOnce(true);
     expect(adapter.updates).toHaveLength(1);
     await restarted.stop();
+  });
+});
+
+describe('the back catalogue of a newly followed feed', () => {
+  const server = new FeedServer();
+  const now = new Date('2026-03-10T12:00:00Z');
+  const hoursAgo = (h: number) => new Date(now.getTime() - h * 3_600_000);
+  const report = (outlet: number, slug: string, title: string, body: string, at: Date) => ({
+    guid: `${outlet}-${slug}`,
+    title,
+    link: `https://outlet${outlet}.example/${slug}`,
+    body,
+    pubDate: at,
+  });
+  const rates = (outlet: number, at: Date) =>
+    report(
+      outlet,
+      'rates',
+      'Central bank raises interest rates to 5 percent',
+      'The central bank raised its benchmark interest rate to 5 percent on Tuesday.',
+      at,
+    );
+  const volcano = (outlet: number, at: Date) =>
+    report(
+      outlet,
+      'volcano',
+      'Volcano erupts in Iceland, flights grounded',
+      'A volcano erupted in southwest Iceland and flights were grounded across the region.',
+      at,
+    );
+  const feed = (outlet: number, entries: ReturnType<typeof report>[]) =>
+    server.setFeed(
+      `/feed/${outlet}.xml`,
+      renderRss(`Outlet ${outlet}`, `https://outlet${outlet}.example/`, entries),
+    );
+
+  beforeAll(() => server.start());
+  afterAll(() => server.stop());
+
+  it('posts no story whose newest report is over a day old, until fresh coverage comes; old coverage of a posted story still goes to its thread', async () => {
+    // Two feeds carry a story from yesterday morning, and two one from this morning.
+    feed(0, [rates(0, hoursAgo(26))]);
+    feed(1, [rates(1, hoursAgo(25)), volcano(1, hoursAgo(2))]);
+    feed(2, [volcano(2, hoursAgo(3))]);
+    const adapter = new RecordingAdapter();
+    const config = parseConfig({
+      store: 'memory://',
+      fetch: { allowPrivate: ['127.0.0.1'] },
+      sinks: { console: { enabled: false } },
+    });
+    const app = new App(config, { logger: silentLogger, adapters: [adapter], now: () => now });
+    await app.init();
+    const channel = await app.channels.getOrCreate('discord', 'g1', 'c1');
+    await app.channels.save({
+      ...channel,
+      feeds: [0, 1, 2].map((i) => ({ url: server.url(`/feed/${i}.xml`) })),
+    });
+
+    await app.pollOnce(true);
+    expect(adapter.stories.map((s) => s.headline)).toEqual(['Volcano erupts in Iceland, flights grounded']);
+
+    // A third outlet reports the rate rise now, and one files a report of the eruption written two days ago.
+    feed(0, [rates(0, hoursAgo(26)), volcano(0, hoursAgo(48))]);
+    feed(2, [volcano(2, hoursAgo(3)), rates(2, hoursAgo(1))]);
+    await app.pollOnce(true);
+    expect(adapter.stories.map((s) => s.headline)).toEqual([
+      'Volcano erupts in Iceland, flights grounded',
+      'Central bank raises interest rates to 5 percent',
+    ]);
+    expect(adapter.updates.map((u) => [u.parentId, u.newSources])).toEqual([['m1', ['Outlet 0']]]);
+    await app.stop();
   });
 });

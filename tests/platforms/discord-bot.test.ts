@@ -102,6 +102,8 @@ async function startHarness(): Promise<Harness> {
   const config = parseConfig({
     store: 'memory://',
     fetch: { allowPrivate: ['127.0.0.1'] },
+    // The seed reports are dated August 2025: first posts here have no age limit.
+    updates: { maxStoryAgeHours: 0 },
     sinks: { console: { enabled: false } },
   });
   const clock: Harness['clock'] = {};
@@ -623,6 +625,8 @@ describe('faults', () => {
     const config = parseConfig({
       store: `sqlite://${join(dir, 'state.sqlite')}`,
       fetch: { allowPrivate: ['127.0.0.1'] },
+      // The seed reports are dated August 2025: first posts here have no age limit.
+      updates: { maxStoryAgeHours: 0 },
       sinks: { console: { enabled: false } },
     });
     // A worker as `threadline start` runs one: the App is rebuilt before Discord connects.
