@@ -103,6 +103,7 @@ export class App {
       adapter: (channel) => this.adapters.get(channel.platform),
       logger: opts.logger,
       mayPost: () => !this.lost,
+      maxStoryAgeMs: config.updates.maxStoryAgeHours * 3_600_000,
     });
   }
 

@@ -29,6 +29,12 @@ export interface DailyDigestOptions {
   maxStories?: number;
   /** Whether this worker may still post (see `ChannelSink`). */
   mayPost?: () => boolean;
+  /**
+   * A story whose newest report was published this long before the digest's window opened is left out, though
+   * taken in during the window: the back catalogue of a newly followed feed is not the day's news. Unset: no
+   * limit.
+   */
+  maxStoryAgeMs?: number;
 }
 
 const DAY = 86_400_000;
@@ -124,7 +130,10 @@ export class DailyDigests {
         const at = arrived(s);
         return at > since && at <= slot.getTime();
       })
-      .filter((s) => channelWants(channel, this.opts.stories.storyItems(s.id)))
+      .filter((s) => {
+        const items = this.opts.stories.storyItems(s.id);
+        return channelWants(channel, items) && !this.stale(items, since);
+      })
       .map((s) => this.opts.stories.digest(s.id))
       .filter((d): d is StoryDigest => !!d);
     const inputs = candidates.map((digest) => {
@@ -135,6 +144,13 @@ export class DailyDigests {
       };
     });
     return rankStories(inputs, slot, this.opts.maxStories ?? 5).map((r) => r.digest);
+  }
+
+  /** Whether the newest of a story's items was published longer than the age limit before `since`. */
+  private stale(items: readonly Item[], since: number): boolean {
+    const maxAge = this.opts.maxStoryAgeMs;
+    if (!maxAge || !Number.isFinite(since)) return false;
+    return items.every((i) => Date.parse(i.publishedAt) < since - maxAge);
   }
 
   async run(channel: ChannelSettings, slot: Date): Promise<void> {

@@ -102,6 +102,32 @@ describe('daily digests', () => {
     expect(next[0]).toMatch(/hamburg/i);
   });
 
+  it("leaves out of the digest a story taken in since the last one but published days before, as a new feed's back catalogue is", async () => {
+    const { adapter, channels, engine, clock } = await setup();
+    // A feed followed overnight lists a story from four days ago, which two outlets carried.
+    clock.now = new Date('2026-01-15T05:00:00Z');
+    await engine.ingest([
+      item('o1', 'Striking dockworkers close the port of Hamburg', 'Wire A', '2026-01-11T06:50:00Z'),
+      item('o2', 'Dockworkers strike closes Hamburg port', 'Wire B', '2026-01-11T06:55:00Z'),
+    ]);
+    const headlines = async (maxStoryAgeMs?: number) => {
+      const daily = new DailyDigests({
+        channels,
+        deliverer: new Deliverer(openStore('memory://')),
+        stories: engine,
+        adapter: () => adapter,
+        logger: silentLogger,
+        maxStoryAgeMs,
+      });
+      const channel = (await channels.get('discord:g1:c1'))!;
+      return daily.pick(channel, new Date('2026-01-15T07:00:00Z')).map((d) => d.headline);
+    };
+    expect(await headlines()).toHaveLength(3);
+    const picked = await headlines(86_400_000);
+    expect(picked).toHaveLength(2);
+    expect(picked.join(' ')).not.toMatch(/hamburg/i);
+  });
+
   it('finishes an interrupted digest without repeating what was posted', async () => {
     const { adapter, daily } = await setup();
     adapter.failNext('post');
