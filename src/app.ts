@@ -102,7 +102,7 @@ export class App {
       stories: this.engine,
       adapter: (channel) => this.adapters.get(channel.platform),
       logger: opts.logger,
-      mayPost: () => !this.lost,
+      mayPost: () => this.mayPost(),
       maxStoryAgeMs: config.updates.maxStoryAgeHours * 3_600_000,
     });
   }
@@ -272,7 +272,15 @@ export class App {
 
   /** Channel sinks log through the worker's logger, and post nothing once another worker has the store. */
   private get sinkOptions() {
-    return { logger: this.opts.logger, mayPost: () => !this.lost };
+    return { logger: this.opts.logger, mayPost: () => this.mayPost() };
+  }
+
+  /**
+   * Whether this worker may post: no other worker has taken the store, and its own hold on it has not run out
+   * since its last renewal (after a stall, it waits for the next one).
+   */
+  private mayPost(): boolean {
+    return !this.lost && (this.lease?.held ?? true);
   }
 
   /** Whether another worker has taken the store from this one; it must stop. */

@@ -44,6 +44,8 @@ export class StoreLease {
   private readonly since = new Date().toISOString();
   /** Set while the lease is held. */
   private timer?: NodeJS.Timeout;
+  /** When the lease this worker last wrote runs out (epoch ms, by this worker's clock). */
+  private until = 0;
 
   constructor(
     private readonly store: Store,
@@ -92,6 +94,16 @@ export class StoreLease {
     return false;
   }
 
+  /**
+   * Whether this worker may act as the store's holder now: it holds the lease and its last renewal has not run
+   * out. A worker that stalled (a suspended process or machine, a long pause) past that may have lost the store
+   * to another before its next renewal finds out, so it does nothing until a renewal succeeds. The margin
+   * allows for clocks that differ between hosts.
+   */
+  get held(): boolean {
+    return !!this.timer && this.now() < this.until - this.ttlMs / 6;
+  }
+
   /** Gives the lease up, if it was taken and is still ours; a store that was never reached is not asked. */
   async release(): Promise<void> {
     if (!this.timer) return;
@@ -109,10 +121,13 @@ export class StoreLease {
   private async write(from: string | undefined): Promise<boolean> {
     const { host, pid } = this.holder;
     const record: Lease = { owner: this.owner, host, pid, since: this.since, until: this.now() + this.ttlMs };
-    if (await this.store.lease.swap(from, JSON.stringify(record))) return true;
     // The write may have been made all the same, its answer lost (a connection dropped under it and the query
     // was tried again): the record says whose the lease is.
-    return (await this.read())?.owner === this.owner;
+    const ours =
+      (await this.store.lease.swap(from, JSON.stringify(record))) ||
+      (await this.read())?.owner === this.owner;
+    if (ours) this.until = record.until;
+    return ours;
   }
 
   /** Whether `lease` keeps this worker out: another's, not run out, and not left by a process gone from here. */

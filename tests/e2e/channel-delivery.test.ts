@@ -1,13 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { App } from '../../src/app.js';
 import { parseConfig } from '../../src/config/load.js';
 import { silentLogger } from '../../src/log.js';
 import { FeedServer, renderRss } from '../helpers/feed-server.js';
 import { RecordingAdapter } from '../helpers/recording-adapter.js';
 import { loadSeeds } from '../helpers/shared.js';
+import { tempDir } from '../helpers/temp.js';
 
 const OUTLETS = ['Valley Newz', 'Truth and Resistance', 'Capital Ledger', 'Morning Wire', 'Global Desk'];
 
@@ -152,5 +153,38 @@ describe('the back catalogue of a newly followed feed', () => {
     ]);
     expect(adapter.updates.map((u) => [u.parentId, u.newSources])).toEqual([['m1', ['Outlet 0']]]);
     await app.stop();
+  });
+  it('posts nothing while its hold on the store has run out by its own clock, and the story goes out once it holds it again', async () => {
+    feed(0, [volcano(0, hoursAgo(3))]);
+    feed(1, [volcano(1, hoursAgo(2))]);
+    const adapter = new RecordingAdapter();
+    const config = parseConfig({
+      store: `sqlite://${join(tempDir('threadline-stall-'), 'state.sqlite')}`,
+      fetch: { allowPrivate: ['127.0.0.1'] },
+      sinks: { console: { enabled: false } },
+    });
+    // Only the clock is fake: the worker's hold on the store runs by it, while sockets and timers run as usual.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(now);
+    const app = new App(config, { logger: silentLogger, adapters: [adapter], now: () => now });
+    try {
+      await app.init();
+      const channel = await app.channels.getOrCreate('discord', 'g1', 'c2');
+      await app.channels.save({
+        ...channel,
+        feeds: [0, 1].map((i) => ({ url: server.url(`/feed/${i}.xml`) })),
+      });
+      // The process was suspended for 55 s: its renewals did not run, and another worker may take the store.
+      vi.setSystemTime(now.getTime() + 55_000);
+      await app.pollOnce(true);
+      expect(adapter.stories).toEqual([]);
+      // Its hold is current again (as after a renewal): the story it owes goes out.
+      vi.setSystemTime(now.getTime() + 1_000);
+      await app.pollOnce(true);
+      expect(adapter.stories.map((s) => s.headline)).toEqual(['Volcano erupts in Iceland, flights grounded']);
+    } finally {
+      await app.stop();
+      vi.useRealTimers();
+    }
   });
 });

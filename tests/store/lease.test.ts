@@ -41,6 +41,36 @@ describe('store lease', () => {
     await expect(new StoreLease(store2).acquire()).rejects.toThrow(/another Threadline worker/);
   });
 
+  it('after a stall past its last renewal, a worker holds off until a renewal succeeds or finds the store taken', async () => {
+    const store = openStore('memory://');
+    let now = 0;
+    let lost = '';
+    const stalled = new StoreLease(store, {
+      ttlMs: 60_000,
+      now: () => now,
+      holder: { host: 'worker-1.internal', pid: 1 },
+      onLost: (message) => {
+        lost = message;
+      },
+    });
+    expect(stalled.held).toBe(false);
+    await stalled.acquire();
+    expect(stalled.held).toBe(true);
+    // Suspended for 55 s: its renewals did not run, and the lease is about to run out.
+    now = 55_000;
+    expect(stalled.held).toBe(false);
+    expect(await stalled.renew()).toBe(true);
+    expect(stalled.held).toBe(true);
+    // Suspended for two minutes: another worker took the store meanwhile.
+    now = 175_000;
+    expect(stalled.held).toBe(false);
+    await new StoreLease(store, { now: () => now, holder: { host: 'worker-2.internal', pid: 2 } }).acquire();
+    expect(stalled.held).toBe(false);
+    expect(await stalled.renew()).toBe(false);
+    expect(lost).toMatch(/another Threadline worker \(process 2 on worker-2\.internal\) took the store/);
+    expect(stalled.held).toBe(false);
+  });
+
   it('of two workers that find the store free at once, exactly one takes it', async () => {
     const store = openStore('memory://');
     const first = new StoreLease(store, { holder: { host: 'worker-1.internal', pid: 1 } });
