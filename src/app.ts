@@ -180,7 +180,11 @@ export class App {
     ];
     if (events.length) {
       const owed = (await this.feedNotices.get(FEED_NOTICES)) ?? [];
-      await this.feedNotices.set(FEED_NOTICES, [...owed, ...events]);
+      // A pass cut short before the feed states were saved leaves its flip owed, and the next pass flips the
+      // feed again: the same event, told once under the first one's time, which names it.
+      const last = new Map(owed.map((n) => [n.url, n.event]));
+      const fresh = events.filter((e) => last.get(e.url) !== e.event);
+      if (fresh.length) await this.feedNotices.set(FEED_NOTICES, [...owed, ...fresh]);
     }
     const ingest = await this.engine.ingest(enriched, poll.commit);
     await this.sendFeedNotices();

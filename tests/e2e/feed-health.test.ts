@@ -86,6 +86,36 @@ describe('a failing feed', () => {
     expect(adapter.notices).toHaveLength(1);
     await restarted.stop();
   });
+
+  it('tells a pause once when the worker stopped before saving it and pauses the feed again after a restart', async () => {
+    const adapter = new RecordingAdapter();
+    const dir = tempDir('threadline-notice-');
+    const config = parseConfig({
+      store: `sqlite://${join(dir, 'state.sqlite')}`,
+      feeds: [],
+      fetch: { allowPrivate: ['127.0.0.1'], pauseAfterFailures: 1, timeoutMs: 2000 },
+      sinks: { console: { enabled: false } },
+    });
+    let now = new Date('2026-03-01T10:40:00Z');
+    const app = new App(config, { logger: silentLogger, adapters: [adapter], now: () => now });
+    await app.init();
+    const url = server.url('/down.xml');
+    const channel = await app.channels.getOrCreate('discord', 'g1', 'c7');
+    await app.channels.save({ ...channel, feeds: [{ url }] });
+    // The worker stops while it stores the pass's items: the pause is owed, the feed's state is not saved.
+    vi.spyOn(app.engine, 'ingest').mockRejectedValueOnce(new Error('killed'));
+    await expect(app.pollOnce(true)).rejects.toThrow('killed');
+    await app.stop();
+    expect(adapter.notices).toHaveLength(0);
+    // Restarted in the next hour, it finds the feed failing and pauses it again: the same pause.
+    now = new Date(now.getTime() + 3_600_000);
+    const restarted = new App(config, { logger: silentLogger, adapters: [adapter], now: () => now });
+    await restarted.init();
+    await restarted.pollOnce(true);
+    await restarted.pollOnce(true);
+    expect(adapter.notices.map((n) => n.channel)).toEqual(['discord:g1:c7']);
+    await restarted.stop();
+  });
 });
 
 describe('feed states', () => {
