@@ -8,7 +8,7 @@ import { DailyDigests } from './deliver/daily.js';
 import { Deliverer, recordsKeptFor } from './deliver/deliverer.js';
 import type { ChatAdapter } from './deliver/platform.js';
 import type { Sink } from './deliver/sink.js';
-import { closeParsePool } from './ingest/index.js';
+import { closeParsePool, type FeedState } from './ingest/index.js';
 import type { Logger } from './log.js';
 import { type IngestSummary, StoryEngine } from './pipeline/engine.js';
 import { ItemEnricher } from './pipeline/enrich.js';
@@ -209,9 +209,17 @@ export class App {
   private async sendFeedNotices(): Promise<void> {
     const owed = (await this.feedNotices.get(FEED_NOTICES)) ?? [];
     if (!owed.length) return;
+    // A flip recorded by a pass cut short before the feed's state was saved may never have happened (the feed
+    // answered when polled again): a feed's latest notice goes out only if its saved state agrees.
+    const states = this.store.ns<FeedState>('feeds');
+    const stale = new Set<FeedNotice>();
+    for (const n of new Map(owed.map((n) => [n.url, n])).values()) {
+      if (!!(await states.get(n.url))?.paused !== (n.event === 'paused')) stale.add(n);
+    }
     const still: FeedNotice[] = [];
     const horizon = this.now().getTime() - NOTICE_RETRY_MS;
     for (const n of owed) {
+      if (stale.has(n)) continue;
       if (!(await this.noticeFeedHealth(n.url, n.event, n.at)) && Date.parse(n.at) > horizon) still.push(n);
     }
     await this.feedNotices.set(FEED_NOTICES, still);

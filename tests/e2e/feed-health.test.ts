@@ -116,6 +116,40 @@ describe('a failing feed', () => {
     expect(adapter.notices.map((n) => n.channel)).toEqual(['discord:g1:c7']);
     await restarted.stop();
   });
+
+  it('tells no pause that the worker stopped before saving when the feed answers after a restart', async () => {
+    const adapter = new RecordingAdapter();
+    const dir = tempDir('threadline-notice-');
+    const config = parseConfig({
+      store: `sqlite://${join(dir, 'state.sqlite')}`,
+      feeds: [],
+      fetch: { allowPrivate: ['127.0.0.1'], pauseAfterFailures: 1, timeoutMs: 2000 },
+      sinks: { console: { enabled: false } },
+    });
+    let now = new Date('2026-03-01T10:00:00Z');
+    const app = new App(config, { logger: silentLogger, adapters: [adapter], now: () => now });
+    await app.init();
+    const url = server.url('/late.xml');
+    const channel = await app.channels.getOrCreate('discord', 'g1', 'c8');
+    await app.channels.save({ ...channel, feeds: [{ url }] });
+    vi.spyOn(app.engine, 'ingest').mockRejectedValueOnce(new Error('killed'));
+    await expect(app.pollOnce(true)).rejects.toThrow('killed');
+    await app.stop();
+    // The feed answers when the worker is back: it was never paused, and is not said to be.
+    server.setFeed(
+      '/late.xml',
+      renderRss('Late Wire', 'https://late.example/', [
+        { guid: '1', title: 'Up', link: 'https://late.example/1', body: 'Up again.', pubDate: now },
+      ]),
+    );
+    now = new Date(now.getTime() + 600_000);
+    const restarted = new App(config, { logger: silentLogger, adapters: [adapter], now: () => now });
+    await restarted.init();
+    await restarted.pollOnce(true);
+    await restarted.pollOnce(true);
+    expect(adapter.notices).toHaveLength(0);
+    await restarted.stop();
+  });
 });
 
 describe('feed states', () => {
