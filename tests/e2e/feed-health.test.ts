@@ -8,6 +8,16 @@ import { FeedServer, renderRss } from '../helpers/feed-server.js';
 import { RecordingAdapter } from '../helpers/recording-adapter.js';
 import { tempDir } from '../helpers/temp.js';
 
+/** A worker on a store of its own (SQLite, so that a restart finds it) that pauses a feed at its first failure. */
+function pauseOnFirstFailure() {
+  return parseConfig({
+    store: `sqlite://${join(tempDir('threadline-notice-'), 'state.sqlite')}`,
+    feeds: [],
+    fetch: { allowPrivate: ['127.0.0.1'], pauseAfterFailures: 1, timeoutMs: 2000 },
+    sinks: { console: { enabled: false } },
+  });
+}
+
 describe('a failing feed', () => {
   const server = new FeedServer();
 
@@ -57,13 +67,7 @@ describe('a failing feed', () => {
 
   it('keeps a pause notice the platform failed to take, and sends it once after a restart', async () => {
     const adapter = new RecordingAdapter();
-    const dir = tempDir('threadline-notice-');
-    const config = parseConfig({
-      store: `sqlite://${join(dir, 'state.sqlite')}`,
-      feeds: [],
-      fetch: { allowPrivate: ['127.0.0.1'], pauseAfterFailures: 1, timeoutMs: 2000 },
-      sinks: { console: { enabled: false } },
-    });
+    const config = pauseOnFirstFailure();
     let now = new Date('2026-03-01T10:00:00Z');
     const app = new App(config, { logger: silentLogger, adapters: [adapter], now: () => now });
     await app.init();
@@ -87,25 +91,26 @@ describe('a failing feed', () => {
     await restarted.stop();
   });
 
-  it('tells a pause once when the worker stopped before saving it and pauses the feed again after a restart', async () => {
+  /**
+   * A worker whose channel follows the failing feed at `path` is stopped while it stores its pass's items: the
+   * pause is owed, the feed's state is not saved.
+   */
+  async function killedWhilePausing(path: string, channelId: string, at: Date) {
     const adapter = new RecordingAdapter();
-    const dir = tempDir('threadline-notice-');
-    const config = parseConfig({
-      store: `sqlite://${join(dir, 'state.sqlite')}`,
-      feeds: [],
-      fetch: { allowPrivate: ['127.0.0.1'], pauseAfterFailures: 1, timeoutMs: 2000 },
-      sinks: { console: { enabled: false } },
-    });
-    let now = new Date('2026-03-01T10:40:00Z');
-    const app = new App(config, { logger: silentLogger, adapters: [adapter], now: () => now });
+    const config = pauseOnFirstFailure();
+    const app = new App(config, { logger: silentLogger, adapters: [adapter], now: () => at });
     await app.init();
-    const url = server.url('/down.xml');
-    const channel = await app.channels.getOrCreate('discord', 'g1', 'c7');
-    await app.channels.save({ ...channel, feeds: [{ url }] });
-    // The worker stops while it stores the pass's items: the pause is owed, the feed's state is not saved.
+    const channel = await app.channels.getOrCreate('discord', 'g1', channelId);
+    await app.channels.save({ ...channel, feeds: [{ url: server.url(path) }] });
     vi.spyOn(app.engine, 'ingest').mockRejectedValueOnce(new Error('killed'));
     await expect(app.pollOnce(true)).rejects.toThrow('killed');
     await app.stop();
+    return { adapter, config };
+  }
+
+  it('tells a pause once when the worker stopped before saving it and pauses the feed again after a restart', async () => {
+    let now = new Date('2026-03-01T10:40:00Z');
+    const { adapter, config } = await killedWhilePausing('/down.xml', 'c7', now);
     expect(adapter.notices).toHaveLength(0);
     // Restarted in the next hour, it finds the feed failing and pauses it again: the same pause.
     now = new Date(now.getTime() + 3_600_000);
@@ -118,23 +123,8 @@ describe('a failing feed', () => {
   });
 
   it('tells no pause that the worker stopped before saving when the feed answers after a restart', async () => {
-    const adapter = new RecordingAdapter();
-    const dir = tempDir('threadline-notice-');
-    const config = parseConfig({
-      store: `sqlite://${join(dir, 'state.sqlite')}`,
-      feeds: [],
-      fetch: { allowPrivate: ['127.0.0.1'], pauseAfterFailures: 1, timeoutMs: 2000 },
-      sinks: { console: { enabled: false } },
-    });
     let now = new Date('2026-03-01T10:00:00Z');
-    const app = new App(config, { logger: silentLogger, adapters: [adapter], now: () => now });
-    await app.init();
-    const url = server.url('/late.xml');
-    const channel = await app.channels.getOrCreate('discord', 'g1', 'c8');
-    await app.channels.save({ ...channel, feeds: [{ url }] });
-    vi.spyOn(app.engine, 'ingest').mockRejectedValueOnce(new Error('killed'));
-    await expect(app.pollOnce(true)).rejects.toThrow('killed');
-    await app.stop();
+    const { adapter, config } = await killedWhilePausing('/late.xml', 'c8', now);
     // The feed answers when the worker is back: it was never paused, and is not said to be.
     server.setFeed(
       '/late.xml',
