@@ -85,6 +85,7 @@ export class App {
         new ConsoleSink({ minSources: config.sinks.console.minSources, write: opts.write }),
       );
     }
+    const maxStoryAgeMs = config.updates.maxStoryAgeHours * 3_600_000;
     this.engine = new StoryEngine({
       store: this.store,
       sinks: () => this.sinks(),
@@ -92,7 +93,7 @@ export class App {
       clusterer: (onExpire) => createClusterer({ windowHours: config.cluster.windowHours, onExpire }),
       retentionMs: config.cluster.retentionDays * 86_400_000,
       quietHoldMs: quietHoldMinutes(config) * 60_000,
-      maxStoryAgeMs: config.updates.maxStoryAgeHours * 3_600_000,
+      maxStoryAgeMs,
       now: opts.now,
     });
     this.commands = new ChannelCommands(this.channels, this.engine, config.fetch, () => this.now());
@@ -103,7 +104,7 @@ export class App {
       adapter: (channel) => this.adapters.get(channel.platform),
       logger: opts.logger,
       mayPost: () => this.mayPost(),
-      maxStoryAgeMs: config.updates.maxStoryAgeHours * 3_600_000,
+      maxStoryAgeMs,
     });
   }
 

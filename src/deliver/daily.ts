@@ -5,7 +5,7 @@ import type { Item, StoryDigest } from '../model.js';
 import { ChannelSink } from './channel-sink.js';
 import type { ChannelSettings, ChannelStore } from './channels.js';
 import type { Deliverer } from './deliverer.js';
-import { channelWants } from './matching.js';
+import { channelWants, reportedSince } from './matching.js';
 import type { ChatAdapter } from './platform.js';
 import { lastOccurrence, localDate } from './zoned-time.js';
 
@@ -124,6 +124,7 @@ export class DailyDigests {
     // to the next, where publication times would leave it out of both.
     const arrived = (s: Pick<StoryInfo, 'lastUpdated' | 'itemIds'>) =>
       this.opts.stories.lastAccepted(s) ?? Date.parse(s.lastUpdated);
+    const maxAge = this.opts.maxStoryAgeMs;
     const candidates = this.opts.stories
       .stories()
       .filter((s) => {
@@ -132,7 +133,7 @@ export class DailyDigests {
       })
       .filter((s) => {
         const items = this.opts.stories.storyItems(s.id);
-        return channelWants(channel, items) && !this.stale(items, since);
+        return channelWants(channel, items) && (!maxAge || reportedSince(items, since - maxAge));
       })
       .map((s) => this.opts.stories.digest(s.id))
       .filter((d): d is StoryDigest => !!d);
@@ -144,13 +145,6 @@ export class DailyDigests {
       };
     });
     return rankStories(inputs, slot, this.opts.maxStories ?? 5).map((r) => r.digest);
-  }
-
-  /** Whether the newest of a story's items was published longer than the age limit before `since`. */
-  private stale(items: readonly Item[], since: number): boolean {
-    const maxAge = this.opts.maxStoryAgeMs;
-    if (!maxAge || !Number.isFinite(since)) return false;
-    return items.every((i) => Date.parse(i.publishedAt) < since - maxAge);
   }
 
   async run(channel: ChannelSettings, slot: Date): Promise<void> {

@@ -2,6 +2,17 @@ import type { Item } from '../model.js';
 import { words } from '../util/words.js';
 import type { ChannelSettings } from './channels.js';
 
+/**
+ * Whether a story has a report published at `fromMs` or later: what is older is its back catalogue, not news.
+ * A report without a usable date counts as recent (the poller dates it when it was polled).
+ */
+export function reportedSince(items: readonly Pick<Item, 'publishedAt'>[], fromMs: number): boolean {
+  return items.some((i) => {
+    const at = Date.parse(i.publishedAt);
+    return !Number.isFinite(at) || at >= fromMs;
+  });
+}
+
 /** A plural or third-person "-s" taken off: "taxes" → "tax", "cities" → "city", "wars" → "war". */
 function singular(w: string): string {
   if (/\d/.test(w)) return w;

@@ -1,5 +1,6 @@
 import type { ExpireListener, OnlineClusterer, StoryInfo } from '../cluster/index.js';
 import { Deliverer, type DeliveryResult, recordsKeptFor } from '../deliver/deliverer.js';
+import { reportedSince } from '../deliver/matching.js';
 import type { Sink } from '../deliver/sink.js';
 import { buildDigest } from '../digest/build.js';
 import type { Logger } from '../log.js';
@@ -271,23 +272,11 @@ export class StoryEngine {
     this.written = text;
   }
 
-  /** Whether the newest of a story's items was published longer ago than a first post allows. */
-  private stale(items: readonly Item[]): boolean {
-    const maxAge = this.opts.maxStoryAgeMs;
-    if (!maxAge) return false;
-    let newest = Number.NEGATIVE_INFINITY;
-    for (const item of items) {
-      const at = item.publishedAt ? Date.parse(item.publishedAt) : Number.NaN;
-      // An item without a date is dated when it was polled: news now.
-      if (!Number.isFinite(at)) return false;
-      if (at > newest) newest = at;
-    }
-    return (this.opts.now?.() ?? new Date()).getTime() - newest > maxAge;
-  }
-
   private async deliverStories(storyIds: string[]): Promise<Partial<Record<DeliveryResult, number>>> {
     const counts: Partial<Record<DeliveryResult, number>> = {};
     const sinks = await this.opts.sinks();
+    const maxAge = this.opts.maxStoryAgeMs;
+    const now = (this.opts.now?.() ?? new Date()).getTime();
     // Replaces `retry` only once every story was tried: until then an error leaves all of them owed.
     const retry = new Set<string>();
     const stories = [...new Set(storyIds.map((id) => this.index.resolve(id)))]
@@ -315,7 +304,7 @@ export class StoryEngine {
           continue;
         }
         if (state === 'holding') retry.add(story.id);
-        if (state === 'new' && this.stale(items)) continue;
+        if (state === 'new' && maxAge && !reportedSince(items, now - maxAge)) continue;
         if (state !== 'behind' && state !== 'new') continue;
         pending.push(sink);
       }
