@@ -165,8 +165,12 @@ export class ChannelStore {
     // skipped. One that follows nothing any more leaves the list once saved, for the same reason.
     if (listed(channel)) await this.file(channel.key, INDEX, IDLE);
     await this.space.set(channel.key, channel);
-    if (!listed(channel))
-      await this.file(channel.key, channel.platform === 'slack' ? IDLE : undefined, INDEX);
+    if (!listed(channel)) await this.unlist(channel);
+  }
+
+  /** Takes a channel out of the index; a Slack channel's key is kept as idle (see `IDLE`). */
+  private unlist(channel: ChannelSettings): Promise<void> {
+    return this.file(channel.key, channel.platform === 'slack' ? IDLE : undefined, INDEX);
   }
 
   /** Puts a channel's key in the list `into` (none: in neither) and takes it out of the list `from`. */
@@ -198,8 +202,7 @@ export class ChannelStore {
     try {
       await this.serial(key, async () => {
         const channel = await this.get(key);
-        if (channel && !listed(channel))
-          await this.file(key, channel.platform === 'slack' ? IDLE : undefined, INDEX);
+        if (channel && !listed(channel)) await this.unlist(channel);
       });
     } catch {
       // Only housekeeping: the channel stays listed, and is tried again at the next listing.
