@@ -19,10 +19,11 @@ export interface ClusterOptions {
    */
   oneTermThreshold: number;
   /**
-   * The bar for an item with a summary or text to join a story of one item on names and numbers alone: when
-   * plain words (neither names nor numbers) give less than `namesOnlyShare` of the similarity, the two texts
-   * share who or where but not what happened, as two stories about one footballer or one city do. A story that
-   * has grown has the words of its event in its centroid, and is joined on the usual terms.
+   * The bar for an item with a summary or text to join a story on names and numbers alone: when plain words
+   * (neither names nor numbers) give less than `namesOnlyShare` of the similarity, the item and the story share
+   * who or where but not what happened, as two stories about one footballer or one city do. It holds for a
+   * story of any size: a week of war coverage names the same sides in every report, and without it each report
+   * of a new event there would join the running story instead of starting its own.
    */
   namesOnlyThreshold: number;
   /** The share of the similarity plain words must give for `namesOnlyThreshold` not to apply. */
@@ -769,10 +770,8 @@ export class StoryClusterer implements OnlineClusterer {
       const score = this.similarity(s) * this.cDecay[c]!;
       if (score < threshold) continue;
       if (this.summarised) {
-        if (this.meta[s]!.itemIds.length === 1) {
-          if (score < summaryThreshold) continue;
-          if (score < this.opts.namesOnlyThreshold && this.plainShare < this.opts.namesOnlyShare) continue;
-        }
+        if (score < summaryThreshold && this.meta[s]!.itemIds.length === 1) continue;
+        if (score < this.opts.namesOnlyThreshold && this.plainShare < this.opts.namesOnlyShare) continue;
         if (score < this.opts.oneTermThreshold && this.topShare > 0.5) continue;
       }
       let p = found++;

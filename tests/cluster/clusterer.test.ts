@@ -369,7 +369,7 @@ describe('StoryClusterer features', () => {
     // Another report of the auction shares what happened as well, and joins.
     expect(c.add(sameAuction).storyId).toBe('s-a');
 
-    // The bar is for a story of one item only; headlines alone keep the usual bar.
+    // The bar holds for a story of any size; headlines alone keep the usual bar.
     const strict = { namesOnlyThreshold: 0.99, namesOnlyShare: 1.01 };
     const single = new StoryClusterer(strict);
     single.add(auction);
@@ -377,10 +377,64 @@ describe('StoryClusterer features', () => {
     const grown = new StoryClusterer(strict);
     grown.add({ ...auction, description: undefined });
     grown.add({ ...sameAuction, id: 'd', description: undefined });
-    expect(grown.add(sameAuction).storyId).toBe('s-a');
+    expect(grown.add(sameAuction).storyId).toBe('s-c');
     const headlines = new StoryClusterer(strict);
     headlines.add({ ...auction, description: undefined });
     expect(headlines.add({ ...sameAuction, description: undefined }).storyId).toBe('s-a');
+  });
+
+  it('keeps a report that shares only the sides of a running story out of it', () => {
+    const raid: ClusterInput[] = [
+      {
+        id: 'r1',
+        title: 'Israeli troops search Gaza hospital for Hamas tunnels',
+        description:
+          'Israeli soldiers went room by room through the main hospital in Gaza City for a second day, saying Hamas fighters used tunnels beneath the wards; doctors said patients were left without power.',
+        source: 'Wire A',
+        publishedAt: at(0),
+      },
+      {
+        id: 'r2',
+        title: 'Gaza hospital raid enters second day as Israel hunts for Hamas tunnels',
+        description:
+          'Troops searched the hospital wards and basement for tunnel shafts while doctors inside warned that patients, among them newborns, were dying without power.',
+        source: 'Wire B',
+        publishedAt: at(H),
+      },
+      {
+        id: 'r3',
+        title: 'Israel shows tunnel shaft it says it found under Gaza hospital',
+        description:
+          'The military released video of a tunnel shaft in the hospital grounds, which it said Hamas used as a command post; the hospital director denied it.',
+        source: 'Wire C',
+        publishedAt: at(2 * H),
+      },
+    ];
+    // The same war, the same sides, another event.
+    const settlers: ClusterInput = {
+      id: 's1',
+      title: 'US presses Israel to act on settler attacks in the West Bank',
+      description:
+        'The US secretary of state told Israel to stop attacks by settlers on Palestinian villages in the West Bank, as the war with Hamas in Gaza entered its sixth week.',
+      source: 'Wire D',
+      publishedAt: at(3 * H),
+    };
+    const moreRaid: ClusterInput = {
+      id: 'r4',
+      title: 'Doctors describe hospital under siege as Israeli search for tunnels goes on',
+      description:
+        'Doctors at the Gaza hospital said troops had held staff in the courtyard while soldiers searched for tunnels beneath the building.',
+      source: 'Wire E',
+      publishedAt: at(4 * H),
+    };
+    const c = new StoryClusterer();
+    for (const report of raid) expect(c.add(report).storyId).toBe('s-r1');
+    expect(c.add(settlers).storyId).toBe('s-s1');
+    expect(c.add(moreRaid).storyId).toBe('s-r1');
+    // Only the names-only bar keeps it out: without it the report joins on Israel, Gaza and Hamas.
+    const namesCount = new StoryClusterer({ namesOnlyThreshold: 0 });
+    for (const report of raid) namesCount.add(report);
+    expect(namesCount.add(settlers).storyId).toBe('s-r1');
   });
 
   it('merges two stories an item shows to be one, and records the merge', () => {
