@@ -246,6 +246,30 @@ describe('multi-workspace OAuth install through Bolt', () => {
     });
   });
 
+  it("a reinstall delivers with the new token and lets the old token's client go", async () => {
+    await startOAuth(fake.apiUrl);
+    const installs = new KeyvInstallationStore(() => app!.store);
+    await installs.storeInstallation(teamInstall(fake.teamId, 'xoxb-revoked-token'));
+    const channel = await app!.channels.getOrCreate('slack', fake.teamId, 'C0GENERAL');
+    await expect(slack!.adapter.postStory(channel, storyDigest(), 'k1')).rejects.toMatchObject({
+      kind: 'forbidden',
+    });
+    await installs.storeInstallation(teamInstall(fake.teamId, fake.botToken));
+    const ref = await slack!.adapter.postStory(channel, storyDigest(), 'k1');
+    expect(fake.posts('C0GENERAL')[0]).toMatchObject({ ts: ref.parentId });
+    expect(slack!.adapter.clients).toBe(1);
+    // Uninstalled: nothing is held for the workspace.
+    await installs.deleteInstallation({
+      teamId: fake.teamId,
+      enterpriseId: undefined,
+      isEnterpriseInstall: false,
+    });
+    await expect(slack!.adapter.postStory(channel, storyDigest(), 'k2')).rejects.toMatchObject({
+      kind: 'forbidden',
+    });
+    expect(slack!.adapter.clients).toBe(0);
+  });
+
   it('a Slack Connect channel set up from one workspace is the same channel from the other', async () => {
     const port = await startOAuth(fake.apiUrl);
     const installs = new KeyvInstallationStore(() => app!.store);

@@ -34,14 +34,22 @@ const replyMeta = (key: string, part: number) => ({ event_type: REPLY_EVENT, eve
 
 export class SlackAdapter implements ChatAdapter {
   readonly platform = 'slack' as const;
+  /** API clients by bot token, and the token each workspace was last delivered with. */
   private readonly apis = new Map<string, SlackApi>();
+  private readonly tokenOf = new Map<string, string>();
   /** Threads `recover` found started but unfinished; the next postStory for the key completes them. */
   private readonly unfinished = new Map<string, { ts: string; parts: Map<number, string> }>();
 
   constructor(private readonly opts: SlackAdapterOptions) {}
 
+  /** API clients held: one per bot token in use, so a reinstall (a new token) does not add one. */
+  get clients(): number {
+    return this.apis.size;
+  }
+
   private async api(channel: ChannelSettings): Promise<SlackApi> {
     const token = await this.opts.tokenFor(channel.workspaceId);
+    this.useToken(channel.workspaceId, token);
     if (!token) {
       throw new PlatformError(
         `Threadline is not installed in Slack workspace ${channel.workspaceId}`,
@@ -57,6 +65,18 @@ export class SlackAdapter implements ChatAdapter {
       this.apis.set(token, api);
     }
     return api;
+  }
+
+  /**
+   * Notes the token a workspace is delivered with now (none once uninstalled); the client of a token it used
+   * before goes when no other workspace uses it (one org-wide install serves many workspaces).
+   */
+  private useToken(workspaceId: string, token: string | undefined): void {
+    const before = this.tokenOf.get(workspaceId);
+    if (before === token) return;
+    if (token) this.tokenOf.set(workspaceId, token);
+    else this.tokenOf.delete(workspaceId);
+    if (before !== undefined && ![...this.tokenOf.values()].includes(before)) this.apis.delete(before);
   }
 
   async postStory(channel: ChannelSettings, digest: StoryDigest, key: string): Promise<PostedRef> {
