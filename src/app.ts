@@ -12,7 +12,7 @@ import { closeParsePool, type FeedState } from './ingest/index.js';
 import type { Logger } from './log.js';
 import { type IngestSummary, StoryEngine } from './pipeline/engine.js';
 import { ItemEnricher } from './pipeline/enrich.js';
-import { type PollSummary, pollFeeds } from './pipeline/poller.js';
+import { feedDestinations, type PollSummary, pollFeeds } from './pipeline/poller.js';
 import { ConsoleSink } from './platforms/console/sink.js';
 import { openStore, type Store } from './store/index.js';
 import { StoreLease } from './store/lease.js';
@@ -96,7 +96,13 @@ export class App {
       maxStoryAgeMs,
       now: opts.now,
     });
-    this.commands = new ChannelCommands(this.channels, this.engine, config.fetch, () => this.now());
+    this.commands = new ChannelCommands(
+      this.channels,
+      this.engine,
+      config.fetch,
+      () => this.now(),
+      feedDestinations(this.store),
+    );
     this.daily = new DailyDigests({
       channels: this.channels,
       deliverer: this.deliverer,

@@ -124,7 +124,24 @@ export class ChannelCommands {
     private readonly stories: StorySource,
     private readonly fetchPolicy: Config['fetch'],
     private readonly now: () => Date = () => new Date(),
+    /**
+     * Where each address's redirects ended when the poller last fetched it (undefined: never fetched), so
+     * that a feed followed under an old address is known under its new one too.
+     */
+    private readonly destinations: (urls: string[]) => Promise<(string | undefined)[]> = async (urls) =>
+      urls.map(() => undefined),
   ) {}
+
+  /** `urls` by address, each with the address its redirects lead to when that is another one. */
+  private async redirected(urls: string[]): Promise<Map<string, string>> {
+    const found = await this.destinations(urls);
+    const leads = new Map<string, string>();
+    urls.forEach((url, k) => {
+      const to = found[k] === undefined ? undefined : withoutFragment(found[k]!);
+      if (to !== undefined && to !== url) leads.set(url, to);
+    });
+    return leads;
+  }
 
   private load(ctx: CommandContext): Promise<ChannelSettings> {
     return this.channels.getOrCreate(ctx.platform, ctx.workspaceId, ctx.channelId, ctx.channelKind);
@@ -203,12 +220,15 @@ export class ChannelCommands {
   async subscribeFeed(ctx: CommandContext, input: string): Promise<CommandReply> {
     const full = `a channel can follow at most ${MAX_FEEDS_PER_CHANNEL} feeds`;
     // Checked before the fetch as well, so that a full channel is told at once.
-    if ((await this.load(ctx)).feeds.length >= MAX_FEEDS_PER_CHANNEL) return fail(full);
+    const before = await this.load(ctx);
+    if (before.feeds.length >= MAX_FEEDS_PER_CHANNEL) return fail(full);
     const feed = await this.validateFeed(input);
     if ('error' in feed) return fail(feed.error);
+    // A feed imported from OPML under an address that now redirects is the same feed.
+    const leads = await this.redirected(before.feeds.map((f) => f.url));
     return this.edit(ctx, (channel) => {
-      if (channel.feeds.some((f) => f.url === feed.url))
-        return this.already(channel, `${feed.title} (${feed.url})`);
+      const same = channel.feeds.find((f) => f.url === feed.url || leads.get(f.url) === feed.url);
+      if (same) return this.already(channel, `${same.title ?? feed.title} (${same.url})`);
       if (channel.feeds.length >= MAX_FEEDS_PER_CHANNEL) return { reply: fail(full) };
       return {
         next: { ...channel, feeds: [...channel.feeds, feed] },
@@ -424,9 +444,13 @@ export class ChannelCommands {
       return !why;
     });
     if (!usable.length) return fail(`no feed in the OPML file can be followed: ${refusals(refused)}`);
+    // Addresses fetched before (here or by another channel) are known by where they lead as well.
+    const leads = await this.redirected([
+      ...new Set([...(await this.load(ctx)).feeds.map((f) => f.url), ...usable.map((f) => f.url)]),
+    ]);
     return this.edit(ctx, (channel) => {
-      const known = new Set(channel.feeds.map((f) => f.url));
-      const unknown = usable.filter((f) => !known.has(f.url));
+      const known = new Set(channel.feeds.flatMap((f) => [f.url, leads.get(f.url) ?? f.url]));
+      const unknown = usable.filter((f) => !known.has(f.url) && !known.has(leads.get(f.url) ?? f.url));
       const room = Math.max(0, MAX_FEEDS_PER_CHANNEL - channel.feeds.length);
       const fresh = unknown.slice(0, room);
       const over = unknown.slice(room).map((f) => f.url);

@@ -27,6 +27,12 @@ export interface PollSummary {
  */
 export const FEED_STATE_TTL_MS = 90 * 86_400_000;
 
+/** Where each feed address's redirects ended when it was last polled (undefined: not polled lately). */
+export function feedDestinations(store: Store): (urls: string[]) => Promise<(string | undefined)[]> {
+  const states = store.ns<FeedState>('feeds');
+  return async (urls) => (urls.length ? await states.getMany(urls) : []).map((s) => s?.finalUrl);
+}
+
 /** Runs `fn` over `inputs` with at most `limit` running at once, keeping result order. */
 export async function mapLimit<T, R>(inputs: T[], limit: number, fn: (input: T) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(inputs.length);

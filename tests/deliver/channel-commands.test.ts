@@ -3,11 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
+import type { Config } from '../../src/config/schema.js';
 import { ChannelCommands, type CommandContext } from '../../src/deliver/channel-commands.js';
 import { type ChannelSettings, ChannelStore, DEFAULT_CHANNEL } from '../../src/deliver/channels.js';
 import { silentLogger } from '../../src/log.js';
 import { StoryEngine } from '../../src/pipeline/engine.js';
-import { openStore } from '../../src/store/index.js';
+import { feedDestinations, pollFeeds } from '../../src/pipeline/poller.js';
+import { openStore, type Store } from '../../src/store/index.js';
 import { FeedServer, renderRss } from '../helpers/feed-server.js';
 
 const ctx: CommandContext = { platform: 'discord', workspaceId: 'g1', channelId: 'c1' };
@@ -30,6 +32,9 @@ describe('channel commands', () => {
   let commands: ChannelCommands;
   let channels: ChannelStore;
   let guarded: ChannelCommands;
+  let store: Store;
+  let engine: StoryEngine;
+  let fetch: Config['fetch'];
 
   beforeAll(async () => {
     await server.start();
@@ -50,9 +55,9 @@ describe('channel commands', () => {
       `<html><head><link rel="alternate" type="application/rss+xml" href="/rss.xml"></head><body>hi</body></html>`,
     );
     server.setFeed('/garbage', 'this is neither html nor a feed');
-    const store = openStore('memory://');
+    store = openStore('memory://');
     channels = new ChannelStore(store);
-    const engine = new StoryEngine({ store, sinks: () => [], logger: silentLogger });
+    engine = new StoryEngine({ store, sinks: () => [], logger: silentLogger });
     await engine.init();
     await engine.ingest([
       {
@@ -63,7 +68,7 @@ describe('channel commands', () => {
         publishedAt: '2026-01-01T10:00:00Z',
       },
     ]);
-    const fetch = parseConfig({ fetch: { allowPrivate: ['127.0.0.1'], timeoutMs: 2000 } }).fetch;
+    fetch = parseConfig({ fetch: { allowPrivate: ['127.0.0.1'], timeoutMs: 2000 } }).fetch;
     commands = new ChannelCommands(channels, engine, fetch);
     guarded = new ChannelCommands(channels, engine, parseConfig({}).fetch);
   });
@@ -301,6 +306,36 @@ describe('channel commands', () => {
       text: 'Delivery: stories as soon as 2 outlets cover them, and a daily digest at 10:15 UTC.',
     });
     expect((await channels.get('discord:g1:c7'))?.mode).toBe('both');
+  });
+
+  it('knows a feed followed under an address that redirects by the address it leads to', async () => {
+    server.setRedirect('/old-rss.xml', '/rss.xml');
+    const old = server.url('/old-rss.xml');
+    const knowing = new ChannelCommands(channels, engine, fetch, undefined, feedDestinations(store));
+    const opml = `<?xml version="1.0"?><opml version="2.0"><body><outline type="rss" text="Wire" xmlUrl="${old}"/></body></opml>`;
+    const c = { ...ctx, channelId: 'c-moved' };
+    expect(await knowing.importOpml(c, opml)).toMatchObject({
+      text: expect.stringMatching(/^Imported 1 feeds\./),
+    });
+    // The poller fetches the old address and notes where it led.
+    const pass = await pollFeeds(
+      [{ url: old, kind: 'report', fetchArticles: false }],
+      store,
+      fetch,
+      silentLogger,
+    );
+    await pass.commit();
+    expect(await knowing.subscribeFeed(c, server.url('/rss.xml'))).toMatchObject({
+      ok: true,
+      text: `This channel already follows Wire (${old}).`,
+    });
+    expect((await channels.get('discord:g1:c-moved'))?.feeds.map((f) => f.url)).toEqual([old]);
+    // The other way round: a channel that follows the new address imports the old one.
+    const d = { ...ctx, channelId: 'c-moved-2' };
+    await knowing.subscribeFeed(d, server.url('/rss.xml'));
+    expect(await knowing.importOpml(d, opml)).toMatchObject({
+      text: expect.stringMatching(/^Imported 0 feeds \(1 already followed\)/),
+    });
   });
 
   it('imports and exports OPML', async () => {

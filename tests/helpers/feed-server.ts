@@ -48,12 +48,18 @@ ${items}
  */
 export class FeedServer {
   private readonly feeds = new Map<string, string>();
+  private readonly redirects = new Map<string, string>();
   readonly requests: { path: string; ifNoneMatch?: string; status: number }[] = [];
   private server?: Server;
   port = 0;
 
   setFeed(path: string, xml: string): void {
     this.feeds.set(path, xml);
+  }
+
+  /** Answers `path` with a permanent redirect to `to` (a path on this server). */
+  setRedirect(path: string, to: string): void {
+    this.redirects.set(path, to);
   }
 
   url(path: string): string {
@@ -63,6 +69,12 @@ export class FeedServer {
   async start(): Promise<void> {
     this.server = createServer((req, res) => {
       const path = req.url ?? '/';
+      const to = this.redirects.get(path);
+      if (to !== undefined) {
+        this.requests.push({ path, status: 301 });
+        res.writeHead(301, { Location: to }).end();
+        return;
+      }
       const body = this.feeds.get(path);
       const ifNoneMatch = req.headers['if-none-match'];
       let status = 200;
