@@ -397,25 +397,20 @@ export class ChannelCommands {
   /** The best matching story's digest, or why there is none. */
   story(query: string): { digest: StoryDigest } | { error: string } {
     const found = this.findStory(query);
-    if ('error' in found) return found;
-    return this.storyDigest(found.storyId, query);
+    return 'error' in found ? found : { digest: found.digest() };
   }
 
   /**
    * The best matching story, or why there is none: the quick half of `story`, for a platform that must
-   * acknowledge a command before the digest is built.
+   * acknowledge a command before the digest is built. `digest` builds it from the story as found, so that a
+   * pass that drops or changes the story meanwhile leaves nothing to refuse once the answer is under way.
    */
-  findStory(query: string): { storyId: string } | { error: string } {
+  findStory(query: string): { storyId: string; digest: () => StoryDigest } | { error: string } {
     if (!query.trim()) return { error: 'give a few words about the story, for example: ukraine security' };
     if (query.length > MAX_QUERY) return { error: `a story search is at most ${MAX_QUERY} characters` };
     const [best] = this.search.search(query, this.searchable(), 1);
-    return best ? { storyId: best.id } : { error: noMatch(query) };
-  }
-
-  /** The digest of a story `findStory` found for `query`. */
-  storyDigest(storyId: string, query: string): { digest: StoryDigest } | { error: string } {
-    const digest = this.stories.digest(storyId);
-    return digest ? { digest } : { error: noMatch(query) };
+    const digest = best && this.stories.digestLater(best.id);
+    return best && digest ? { storyId: best.id, digest } : { error: noMatch(query) };
   }
 
   /** Headline suggestions for autocomplete: matches for the typed text, or the latest stories. */

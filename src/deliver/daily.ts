@@ -16,6 +16,11 @@ export interface StorySource {
   /** When the newest of a story's items was taken in (epoch ms), which can be well after it was published. */
   lastAccepted(story: Pick<StoryInfo, 'itemIds'>): number | undefined;
   digest(storyId: string): StoryDigest | undefined;
+  /**
+   * The story as it stands now, with a way to build its digest later from that: what a search found is what
+   * is shown, even if the story went (or changed) before the digest was built.
+   */
+  digestLater(storyId: string): (() => StoryDigest) | undefined;
   storyItems(storyId: string): Item[];
 }
 

@@ -202,8 +202,14 @@ export class StoryEngine {
 
   /** The digest of a story as it stands now. */
   digest(storyId: string): StoryDigest | undefined {
+    return this.digestLater(storyId)?.();
+  }
+
+  digestLater(storyId: string): (() => StoryDigest) | undefined {
     const story = this.index.find(storyId);
-    return story && this.digestOf(story, this.index.itemsOf(story));
+    if (!story) return undefined;
+    const items = this.index.itemsOf(story);
+    return () => this.digestOf(story, items);
   }
 
   /**

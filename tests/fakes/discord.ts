@@ -326,6 +326,13 @@ export type FaultSpec = FaultCommon &
     | { status: 400 | 401 | 403 | 404; code: number; message?: string; afterCommit?: boolean }
   );
 
+export interface HoldHandle {
+  /** Settles once the held request has arrived. */
+  readonly reached: Promise<void>;
+  /** Lets the held request be handled. */
+  release(): void;
+}
+
 export interface FaultHandle {
   /** Requests this fault has answered so far. */
   readonly hits: number;
@@ -660,6 +667,13 @@ interface RouteDef {
   handler: (ctx: Ctx) => Reply;
 }
 
+interface HoldEntry {
+  match: (r: { method: string; path: string; body: unknown }) => boolean;
+  taken: boolean;
+  arrived: () => void;
+  released: Promise<void>;
+}
+
 interface FaultEntry {
   match: (r: { method: string; path: string; body: unknown }) => boolean;
   spec: FaultSpec;
@@ -729,6 +743,7 @@ export class FakeDiscord {
   private readonly attachmentMap = new Map<string, FakeAttachment>();
   private readonly interactionsByToken = new Map<string, FakeInteraction>();
   private readonly faults: FaultEntry[] = [];
+  private readonly holds: HoldEntry[] = [];
   private readonly sessions = new Map<string, GatewaySession>();
   private readonly connections = new Set<GatewayConnection>();
   private readonly events = new EventEmitter();
@@ -977,6 +992,23 @@ export class FakeDiscord {
         entry.remaining = 0;
       },
     };
+  }
+
+  /**
+   * Holds the next matching request before it is handled, until released: what the bot does meanwhile is
+   * what it does while a slow request is on its way.
+   */
+  holdNext(matcher: RouteMatcher): HoldHandle {
+    let arrived!: () => void;
+    let release!: () => void;
+    const reached = new Promise<void>((resolve) => {
+      arrived = resolve;
+    });
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    this.holds.push({ match: toMatcher(matcher), taken: false, arrived, released });
+    return { reached, release };
   }
 
   /** The request is carried out, then answered with a 5xx as if the response was lost on the way back. */
@@ -1630,6 +1662,13 @@ export class FakeDiscord {
       return;
     }
     const limits = this.rateLimitHeaders(route.pattern, 5, 4, 5);
+
+    const hold = this.holds.find((h) => !h.taken && h.match(record));
+    if (hold) {
+      hold.taken = true;
+      hold.arrived();
+      await hold.released;
+    }
 
     const fault = this.faults.find((f) => f.remaining > 0 && f.match(record));
     const afterCommit = fault && 'afterCommit' in fault.spec && fault.spec.afterCommit === true;

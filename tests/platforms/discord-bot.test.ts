@@ -981,6 +981,43 @@ describe('/story', () => {
   });
 });
 
+describe('/story while the stories change', () => {
+  it('answers with the story it found, though a pass drops that story while the answer is being acknowledged', async () => {
+    const now = Date.now();
+    await h.app.engine.ingest([
+      {
+        id: 'solo-1',
+        title: 'Zorblax recalls Quibbit phones over battery fires',
+        source: 'Solo Wire',
+        publishedAt: new Date(now).toISOString(),
+      },
+    ]);
+    const held = h.fake.holdNext('POST /interactions/:id/:token/callback');
+    const handle = h.fake.sendInteraction({
+      command: 'story',
+      channel: 'general',
+      options: [opt.string('query', 'zorblax quibbit')],
+      permissions: MEMBER,
+    });
+    await held.reached;
+    // Meanwhile a pass takes in news four days on: the story of one outlet goes cold and is not kept.
+    await h.app.engine.ingest([
+      {
+        id: 'later-1',
+        title: 'Volcano erupts near Reykjavik, flights grounded',
+        source: 'Other Wire',
+        publishedAt: new Date(now + 4 * 86_400_000).toISOString(),
+      },
+    ]);
+    expect(h.app.commands.findStory('zorblax quibbit')).toMatchObject({ error: /no recent story matches/ });
+    held.release();
+    expect(await handle.response()).toMatchObject({ type: 5, data: {} });
+    const reply = await handle.reply();
+    expect(reply.ephemeral).toBe(false);
+    expect(embedOf(reply).title).toBe('Zorblax recalls Quibbit phones over battery fires');
+  });
+});
+
 describe('daily digest', () => {
   it('posts a header and one thread per top story at the channel time in its zone', async () => {
     await follow('announcements', [...allSeeds(), feeds.url('/wire.xml')]);

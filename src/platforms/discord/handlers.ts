@@ -221,9 +221,7 @@ export class DiscordHandlers {
     const found = commands.findStory(query);
     if ('error' in found) return refuse(i, found.error);
     await i.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
-    const story = commands.storyDigest(found.storyId, query);
-    if ('error' in story) return refuse(i, story.error);
-    const render = renderDiscordStory(story.digest);
+    const render = renderDiscordStory(found.digest());
     for (const payload of [render.parent, ...render.replies]) await respond(i, toReply(payload, ephemeral));
   }
 
