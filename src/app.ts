@@ -191,7 +191,11 @@ export class App {
       // feed again: the same event, told once under the first one's time, which names it.
       const last = new Map(owed.map((n) => [n.url, n.event]));
       const fresh = events.filter((e) => last.get(e.url) !== e.event);
-      if (fresh.length) await this.feedNotices.set(FEED_NOTICES, [...owed, ...fresh]);
+      // A new flip supersedes the feed's notice still owed: a channel that missed "paused" while the feed came
+      // back is told it is back, and a pause after that is a new one to tell everyone.
+      const superseded = new Set(fresh.map((e) => e.url));
+      if (fresh.length)
+        await this.feedNotices.set(FEED_NOTICES, [...owed.filter((n) => !superseded.has(n.url)), ...fresh]);
     }
     const ingest = await this.engine.ingest(enriched, poll.commit);
     await this.sendFeedNotices();

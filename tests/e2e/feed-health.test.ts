@@ -91,6 +91,45 @@ describe('a failing feed', () => {
     await restarted.stop();
   });
 
+  it('tells every channel of a second pause, though one of them missed the first', async () => {
+    const adapter = new RecordingAdapter();
+    let now = new Date('2026-03-01T10:00:00Z');
+    const app = new App(pauseOnFirstFailure(), { logger: silentLogger, adapters: [adapter], now: () => now });
+    await app.init();
+    const url = server.url('/wobbly.xml');
+    for (const id of ['c1', 'c2']) {
+      const channel = await app.channels.getOrCreate('discord', 'g1', id);
+      await app.channels.save({ ...channel, feeds: [{ url }] });
+    }
+    const hourLater = () => {
+      now = new Date(now.getTime() + 3_600_000);
+    };
+    // Paused: the platform refuses the first channel's notice.
+    adapter.failNext('notice');
+    await app.pollOnce(true);
+    // Back an hour later, with one more refusal; then failing again.
+    server.setFeed(
+      '/wobbly.xml',
+      renderRss('Wobbly Wire', 'https://wobbly.example/', [
+        { guid: '1', title: 'Up', link: 'https://wobbly.example/1', body: 'Up again.', pubDate: now },
+      ]),
+    );
+    hourLater();
+    adapter.failNext('notice');
+    await app.pollOnce(true);
+    server.setFeed('/wobbly.xml', '');
+    hourLater();
+    await app.pollOnce(true);
+    hourLater();
+    await app.pollOnce(true);
+    // The feed is paused now, and the last each channel heard says so.
+    for (const channel of ['discord:g1:c1', 'discord:g1:c2']) {
+      const heard = adapter.notices.filter((n) => n.channel === channel);
+      expect(heard.at(-1)?.text).toMatch(/keeps failing, so it is paused/);
+    }
+    await app.stop();
+  });
+
   /**
    * A worker whose channel follows the failing feed at `path` is stopped while it stores its pass's items: the
    * pause is owed, the feed's state is not saved.
