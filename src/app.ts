@@ -222,11 +222,9 @@ export class App {
     if (!owed.length) return;
     // A flip recorded by a pass cut short before the feed's state was saved may never have happened (the feed
     // answered when polled again): a feed's latest notice goes out only if its saved state agrees.
-    const states = this.store.ns<FeedState>('feeds');
-    const stale = new Set<FeedNotice>();
-    for (const n of new Map(owed.map((n) => [n.url, n])).values()) {
-      if (!!(await states.get(n.url))?.paused !== (n.event === 'paused')) stale.add(n);
-    }
+    const latest = [...new Map(owed.map((n) => [n.url, n])).values()];
+    const saved = await this.store.ns<FeedState>('feeds').getMany(latest.map((n) => n.url));
+    const stale = new Set(latest.filter((n, k) => !!saved[k]?.paused !== (n.event === 'paused')));
     const still: FeedNotice[] = [];
     const horizon = this.now().getTime() - NOTICE_RETRY_MS;
     for (const n of owed) {

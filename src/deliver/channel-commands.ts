@@ -137,8 +137,8 @@ export class ChannelCommands {
     const found = await this.destinations(urls);
     const leads = new Map<string, string>();
     urls.forEach((url, k) => {
-      const to = found[k] === undefined ? undefined : withoutFragment(found[k]!);
-      if (to !== undefined && to !== url) leads.set(url, to);
+      const to = found[k] && withoutFragment(found[k]);
+      if (to && to !== url) leads.set(url, to);
     });
     return leads;
   }
