@@ -384,49 +384,51 @@ describe('StoryClusterer features', () => {
   });
 
   it('keeps a report that shares only the sides of a running story out of it', () => {
+    const report = (id: string, hours: number, source: string, title: string, description: string) => ({
+      id,
+      title,
+      description,
+      source,
+      publishedAt: at(hours * H),
+    });
     const raid: ClusterInput[] = [
-      {
-        id: 'r1',
-        title: 'Israeli troops search Gaza hospital for Hamas tunnels',
-        description:
-          'Israeli soldiers went room by room through the main hospital in Gaza City for a second day, saying Hamas fighters used tunnels beneath the wards; doctors said patients were left without power.',
-        source: 'Wire A',
-        publishedAt: at(0),
-      },
-      {
-        id: 'r2',
-        title: 'Gaza hospital raid enters second day as Israel hunts for Hamas tunnels',
-        description:
-          'Troops searched the hospital wards and basement for tunnel shafts while doctors inside warned that patients, among them newborns, were dying without power.',
-        source: 'Wire B',
-        publishedAt: at(H),
-      },
-      {
-        id: 'r3',
-        title: 'Israel shows tunnel shaft it says it found under Gaza hospital',
-        description:
-          'The military released video of a tunnel shaft in the hospital grounds, which it said Hamas used as a command post; the hospital director denied it.',
-        source: 'Wire C',
-        publishedAt: at(2 * H),
-      },
+      report(
+        'r1',
+        0,
+        'Wire A',
+        'Israeli troops search Gaza hospital for Hamas tunnels',
+        'Israeli soldiers went room by room through the main hospital in Gaza City for a second day, saying Hamas fighters used tunnels beneath the wards; doctors said patients were left without power.',
+      ),
+      report(
+        'r2',
+        1,
+        'Wire B',
+        'Gaza hospital raid enters second day as Israel hunts for Hamas tunnels',
+        'Troops searched the hospital wards and basement for tunnel shafts while doctors inside warned that patients, among them newborns, were dying without power.',
+      ),
+      report(
+        'r3',
+        2,
+        'Wire C',
+        'Israel shows tunnel shaft it says it found under Gaza hospital',
+        'The military released video of a tunnel shaft in the hospital grounds, which it said Hamas used as a command post; the hospital director denied it.',
+      ),
     ];
     // The same war, the same sides, another event.
-    const settlers: ClusterInput = {
-      id: 's1',
-      title: 'US presses Israel to act on settler attacks in the West Bank',
-      description:
-        'The US secretary of state told Israel to stop attacks by settlers on Palestinian villages in the West Bank, as the war with Hamas in Gaza entered its sixth week.',
-      source: 'Wire D',
-      publishedAt: at(3 * H),
-    };
-    const moreRaid: ClusterInput = {
-      id: 'r4',
-      title: 'Doctors describe hospital under siege as Israeli search for tunnels goes on',
-      description:
-        'Doctors at the Gaza hospital said troops had held staff in the courtyard while soldiers searched for tunnels beneath the building.',
-      source: 'Wire E',
-      publishedAt: at(4 * H),
-    };
+    const settlers = report(
+      's1',
+      3,
+      'Wire D',
+      'US presses Israel to act on settler attacks in the West Bank',
+      'The US secretary of state told Israel to stop attacks by settlers on Palestinian villages in the West Bank, as the war with Hamas in Gaza entered its sixth week.',
+    );
+    const moreRaid = report(
+      'r4',
+      4,
+      'Wire E',
+      'Doctors describe hospital under siege as Israeli search for tunnels goes on',
+      'Doctors at the Gaza hospital said troops had held staff in the courtyard while soldiers searched for tunnels beneath the building.',
+    );
     const c = new StoryClusterer();
     for (const report of raid) expect(c.add(report).storyId).toBe('s-r1');
     expect(c.add(settlers).storyId).toBe('s-s1');
