@@ -336,6 +336,17 @@ describe('channel commands', () => {
     expect(await knowing.importOpml(d, opml)).toMatchObject({
       text: expect.stringMatching(/^Imported 0 feeds \(1 already followed\)/),
     });
+    // A file that lists both addresses follows the feed once, under the address it has now.
+    const both = `<?xml version="1.0"?><opml version="2.0"><body><outline type="rss" text="Wire" xmlUrl="${old}"/><outline type="rss" text="Wire" xmlUrl="${server.url('/rss.xml')}"/></body></opml>`;
+    const e = { ...ctx, channelId: 'c-moved-3' };
+    expect(await knowing.importOpml(e, both)).toMatchObject({
+      text: expect.stringMatching(
+        /^Imported 1 feeds \(1 listed under an old address as well as its new one\)/,
+      ),
+    });
+    expect((await channels.get('discord:g1:c-moved-3'))?.feeds.map((f) => f.url)).toEqual([
+      server.url('/rss.xml'),
+    ]);
   });
 
   it('imports and exports OPML', async () => {
