@@ -41,6 +41,8 @@ interface FeedNotice {
   event: 'paused' | 'resumed';
   /** When the state flipped; it names the notice, so a retry is recognised. */
   at: string;
+  /** Of a return: when the feed was paused, if known. */
+  pausedSince?: string;
 }
 
 const FEED_NOTICES = 'feed-notices';
@@ -183,7 +185,7 @@ export class App {
     const at = this.now().toISOString();
     const events: FeedNotice[] = [
       ...poll.paused.map((url) => ({ url, event: 'paused' as const, at })),
-      ...poll.resumed.map((url) => ({ url, event: 'resumed' as const, at })),
+      ...poll.resumed.map(({ url, pausedSince }) => ({ url, event: 'resumed' as const, at, pausedSince })),
     ];
     if (events.length) {
       const owed = (await this.feedNotices.get(FEED_NOTICES)) ?? [];
@@ -192,7 +194,8 @@ export class App {
       const last = new Map(owed.map((n) => [n.url, n.event]));
       const fresh = events.filter((e) => last.get(e.url) !== e.event);
       // A new flip supersedes the feed's notice still owed: a channel that missed "paused" while the feed came
-      // back is told it is back, and a pause after that is a new one to tell everyone.
+      // back is told it is back (which says it was paused, and for how long), and a pause after that is a new
+      // one to tell everyone.
       const superseded = new Set(fresh.map((e) => e.url));
       if (fresh.length)
         await this.feedNotices.set(FEED_NOTICES, [...owed.filter((n) => !superseded.has(n.url)), ...fresh]);
@@ -207,7 +210,7 @@ export class App {
     const logged = {
       ...summary.poll,
       paused: counts.paused.map(loggableUrl),
-      resumed: counts.resumed.map(loggableUrl),
+      resumed: counts.resumed.map((r) => loggableUrl(r.url)),
     };
     this.opts.logger.info({ ...summary, poll: logged }, 'poll pass done');
     return summary;
@@ -229,18 +232,20 @@ export class App {
     const horizon = this.now().getTime() - NOTICE_RETRY_MS;
     for (const n of owed) {
       if (stale.has(n)) continue;
-      if (!(await this.noticeFeedHealth(n.url, n.event, n.at)) && Date.parse(n.at) > horizon) still.push(n);
+      if (!(await this.noticeFeedHealth(n)) && Date.parse(n.at) > horizon) still.push(n);
     }
     await this.feedNotices.set(FEED_NOTICES, still);
   }
 
   /** Tells each channel subscribed to a feed, once per event, that it was paused or is back. */
-  private async noticeFeedHealth(url: string, event: 'paused' | 'resumed', at: string): Promise<boolean> {
+  private async noticeFeedHealth({ url, event, at, pausedSince }: FeedNotice): Promise<boolean> {
     let told = true;
+    // A return says what it ends: a channel may have missed the pause notice.
+    const span = pausedSince ? ` for ${spanOf(Date.parse(at) - Date.parse(pausedSince))}` : '';
     const text =
       event === 'paused'
         ? `Feed ${url} keeps failing, so it is paused; polling resumes by itself once it answers again.`
-        : `Feed ${url} answers again; its stories are back.`;
+        : `Feed ${url} was paused${span} because it kept failing; it answers again, and its stories are back.`;
     for (const channel of await this.channels.list()) {
       const adapter = this.adapters.get(channel.platform);
       if (!adapter || channel.paused || !channel.feeds.some((f) => f.url === url)) continue;
@@ -330,4 +335,16 @@ export class App {
     await this.lease?.release();
     await this.store.close();
   }
+}
+
+/** A stretch of time in words, to the minute, hour or day: "5 minutes", "3 hours", "2 days". */
+function spanOf(ms: number): string {
+  const minutes = Math.max(1, Math.round(ms / 60_000));
+  const [n, unit] =
+    minutes < 90
+      ? [minutes, 'minute']
+      : minutes < 48 * 60
+        ? [Math.round(minutes / 60), 'hour']
+        : [Math.round(minutes / 1440), 'day'];
+  return `${n} ${unit}${n === 1 ? '' : 's'}`;
 }

@@ -56,6 +56,8 @@ export interface PollOutcome {
   pausedNow?: boolean;
   /** A paused feed answered again. */
   resumedNow?: boolean;
+  /** With `resumedNow`: when the feed was paused, if known. */
+  pausedSince?: string;
 }
 
 const DEFAULTS = {
@@ -209,16 +211,16 @@ export async function pollFeed(
     return { state: next, items: [], status: 'error', error: message, ...(pausedNow ? { pausedNow } : {}) };
   };
 
-  const succeed = (next: FeedState): Pick<PollOutcome, 'resumedNow'> & { state: FeedState } => {
+  const succeed = (
+    next: FeedState,
+  ): Pick<PollOutcome, 'resumedNow' | 'pausedSince'> & { state: FeedState } => {
     next.failures = 0;
     next.lastSuccessAt = nowIso;
     delete next.lastError;
-    const resumed = prev.paused;
-    if (resumed) {
-      next.paused = false;
-      delete next.pausedAt;
-    }
-    return resumed ? { state: next, resumedNow: true } : { state: next };
+    if (!prev.paused) return { state: next };
+    next.paused = false;
+    delete next.pausedAt;
+    return { state: next, resumedNow: true, ...(prev.pausedAt ? { pausedSince: prev.pausedAt } : {}) };
   };
 
   let res: Awaited<ReturnType<typeof safeFetch>>;

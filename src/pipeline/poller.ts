@@ -12,7 +12,8 @@ export interface PollSummary {
   failed: number;
   items: Item[];
   paused: string[];
-  resumed: string[];
+  /** Feeds that answered again, with when they were paused if known. */
+  resumed: { url: string; pausedSince?: string }[];
   /**
    * Persists the feeds' new states (ETag, Last-Modified, backoff). Call it only after the items are safely
    * stored: saving a new ETag first would let a crash turn the next poll into a 304 and lose the items.
@@ -96,7 +97,7 @@ export async function pollFeeds(
       );
     }
     if (outcome.pausedNow) summary.paused.push(feed.url);
-    if (outcome.resumedNow) summary.resumed.push(feed.url);
+    if (outcome.resumedNow) summary.resumed.push({ url: feed.url, pausedSince: outcome.pausedSince });
     summary.items.push(...outcome.items);
   }
   return summary;

@@ -130,6 +130,37 @@ describe('a failing feed', () => {
     await app.stop();
   });
 
+  it('tells a channel that missed the pause notice, with the return, that the feed was paused and how long', async () => {
+    const adapter = new RecordingAdapter();
+    let now = new Date('2026-03-01T10:00:00Z');
+    const app = new App(pauseOnFirstFailure(), { logger: silentLogger, adapters: [adapter], now: () => now });
+    await app.init();
+    const url = server.url('/dozy.xml');
+    for (const id of ['c1', 'c2']) {
+      const channel = await app.channels.getOrCreate('discord', 'g1', id);
+      await app.channels.save({ ...channel, feeds: [{ url }] });
+    }
+    // Paused; the platform refuses the first channel's notice, and the retry an hour later finds the feed back.
+    adapter.failNext('notice');
+    await app.pollOnce(true);
+    server.setFeed(
+      '/dozy.xml',
+      renderRss('Dozy Wire', 'https://dozy.example/', [
+        { guid: '1', title: 'Awake', link: 'https://dozy.example/1', body: 'Awake again.', pubDate: now },
+      ]),
+    );
+    now = new Date(now.getTime() + 3 * 3_600_000);
+    await app.pollOnce(true);
+    const heard = (channel: string) =>
+      adapter.notices.filter((n) => n.channel === channel).map((n) => n.text);
+    expect(heard('discord:g1:c1')).toEqual([
+      `Feed ${url} was paused for 3 hours because it kept failing; it answers again, and its stories are back.`,
+    ]);
+    expect(heard('discord:g1:c2')).toHaveLength(2);
+    expect(heard('discord:g1:c2')[1]).toBe(heard('discord:g1:c1')[0]);
+    await app.stop();
+  });
+
   /**
    * A worker whose channel follows the failing feed at `path` is stopped while it stores its pass's items: the
    * pause is owed, the feed's state is not saved.

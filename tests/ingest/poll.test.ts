@@ -140,11 +140,13 @@ describe('pollFeed', () => {
     let t = now;
     const waits: number[] = [];
     const paused: boolean[] = [];
+    let pausedAt: string | undefined;
     for (let i = 0; i < 5; i++) {
       const out = await pollFeed(feed, state, { policy, now: t });
       expect(out.status).toBe('error');
       expect(out.error).toBe('HTTP 500');
       paused.push(!!out.pausedNow);
+      if (out.pausedNow) pausedAt = t.toISOString();
       state = out.state;
       const next = new Date(state.nextPollAt!);
       waits.push((next.getTime() - t.getTime()) / 60_000);
@@ -159,6 +161,9 @@ describe('pollFeed', () => {
     const ok = await pollFeed(feed, state, { policy, now: t });
     expect(ok.status).toBe('ok');
     expect(ok.resumedNow).toBe(true);
+    // The return says since when the feed was paused: the third failure, 15 minutes after the first.
+    expect(ok.pausedSince).toBe(new Date(now.getTime() + 15 * 60_000).toISOString());
+    expect(ok.pausedSince).toBe(pausedAt);
     expect(ok.state.paused).toBe(false);
     expect(ok.state.failures).toBe(0);
     const again = await pollFeed(feed, ok.state, { policy, now: later(600) });
