@@ -164,8 +164,15 @@ export function reportedClause(unit: Speech): string | undefined {
   return undefined;
 }
 
+/**
+ * Unnamed officialdom: reports of one statement credit it to "officials" in one outlet and to "authorities" or
+ * "the government" in another, so these count as one speaker.
+ */
+const OFFICIALDOM = new Set(['officials', 'official', 'authorities', 'government']);
+
 export function speakerGroup(a: Attribution): string {
-  return lastWord(a.speaker).toLowerCase();
+  const word = lastWord(a.speaker).toLowerCase();
+  return OFFICIALDOM.has(word) ? 'officials' : word;
 }
 
 /** Short quotations ("Article 5-like") as padded word runs, to look for inside longer quotations. */

@@ -156,3 +156,34 @@ describe('a fact told in different words by many outlets stays one fact', () => 
     expect(facts.filter((f) => /died/.test(f.text))).toHaveLength(1);
   });
 });
+
+describe('unnamed officials', () => {
+  const ferry = report('Ferry service to Marlow halted after storm damage', 'ferry');
+  const items = (second: string) => [
+    ferry(
+      0,
+      'Coast Ledger',
+      'More than 3,000 passengers were stranded on the island after the ferry service was halted, according to officials.',
+    ),
+    ferry(
+      1,
+      'Valley Wire',
+      `More than 3,000 passengers have been stranded on the island since the ferry service was halted, according to ${second}.`,
+    ),
+  ];
+  const stranded = (second: string) => digestOf(items(second)).facts.filter((f) => /stranded/.test(f.text));
+
+  it('are one speaker whether an outlet calls them officials, authorities or the government', () => {
+    for (const second of ['island authorities', 'the government', 'a local official']) {
+      const facts = stranded(second);
+      expect(facts, second).toHaveLength(1);
+      expect(facts[0]!.count, second).toBe(2);
+    }
+  });
+
+  it('are not a named speaker: a claim credited to officials and one to the ferry company stay apart', () => {
+    const facts = stranded('the ferry company');
+    expect(facts).toHaveLength(2);
+    expect(facts.map((f) => f.count)).toEqual([1, 1]);
+  });
+});
