@@ -91,19 +91,32 @@ describe('a failing feed', () => {
     await restarted.stop();
   });
 
-  it('tells every channel of a second pause, though one of them missed the first', async () => {
+  /**
+   * A worker that pauses a feed at its first failure, on a clock the test moves on by `later(hours)`, with
+   * channels c1 and c2 following the feed at `path`.
+   */
+  async function twoChannelsFollowing(path: string) {
     const adapter = new RecordingAdapter();
-    let now = new Date('2026-03-01T10:00:00Z');
-    const app = new App(pauseOnFirstFailure(), { logger: silentLogger, adapters: [adapter], now: () => now });
+    const clock = { now: new Date('2026-03-01T10:00:00Z') };
+    const app = new App(pauseOnFirstFailure(), {
+      logger: silentLogger,
+      adapters: [adapter],
+      now: () => clock.now,
+    });
     await app.init();
-    const url = server.url('/wobbly.xml');
+    const url = server.url(path);
     for (const id of ['c1', 'c2']) {
       const channel = await app.channels.getOrCreate('discord', 'g1', id);
       await app.channels.save({ ...channel, feeds: [{ url }] });
     }
-    const hourLater = () => {
-      now = new Date(now.getTime() + 3_600_000);
+    const later = (hours: number) => {
+      clock.now = new Date(clock.now.getTime() + hours * 3_600_000);
     };
+    return { adapter, app, url, clock, later };
+  }
+
+  it('tells every channel of a second pause, though one of them missed the first', async () => {
+    const { adapter, app, clock, later } = await twoChannelsFollowing('/wobbly.xml');
     // Paused: the platform refuses the first channel's notice.
     adapter.failNext('notice');
     await app.pollOnce(true);
@@ -111,16 +124,16 @@ describe('a failing feed', () => {
     server.setFeed(
       '/wobbly.xml',
       renderRss('Wobbly Wire', 'https://wobbly.example/', [
-        { guid: '1', title: 'Up', link: 'https://wobbly.example/1', body: 'Up again.', pubDate: now },
+        { guid: '1', title: 'Up', link: 'https://wobbly.example/1', body: 'Up again.', pubDate: clock.now },
       ]),
     );
-    hourLater();
+    later(1);
     adapter.failNext('notice');
     await app.pollOnce(true);
     server.setFeed('/wobbly.xml', '');
-    hourLater();
+    later(1);
     await app.pollOnce(true);
-    hourLater();
+    later(1);
     await app.pollOnce(true);
     // The feed is paused now, and the last each channel heard says so.
     for (const channel of ['discord:g1:c1', 'discord:g1:c2']) {
@@ -131,25 +144,23 @@ describe('a failing feed', () => {
   });
 
   it('tells a channel that missed the pause notice, with the return, that the feed was paused and how long', async () => {
-    const adapter = new RecordingAdapter();
-    let now = new Date('2026-03-01T10:00:00Z');
-    const app = new App(pauseOnFirstFailure(), { logger: silentLogger, adapters: [adapter], now: () => now });
-    await app.init();
-    const url = server.url('/dozy.xml');
-    for (const id of ['c1', 'c2']) {
-      const channel = await app.channels.getOrCreate('discord', 'g1', id);
-      await app.channels.save({ ...channel, feeds: [{ url }] });
-    }
+    const { adapter, app, url, clock, later } = await twoChannelsFollowing('/dozy.xml');
     // Paused; the platform refuses the first channel's notice, and the retry an hour later finds the feed back.
     adapter.failNext('notice');
     await app.pollOnce(true);
     server.setFeed(
       '/dozy.xml',
       renderRss('Dozy Wire', 'https://dozy.example/', [
-        { guid: '1', title: 'Awake', link: 'https://dozy.example/1', body: 'Awake again.', pubDate: now },
+        {
+          guid: '1',
+          title: 'Awake',
+          link: 'https://dozy.example/1',
+          body: 'Awake again.',
+          pubDate: clock.now,
+        },
       ]),
     );
-    now = new Date(now.getTime() + 3 * 3_600_000);
+    later(3);
     await app.pollOnce(true);
     const heard = (channel: string) =>
       adapter.notices.filter((n) => n.channel === channel).map((n) => n.text);
