@@ -108,6 +108,14 @@ const cases: [string, () => unknown][] = [
       ),
   ],
   ['page: 1 MB of unclosed <a', () => extractPage(fill('<a', 1_000_000), 'https://a.example/')],
+  [
+    'page: 20,000 <noscript> paragraphs, no article',
+    () =>
+      extractPage(
+        `<html><body>${`<noscript><p>${fill('word ', 250)}</p></noscript>`.repeat(20_000)}</body></html>`,
+        'https://a.example/',
+      ),
+  ],
   ['classify: 400 KB of dots', () => splitSentences(`${fill('.', 400_000)}x`)],
   ['classify: one 100 KB word', () => classifySentence(fill('a', 100_000))],
   [

@@ -139,6 +139,7 @@ const SKIP_TAGS = new Set([
 /** The slice of the DOM this module reads; linkedom provides it (the project compiles without lib "dom"). */
 interface DomElement {
   textContent: string | null;
+  innerHTML?: string;
   getAttribute(name: string): string | null;
 }
 interface DomDocument {
@@ -298,6 +299,61 @@ function parseDocument(html: string): DomDocument {
 
 type ReadabilityDocument = ConstructorParameters<typeof Readability>[0];
 
+/** Text shorter than this is not the article: a teaser, a consent notice, a "loading" line. */
+const SHORT_TEXT = 200;
+/** <noscript> blocks read, longest first, when a page gives no article otherwise. */
+const NOSCRIPT_BLOCKS = 3;
+
+/**
+ * The main text of `document` by Readability, with the title and byline it found; empty text when it finds no
+ * article or the page is not fit for it. Readability takes the document apart as it reads.
+ */
+function readArticle(document: DomDocument): { text: string; title?: string; byline?: string } {
+  try {
+    // A page too deep or too large for Readability (hostile, or broken) is read as plain block text instead.
+    if (!document.body || !readableShape(document.body)) return { text: '' };
+    const parsed = new Readability(document as unknown as ReadabilityDocument, {
+      charThreshold: SHORT_TEXT,
+      maxElemsToParse: READABLE_ELEMENTS,
+    }).parse();
+    if (!parsed?.content) return { text: '' };
+    const contentDoc = parseDocument(`<!doctype html><html><body>${parsed.content}</body></html>`);
+    return {
+      text: contentDoc.body ? blockText(contentDoc.body) : '',
+      title: parsed.title ?? undefined,
+      byline: parsed.byline?.trim() || undefined,
+    };
+  } catch {
+    // Readability throws on some malformed documents; the caller falls back to the body text.
+    return { text: '' };
+  }
+}
+
+/**
+ * The article a page gives inside <noscript>, for readers without scripts, when the page itself builds it in
+ * the browser: the longest such block, read as a page of its own and cleaned. Empty when there is none.
+ */
+function noscriptArticle(document: DomDocument, title: string | undefined): string {
+  let best = '';
+  // Most <noscript> blocks hold a tracking pixel or a line asking for JavaScript. The longest few are read,
+  // so that a page of thousands of them costs no more than one of a few.
+  const blocks = Array.from(document.querySelectorAll('noscript'), (block) => block.innerHTML ?? '')
+    .filter((inner) => inner.length >= SHORT_TEXT)
+    .sort((a, b) => b.length - a.length)
+    .slice(0, NOSCRIPT_BLOCKS);
+  for (const inner of blocks) {
+    const page = parseDocument(`<!doctype html><html><body>${inner}</body></html>`);
+    let text = readArticle(page).text;
+    if (!text.trim()) {
+      const again = parseDocument(`<!doctype html><html><body>${inner}</body></html>`);
+      if (again.body) text = blockText(again.body);
+    }
+    const cleaned = cleanText(text, title ? { title } : {});
+    if (cleaned.length > best.length) best = cleaned;
+  }
+  return best;
+}
+
 /**
  * Extracts an article from an HTML page: main text with @mozilla/readability over a linkedom DOM, and the
  * page's own description of itself from JSON-LD (type, section, dates, author, canonical URL) and meta tags.
@@ -349,33 +405,23 @@ export function extractPage(html: string, url: string): ExtractedPage {
     (article ? authorName(article.author) : undefined) ?? meta(document, 'author', 'article:author');
 
   let title = metaTitle ?? document.querySelector('title')?.textContent?.trim() ?? undefined;
-  let text = '';
-  let byline = metaAuthor;
-  try {
-    // A page too deep or too large for Readability (hostile, or broken) is read as plain block text instead.
-    if (!document.body || !readableShape(document.body)) throw new Error('page not fit for Readability');
-    const parsed = new Readability(document as unknown as ReadabilityDocument, {
-      charThreshold: 200,
-      maxElemsToParse: READABLE_ELEMENTS,
-    }).parse();
-    if (parsed?.content) {
-      const contentDoc = parseDocument(`<!doctype html><html><body>${parsed.content}</body></html>`);
-      if (contentDoc.body) text = blockText(contentDoc.body);
-      title ??= parsed.title ?? undefined;
-      byline ??= parsed.byline?.trim() || undefined;
-    }
-  } catch {
-    // Readability throws on some malformed documents; fall through to the body text.
-  }
-  if (!text.trim()) {
-    const fresh = parseDocument(html);
-    if (fresh.body) text = blockText(fresh.body);
-  }
+  const read = readArticle(document);
+  let text = read.text;
+  title ??= read.title;
+  const byline = metaAuthor ?? read.byline;
+  // Parsed afresh: Readability has taken the first document apart.
+  const fresh = text.trim() ? undefined : parseDocument(html);
+  if (fresh?.body) text = blockText(fresh.body);
 
   let cleaned = cleanText(text, title ? { title } : {});
-  // A page that builds its article in the browser may still state it in its JSON-LD.
+  // A page that builds its article in the browser may still state it in its JSON-LD, or give it whole to
+  // readers without scripts inside <noscript>.
   const body = article ? firstString(article.articleBody) : undefined;
-  if (body && cleaned.length < 200 && body.length > cleaned.length) cleaned = cleanText(body);
+  if (body && cleaned.length < SHORT_TEXT && body.length > cleaned.length) cleaned = cleanText(body);
+  if (cleaned.length < SHORT_TEXT) {
+    const fallback = noscriptArticle(fresh ?? parseDocument(html), title);
+    if (fallback.length > cleaned.length) cleaned = fallback;
+  }
   const result: ExtractedPage = { text: cleaned };
   if (title) result.title = title.replace(/\s+/g, ' ').trim();
   if (articleType) result.pageType = articleType;

@@ -81,4 +81,29 @@ describe('extractPage', () => {
       ).canonicalUrl,
     ).toBeUndefined();
   });
+
+  it('reads an article a page builds with scripts from its <noscript> copy, without the rest of the page', () => {
+    const page = `<!doctype html><html><head><title>Dam breaks upstream of Marlow | The Daily</title></head><body>
+<nav><a href="/">Home</a> <a href="/news">News</a></nav>
+<div id="app">Loading…</div>
+<noscript><img src="https://pixel.example/t.gif" alt=""></noscript>
+<noscript><article><h1>Dam breaks upstream of Marlow</h1>
+${paragraph('The Lindow dam broke early on Tuesday and flood water reached the outskirts of Marlow within two hours.')}
+${paragraph('About 1,200 residents were moved to schools on higher ground, the county emergency office said.')}
+<p>Story continues below this ad</p>
+</article></noscript>
+<script>window.app()</script>
+</body></html>`;
+    const text = extractPage(page, 'https://daily.example/news/dam').text;
+    expect(text).toContain('The Lindow dam broke early on Tuesday');
+    expect(text).toContain('About 1,200 residents were moved');
+    expect(text).not.toMatch(/Loading|Home|Story continues|window\.app/);
+    // A page that reads without scripts keeps its own text: a <noscript> line is not taken instead.
+    const plain = extractPage(
+      `<html><body><article>${paragraph('The Lindow dam held through the night, and the county lifted its flood warning on Wednesday morning after the river fell.')}</article><noscript><p>${'Please turn on JavaScript to see comments on this story. '.repeat(6)}</p></noscript></body></html>`,
+      'https://daily.example/news/dam-held',
+    ).text;
+    expect(plain).toContain('The Lindow dam held');
+    expect(plain).not.toContain('JavaScript');
+  });
 });

@@ -171,6 +171,16 @@ describe('article pages built to stall extraction', () => {
   it('a page of unclosed tags is read', () => {
     expect(extractPage(fill('<a', 1_000_000), 'https://a.example/').text).toBeDefined();
   });
+
+  it('a page of twenty thousand <noscript> paragraphs and no article gives the text of one', () => {
+    const block = (i: number) => `<noscript><p>Paragraph ${i} ${fill('word ', 250)}</p></noscript>`;
+    const page = extractPage(
+      `<html><body>${Array.from({ length: 20_000 }, (_, i) => block(i)).join('')}</body></html>`,
+      'https://a.example/',
+    );
+    expect(page.text).toMatch(/^Paragraph \d+ word word/);
+    expect(page.text.match(/Paragraph/g)).toHaveLength(1);
+  });
 });
 
 describe('text built to stall the renderers', () => {
