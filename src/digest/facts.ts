@@ -97,8 +97,20 @@ function similarity(x: FactSentence, y: FactSentence, idf: Map<string, number>):
  * of what the same speaker said.
  */
 function speakersAgree(a: Unit, b: Unit): boolean {
-  if (a.speaker && b.speaker && a.speaker !== b.speaker) return false;
+  if (a.speaker && b.speaker && a.speaker !== b.speaker && !describes(a, b) && !describes(b, a)) return false;
   return !((a.direct && b.speaker !== a.speaker) || (b.direct && a.speaker !== b.speaker));
+}
+
+/**
+ * Whether `a` credits by role alone ("the tech giant's CEO") a speaker `b` names with that role ("Microsoft CEO
+ * Satya Nadella").
+ */
+function describes(a: Unit, b: Unit): boolean {
+  const role = a.attribution?.speaker;
+  const named = b.attribution?.speaker;
+  if (!role || !named || !/^(?:the|its|his|her|their)\s/i.test(role)) return false;
+  const word = a.speaker!.toLowerCase();
+  return named.toLowerCase().split(/\s+/).includes(word);
 }
 
 /** Whether sentence `a` holds most of the weighted words of sentence `b`. */

@@ -187,3 +187,30 @@ describe('unnamed officials', () => {
     expect(facts.map((f) => f.count)).toEqual([1, 1]);
   });
 });
+
+describe('a speaker named by role in one outlet and by name in another', () => {
+  const yard = report('Marlow shipyard buys rival yard in Harwick', 'yard');
+  const items = (role: string) => [
+    yard(
+      0,
+      'Coast Ledger',
+      'The Marlow shipyard will buy the Harwick yard and keep all of its 400 workers, Marlow Shipyard CEO Ana Lopes said on Monday.',
+    ),
+    yard(
+      1,
+      'Valley Wire',
+      `The Marlow shipyard is buying the Harwick yard and will keep all 400 of its workers, ${role} said.`,
+    ),
+  ];
+  const bought = (role: string) => digestOf(items(role)).facts.filter((f) => /Harwick yard/.test(f.text));
+
+  it('is one speaker: "the company’s CEO" is the CEO another outlet names', () => {
+    const facts = bought('the company’s CEO');
+    expect(facts).toHaveLength(1);
+    expect(facts[0]!.count).toBe(2);
+  });
+
+  it('is not a speaker of another role: "the union’s leader" keeps a claim of its own', () => {
+    expect(bought('the union’s leader').map((f) => f.count)).toEqual([1, 1]);
+  });
+});
