@@ -443,18 +443,19 @@ export class ChannelCommands {
     const leads = await this.redirected([
       ...new Set([...(await this.load(ctx)).feeds.map((f) => f.url), ...usable.map((f) => f.url)]),
     ]);
+    const leadsTo = (url: string) => leads.get(url) ?? url;
     // A file that lists a feed under an old address and under the one it now leads to lists one feed: the
     // new address is kept, since the old one only redirects there.
     const listedAt = new Map<string, { url: string; title?: string }>();
     for (const f of usable) {
-      const to = leads.get(f.url) ?? f.url;
+      const to = leadsTo(f.url);
       if (!listedAt.has(to) || f.url === to) listedAt.set(to, f);
     }
-    const once = usable.filter((f) => listedAt.get(leads.get(f.url) ?? f.url) === f);
+    const once = usable.filter((f) => listedAt.get(leadsTo(f.url)) === f);
     const twice = usable.length - once.length;
     return this.edit(ctx, (channel) => {
-      const known = new Set(channel.feeds.flatMap((f) => [f.url, leads.get(f.url) ?? f.url]));
-      const unknown = once.filter((f) => !known.has(f.url) && !known.has(leads.get(f.url) ?? f.url));
+      const known = new Set(channel.feeds.flatMap((f) => [f.url, leadsTo(f.url)]));
+      const unknown = once.filter((f) => !known.has(f.url) && !known.has(leadsTo(f.url)));
       const room = Math.max(0, MAX_FEEDS_PER_CHANNEL - channel.feeds.length);
       const fresh = unknown.slice(0, room);
       const over = unknown.slice(room).map((f) => f.url);

@@ -299,6 +299,11 @@ function parseDocument(html: string): DomDocument {
 
 type ReadabilityDocument = ConstructorParameters<typeof Readability>[0];
 
+/** The block text of a whole page, the fallback when Readability finds no article. */
+function bodyText(document: DomDocument): string {
+  return document.body ? blockText(document.body) : '';
+}
+
 /** Text shorter than this is not the article: a teaser, a consent notice, a "loading" line. */
 const SHORT_TEXT = 200;
 /** <noscript> blocks read, longest first, when a page gives no article otherwise. */
@@ -317,9 +322,8 @@ function readArticle(document: DomDocument): { text: string; title?: string; byl
       maxElemsToParse: READABLE_ELEMENTS,
     }).parse();
     if (!parsed?.content) return { text: '' };
-    const contentDoc = parseDocument(`<!doctype html><html><body>${parsed.content}</body></html>`);
     return {
-      text: contentDoc.body ? blockText(contentDoc.body) : '',
+      text: bodyText(parseDocument(`<!doctype html><html><body>${parsed.content}</body></html>`)),
       title: parsed.title ?? undefined,
       byline: parsed.byline?.trim() || undefined,
     };
@@ -342,12 +346,8 @@ function noscriptArticle(document: DomDocument, title: string | undefined): stri
     .sort((a, b) => b.length - a.length)
     .slice(0, NOSCRIPT_BLOCKS);
   for (const inner of blocks) {
-    const page = parseDocument(`<!doctype html><html><body>${inner}</body></html>`);
-    let text = readArticle(page).text;
-    if (!text.trim()) {
-      const again = parseDocument(`<!doctype html><html><body>${inner}</body></html>`);
-      if (again.body) text = blockText(again.body);
-    }
+    const page = `<!doctype html><html><body>${inner}</body></html>`;
+    const text = readArticle(parseDocument(page)).text || bodyText(parseDocument(page));
     const cleaned = cleanText(text, title ? { title } : {});
     if (cleaned.length > best.length) best = cleaned;
   }
@@ -411,7 +411,7 @@ export function extractPage(html: string, url: string): ExtractedPage {
   const byline = metaAuthor ?? read.byline;
   // Parsed afresh: Readability has taken the first document apart.
   const fresh = text.trim() ? undefined : parseDocument(html);
-  if (fresh?.body) text = blockText(fresh.body);
+  if (fresh) text = bodyText(fresh);
 
   let cleaned = cleanText(text, title ? { title } : {});
   // A page that builds its article in the browser may still state it in its JSON-LD, or give it whole to

@@ -157,21 +157,26 @@ describe('a fact told in different words by many outlets stays one fact', () => 
   });
 });
 
+/**
+ * The facts matching `about` from two outlets' reports of one claim: Coast Ledger's `first`, and Valley Wire's
+ * `second`, credited to the speaker it is given.
+ */
+function twoReports(title: string, first: string, second: (speaker: string) => string, about: RegExp) {
+  const story = report(title, 'claim');
+  return (speaker: string) =>
+    digestOf([story(0, 'Coast Ledger', first), story(1, 'Valley Wire', second(speaker))]).facts.filter((f) =>
+      about.test(f.text),
+    );
+}
+
 describe('unnamed officials', () => {
-  const ferry = report('Ferry service to Marlow halted after storm damage', 'ferry');
-  const items = (second: string) => [
-    ferry(
-      0,
-      'Coast Ledger',
-      'More than 3,000 passengers were stranded on the island after the ferry service was halted, according to officials.',
-    ),
-    ferry(
-      1,
-      'Valley Wire',
+  const stranded = twoReports(
+    'Ferry service to Marlow halted after storm damage',
+    'More than 3,000 passengers were stranded on the island after the ferry service was halted, according to officials.',
+    (second) =>
       `More than 3,000 passengers have been stranded on the island since the ferry service was halted, according to ${second}.`,
-    ),
-  ];
-  const stranded = (second: string) => digestOf(items(second)).facts.filter((f) => /stranded/.test(f.text));
+    /stranded/,
+  );
 
   it('are one speaker whether an outlet calls them officials, authorities or the government', () => {
     for (const second of ['island authorities', 'the government', 'a local official']) {
@@ -189,20 +194,13 @@ describe('unnamed officials', () => {
 });
 
 describe('a speaker named by role in one outlet and by name in another', () => {
-  const yard = report('Marlow shipyard buys rival yard in Harwick', 'yard');
-  const items = (role: string) => [
-    yard(
-      0,
-      'Coast Ledger',
-      'The Marlow shipyard will buy the Harwick yard and keep all of its 400 workers, Marlow Shipyard CEO Ana Lopes said on Monday.',
-    ),
-    yard(
-      1,
-      'Valley Wire',
+  const bought = twoReports(
+    'Marlow shipyard buys rival yard in Harwick',
+    'The Marlow shipyard will buy the Harwick yard and keep all of its 400 workers, Marlow Shipyard CEO Ana Lopes said on Monday.',
+    (role) =>
       `The Marlow shipyard is buying the Harwick yard and will keep all 400 of its workers, ${role} said.`,
-    ),
-  ];
-  const bought = (role: string) => digestOf(items(role)).facts.filter((f) => /Harwick yard/.test(f.text));
+    /Harwick yard/,
+  );
 
   it('is one speaker: "the company’s CEO" is the CEO another outlet names', () => {
     const facts = bought('the company’s CEO');
