@@ -35,6 +35,9 @@ export interface CommandContext {
   channelKind?: ChannelKind;
 }
 
+/** Said in realtime channels of what they just followed (see `newsSince`). */
+const PAST_NOT_POSTED = 'Stories reported before now come here only if fresh coverage of them does.';
+
 /** A command's answer, as plain text; each platform escapes and formats it. */
 export type CommandReply = { ok: true; text: string } | { ok: false; error: string };
 
@@ -231,8 +234,8 @@ export class ChannelCommands {
       if (same) return this.already(channel, `${same.title ?? feed.title} (${same.url})`);
       if (channel.feeds.length >= MAX_FEEDS_PER_CHANNEL) return { reply: fail(full) };
       return {
-        next: { ...channel, feeds: [...channel.feeds, feed] },
-        reply: ok(`Subscribed to ${feed.title} (${feed.url}). ${this.modeSummary(channel)}`),
+        next: { ...channel, feeds: [...channel.feeds, { ...feed, since: this.now().toISOString() }] },
+        reply: ok(`Subscribed to ${feed.title} (${feed.url}). ${this.modeSummary(channel, true)}`),
       };
     });
   }
@@ -253,10 +256,14 @@ export class ChannelCommands {
       if (channel.topics.length >= MAX_TOPICS_PER_CHANNEL)
         return { reply: fail(`a channel can follow at most ${MAX_TOPICS_PER_CHANNEL} topics`) };
       return {
-        next: { ...channel, topics: [...channel.topics, topic] },
+        next: {
+          ...channel,
+          topics: [...channel.topics, topic],
+          topicSince: { ...channel.topicSince, [topic]: this.now().toISOString() },
+        },
         reply: ok(
           `Following stories about ${showTopic(topic)} from every feed Threadline polls.${topicReading(topic)} ` +
-            this.modeSummary(channel),
+            this.modeSummary(channel, true),
         ),
       };
     });
@@ -274,7 +281,7 @@ export class ChannelCommands {
         if (!channel.feeds.length && !channel.topics.length)
           return { reply: fail('this channel has no subscriptions') };
         return {
-          next: { ...channel, feeds: [], topics: [] },
+          next: { ...channel, feeds: [], topics: [], topicSince: undefined },
           reply: ok(`Unsubscribed from ${channel.feeds.length} feeds and ${channel.topics.length} topics.`),
         };
       }
@@ -293,7 +300,10 @@ export class ChannelCommands {
       const topics = channel.topics.filter((t) => t !== wanted);
       if (feeds.length === channel.feeds.length && topics.length === channel.topics.length)
         return { reply: fail(`this channel does not follow "${target}"; see the subscriptions list`) };
-      return { next: { ...channel, feeds, topics }, reply: ok(`Unsubscribed from "${target}".`) };
+      const topicSince =
+        channel.topicSince &&
+        Object.fromEntries(Object.entries(channel.topicSince).filter(([t]) => topics.includes(t)));
+      return { next: { ...channel, feeds, topics, topicSince }, reply: ok(`Unsubscribed from "${target}".`) };
     });
   }
 
@@ -350,12 +360,14 @@ export class ChannelCommands {
     });
   }
 
-  private modeSummary(channel: ChannelSettings): string {
+  /** How the channel gets its stories; `followed`: said of something just followed, whose past is not posted. */
+  private modeSummary(channel: ChannelSettings, followed = false): string {
     const daily = `a daily digest at ${channel.digestTime} ${channel.timezone}`;
     const realtime = `stories as soon as ${channel.minSources} outlets cover them`;
+    const past = followed ? ` ${PAST_NOT_POSTED}` : '';
     if (channel.mode === 'daily') return `Delivery: ${daily}.`;
-    if (channel.mode === 'both') return `Delivery: ${realtime}, and ${daily}.`;
-    return `Delivery: ${realtime}.`;
+    if (channel.mode === 'both') return `Delivery: ${realtime}, and ${daily}.${past}`;
+    return `Delivery: ${realtime}.${past}`;
   }
 
   /**
@@ -453,6 +465,7 @@ export class ChannelCommands {
     }
     const once = usable.filter((f) => listedAt.get(leadsTo(f.url)) === f);
     const twice = usable.length - once.length;
+    const since = this.now().toISOString();
     return this.edit(ctx, (channel) => {
       const known = new Set(channel.feeds.flatMap((f) => [f.url, leadsTo(f.url)]));
       const unknown = once.filter((f) => !known.has(f.url) && !known.has(leadsTo(f.url)));
@@ -469,10 +482,11 @@ export class ChannelCommands {
         refused.length ? `${refused.length} refused: ${refusals(refused)}` : '',
       ].filter(Boolean);
       return {
-        next: { ...channel, feeds: [...channel.feeds, ...fresh] },
+        next: { ...channel, feeds: [...channel.feeds, ...fresh.map((f) => ({ ...f, since }))] },
         reply: ok(
           `Imported ${fresh.length} feeds${notes.length ? ` (${notes.join('; ')})` : ''}. ` +
-            'Each is fetched at the next poll; feeds that keep failing are paused with a notice here.',
+            'Each is fetched at the next poll; feeds that keep failing are paused with a notice here.' +
+            (fresh.length && channel.mode !== 'daily' ? ` ${PAST_NOT_POSTED}` : ''),
         ),
       };
     });

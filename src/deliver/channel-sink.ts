@@ -1,7 +1,7 @@
 import { type Logger, silentLogger } from '../log.js';
 import type { StoryDigest } from '../model.js';
 import type { ChannelSettings, ChannelStore } from './channels.js';
-import { channelWants } from './matching.js';
+import { channelWants, newsSince } from './matching.js';
 import { type ChatAdapter, PlatformError } from './platform.js';
 import type { PostedRef, Sink, StoryUpdate } from './sink.js';
 
@@ -38,6 +38,10 @@ export class ChannelSink implements Sink {
 
   wants(items: Parameters<typeof channelWants>[1]): boolean {
     return !this.channel.paused && channelWants(this.channel, items);
+  }
+
+  newsSince(items: Parameters<typeof newsSince>[1]): number | undefined {
+    return newsSince(this.channel, items);
   }
 
   post(digest: StoryDigest, key: string): Promise<PostedRef> {

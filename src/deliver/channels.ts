@@ -13,8 +13,14 @@ export interface ChannelSettings {
   workspaceId: string;
   channelId: string;
   kind: ChannelKind;
-  feeds: { url: string; title?: string }[];
+  /**
+   * `since` (ISO): when the channel began following the feed. A story is first posted here only with a report
+   * from about then or later (see `newsSince`); absent on records older than it, for which no limit applies.
+   */
+  feeds: { url: string; title?: string; since?: string }[];
   topics: string[];
+  /** When the channel began following each topic (ISO), as `since` of a feed. */
+  topicSince?: Record<string, string>;
   mode: DeliveryMode;
   /** Local time of the daily digest, HH:MM. */
   digestTime: string;

@@ -144,3 +144,43 @@ export function channelWants(channel: ChannelSettings, items: Item[]): boolean {
   const story = storyWords(items);
   return channel.topics.some((topic) => matchesStory(topicParts(topic), story));
 }
+
+/**
+ * Reports published up to this long before a channel followed a feed or topic still make a story news there: a
+ * feed lists a report some minutes after it is published, and the poll that reads it comes later still.
+ */
+const FOLLOW_GRACE_MS = 3_600_000;
+
+/** Epoch ms of an ISO time recorded with a follow; NaN when absent (records older than follow times). */
+function followedAt(since: string | undefined): number {
+  return since === undefined ? Number.NaN : Date.parse(since);
+}
+
+/**
+ * From when a report makes a story news to a channel that has not had it (epoch ms): when the channel began
+ * following the first of the feeds and topics that bring it the story, less `FOLLOW_GRACE_MS`. What a feed listed
+ * before the channel followed it is its back catalogue. Undefined when no limit applies: the story reaches the
+ * channel through a follow recorded without a time, or not at all.
+ */
+export function newsSince(channel: ChannelSettings, items: Item[]): number | undefined {
+  let earliest = Number.POSITIVE_INFINITY;
+  const feeds = new Map(channel.feeds.map((f) => [f.url, f]));
+  for (const item of items) {
+    const feed = item.feedUrl === undefined ? undefined : feeds.get(item.feedUrl);
+    if (!feed) continue;
+    const at = followedAt(feed.since);
+    if (Number.isNaN(at)) return undefined;
+    earliest = Math.min(earliest, at);
+  }
+  let story: StoryWords | undefined;
+  for (const topic of channel.topics) {
+    const at = followedAt(channel.topicSince?.[topic]);
+    // A topic followed later than what already brings the story changes nothing; no need to match it.
+    if (at >= earliest) continue;
+    story ??= storyWords(items);
+    if (!matchesStory(topicParts(topic), story)) continue;
+    if (Number.isNaN(at)) return undefined;
+    earliest = at;
+  }
+  return earliest === Number.POSITIVE_INFINITY ? undefined : earliest - FOLLOW_GRACE_MS;
+}

@@ -38,4 +38,10 @@ export interface Sink {
   recover?(key: string, since?: number): Promise<PostedRef | undefined>;
   /** Whether this target wants a story at all, judged from its items (feeds, topics); all stories if absent. */
   wants?(items: Item[]): boolean;
+  /**
+   * From when (epoch ms) a report makes a story not yet posted here news: what came before this target followed
+   * the story's feeds or topics is their back catalogue. Later coverage of a posted story goes to its thread
+   * whatever its age. No limit if absent or undefined.
+   */
+  newsSince?(items: Item[]): number | undefined;
 }

@@ -310,7 +310,7 @@ export class StoryEngine {
           continue;
         }
         if (state === 'holding') retry.add(story.id);
-        if (state === 'new' && maxAge && !reportedSince(items, now - maxAge)) continue;
+        if (state === 'new' && !isNews(items, sink, now, maxAge)) continue;
         if (state !== 'behind' && state !== 'new') continue;
         pending.push(sink);
       }
@@ -334,6 +334,19 @@ export class StoryEngine {
     this.retry = retry;
     return counts;
   }
+}
+
+/**
+ * Whether a story not yet posted to `sink` is news there: it has a report published within `maxAge` (0: any
+ * age) and since the sink began following what brings it the story.
+ */
+function isNews(items: Item[], sink: Sink, now: number, maxAge: number | undefined): boolean {
+  const followed = sink.newsSince?.(items);
+  const from = Math.max(
+    maxAge ? now - maxAge : Number.NEGATIVE_INFINITY,
+    followed ?? Number.NEGATIVE_INFINITY,
+  );
+  return from === Number.NEGATIVE_INFINITY || reportedSince(items, from);
 }
 
 function deepFreeze<T>(value: T): T {

@@ -85,7 +85,7 @@ describe('channel commands', () => {
       text: expect.stringContaining('already follows'),
     });
     expect((await channels.get('discord:g1:c1'))?.feeds).toEqual([
-      { url: server.url('/rss.xml'), title: 'Example Wire' },
+      { url: server.url('/rss.xml'), title: 'Example Wire', since: expect.any(String) },
     ]);
   });
 
@@ -373,6 +373,44 @@ describe('channel commands', () => {
     expect(exported).toContain('xmlUrl="https://b.example/rss"');
   });
 
+  it('records when each feed and topic was followed, by command or import, and forgets it with the topic', async () => {
+    let clock = new Date('2026-03-10T12:00:00Z');
+    const timed = new ChannelCommands(channels, engine, fetch, () => clock);
+    const c = { ...ctx, channelId: 'c6s' };
+    const followed = await timed.subscribeFeed(c, server.url('/rss.xml'));
+    expect(followed).toMatchObject({
+      text: expect.stringContaining(
+        'Stories reported before now come here only if fresh coverage of them does.',
+      ),
+    });
+    clock = new Date('2026-03-10T13:00:00Z');
+    await timed.subscribeTopic(c, 'volcano');
+    clock = new Date('2026-03-10T14:00:00Z');
+    const opml = `<opml version="2.0"><body><outline type="rss" text="A" xmlUrl="https://a.example/rss"/></body></opml>`;
+    expect(await timed.importOpml(c, opml)).toMatchObject({
+      text: expect.stringContaining(
+        'Stories reported before now come here only if fresh coverage of them does.',
+      ),
+    });
+    // Following it again changes nothing, its time included.
+    clock = new Date('2026-03-11T00:00:00Z');
+    await timed.subscribeTopic(c, 'volcano');
+    let saved = await channels.get('discord:g1:c6s');
+    expect(saved?.feeds).toEqual([
+      { url: server.url('/rss.xml'), title: 'Example Wire', since: '2026-03-10T12:00:00.000Z' },
+      { url: 'https://a.example/rss', title: 'A', since: '2026-03-10T14:00:00.000Z' },
+    ]);
+    expect(saved?.topicSince).toEqual({ volcano: '2026-03-10T13:00:00.000Z' });
+    await timed.unsubscribe(c, 'volcano');
+    saved = await channels.get('discord:g1:c6s');
+    expect(saved?.topicSince).toEqual({});
+    // A channel of daily digests only is not told of realtime posts it does not get.
+    await timed.setDigest(c, { mode: 'daily' });
+    expect(await timed.subscribeTopic(c, 'storm')).toMatchObject({
+      text: expect.not.stringContaining('fresh coverage'),
+    });
+  });
+
   it('names the OPML outlines whose feed address is not a web address, instead of dropping them unsaid', async () => {
     const c = { ...ctx, channelId: 'c10' };
     const outline = (url: string) => `<outline type="rss" text="x" xmlUrl="${url}"/>`;
@@ -454,7 +492,7 @@ describe('channel commands', () => {
     // The refusal says how an operator lets a self-hosted feed through.
     expect(reply.ok && reply.text).toContain('fetch.allowPrivate');
     const saved = await channels.get('discord:g1:c8');
-    expect(saved?.feeds).toEqual([{ url: 'https://c.example/rss', title: 'x' }]);
+    expect(saved?.feeds).toEqual([{ url: 'https://c.example/rss', title: 'x', since: expect.any(String) }]);
     const list = await guarded.list(c);
     expect(list.ok && list.text).not.toMatch(/hunter2|169\.254|127\.0\.0\.1/);
     // The allow-list that admits a private address for polling admits it here too.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ChannelSettings } from '../../src/deliver/channels.js';
-import { channelWants, topicMatches } from '../../src/deliver/matching.js';
+import { channelWants, newsSince, topicMatches } from '../../src/deliver/matching.js';
 import type { Item } from '../../src/model.js';
 
 const item = (title: string, feedUrl?: string): Item => ({
@@ -114,5 +114,36 @@ describe('channel matching', () => {
     expect(channelWants(channel({ feeds: [{ url: 'https://b.example/rss' }] }), items)).toBe(false);
     expect(channelWants(channel({ topics: ['bank rates'] }), items)).toBe(true);
     expect(channelWants(channel({}), items)).toBe(false);
+  });
+
+  it('dates news in a channel from when it followed what brings it the story, an hour early for feeds running late', () => {
+    const hour = 3_600_000;
+    const at = (iso: string) => Date.parse(iso);
+    const items = [
+      item('Bank raises rates', 'https://a.example/rss'),
+      item('Rates rise again', 'https://b.example/rss'),
+    ];
+    const a = { url: 'https://a.example/rss', since: '2026-03-10T12:00:00Z' };
+    const b = { url: 'https://b.example/rss', since: '2026-03-09T12:00:00Z' };
+    expect(newsSince(channel({ feeds: [a] }), items)).toBe(at('2026-03-10T11:00:00Z'));
+    // The earliest follow that brings the story counts; a feed the story did not come through does not.
+    expect(newsSince(channel({ feeds: [a, b] }), items)).toBe(at('2026-03-09T12:00:00Z') - hour);
+    const c = { url: 'https://c.example/rss', since: '2026-01-01T00:00:00Z' };
+    expect(newsSince(channel({ feeds: [a, c] }), items)).toBe(at('2026-03-10T11:00:00Z'));
+    // A topic the story matches counts as a follow; one it does not match, however old, does not.
+    const topics = (since: string) => ({
+      topics: ['bank rates', 'volcano'],
+      topicSince: { 'bank rates': since, volcano: '2020-01-01T00:00:00Z' },
+    });
+    expect(newsSince(channel({ feeds: [a], ...topics('2026-03-08T00:00:00Z') }), items)).toBe(
+      at('2026-03-08T00:00:00Z') - hour,
+    );
+    expect(newsSince(channel({ feeds: [a], ...topics('2026-03-11T00:00:00Z') }), items)).toBe(
+      at('2026-03-10T11:00:00Z'),
+    );
+    // A follow saved without a time (before follow times were kept) sets no limit.
+    expect(newsSince(channel({ feeds: [a, { url: 'https://b.example/rss' }] }), items)).toBeUndefined();
+    expect(newsSince(channel({ feeds: [a], topics: ['bank rates'] }), items)).toBeUndefined();
+    expect(newsSince(channel({ topics: ['volcano'] }), items)).toBeUndefined();
   });
 });

@@ -118,14 +118,8 @@ describe('the back catalogue of a newly followed feed', () => {
       renderRss(`Outlet ${outlet}`, `https://outlet${outlet}.example/`, entries),
     );
 
-  beforeAll(() => server.start());
-  afterAll(() => server.stop());
-
-  it('posts no story whose newest report is over a day old, until fresh coverage comes; old coverage of a posted story still goes to its thread', async () => {
-    // Two feeds carry a story from yesterday morning, and two one from this morning.
-    feed(0, [rates(0, hoursAgo(26))]);
-    feed(1, [rates(1, hoursAgo(25)), volcano(1, hoursAgo(2))]);
-    feed(2, [volcano(2, hoursAgo(3))]);
+  /** A worker on a memory store whose clock stands at `now`, posting to a recording adapter. */
+  const memoryApp = async () => {
     const adapter = new RecordingAdapter();
     const config = parseConfig({
       store: 'memory://',
@@ -134,6 +128,18 @@ describe('the back catalogue of a newly followed feed', () => {
     });
     const app = new App(config, { logger: silentLogger, adapters: [adapter], now: () => now });
     await app.init();
+    return { adapter, app };
+  };
+
+  beforeAll(() => server.start());
+  afterAll(() => server.stop());
+
+  it('posts no story whose newest report is over a day old, until fresh coverage comes; old coverage of a posted story still goes to its thread', async () => {
+    // Two feeds carry a story from yesterday morning, and two one from this morning.
+    feed(0, [rates(0, hoursAgo(26))]);
+    feed(1, [rates(1, hoursAgo(25)), volcano(1, hoursAgo(2))]);
+    feed(2, [volcano(2, hoursAgo(3))]);
+    const { adapter, app } = await memoryApp();
     const channel = await app.channels.getOrCreate('discord', 'g1', 'c1');
     await app.channels.save({
       ...channel,
@@ -152,6 +158,50 @@ describe('the back catalogue of a newly followed feed', () => {
       'Central bank raises interest rates to 5 percent',
     ]);
     expect(adapter.updates.map((u) => [u.parentId, u.newSources])).toEqual([['m1', ['Outlet 0']]]);
+    await app.stop();
+  });
+
+  it('posts no story that feeds followed by command reported before they were followed, unless within the hour before, until fresh coverage comes', async () => {
+    feed(0, [volcano(0, hoursAgo(4)), rates(0, hoursAgo(0.5))]);
+    feed(1, [volcano(1, hoursAgo(3)), rates(1, hoursAgo(0.25))]);
+    const { adapter, app } = await memoryApp();
+    const ctx = { platform: 'discord' as const, workspaceId: 'g1', channelId: 'c3' };
+    for (const i of [0, 1]) {
+      const reply = await app.commands.subscribeFeed(ctx, server.url(`/feed/${i}.xml`));
+      expect(reply).toMatchObject({
+        ok: true,
+        text: expect.stringContaining(
+          'Stories reported before now come here only if fresh coverage of them does.',
+        ),
+      });
+    }
+
+    // The eruption, three and four hours old, is the feeds' back catalogue; the rate rise came out as they were
+    // followed.
+    await app.pollOnce(true);
+    expect(adapter.stories.map((s) => s.headline)).toEqual([
+      'Central bank raises interest rates to 5 percent',
+    ]);
+
+    // Fresh coverage of the eruption makes it news here, with all its reports.
+    feed(1, [
+      volcano(1, hoursAgo(3)),
+      rates(1, hoursAgo(0.25)),
+      report(
+        1,
+        'volcano-flights',
+        'Volcano erupts in Iceland, flights grounded',
+        'Flights stay grounded.',
+        now,
+      ),
+    ]);
+    await app.pollOnce(true);
+    expect(adapter.stories.map((s) => s.headline)).toEqual([
+      'Central bank raises interest rates to 5 percent',
+      'Volcano erupts in Iceland, flights grounded',
+    ]);
+    const posted = app.engine.stories().find((s) => s.id === adapter.stories[1]!.storyId);
+    expect(posted?.itemIds).toHaveLength(3);
     await app.stop();
   });
   it('posts nothing while its hold on the store has run out by its own clock, and the story goes out once it holds it again', async () => {

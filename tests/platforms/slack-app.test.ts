@@ -156,7 +156,7 @@ describe('Slack app through the real Bolt against a fake Slack', () => {
       text: expect.stringContaining('Subscribed to Valley Newz'),
     });
     expect((await h.app.channels.get(`slack:${fake.teamId}:${GENERAL}`))?.feeds).toEqual([
-      { url: feeds.url('/feed/0.xml'), title: 'Valley Newz' },
+      { url: feeds.url('/feed/0.xml'), title: 'Valley Newz', since: expect.any(String) },
     ]);
 
     const again = fake.slashCommandPayload({ command: '/threadline', text: 'list' });
@@ -223,7 +223,7 @@ describe('Slack app through the real Bolt against a fake Slack', () => {
       text: expect.stringContaining(`Subscribed to Truth and Resistance (<${url}>)`),
     });
     expect((await h.app.channels.get(`slack:${fake.teamId}:${GENERAL}`))?.feeds).toEqual([
-      { url, title: 'Truth and Resistance' },
+      { url, title: 'Truth and Resistance', since: expect.any(String) },
     ]);
 
     const bad = await slash('/threadline', 'subscribe https://127.0.0.1:1/nothing-here.xml');
