@@ -23,6 +23,11 @@ export interface Item {
   source: string;
   /** ISO-8601 publication time; falls back to the time it was first seen. */
   publishedAt: string;
+  /**
+   * Listed without a date at its feed's first poll, and dated then: of unknown age, perhaps the feed's back
+   * catalogue, it makes no story news (see `reportedSince`).
+   */
+  ageUnknown?: true;
   feedUrl?: string;
   author?: string;
   categories?: string[];

@@ -4,10 +4,15 @@ import type { ChannelSettings } from './channels.js';
 
 /**
  * Whether a story has a report published at `fromMs` or later: what is older is its back catalogue, not news.
- * A report without a usable date counts as recent (the poller dates it when it was polled).
+ * A report without a usable date counts as recent (the poller dates it when it was polled), unless its age is
+ * unknown (listed undated at its feed's first poll).
  */
-export function reportedSince(items: readonly Pick<Item, 'publishedAt'>[], fromMs: number): boolean {
+export function reportedSince(
+  items: readonly Pick<Item, 'publishedAt' | 'ageUnknown'>[],
+  fromMs: number,
+): boolean {
   return items.some((i) => {
+    if (i.ageUnknown) return false;
     const at = Date.parse(i.publishedAt);
     return !Number.isFinite(at) || at >= fromMs;
   });

@@ -293,6 +293,10 @@ export async function pollFeed(
   }
   const seen = new Set(prev.seen ?? []);
   const fresh = parsed.items.filter((i) => !seen.has(i.id) && !i.altIds?.some((a) => seen.has(a)));
+  // An undated item is dated when it is polled (see `parseFeed`): right for one that appears between two polls,
+  // but what a feed lists undated at its first poll may be of any age.
+  if (prev.lastSuccessAt === undefined)
+    for (const i of fresh) if (Date.parse(i.publishedAt) === now.getTime()) i.ageUnknown = true;
   const ttlFloor = parsed.ttlMinutes;
   const interval = nextInterval(prev.intervalMinutes, t, {
     newItems: fresh.length,

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { App } from '../../src/app.js';
 import { parseConfig } from '../../src/config/load.js';
 import { silentLogger } from '../../src/log.js';
-import { FeedServer, renderRss } from '../helpers/feed-server.js';
+import { type FeedEntry, FeedServer, renderRss } from '../helpers/feed-server.js';
 import { RecordingAdapter } from '../helpers/recording-adapter.js';
 import { loadSeeds } from '../helpers/shared.js';
 import { tempDir } from '../helpers/temp.js';
@@ -112,7 +112,7 @@ describe('the back catalogue of a newly followed feed', () => {
       'A volcano erupted in southwest Iceland and flights were grounded across the region.',
       at,
     );
-  const feed = (outlet: number, entries: ReturnType<typeof report>[]) =>
+  const feed = (outlet: number, entries: FeedEntry[]) =>
     server.setFeed(
       `/feed/${outlet}.xml`,
       renderRss(`Outlet ${outlet}`, `https://outlet${outlet}.example/`, entries),
@@ -204,6 +204,30 @@ describe('the back catalogue of a newly followed feed', () => {
     expect(posted?.itemIds).toHaveLength(3);
     await app.stop();
   });
+  it('posts no story that newly followed feeds list without dates, until one lists a new report of it', async () => {
+    const undated = (outlet: number, slug: string) => ({
+      ...volcano(outlet, now),
+      guid: `${outlet}-${slug}`,
+      pubDate: undefined,
+    });
+    feed(0, [undated(0, 'volcano')]);
+    feed(1, [undated(1, 'volcano')]);
+    const { adapter, app } = await memoryApp();
+    const ctx = { platform: 'discord' as const, workspaceId: 'g1', channelId: 'c4' };
+    for (const i of [0, 1])
+      expect((await app.commands.subscribeFeed(ctx, server.url(`/feed/${i}.xml`))).ok).toBe(true);
+
+    // Two outlets carry the eruption, but undated at their first poll: it may be days old.
+    await app.pollOnce(true);
+    expect(adapter.stories).toEqual([]);
+
+    // A report that appears between polls is new, dated or not.
+    feed(1, [undated(1, 'volcano-flights'), undated(1, 'volcano')]);
+    await app.pollOnce(true);
+    expect(adapter.stories.map((s) => s.headline)).toEqual(['Volcano erupts in Iceland, flights grounded']);
+    await app.stop();
+  });
+
   it('posts nothing while its hold on the store has run out by its own clock, and the story goes out once it holds it again', async () => {
     feed(0, [volcano(0, hoursAgo(3))]);
     feed(1, [volcano(1, hoursAgo(2))]);

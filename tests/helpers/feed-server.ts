@@ -8,7 +8,8 @@ export interface FeedEntry {
   link: string;
   /** Full text; paragraphs become <p> elements in content:encoded. */
   body: string;
-  pubDate: Date;
+  /** Left out of the feed when absent, as some feeds do. */
+  pubDate?: Date;
 }
 
 const xmlEscape = (s: string) =>
@@ -28,7 +29,7 @@ export function renderRss(title: string, link: string, entries: FeedEntry[]): st
         `<title>${xmlEscape(e.title)}</title>`,
         `<link>${xmlEscape(e.link)}</link>`,
         `<guid isPermaLink="false">${xmlEscape(e.guid)}</guid>`,
-        `<pubDate>${e.pubDate.toUTCString()}</pubDate>`,
+        e.pubDate ? `<pubDate>${e.pubDate.toUTCString()}</pubDate>` : '',
         `<description>${xmlEscape(e.body.slice(0, 280))}</description>`,
         `<content:encoded><![CDATA[${html.replace(/]]>/g, ']]]]><![CDATA[>')}]]></content:encoded>`,
         '</item>',

@@ -219,6 +219,42 @@ describe('pollFeed', () => {
     expect(bad.status).toBe('error');
   });
 
+  it("marks the undated items of a feed's first successful poll as of unknown age, and no later ones", async () => {
+    const undated = (title: string) =>
+      `<item><title>${title}</title><link>https://news.example/${title.replace(/ /g, '-')}</link></item>`;
+    const dated =
+      '<item><title>Dated</title><link>https://news.example/dated</link><pubDate>Mon, 20 Nov 2023 10:00:00 GMT</pubDate></item>';
+    const feedOf = (items: string[]) =>
+      `<?xml version="1.0"?><rss version="2.0"><channel><title>Undated</title>${items.join('')}</channel></rss>`;
+    let body = feedOf([undated('Old one'), undated('Old two'), dated]);
+    let up = false;
+    srv.routes.set('/undated', (_req, res) => {
+      if (!up) {
+        res.statusCode = 500;
+        return res.end('down');
+      }
+      res.end(body);
+    });
+    const feed = { url: `${srv.url}/undated` };
+    // A first poll that fails reads nothing: the next one is the first to list the feed's items.
+    const failed = await pollFeed(feed, undefined, { policy, now });
+    expect(failed.status).toBe('error');
+    up = true;
+    const first = await pollFeed(feed, failed.state, { policy, now: later(5) });
+    const polledAt = later(5).toISOString();
+    expect(first.items.map((i) => [i.title, i.publishedAt, i.ageUnknown ?? false])).toEqual([
+      ['Old one', polledAt, true],
+      ['Old two', polledAt, true],
+      ['Dated', '2023-11-20T10:00:00.000Z', false],
+    ]);
+    // An undated item that appears between two polls was published in between: dated by the poll, it is news.
+    body = feedOf([undated('New one'), undated('Old one'), undated('Old two'), dated]);
+    const second = await pollFeed(feed, first.state, { policy, now: later(35) });
+    expect(second.items.map((i) => [i.title, i.publishedAt, i.ageUnknown ?? false])).toEqual([
+      ['New one', later(35).toISOString(), false],
+    ]);
+  });
+
   it('marks items of opinion feeds', async () => {
     srv.routes.set('/opinion', (_req, res) =>
       res.end(rss([{ title: 'Op', link: 'https://news.example/op' }])),
