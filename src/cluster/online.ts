@@ -71,7 +71,7 @@ export const DEFAULT_CLUSTER_OPTIONS: ClusterOptions = {
   decayHalfLifeHours: 12,
   centroidTerms: 64,
   queryTerms: 8,
-  postingScan: 64,
+  postingScan: 32,
   candidates: 16,
   features: DEFAULT_FEATURE_WEIGHTS,
 };
