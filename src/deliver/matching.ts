@@ -103,9 +103,20 @@ interface StoryWords {
   vocabulary: Set<string>;
 }
 
+/**
+ * Story words by the array of items they were read from: a delivery pass asks every channel (whether it wants
+ * the story, then from when it is news there) about the same story's array, which is read once.
+ */
+const wordsRead = new WeakMap<readonly Item[], StoryWords>();
+
 function storyWords(items: Item[]): StoryWords {
-  const fields = items.map((i) => [words(i.title, 1), words(i.description ?? '', 1)]);
-  return { items: fields, vocabulary: new Set(fields.flat(2)) };
+  let story = wordsRead.get(items);
+  if (!story) {
+    const fields = items.map((i) => [words(i.title, 1), words(i.description ?? '', 1)]);
+    story = { items: fields, vocabulary: new Set(fields.flat(2)) };
+    wordsRead.set(items, story);
+  }
+  return story;
 }
 
 /** Whether a run of word sets occurs in `text`, one word from each set, word after word. */
