@@ -8,7 +8,7 @@ interface Token {
   end: number;
 }
 
-const TOKEN_RE = /[A-Za-z0-9À-ÿ][A-Za-z0-9À-ÿ.'’-]*|[,;:"“”‘()—–]/g;
+const TOKEN_RE = /[A-Za-z0-9À-ÿ][A-Za-z0-9À-ÿ.'’-]*|[,;:"“”‘()[\]—–]/g;
 
 function tokenize(text: string): Token[] {
   const out: Token[] = [];
@@ -201,6 +201,16 @@ const ROLE_NOUNS = new Set([
   'lawmakers',
   'residents',
   'witnesses',
+  'eyewitnesses',
+  'officer',
+  'officers',
+  'doctors',
+  'service',
+  'parliament',
+  'broadcaster',
+  'newspaper',
+  'hospital',
+  'charity',
   'researchers',
   'scientists',
   'study',
@@ -320,7 +330,8 @@ function ungoverned(tokens: Token[], span: [number, number]): [number, number] |
   while (p >= 0 && DETERMINERS.test(tokens[p]!.text)) p--;
   if (p < 0 || !isPreposition(tokens[p]!.text)) return span;
   const head = tokens[p - 1]?.text.toLowerCase() ?? '';
-  if (!/^(of|to|for|in|at|from|by)$/i.test(tokens[p]!.text) || TIME.test(tokens[span[1]]!.text)) return null;
+  if (!/^(of|to|for|in|at|from|by|behind)$/i.test(tokens[p]!.text) || TIME.test(tokens[span[1]]!.text))
+    return null;
   if (!ROLE_NOUNS.has(head) && !VAGUE_SPEAKERS.has(head) && !EVIDENCE_SOURCES.test(head)) return null;
   return [sourceStart(tokens, p - 1), span[1]];
 }
@@ -358,7 +369,7 @@ const SUBORDINATORS =
 
 /** A preposition that puts a place, time or topic before the clause ("In Lisbon, …"), never a speaker. */
 function isPreposition(word: string): boolean {
-  return /^(in|on|at|from|after|before|during|with|by|for|to|over|about|against|than|of|into|towards?|like|between|near|under)$/i.test(
+  return /^(in|on|at|from|after|before|during|with|by|for|to|over|about|against|than|of|into|towards?|like|between|near|under|behind)$/i.test(
     word,
   );
 }
@@ -397,8 +408,66 @@ function nameStartingAt(tokens: Token[], start: number): [number, number] | unde
  */
 function sourcePhraseEndingAt(tokens: Token[], end: number): [number, number] | undefined {
   const head = tokens[end]?.text.toLowerCase() ?? '';
-  if (!ROLE_NOUNS.has(head) && !VAGUE_SPEAKERS.has(head)) return undefined;
-  return [sourceStart(tokens, end), end];
+  if (ROLE_NOUNS.has(head) || VAGUE_SPEAKERS.has(head)) return [sourceStart(tokens, end), end];
+  if (!/^[a-z][a-z-]*$/.test(tokens[end]?.text ?? '')) return undefined;
+  // "the ministry of health", "members of the public": a source noun with a lower-case complement ("some of
+  // their stories" is no source).
+  for (let k = end - 1; k >= Math.max(1, end - 3); k--) {
+    const word = tokens[k]!.text;
+    if (!/^[a-z][a-z-]*$/.test(word)) return undefined;
+    const noun = tokens[k - 1]!.text.toLowerCase();
+    if ((word === 'of' || word === 'for') && ROLE_NOUNS.has(noun) && !VAGUE_SPEAKERS.has(noun))
+      return [sourceStart(tokens, k - 1), end];
+  }
+  return undefined;
+}
+
+/** Past forms of reporting verbs that end in neither "-s" nor "-ed". */
+const IRREGULAR_PAST = new Set(['said', 'told', 'wrote']);
+
+/** Reporting verbs in "-s" that are as often plural nouns: "claims", "reports". */
+const PLURAL_NOUNS = new Set(['claims', 'reports', 'notes', 'estimates']);
+
+/** Words that end no subject: "the woman who posted", "the outbreak was first reported", "has not announced". */
+const NOT_A_SUBJECT = /^(who|which|that|whom|whose|is|are|was|were|be|been|being|not|never|also)$/;
+
+/**
+ * The verb at `i` is a participle describing what comes before, not a report, when a passive agent or the
+ * clause's own verb follows: "the deal announced Tuesday by both sides", "the delay announced on Thursday is".
+ */
+function isParticiple(tokens: Token[], i: number): boolean {
+  let k = i + 1;
+  while (
+    k < tokens.length &&
+    (TIME.test(tokens[k]!.text) || /^(on|last|this|late|early)$/i.test(tokens[k]!.text))
+  )
+    k++;
+  return /^(by|is|are|was|were|has|have|had)$/.test(tokens[k]?.text ?? '');
+}
+
+/**
+ * "The utility said", "…, the club said on Friday": a subject described by a common noun after "the", which
+ * opens the sentence (past a dateline) or follows a comma, so that it is the subject of the reporting clause.
+ */
+function describedSubjectEndingAt(tokens: Token[], end: number): [number, number] | undefined {
+  const head = tokens[end]?.text ?? '';
+  if (
+    !/^[a-z][a-z-]+$/.test(head) ||
+    BETWEEN.has(head) ||
+    isPreposition(head) ||
+    PRONOUNS.has(head) ||
+    NOT_A_SUBJECT.test(head)
+  )
+    return undefined;
+  for (let k = end - 1; k >= Math.max(0, end - 3); k--) {
+    const word = tokens[k]!.text;
+    if (/^the$/i.test(word)) {
+      const before = tokens[k - 1]?.text ?? '';
+      return k === 0 || before === ',' || before === ':' ? [k + 1, end] : undefined;
+    }
+    if (!/^[a-z][a-z-]+$/.test(word) || isPreposition(word) || SUBORDINATORS.test(word)) return undefined;
+  }
+  return undefined;
 }
 
 /**
@@ -415,9 +484,9 @@ function sourceStart(tokens: Token[], head: number): number {
       /^(the|his|her|their|some|many|other|senior|top|chief|deputy|acting|former|prime)$/i.test(word) ||
       // "the shadow chancellor", "the tax agency", "a base spokesman": a lower-case word between an article and
       // the source names which one; without it "the shadow chancellor" would read as the chancellor.
-      describes(tokens, k - 1) ||
+      (describes(tokens, k - 1) && !SOURCE_DETERMINER.test(tokens[k]!.text)) ||
       // "New York City's mayor": a capitalised first word belongs to the name unless it opens the sentence.
-      (isCapitalised(word) && (k - 1 > 0 || !NON_SPEAKERS.has(word))) ||
+      (isCapitalised(word) && !NON_SPEAKERS.has(word)) ||
       possessive ||
       possessor
     )
@@ -441,10 +510,14 @@ function describes(tokens: Token[], at: number): boolean {
   const before = tokens[at - 1]?.text ?? '';
   // "the film's production company": a possessor opens the description as an article does.
   if (SOURCE_DETERMINER.test(before) || /^[a-z]+['’]s$/i.test(before)) return true;
+  // "the Palestinian ambulance service": a capitalised word after the article may come first.
+  const opener = tokens[at - 2]?.text ?? '';
+  if (isCapitalised(before) && SOURCE_DETERMINER.test(opener)) return true;
+  // "England's chief medical officer": two words after a possessor as well.
   return (
     /^[a-z][a-z-]+$/.test(before) &&
     !isPreposition(before) &&
-    SOURCE_DETERMINER.test(tokens[at - 2]?.text ?? '')
+    (SOURCE_DETERMINER.test(opener) || /['’]s$/.test(opener))
   );
 }
 
@@ -494,6 +567,17 @@ function findOutlet(sentence: string, from: number): string | undefined {
   const t = /^\s*(?:told|to)\s+((?:The\s+)?(?:[A-Z][\w&.-]*\s+){0,3}[A-Z][\w&.-]*)/.exec(rest);
   if (t && OUTLET_SUFFIX.test(t[1]!)) return t[1]!;
   return undefined;
+}
+
+/**
+ * Whether `speaker` is an epithet: "the pair", "the utility", "the pop star", a description that stands for
+ * someone the article names elsewhere rather than a source of its own (as "the ministry" or "officials" are).
+ */
+export function isEpithet(speaker: string): boolean {
+  const m = /^the((?:\s+[a-z][a-z-]*){1,3})$/.exec(speaker);
+  if (!m) return false;
+  const head = m[1]!.trim().split(/\s+/).at(-1)!;
+  return !ROLE_NOUNS.has(head) && !VAGUE_SPEAKERS.has(head) && !EVIDENCE_SOURCES.test(head);
 }
 
 export interface AttributionMatch extends Attribution {
@@ -650,6 +734,14 @@ export function extractAttribution(sentence: string): AttributionMatch | undefin
       if (TIME.test(tokens[j + 1]!.text) && /^(on|in|last|this|late|early)$/i.test(tokens[j]?.text ?? ''))
         j--;
     }
+    // "the World Health Organisation (WHO) has said": the abbreviation in brackets follows the name.
+    if (
+      j >= 3 &&
+      tokens[j]!.text === ')' &&
+      tokens[j - 2]!.text === '(' &&
+      isCapitalised(tokens[j - 1]!.text)
+    )
+      j -= 3;
     if (j >= 0 && tokens[j]!.text === ',' && j > 0 && isCapitalised(tokens[j - 1]!.text)) j--;
     // "… Steve Witkoff, who revealed that …": the relative pronoun points back at the name.
     if (j >= 1 && tokens[j]!.text.toLowerCase() === 'who' && tokens[j - 1]!.text === ',') j -= 2;
@@ -682,6 +774,17 @@ export function extractAttribution(sentence: string): AttributionMatch | undefin
       const phrase = found && (name || !owned) ? ungoverned(tokens, found) : undefined;
       if (phrase && !/^(which|whom|that)$/.test(tokens[phrase[0] - 1]?.text ?? '')) {
         const r = make(textOf(sentence, tokens, phrase), tok.text, tok.end, phrase !== found);
+        if (r) return r;
+      }
+      // Only a finite verb ("said", "confirms") has a described subject: "the annual report" is a noun phrase.
+      // "The investigation follows claims of abuse": a plural noun that is also a reporting verb stays a noun.
+      const finite = (/(s|ed)$/.test(lower) && !PLURAL_NOUNS.has(lower)) || IRREGULAR_PAST.has(lower);
+      const described =
+        !owned && !found && finite && !isParticiple(tokens, i)
+          ? describedSubjectEndingAt(tokens, j)
+          : undefined;
+      if (described) {
+        const r = make(`the ${textOf(sentence, tokens, described)}`, tok.text, tok.end, true);
         if (r) return r;
       }
       // "The Kerala government, in its defence, said …": a short aside between the subject and the verb.

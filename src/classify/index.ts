@@ -5,7 +5,7 @@
 export type { AnalysedArticle, AnalysedSection, AnalysedSentence, ArticleInput } from './article.js';
 export { analyseArticle } from './article.js';
 export type { AttributionMatch } from './attribution.js';
-export { extractAttribution } from './attribution.js';
+export { extractAttribution, isEpithet } from './attribution.js';
 export type { ItemKindInput } from './kind.js';
 export { classifyItemKind, headingKind } from './kind.js';
 export type { SentenceLabel, SentenceResult } from './sentence.js';

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isEpithet } from '../classify/index.js';
 import type { Attribution, DigestFact } from '../model.js';
 import type { Unit } from './analyse.js';
 import { comparable, countedFigures, type Figures, figuresConflict, sameCore } from './core.js';
@@ -97,7 +98,17 @@ function similarity(x: FactSentence, y: FactSentence, idf: Map<string, number>):
  * of what the same speaker said.
  */
 function speakersAgree(a: Unit, b: Unit): boolean {
-  if (a.speaker && b.speaker && a.speaker !== b.speaker && !describes(a, b) && !describes(b, a)) return false;
+  if (
+    a.speaker &&
+    b.speaker &&
+    a.speaker !== b.speaker &&
+    !describes(a, b) &&
+    !describes(b, a) &&
+    // "…, the pair announced": an epithet may stand for the speaker another outlet names.
+    !isEpithet(a.attribution!.speaker) &&
+    !isEpithet(b.attribution!.speaker)
+  )
+    return false;
   return !((a.direct && b.speaker !== a.speaker) || (b.direct && a.speaker !== b.speaker));
 }
 

@@ -48,7 +48,7 @@ const CLAUSE_VERBS = new Set(
 const OBJECT_VERBS = new Set(
   (
     'announced confirmed conceded admitted acknowledged revealed reported predicted estimated agreed ' +
-    'emphasized emphasised stressed indicated suggested maintained'
+    'emphasized emphasised stressed indicated suggested maintained claimed claims'
   ).split(' '),
 );
 /**
@@ -158,7 +158,25 @@ export function reportedClause(unit: Speech): string | undefined {
   if (tail && !/^["“]/.test(tail[1]!)) {
     const clause = tail[2]!;
     const wordsIn = clause.split(/\s+/).length;
-    if (wordsIn <= 8 && clause.includes(a.verb) && (clause.includes(name) || /\b(he|she)\b/i.test(clause)))
+    // The attribution closes the sentence: after its verb come only circumstances ("on Friday"), not what was
+    // said ("…, the libertarian said he'd freeze relations").
+    const at = clause.indexOf(a.verb);
+    const after =
+      at < 0
+        ? []
+        : clause
+            .slice(at + a.verb.length)
+            .trim()
+            .split(/\s+/)
+            .filter(Boolean);
+    const closes =
+      after.length <= 5 && !after.some((w) => /^(?:he|she|it|they|we|i|that)(?:['’][a-z]+)?$/i.test(w));
+    if (
+      wordsIn <= 8 &&
+      at >= 0 &&
+      closes &&
+      (clause.includes(name) || /\b(he|she)\b/i.test(clause.slice(0, at)))
+    )
       return finish(`${tail[1]}.`);
   }
   return undefined;

@@ -67,4 +67,49 @@ describe('speaker is the subject of the reporting verb', () => {
       'National Cycling Association',
     );
   });
+
+  it('reads a bracketed abbreviation after the name', () => {
+    expect(speaker('The quay is a "danger zone", the Harbour Safety Organisation (HSO) has said.')).toBe(
+      'Harbour Safety Organisation',
+    );
+    expect(speaker('Senator Jo Marsh (D-Ore.) said the vote would be close.')).toBe('Jo Marsh');
+  });
+
+  it('keeps a source noun with a lower-case complement', () => {
+    expect(speaker('The ministry of health said 12 people had been hurt.')).toBe('ministry of health');
+    expect(speaker('Members of the public said the alarm rang for an hour.')).toBe('Members of the public');
+    expect(speaker('Two ferries were damaged overnight, the head of the Marlow harbour service said.')).toBe(
+      'the head of the Marlow harbour service',
+    );
+    // A quantifier with a complement names nobody.
+    expect(speaker('Here are some of their stories Revealed: the quay at night.')).toBeUndefined();
+  });
+
+  it('takes an epithet for the subject that opens the sentence or follows a comma', () => {
+    expect(speaker('The utility said its plan would prevent wildfires.')).toBe('the utility');
+    expect(speaker('The shipbuilder confirms it will close the yard.')).toBe('the shipbuilder');
+    expect(speaker('The lawsuit was settled on Friday, the pair announced.')).toBe('the pair');
+  });
+
+  it('takes no epithet where the words are no subject and verb', () => {
+    for (const text of [
+      'The woman who posted the video has since deleted it.',
+      'The outbreak was first reported in the north.',
+      'The school has not announced the hire.',
+      'The deal announced Tuesday by both sides frees 50 hostages.',
+      'The delay announced on Thursday is a blow to the families.',
+      'The investigation follows claims of abuse at the yard.',
+      'Pollution was found at 60% of the beaches, the annual report from the trust said.',
+      'The expensive appliances claim to turn food waste into compost.',
+      'The crew was rescued after the coastguard said it had found the boat.',
+    ]) {
+      const found = speaker(text);
+      expect(
+        found === undefined ||
+          !/^the (woman|outbreak|school|deal|delay|investigation|annual|expensive)/i.test(found),
+        text,
+      ).toBe(true);
+    }
+    expect(speaker('The crew was rescued after the coastguard said it had found the boat.')).toBeUndefined();
+  });
 });

@@ -193,6 +193,25 @@ describe('unnamed officials', () => {
   });
 });
 
+describe('a speaker an outlet calls only by an epithet', () => {
+  const settled = twoReports(
+    'Marlow shipyard and dockers settle pay dispute',
+    'The pay dispute at the Marlow shipyard was settled on Friday, Marlow Shipyard and the dockers’ union said.',
+    (epithet) => `The pay dispute at the Marlow shipyard has been settled, ${epithet} announced on Friday.`,
+    /pay dispute/,
+  );
+
+  it('may be the speaker another outlet names: "the pair" corroborates the claim', () => {
+    const facts = settled('the pair');
+    expect(facts).toHaveLength(1);
+    expect(facts[0]!.count).toBe(2);
+  });
+
+  it('is not an epithet when it names a source of its own: "the ministry" keeps its claim apart', () => {
+    expect(settled('the ministry').map((f) => f.count)).toEqual([1, 1]);
+  });
+});
+
 describe('a speaker named by role in one outlet and by name in another', () => {
   const bought = twoReports(
     'Marlow shipyard buys rival yard in Harwick',

@@ -15,6 +15,7 @@ describe('reported clauses are whole sentences', () => {
       'The tax agency warned of headaches for ferry users if it had started enforcing the new rules.',
       'On March 19, the Marlow dockers’ union claimed to have blocked three cargo ships at the northern quay.',
       'The mayor insisted on a full inquiry into the collapse of the northern quay.',
+      'The latest storm has claimed dozens of lives and caused floods along the coast.',
       'The harbour ministry said in a statement the quay would reopen on Monday.',
     ]) {
       const c = clause(text);
@@ -43,5 +44,15 @@ describe('reported clauses are whole sentences', () => {
     expect(clause('The harbour ministry said on Monday the quay would reopen in May.')).toBe(
       'The quay would reopen in May.',
     );
+  });
+
+  it('cuts a closing attribution only when nothing it says follows its verb', () => {
+    expect(clause('The quay is a "danger zone" with no lights at night, the harbour master has said.')).toBe(
+      'The quay is a "danger zone" with no lights at night.',
+    );
+    // What the speaker said follows the verb: the sentence before the comma is the writer's, not theirs.
+    expect(
+      clause('Marlow welcomed the new mayor after a close vote, the councillor said he would resign.'),
+    ).toBeUndefined();
   });
 });
