@@ -44,9 +44,6 @@ export interface WordInfo {
   /** Counts for Title-Case detection: a longer word that is not a number. */
   long: boolean;
   hasLower: boolean;
-  /** Term ids in the vocabulary that stamped them (a cache owned by the feature extractor). */
-  ids?: number[];
-  stamp?: number;
   /** Sweep period of the last sighting, for the word cache. */
   used?: number;
 }
@@ -206,6 +203,7 @@ export class WordCache {
   private hotInfo: (WordInfo | undefined)[] = new Array(1 << HOT_MIN_BITS).fill(undefined);
   /** Sum of reads made only to start cache misses early; kept so that the reads are not optimised away. */
   prefetched = 0;
+  private readonly idScratch: number[] = [];
 
   constructor(private readonly vocab: TermResolver) {}
 
@@ -213,13 +211,15 @@ export class WordCache {
     return this.map.size;
   }
 
-  /** Term ids of a word, re-interned when the vocabulary changed since they were looked up. */
+  /**
+   * Term ids of a word, in an array reused by the next call. Not kept on the word: the table keeps those of the
+   * words in use, and an array per cached word would be two more objects for every collection to trace.
+   */
   idsOf(word: WordInfo): number[] {
     const vocab = this.vocab;
-    if (word.stamp === vocab.stamp && word.ids) return word.ids;
-    const ids = word.terms.map((t, j) => vocab.intern(t, word.surfaces[j]!));
-    word.ids = ids;
-    word.stamp = vocab.stamp;
+    const ids = this.idScratch;
+    ids.length = word.terms.length;
+    for (let j = 0; j < word.terms.length; j++) ids[j] = vocab.intern(word.terms[j]!, word.surfaces[j]!);
     return ids;
   }
 
@@ -467,9 +467,7 @@ function analyse(raw: string): WordInfo {
     acronym,
     long: raw.length >= 4 && !number,
     hasLower: ascii ? hasAsciiLower(raw) : raw !== raw.toUpperCase(),
-    // Filled in later by the caches; present from the start so every word has the same shape.
-    ids: undefined,
-    stamp: 0,
+    // Filled in later by the cache; present from the start so every word has the same shape.
     used: 0,
   };
   let surface = ascii ? raw.toLowerCase() : fold(raw);

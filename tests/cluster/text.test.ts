@@ -319,7 +319,9 @@ describe('WordCache', () => {
       raw: cache.info(run, i).raw,
       flags: run.flags[i],
       ids:
-        run.nIds[i]! < 0 ? cache.info(run, i).ids : Array.from(run.ids.subarray(i * 3, i * 3 + run.nIds[i]!)),
+        run.nIds[i]! < 0
+          ? [...cache.idsOf(cache.info(run, i))]
+          : Array.from(run.ids.subarray(i * 3, i * 3 + run.nIds[i]!)),
     }));
   };
 
