@@ -538,6 +538,8 @@ const ORGANISATION =
 function stripTitles(name: string): string {
   // "the central bank's governor" describes its source: the article stays.
   if (/^the\s+\S+.*['’]s\s/i.test(name)) return name.replace(/^the\s+/i, 'the ');
+  // "British prime minister’s spokesperson": the words before a possessive name its owner, not a title.
+  if (/['’]s\s/.test(name)) return name;
   const parts = name.split(/\s+/);
   // "National Trust", "European Commission": an organisation's name keeps its first words.
   if (ORGANISATION.test(name)) return name.replace(/^the\s+/i, '');

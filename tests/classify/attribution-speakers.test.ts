@@ -62,6 +62,15 @@ describe('speaker is the subject of the reporting verb', () => {
     expect(speaker('"We will appeal," says former Rovers captain Jo Marsh.')).toBe('Jo Marsh');
   });
 
+  it('keeps the words before a possessive, which name the owner rather than a title', () => {
+    expect(speaker('The Danish prime minister’s spokesperson said the talks would resume.')).toBe(
+      'Danish prime minister’s spokesperson',
+    );
+    expect(speaker('The European Union’s border agency said it would send officers.')).toBe(
+      'European Union’s border agency',
+    );
+  });
+
   it('keeps an organisation’s full name', () => {
     expect(speaker('The National Cycling Association says helmets should be compulsory.')).toBe(
       'National Cycling Association',
