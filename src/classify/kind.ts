@@ -1,4 +1,5 @@
 import type { ItemKind } from '../model.js';
+import { OUTLETS } from './lexicon.js';
 
 export interface ItemKindInput {
   url?: string;
@@ -10,6 +11,8 @@ export interface ItemKindInput {
   /** Section from page metadata (article:section, JSON-LD articleSection). */
   section?: string;
   title?: string;
+  /** The outlet's name: a headline that ends in it is not signed by a writer. */
+  source?: string;
 }
 
 const OPINION_PATH =
@@ -80,11 +83,37 @@ function fromUrl(url: string): ItemKind | undefined {
 const REVIEW_TITLE =
   /\breview\s*(?:[:|–—]|\s-)\s+(?!(?:\S+\s+){0,2}(?:findings|finds|recommend))|\s[|–—-]\s+(?:[\p{L}-]+\s+)?review\s*(?:[|]|$)/iu;
 
-/** "Opinion: …", "ANALYSIS | …", "Editorial — …" at the start of a headline; reviews anywhere in it. */
-function fromTitle(title: string): ItemKind | undefined {
+/** What follows the last " | " of a headline: "… | Letters", "… | Jonathan Liew". */
+const TITLE_TAIL = /\s\|\s+([^|]{2,40}?)\s*$/;
+/** A person's name: two or three capitalised words, a middle initial allowed ("Christopher S Chivvis"). */
+const PERSON = /^\p{Lu}[\p{Ll}’'-]+(?:\s+(?:\p{Lu}\.?|\p{Lu}[\p{Ll}’'-]+)){1,2}$/u;
+/** Words of a series or a newsroom's name rather than a person's: "First Thing", "About That", "Sky News". */
+const NOT_A_PERSON =
+  /\b(the|first|about|that|this|week|day|thing|news|live|updates?|briefing|morning|evening|daily|weekly|today|wire|times|post|press|journal|herald|tribune|gazette|telegraph|chronicle|observer|express|mail|mirror|business|politics|sports?|world|media|network|channel|magazine|radio|tv|online|insider)\b/i;
+const OUTLET_NAMES = new Set(OUTLETS.map((o) => o.toLowerCase()));
+
+/**
+ * A headline signed with its writer's name, "… | Jonathan Liew": the way a column is titled, whatever its
+ * section; a report carries no name there (a newsroom's name there is no signature).
+ */
+function signed(tail: string, source: string | undefined): boolean {
+  if (!PERSON.test(tail) || NOT_A_PERSON.test(tail) || OUTLET_NAMES.has(tail.toLowerCase())) return false;
+  const bare = (s: string) => s.toLowerCase().replace(/[^\p{L}]/gu, '');
+  return !source || !bare(source).includes(bare(tail));
+}
+
+/**
+ * "Opinion: …", "ANALYSIS | …", "Editorial — …" at the start of a headline, "… | Letters" or a writer's name at
+ * its end; reviews anywhere in it.
+ */
+function fromTitle(title: string, source?: string): ItemKind | undefined {
   if (REVIEW_TITLE.test(title)) return 'opinion';
   const m = /^\s*([A-Za-z' -]{3,30}?)\s*[:|–—]\s+\S/.exec(title);
-  return m ? fromLabel(m[1]!) : undefined;
+  const head = m ? fromLabel(m[1]!) : undefined;
+  if (head) return head;
+  const tail = TITLE_TAIL.exec(title)?.[1];
+  if (tail === undefined) return undefined;
+  return fromLabel(tail) ?? (signed(tail, source) ? 'opinion' : undefined);
 }
 
 /**
@@ -112,7 +141,7 @@ export function classifyItemKind(input: ItemKindInput): ItemKind {
     if (k) signals.push(k);
   }
   if (input.title) {
-    const k = fromTitle(input.title);
+    const k = fromTitle(input.title, input.source);
     if (k) signals.push(k);
   }
   for (const kind of ['opinion', 'advocacy', 'analysis'] as const) if (signals.includes(kind)) return kind;

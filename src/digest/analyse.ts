@@ -128,6 +128,7 @@ function analyse(item: Item): ItemAnalysis {
     feedKind: hint === 'opinion' || hint === 'analysis' ? hint : undefined,
     pageType: item.pageType,
     section: item.section,
+    source: item.source,
   });
   const kind = hint && KIND_RANK[hint] > KIND_RANK[article.kind] ? hint : article.kind;
   const title = normalise(item.title);

@@ -77,6 +77,7 @@ export class ItemEnricher {
         pageType: enriched.pageType,
         section: enriched.section,
         title: enriched.title,
+        source: enriched.source,
       });
       return kind === 'report' ? enriched : { ...enriched, kindHint: kind };
     });

@@ -42,6 +42,33 @@ describe('classifyItemKind', () => {
     expect(classifyItemKind({ title: 'Trump says: big progress on Russia' })).toBe('report');
     expect(classifyItemKind({})).toBe('report');
   });
+
+  it('reads a column from a headline signed by its writer, or labelled at its end', () => {
+    const sport = 'https://news.example/sport/2026/mar/06/marlow-rowers';
+    expect(
+      classifyItemKind({ title: 'Marlow swap chaos for control on the river | Jonathan Liew', url: sport }),
+    ).toBe('opinion');
+    expect(classifyItemKind({ title: 'Why the ferry deal is a mistake | Christopher S Chivvis' })).toBe(
+      'opinion',
+    );
+    expect(classifyItemKind({ title: 'A law saying the quay is safe does not make it so | Letters' })).toBe(
+      'opinion',
+    );
+    // Series and newsrooms are no signature.
+    for (const title of [
+      'Ferry strike ends; storm warning in the north | First Thing',
+      'Marlow port reopens after storm | Sky News',
+      'Marlow port reopens after storm | Al Jazeera',
+      'Marlow port reopens after storm | live updates',
+      'Prices at Marlow port rise | Port Authority Of Marlow Harbour',
+      'Prices at Marlow port rise | Valley Wire',
+    ])
+      expect(classifyItemKind({ title, url: sport }), title).toBe('report');
+    // An outlet that ends its headlines with its own name does not sign them.
+    expect(classifyItemKind({ title: 'Marlow port reopens | Coast Ledger', source: 'Coast Ledger' })).toBe(
+      'report',
+    );
+  });
 });
 
 describe('headingKind', () => {
