@@ -487,6 +487,12 @@ function sourceStart(tokens: Token[], head: number): number {
       (describes(tokens, k - 1) && !SOURCE_DETERMINER.test(tokens[k]!.text)) ||
       // "New York City's mayor": a capitalised first word belongs to the name unless it opens the sentence.
       (isCapitalised(word) && !NON_SPEAKERS.has(word)) ||
+      // "Israeli and US officials": two capitalised modifiers joined by "and" name one source.
+      (word === 'and' &&
+        isCapitalised(tokens[k]!.text) &&
+        isCapitalised(tokens[k - 2]?.text ?? '') &&
+        !NON_SPEAKERS.has(tokens[k - 2]!.text) &&
+        !isPreposition(tokens[k - 3]?.text ?? '')) ||
       possessive ||
       possessor
     )
@@ -543,7 +549,8 @@ function stripTitles(name: string): string {
   const parts = name.split(/\s+/);
   // "National Trust", "European Commission": an organisation's name keeps its first words.
   if (ORGANISATION.test(name)) return name.replace(/^the\s+/i, '');
-  while (parts.length > 1 && TITLE_WORDS.has(parts[0]!.toLowerCase())) parts.shift();
+  // "Israeli and US officials": a title joined to the next word by "and" is part of the source.
+  while (parts.length > 1 && TITLE_WORDS.has(parts[0]!.toLowerCase()) && parts[1] !== 'and') parts.shift();
   // "Spokesperson for …": stripping the title would leave a preposition leading the speaker.
   if (isPreposition(parts[0]!)) return name;
   // Nothing but a title left ("The Ukrainian leader" → "leader"): keep the descriptive phrase instead.

@@ -71,6 +71,15 @@ describe('speaker is the subject of the reporting verb', () => {
     );
   });
 
+  it('keeps both of two sources joined by "and"', () => {
+    expect(speaker('Danish and Dutch officials have said the ferry will not sail until Friday.')).toBe(
+      'Danish and Dutch officials',
+    );
+    expect(speaker('Devon and Cornwall police confirm the road is closed.')).toBe(
+      'Devon and Cornwall police',
+    );
+  });
+
   it('keeps an organisation’s full name', () => {
     expect(speaker('The National Cycling Association says helmets should be compulsory.')).toBe(
       'National Cycling Association',
