@@ -38,6 +38,7 @@ const BOILERPLATE_LINES: RegExp[] = [
   // Captions of video segments describe a report instead of reporting: "Jane Doe reports on the latest …".
   /^.{0,60}\b(reports|reporting) (on|from) the latest\b(?!.*\bthat\b).{0,80}$/i,
   /^.{0,80}\bhas the latest( (on|from|in)\b.{0,100}| (details|news|updates|developments)\b.{0,100})?\.?$/i,
+  /^.{0,80}\b(has|have) the (details|story)\.?$/i,
   // A byline as its own paragraph: "By Jane Doe, Reuters", "By Jane Doe and John Smith".
   /^[Bb]y ([A-Z][\p{L}'.-]+ ?){1,4}((,| and| &) ?([A-Z][\p{L}'.-]+ ?){1,4})*$/u,
   // Links to other articles: "Read more: Why the talks failed", "Also read: …".
@@ -66,6 +67,14 @@ const BOILERPLATE_SENTENCES: RegExp[] = [
   /^here('s| is| are) (some|what|the key|everything|how)\b/i,
   /\bthese are the (main|key|latest) developments\b/i,
   /\b(we|let's) take a look\b/i,
+  // Teasers for a newsletter, a roundup or a video: "In this week's newsletter: …", "here are the highlights
+  // from …", "… takes a look back at …", "… breaks down where …", "see charts and data that …".
+  /^in (this|today['’]s|this week['’]s) (edition|issue|newsletter)\b/i,
+  /\b(our|notre) newsletter\b/i,
+  /\bhere (are|is) (the |a few |some )?(highlights|best moments|top moments)\b/i,
+  /\btakes a look (back )?at\b/i,
+  /\bbreaks down (the|where|what|how|why)\b/i,
+  /\bsee (charts|photos|pictures|images|the video|our)\b/i,
 ];
 
 /** A sentence (or line) that is site chrome, a prompt or a link rather than text of the article. */

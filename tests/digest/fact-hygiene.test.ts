@@ -159,6 +159,13 @@ describe('boilerplate sentences', () => {
       'This is Harbour Notes, the newsletter about ships, ports and the people who run them.',
       'Watch as the first ferry in two months docks at the northern quay in Halden.',
       'Here are some of the questions and answers about the reopening of the quay.',
+      'Harbour Notes’ Mara Quill has the details.',
+      'In this week’s newsletter: Ferries are loaded with symbolism, from class to trade.',
+      'Notre newsletter quotidienne sur les ports et les ferries.',
+      'From the quay’s reopening to the ferry strike, here are a few highlights from our recent reporting.',
+      'Harbour TV takes a look back at the most dramatic moments of the repairs.',
+      'A port historian breaks down where the new film about the quay hews close to history.',
+      'As ferry fares reach highs, see charts and data that explain why the crossing costs more.',
     ])
       expect(isBoilerplate(s), s).toBe(true);
   });
@@ -169,6 +176,8 @@ describe('boilerplate sentences', () => {
       'The port said it would follow the safety review with weekly inspections.',
       'The company launched a newsletter for ferry passengers last year.',
       'Watchdogs said the repairs had cost twice the original estimate.',
+      'The harbour authority has the details of every ship that docked.',
+      'Talks between the port and the union broke down on Tuesday.',
     ])
       expect(isBoilerplate(s), s).toBe(false);
   });
