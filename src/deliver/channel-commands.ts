@@ -35,8 +35,12 @@ export interface CommandContext {
   channelKind?: ChannelKind;
 }
 
-/** Said in realtime channels of what they just followed (see `newsSince`). */
-const PAST_NOT_POSTED = 'Stories reported before now come here only if fresh coverage of them does.';
+/** Said in realtime channels of what they just followed (see `newsSince`); daily digests are not limited so. */
+function pastNotPosted(channel: ChannelSettings): string {
+  return channel.mode === 'daily'
+    ? ''
+    : ' Stories reported before now come here only if fresh coverage of them does.';
+}
 
 /** A command's answer, as plain text; each platform escapes and formats it. */
 export type CommandReply = { ok: true; text: string } | { ok: false; error: string };
@@ -364,7 +368,7 @@ export class ChannelCommands {
   private modeSummary(channel: ChannelSettings, followed = false): string {
     const daily = `a daily digest at ${channel.digestTime} ${channel.timezone}`;
     const realtime = `stories as soon as ${channel.minSources} outlets cover them`;
-    const past = followed ? ` ${PAST_NOT_POSTED}` : '';
+    const past = followed ? pastNotPosted(channel) : '';
     if (channel.mode === 'daily') return `Delivery: ${daily}.`;
     if (channel.mode === 'both') return `Delivery: ${realtime}, and ${daily}.${past}`;
     return `Delivery: ${realtime}.${past}`;
@@ -486,7 +490,7 @@ export class ChannelCommands {
         reply: ok(
           `Imported ${fresh.length} feeds${notes.length ? ` (${notes.join('; ')})` : ''}. ` +
             'Each is fetched at the next poll; feeds that keep failing are paused with a notice here.' +
-            (fresh.length && channel.mode !== 'daily' ? ` ${PAST_NOT_POSTED}` : ''),
+            (fresh.length ? pastNotPosted(channel) : ''),
         ),
       };
     });

@@ -37,8 +37,7 @@ const BOILERPLATE_LINES: RegExp[] = [
   /^(loading(\.\.\.|…)?|please enable javascript\b.*)$/i,
   // Captions of video segments describe a report instead of reporting: "Jane Doe reports on the latest …".
   /^.{0,60}\b(reports|reporting) (on|from) the latest\b(?!.*\bthat\b).{0,80}$/i,
-  /^.{0,80}\bhas the latest( (on|from|in)\b.{0,100}| (details|news|updates|developments)\b.{0,100})?\.?$/i,
-  /^.{0,80}\b(has|have) the (details|story)\.?$/i,
+  /^.{0,80}\b(has the latest( (on|from|in)\b.{0,100}| (details|news|updates|developments)\b.{0,100})?|(has|have) the (details|story))\.?$/i,
   // A byline as its own paragraph: "By Jane Doe, Reuters", "By Jane Doe and John Smith".
   /^[Bb]y ([A-Z][\p{L}'.-]+ ?){1,4}((,| and| &) ?([A-Z][\p{L}'.-]+ ?){1,4})*$/u,
   // Links to other articles: "Read more: Why the talks failed", "Also read: …".
