@@ -172,12 +172,18 @@ export class ItemEntities {
   name(e: number): string {
     const text = this.texts[e]!;
     let at = this.first[e]!;
-    let name = this.cache.spelling(text, this.spans[at]!, this.spans[at + 1]!);
-    for (let w = 1; w < this.words[e]!; w++) {
+    const first = this.cache.spelling(text, this.spans[at]!, this.spans[at + 1]!);
+    const words = this.words[e]!;
+    if (words === 1) return first;
+    // Joined rather than concatenated: a concatenation of 13 characters or more is a tree of its parts, three
+    // or more objects where a story keeps one name.
+    const parts = new Array<string>(words);
+    parts[0] = first;
+    for (let w = 1; w < words; w++) {
       at += 2;
-      name = `${name} ${this.cache.spelling(text, this.spans[at]!, this.spans[at + 1]!)}`;
+      parts[w] = this.cache.spelling(text, this.spans[at]!, this.spans[at + 1]!);
     }
-    return name;
+    return parts.join(' ');
   }
 
   /** True when entity `e` is written with some lower case (not shouted, nor a number). */

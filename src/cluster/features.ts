@@ -1,5 +1,5 @@
 import { continuesName, ItemEntities, possessiveLength } from './entities.js';
-import { W_ACRONYM, W_CAP, W_NUMBER, WordCache, WordRun } from './tokenize.js';
+import { surfaceAt, W_ACRONYM, W_CAP, W_NUMBER, WordCache, WordRun } from './tokenize.js';
 import type { Vocabulary } from './vocabulary.js';
 
 export interface FeatureWeights {
@@ -313,9 +313,14 @@ export class FeatureExtractor {
     if (id === undefined) {
       const words = this.words;
       const run = this.scanned;
-      const sa = words.info(run, wordA).surfaces;
-      const sb = words.info(run, wordB).surfaces;
-      id = vocab.add(key, `${sa[sa.length - 1]} ${sb[sb.length - 1]}`);
+      const infoA = words.info(run, wordA);
+      const infoB = words.info(run, wordB);
+      // Kept as joined strings: a concatenation of 13 characters or more is a tree of its parts, three or
+      // more objects for every collection to trace where the vocabulary needs one.
+      id = vocab.add(
+        [vocab.term(a), vocab.term(b)].join('_'),
+        [surfaceAt(infoA, infoA.termCount - 1), surfaceAt(infoB, infoB.termCount - 1)].join(' '),
+      );
     }
     keys[2 * at] = a;
     keys[2 * at + 1] = b;

@@ -160,11 +160,11 @@ interface TitleCandidate {
   /** Shouts, asks or trails off: ranked a little lower. */
   loud: boolean;
   /**
-   * The title's item vector (ids ascending), to rescore against the centroid as the story grows. Absent while
-   * the story holds only this title's item: its centroid is that vector, and most stories never get a second.
+   * The title's item vector as (term id, weight) pairs, ids ascending, to rescore against the centroid as the
+   * story grows. Absent while the story holds only this title's item: its centroid is that vector, and most
+   * stories never get a second.
    */
-  ids?: number[];
-  w?: number[];
+  vector?: number[];
   score: number;
   seq: number;
 }
@@ -175,21 +175,30 @@ interface TitleCandidate {
  */
 const NO_TITLES: TitleCandidate[] = Object.freeze([]) as unknown as TitleCandidate[];
 const NO_IDS: string[] = Object.freeze([]) as unknown as string[];
+const NO_PAIRS: (string | number)[] = Object.freeze([]) as unknown as (string | number)[];
+
+/** Slots per name in `StoryMeta.entities`, and where the key's hash and the count sit. */
+const ENTITY_SLOTS = 3;
+const E_HASH = 1;
+const E_COUNT = 2;
 
 /**
- * What a story keeps besides its centroid: cold data, read when the story is shown or merged. Arrays start
- * at their exact length: arrays grown by push reserve room for about sixteen more, and most stories never grow.
+ * What a story keeps besides its centroid: cold data, read when the story is shown or merged. Values that go
+ * together share one array, and a story without any shares an empty one: a live story's arrays are most of
+ * the objects a full garbage collection traces, two each (the array and its store). Arrays start at their
+ * exact length: arrays grown by push reserve room for about sixteen more, and most stories never grow.
  */
 class StoryMeta {
-  itemIds: string[];
-  itemSeqs: number[];
-  sources: string[];
-  sourceSeqs: number[];
+  /** Item ids in arrival order, each followed by its arrival number, by which merged stories keep that order. */
+  items: (string | number)[];
+  /** Distinct outlets in order of first coverage, each followed by the arrival number of its first item. */
+  sources: (string | number)[];
   titles: TitleCandidate[] = NO_TITLES;
-  /** Names as first spelt, counted by key (see `entityKey`), whose hashes `entityHashes` holds. */
-  entityNames: string[] = [];
-  entityHashes: number[] = [];
-  entityCounts: number[] = [];
+  /**
+   * Names counted by key (see `entityKey`), `ENTITY_SLOTS` slots each: the name as first spelt, the key's hash
+   * (see `smallHash`) and the count.
+   */
+  entities: (string | number)[] = NO_PAIRS;
   /** Ids of stories merged into this one. */
   absorbed: string[] = NO_IDS;
 
@@ -200,11 +209,47 @@ class StoryMeta {
     seq: number,
     source: string | undefined,
   ) {
-    this.itemIds = [itemId];
-    this.itemSeqs = [seq];
-    this.sources = source ? [source] : [];
-    this.sourceSeqs = source ? [seq] : [];
+    this.items = [itemId, seq];
+    this.sources = source ? [source, seq] : NO_PAIRS;
   }
+
+  /** Items in the story. */
+  get size(): number {
+    return this.items.length >> 1;
+  }
+
+  get sourceCount(): number {
+    return this.sources.length >> 1;
+  }
+
+  hasSource(source: string): boolean {
+    const sources = this.sources;
+    for (let k = 0; k < sources.length; k += 2) if (sources[k] === source) return true;
+    return false;
+  }
+
+  itemIds(): string[] {
+    return evenSlots(this.items);
+  }
+
+  sourceNames(): string[] {
+    return evenSlots(this.sources);
+  }
+}
+
+/** The values of a list of (value, arrival number) pairs. */
+function evenSlots(pairs: (string | number)[]): string[] {
+  const out = new Array<string>(pairs.length >> 1);
+  for (let k = 0; k < out.length; k++) out[k] = pairs[2 * k] as string;
+  return out;
+}
+
+/**
+ * A 32-bit hash cut to 30 bits, so that an array of mixed values holds it as a small integer rather than as a
+ * number object of its own.
+ */
+function smallHash(h: number): number {
+  return h >> 2;
 }
 
 /** Titles that shout, ask or trail off make poor headlines for a thread. */
@@ -414,10 +459,7 @@ export class StoryClusterer implements OnlineClusterer {
       const other = this.mSlot[i]!;
       if (!this.alive(other) || !this.alive(story)) continue;
       // Only fragments are folded in: two stories that each grew on their own are kept apart.
-      if (
-        Math.min(this.meta[story]!.itemIds.length, this.meta[other]!.itemIds.length) > this.opts.mergeMaxSize
-      )
-        continue;
+      if (Math.min(this.meta[story]!.size, this.meta[other]!.size) > this.opts.mergeMaxSize) continue;
       const rec = this.rec;
       const sim =
         this.storyDot(story, other) /
@@ -770,7 +812,7 @@ export class StoryClusterer implements OnlineClusterer {
       const score = this.similarity(s) * this.cDecay[c]!;
       if (score < threshold) continue;
       if (this.summarised) {
-        if (score < summaryThreshold && this.meta[s]!.itemIds.length === 1) continue;
+        if (score < summaryThreshold && this.meta[s]!.size === 1) continue;
         if (score < this.opts.namesOnlyThreshold && this.plainShare < this.opts.namesOnlyShare) continue;
         if (score < this.opts.oneTermThreshold && this.topShare > 0.5) continue;
       }
@@ -861,21 +903,16 @@ export class StoryClusterer implements OnlineClusterer {
     const score = headlineScore(this.addToCentroid(s, ids, w, n));
     // A fresh story was made holding its first item.
     if (!fresh) {
-      m.itemIds.push(item.id);
-      m.itemSeqs.push(seq);
+      m.items.push(item.id, seq);
       const source = item.source;
-      if (source && !m.sources.includes(source)) {
-        m.sources.push(source);
-        m.sourceSeqs.push(seq);
+      if (source && !m.hasSource(source)) {
+        if (m.sources === NO_PAIRS) m.sources = [source, seq];
+        else m.sources.push(source, seq);
       }
     }
     this.itemStory.set(item.id, s);
     for (let e = 0; e < entities.count; e++) this.countItemEntity(m, entities, e);
-    if (fresh && m.entityNames.length > 0) {
-      m.entityNames = m.entityNames.slice();
-      m.entityHashes = m.entityHashes.slice();
-      m.entityCounts = m.entityCounts.slice();
-    }
+    if (fresh && m.entities.length > ENTITY_SLOTS) m.entities = m.entities.slice();
     // Only a title that enters the pool needs its own copy of the vector.
     const pool = m.titles;
     const loud = sensational(item.title);
@@ -883,9 +920,7 @@ export class StoryClusterer implements OnlineClusterer {
     if (fresh) this.offerTitle(s, { title: item.title, loud, score, seq });
     else if (pool.length < HEADLINE_POOL || rank > pool[pool.length - 1]!.score) {
       // Exact-length copies: arrays grown by push keep slack, and a story may hold its titles for weeks.
-      const tIds = copyOf(ids, n);
-      const tW = copyOf(w, n);
-      this.offerTitle(s, { title: item.title, loud, ids: tIds, w: tW, score, seq });
+      this.offerTitle(s, { title: item.title, loud, vector: pairsOf(ids, w, n), score, seq });
     }
     this.rec[s * REC + R_LAST] = Math.max(this.rec[s * REC + R_LAST]!, now);
     this.pushEvict(s);
@@ -1131,22 +1166,16 @@ export class StoryClusterer implements OnlineClusterer {
     this.addToCentroid(older, this.otherIds, this.otherW, yLen);
     const o = this.meta[older]!;
     const y = this.meta[younger]!;
-    const items = mergeBySeq(o.itemIds, o.itemSeqs, y.itemIds, y.itemSeqs);
-    o.itemIds = items.values;
-    o.itemSeqs = items.seqs;
-    for (const itemId of y.itemIds) this.itemStory.set(itemId, older);
-    const src = mergeBySeq(o.sources, o.sourceSeqs, y.sources, y.sourceSeqs);
+    o.items = mergeBySeq(o.items, y.items);
+    for (let k = 0; k < y.items.length; k += 2) this.itemStory.set(y.items[k] as string, older);
+    const sources = mergeBySeq(o.sources, y.sources);
     o.sources = [];
-    o.sourceSeqs = [];
-    src.values.forEach((x, k) => {
-      if (!o.sources.includes(x)) {
-        o.sources.push(x);
-        o.sourceSeqs.push(src.seqs[k]!);
-      }
-    });
-    y.entityNames.forEach((e, k) => {
-      this.countEntity(o, e, y.entityCounts[k]!);
-    });
+    for (let k = 0; k < sources.length; k += 2) {
+      if (!o.hasSource(sources[k] as string)) o.sources.push(sources[k]!, sources[k + 1]!);
+    }
+    const ye = y.entities;
+    for (let k = 0; k < ye.length; k += ENTITY_SLOTS)
+      this.countEntity(o, ye[k] as string, ye[k + E_COUNT] as number);
     for (const t of y.titles) this.offerTitle(older, { ...t, score: this.titleCosine(older, t) });
     this.rescoreTitles(older);
     this.firstMs[older] = Math.min(this.firstMs[older]!, this.firstMs[younger]!);
@@ -1186,9 +1215,12 @@ export class StoryClusterer implements OnlineClusterer {
       if (this.reci[s * 2 * REC + I_GEN] !== g || !this.alive(s) || this.rec[s * REC + R_LAST]! >= horizon)
         continue;
       const m = this.meta[s]!;
-      for (const itemId of m.itemIds) if (this.itemStory.get(itemId) === s) this.itemStory.delete(itemId);
+      for (let k = 0; k < m.items.length; k += 2) {
+        const itemId = m.items[k] as string;
+        if (this.itemStory.get(itemId) === s) this.itemStory.delete(itemId);
+      }
       if (m.absorbed.length > 0) this.forgetQueue.push({ at: now + this.mergeMemoryMs(), ids: m.absorbed });
-      this.opts.onExpire?.(m.sources.length, () => this.info(s));
+      this.opts.onExpire?.(m.sourceCount, () => this.info(s));
       this.drop(s);
     }
     if (this.evHead === this.evTail) {
@@ -1224,12 +1256,13 @@ export class StoryClusterer implements OnlineClusterer {
       this.countEntity(m, entities.name(e), 1);
       return;
     }
-    const hash = entities.hashes[e]!;
-    for (let k = 0; k < m.entityHashes.length; k++) {
-      if (m.entityHashes[k] === hash && entities.hasKey(e, m.entityNames[k]!)) {
-        m.entityCounts[k]! += 1;
+    const hash = smallHash(entities.hashes[e]!);
+    const pool = m.entities;
+    for (let k = 0; k < pool.length; k += ENTITY_SLOTS) {
+      if (pool[k + E_HASH] === hash && entities.hasKey(e, pool[k] as string)) {
+        (pool[k + E_COUNT] as number) += 1;
         // A name first seen in a shouted headline takes the spelling of a report that writes it in lower case.
-        if (!hasAsciiLower(m.entityNames[k]!) && entities.hasLower(e)) m.entityNames[k] = entities.name(e);
+        if (!hasAsciiLower(pool[k] as string) && entities.hasLower(e)) pool[k] = entities.name(e);
         return;
       }
     }
@@ -1239,30 +1272,34 @@ export class StoryClusterer implements OnlineClusterer {
   /** Counts `n` mentions of `name`. */
   private countEntity(m: StoryMeta, name: string, n: number): void {
     const key = entityKey(name);
-    const h = keyHash(key);
-    for (let k = 0; k < m.entityHashes.length; k++) {
-      if (m.entityHashes[k] === h && hasKey(m.entityNames[k]!, key)) {
-        m.entityCounts[k]! += n;
-        if (!hasAsciiLower(m.entityNames[k]!) && hasAsciiLower(name)) m.entityNames[k] = name;
+    const h = smallHash(keyHash(key));
+    const pool = m.entities;
+    for (let k = 0; k < pool.length; k += ENTITY_SLOTS) {
+      if (pool[k + E_HASH] === h && hasKey(pool[k] as string, key)) {
+        (pool[k + E_COUNT] as number) += n;
+        if (!hasAsciiLower(pool[k] as string) && hasAsciiLower(name)) pool[k] = name;
         return;
       }
     }
     this.addEntity(m, name, h, n);
   }
 
+  /** Adds a name to the story's pool; `hash` is its key's `smallHash`. */
   private addEntity(m: StoryMeta, name: string, hash: number, n: number): void {
-    if (m.entityNames.length >= ENTITY_POOL) {
+    const pool = m.entities;
+    if (pool === NO_PAIRS) {
+      m.entities = [name, hash, n];
+      return;
+    }
+    if (pool.length >= ENTITY_POOL * ENTITY_SLOTS) {
       // Full: a new name replaces the last of the rarest, which keeps the pool bounded and stable.
       let min = 0;
-      for (let i = 1; i < m.entityCounts.length; i++) if (m.entityCounts[i]! <= m.entityCounts[min]!) min = i;
-      if (m.entityCounts[min]! > n) return;
-      m.entityNames.splice(min, 1);
-      m.entityHashes.splice(min, 1);
-      m.entityCounts.splice(min, 1);
+      for (let k = ENTITY_SLOTS; k < pool.length; k += ENTITY_SLOTS)
+        if ((pool[k + E_COUNT] as number) <= (pool[min + E_COUNT] as number)) min = k;
+      if ((pool[min + E_COUNT] as number) > n) return;
+      pool.splice(min, ENTITY_SLOTS);
     }
-    m.entityNames.push(name);
-    m.entityHashes.push(hash);
-    m.entityCounts.push(n);
+    pool.push(name, hash, n);
   }
 
   /**
@@ -1272,27 +1309,26 @@ export class StoryClusterer implements OnlineClusterer {
    */
   private keepTitleVectors(s: number): void {
     const t = this.meta[s]!.titles[0];
-    if (t === undefined || t.ids !== undefined) return;
+    if (t === undefined || t.vector !== undefined) return;
     const arena = this.centroids;
     const h = this.reci[s * 2 * REC + I_BLOCK]!;
     const terms = arena.chunks[h >>> PLACE_BITS]!;
     const weights = arena.floats[h >>> PLACE_BITS]!;
     const off = arena.offset(h);
     const len = this.reci[s * 2 * REC + I_LEN]!;
-    const ids = new Array<number>(len);
-    const w = new Array<number>(len);
-    for (let k = 0; k < len; k++) {
-      ids[k] = terms[off + 2 * k]!;
-      w[k] = weights[off + 2 * k + 1]!;
+    const vector = new Array<number>(2 * len);
+    for (let k = 0; k < 2 * len; k += 2) {
+      vector[k] = terms[off + k]!;
+      vector[k + 1] = weights[off + k + 1]!;
     }
-    t.ids = ids;
-    t.w = w;
+    t.vector = vector;
   }
 
   /** Cosine of a kept title's vector with the story's centroid. */
   private titleCosine(s: number, t: TitleCandidate): number {
     const n2 = this.rec[s * REC + R_NORM2]!;
-    if (n2 <= 0 || t.ids === undefined || t.w === undefined) return 0;
+    const vector = t.vector;
+    if (n2 <= 0 || vector === undefined) return 0;
     const arena = this.centroids;
     const h = this.reci[s * 2 * REC + I_BLOCK]!;
     const sTerms = arena.chunks[h >>> PLACE_BITS]!;
@@ -1301,16 +1337,15 @@ export class StoryClusterer implements OnlineClusterer {
     const end = i + 2 * this.reci[s * 2 * REC + I_LEN]!;
     let j = 0;
     let d = 0;
-    const tIds = t.ids;
-    const tW = t.w;
-    while (i < end && j < tIds.length) {
+    while (i < end && j < vector.length) {
       const a = sTerms[i]!;
-      const b = tIds[j]!;
+      const b = vector[j]!;
       if (a === b) {
-        d += sW[i + 1]! * tW[j++]!;
+        d += sW[i + 1]! * vector[j + 1]!;
         i += 2;
+        j += 2;
       } else if (a < b) i += 2;
-      else j++;
+      else j += 2;
     }
     return headlineScore(d / Math.sqrt(n2));
   }
@@ -1328,7 +1363,7 @@ export class StoryClusterer implements OnlineClusterer {
     else if (cand.score > pool[pool.length - 1]!.score) pool[pool.length - 1] = cand;
     else return;
     sortTitles(m.titles);
-    const n = m.itemIds.length;
+    const n = m.size;
     // The first item's title was scored against the story's first centroid just now.
     if (n > 1 && ((n & (n - 1)) === 0 || n % 16 === 0)) this.rescoreTitles(s);
   }
@@ -1360,9 +1395,11 @@ export class StoryClusterer implements OnlineClusterer {
       const word = this.vocab.surface[ids[k]!];
       if (word && !keywords.includes(word)) keywords.push(word);
     }
-    const size = m.itemIds.length;
-    const entities = m.entityNames
-      .map((name, k) => ({ name, count: m.entityCounts[k]!, k }))
+    const size = m.size;
+    const named: { name: string; count: number; k: number }[] = [];
+    for (let k = 0; k < m.entities.length; k += ENTITY_SLOTS)
+      named.push({ name: m.entities[k] as string, count: m.entities[k + E_COUNT] as number, k });
+    const entities = named
       .filter((e) => e.count >= Math.min(2, size))
       .sort((a, b) => b.count - a.count || a.k - b.k)
       .slice(0, 10)
@@ -1370,8 +1407,8 @@ export class StoryClusterer implements OnlineClusterer {
     return {
       id: m.id,
       headline: m.titles[0]?.title ?? '',
-      itemIds: [...m.itemIds],
-      sources: [...m.sources],
+      itemIds: m.itemIds(),
+      sources: m.sourceNames(),
       keywords,
       entities,
       firstSeen: new Date(this.firstMs[s]!).toISOString(),
@@ -1427,26 +1464,33 @@ function sortTitles(titles: TitleCandidate[]): void {
   }
 }
 
-/** The first `n` values as an exact-length array; a plain loop, where `Array.from` walks an iterator. */
-function copyOf(a: Int32Array | Float64Array, n: number): number[] {
-  const out = new Array<number>(n);
-  for (let k = 0; k < n; k++) out[k] = a[k]!;
+/**
+ * The first `n` ids and weights as (id, weight) pairs in one exact-length array; a plain loop, where
+ * `Array.from` walks an iterator.
+ */
+function pairsOf(ids: Int32Array, w: Float64Array, n: number): number[] {
+  const out = new Array<number>(2 * n);
+  for (let k = 0; k < n; k++) {
+    out[2 * k] = ids[k]!;
+    out[2 * k + 1] = w[k]!;
+  }
   return out;
 }
 
-function mergeBySeq<T>(a: T[], aSeq: number[], b: T[], bSeq: number[]): { values: T[]; seqs: number[] } {
-  const values: T[] = [];
-  const seqs: number[] = [];
+/** Two lists of (value, arrival number) pairs merged into one in arrival order, at its exact length. */
+function mergeBySeq(a: (string | number)[], b: (string | number)[]): (string | number)[] {
+  const out = new Array<string | number>(a.length + b.length);
   let i = 0;
   let j = 0;
+  let o = 0;
   while (i < a.length || j < b.length) {
-    if (j >= b.length || (i < a.length && aSeq[i]! <= bSeq[j]!)) {
-      values.push(a[i]!);
-      seqs.push(aSeq[i++]!);
+    if (j >= b.length || (i < a.length && (a[i + 1] as number) <= (b[j + 1] as number))) {
+      out[o++] = a[i++]!;
+      out[o++] = a[i++]!;
     } else {
-      values.push(b[j]!);
-      seqs.push(bSeq[j++]!);
+      out[o++] = b[j++]!;
+      out[o++] = b[j++]!;
     }
   }
-  return { values, seqs };
+  return out;
 }

@@ -35,9 +35,17 @@ export interface Token {
 /** What a word is, independent of where it stands; cached because news vocabulary repeats heavily. */
 export interface WordInfo {
   raw: string;
-  /** Matching terms (none for a stopword, several for a hyphenated compound), with their surface forms. */
-  terms: string[];
-  surfaces: string[];
+  /** How many matching terms the word has: none for a stopword, several for a hyphenated compound. */
+  termCount: number;
+  /** The first matching term and its surface form ('' when there is none). */
+  term: string;
+  surface: string;
+  /**
+   * The terms after the first, each followed by its surface form. Nearly every word has one term and shares an
+   * empty array here: the cache holds some 200k words, and two arrays each were four objects for every full
+   * garbage collection to trace.
+   */
+  moreTerms: string[];
   number: boolean;
   cap: boolean;
   acronym: boolean;
@@ -46,6 +54,18 @@ export interface WordInfo {
   hasLower: boolean;
   /** Sweep period of the last sighting, for the word cache. */
   used?: number;
+}
+
+const NO_MORE_TERMS: string[] = Object.freeze([]) as unknown as string[];
+
+/** Term `j` of a word (`j < termCount`). */
+export function termAt(word: WordInfo, j: number): string {
+  return j === 0 ? word.term : word.moreTerms[2 * (j - 1)]!;
+}
+
+/** Surface form of term `j` of a word. */
+export function surfaceAt(word: WordInfo, j: number): string {
+  return j === 0 ? word.surface : word.moreTerms[2 * j - 1]!;
 }
 
 /** Letters and digits of the Basic Multilingual Plane, as a lookup table: scanning by table beats a regex. */
@@ -218,8 +238,10 @@ export class WordCache {
   idsOf(word: WordInfo): number[] {
     const vocab = this.vocab;
     const ids = this.idScratch;
-    ids.length = word.terms.length;
-    for (let j = 0; j < word.terms.length; j++) ids[j] = vocab.intern(word.terms[j]!, word.surfaces[j]!);
+    const n = word.termCount;
+    ids.length = n;
+    if (n > 0) ids[0] = vocab.intern(word.term, word.surface);
+    for (let j = 1; j < n; j++) ids[j] = vocab.intern(word.moreTerms[2 * j - 2]!, word.moreTerms[2 * j - 1]!);
     return ids;
   }
 
@@ -460,8 +482,10 @@ function analyse(raw: string): WordInfo {
   const acronym = !number && (ascii ? asciiAcronym(raw) : ACRONYM.test(raw));
   const info: WordInfo = {
     raw,
-    terms: [],
-    surfaces: [],
+    termCount: 0,
+    term: '',
+    surface: '',
+    moreTerms: NO_MORE_TERMS,
     number,
     cap,
     acronym,
@@ -471,37 +495,40 @@ function analyse(raw: string): WordInfo {
     used: 0,
   };
   let surface = ascii ? raw.toLowerCase() : fold(raw);
-  // Terms and surfaces are set as arrays of their exact length: an array grown by push keeps room for some
-  // sixteen more, and the cache holds a word's arrays as long as it holds the word.
   if (number) {
     // "37,000" and "37000" are one number; "1.8" keeps its point.
     let term = surface.replace(/(\d),(?=\d{3}\b)/g, '$1');
     if (!/^\d+(?:[.,]\d+)?[a-z]{0,3}$/.test(term)) term = term.replace(/[^a-z0-9.]/g, '');
-    if (term) {
-      info.terms = [term];
-      info.surfaces = [surface];
-    }
+    if (term) setOneTerm(info, term, surface);
     return info;
   }
   surface = ascii ? asciiBare(surface) : surface.replace(/['’](?:s)?$/, '').replace(/['’.]/g, '');
   if (acronym) {
     // Abbreviations skip the stopword list: "US" the country is not "us".
-    info.terms = [/\p{Lu}s$/u.test(raw) ? surface.slice(0, -1) : surface];
-    info.surfaces = [surface];
+    setOneTerm(info, /\p{Lu}s$/u.test(raw) ? surface.slice(0, -1) : surface, surface);
     return info;
   }
   // Hyphenated compounds count as their parts ("half-baked" -> half, baked).
   const parts = ascii && !surface.includes('-') && !surface.includes('&') ? [surface] : surface.split(/[-&]/);
-  const terms: string[] = [];
-  const surfaces: string[] = [];
+  const more: string[] = [];
   for (const part of parts) {
     if (part.length < 2 || STOPWORDS.has(part)) continue;
-    terms.push(stemOf(part));
-    surfaces.push(part);
+    if (info.termCount === 0) setOneTerm(info, stemOf(part), part);
+    else {
+      more.push(stemOf(part), part);
+      info.termCount++;
+    }
   }
-  info.terms = terms.slice();
-  info.surfaces = surfaces.slice();
+  // Set at its exact length: an array grown by push keeps room for some sixteen more, and the cache holds a
+  // word's array as long as it holds the word.
+  if (more.length > 0) info.moreTerms = more.slice();
   return info;
+}
+
+function setOneTerm(info: WordInfo, term: string, surface: string): void {
+  info.termCount = 1;
+  info.term = term;
+  info.surface = surface;
 }
 
 /** Recent stems: the parts of a new compound are mostly words stemmed before. Emptied when full. */
@@ -618,10 +645,10 @@ export function tokenizeText(text: string): Token[] {
   const out: Token[] = [];
   for (let i = 0; i < count; i++) {
     const w = words[i]!;
-    for (let j = 0; j < w.terms.length; j++) {
+    for (let j = 0; j < w.termCount; j++) {
       out.push({
-        term: w.terms[j]!,
-        surface: w.surfaces[j]!,
+        term: termAt(w, j),
+        surface: surfaceAt(w, j),
         raw: w.raw,
         number: w.number,
         cap: w.cap,

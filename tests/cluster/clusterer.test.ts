@@ -460,6 +460,29 @@ describe('StoryClusterer features', () => {
     expect([...c.stories()].map((s) => s.id)).toEqual([a.storyId]);
   });
 
+  it('keeps a merged story in arrival order, each outlet once at its first report', () => {
+    const c = new StoryClusterer({ threshold: 0.6, mergeThreshold: 0.1 });
+    const x = c.add({ id: 'x1', title: 'alpha beta gamma delta', source: 'A', publishedAt: at(0) });
+    const y = c.add({ id: 'y1', title: 'gamma delta epsilon zeta', source: 'B', publishedAt: at(60_000) });
+    expect(
+      c.add({ id: 'x2', title: 'alpha beta gamma delta', source: 'B', publishedAt: at(120_000) }).storyId,
+    ).toBe(x.storyId);
+    expect(
+      c.add({ id: 'y2', title: 'gamma delta epsilon zeta', source: 'A', publishedAt: at(180_000) }).storyId,
+    ).toBe(y.storyId);
+    const bridge = c.add({
+      id: 'b',
+      title: 'alpha beta gamma delta epsilon zeta',
+      source: 'C',
+      publishedAt: at(240_000),
+    });
+    expect(bridge.merged).toEqual([y.storyId]);
+    const info = c.story(x.storyId)!;
+    expect(info.itemIds).toEqual(['x1', 'y1', 'x2', 'y2', 'b']);
+    expect(info.sources).toEqual(['A', 'B', 'C']);
+    expect([...c.stories()]).toHaveLength(1);
+  });
+
   it('evicts idle stories after the window but still resolves merged ids for a while', () => {
     const c = new StoryClusterer({
       threshold: 0.6,
