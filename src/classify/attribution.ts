@@ -618,6 +618,25 @@ function classifySpeaker(speaker: string): { named: boolean; pronoun: boolean } 
   return { named: true, pronoun: false };
 }
 
+/** True when quoted words, a colon or "that" stand right beside the verb at `i`, or quoted words before it. */
+function wordsBeside(tokens: Token[], i: number, spans: [number, number][]): boolean {
+  const next = tokens[i + 1];
+  if (next && /^(:|that|saying)$/i.test(next.text)) return true;
+  const verb = tokens[i]!;
+  return spans.some(([s, e]) => e <= verb.start || (s >= verb.end && s - verb.end <= 3));
+}
+
+/** "told a different story", "told the same tale": the verb's object is a story, not an audience. */
+function toldStory(tokens: Token[], i: number): boolean {
+  for (let k = i + 1; k <= i + 4 && k < tokens.length; k++) {
+    const word = tokens[k]!.text.toLowerCase();
+    if (/^(story|stories|tale|tales)$/.test(word)) return true;
+    if (k === i + 1 ? !/^(a|an|the|his|her|their|its|this|that)$/.test(word) : !/^[a-z]+$/.test(word))
+      return false;
+  }
+  return false;
+}
+
 /**
  * Finds who said what in a sentence: a reporting verb outside quotations with its speaker, either before it
  * ("Witkoff told CNN", "he said"), after it ('…," said Rubio'), or "according to X". Returns undefined when
@@ -734,6 +753,11 @@ export function extractAttribution(sentence: string): AttributionMatch | undefin
     if (/^(to|be|been|being|is|are|was|were|get|got)$/.test(prevLower)) continue;
     if (/^(a|an|the|no|any|every|each|this|these|those|his|her|their|its|our|my|your|final)$/.test(prevLower))
       continue;
+    // "Police responded to a disturbance", "Canada responded by closing consulates": an answer is reported
+    // speech only with its words beside it ('…," she replied', 'he responded: "…"', "replied that …").
+    if ((lower === 'responded' || lower === 'replied') && !wordsBeside(tokens, i, spans)) continue;
+    // "the players told a different story": a story told is no statement reported.
+    if (lower === 'told' && toldStory(tokens, i)) continue;
 
     // Speaker before the verb, skipping adverbs/auxiliaries and an appositive comma.
     let j = i - 1;
@@ -871,6 +895,8 @@ export function extractAttribution(sentence: string): AttributionMatch | undefin
         lead &&
         !NON_SPEAKERS.has(tokens[0]!.text) &&
         !isPreposition(tokens[0]!.text) &&
+        // "Last Wednesday, Musk replied to a post which accused …": an opening time is no subject.
+        !TIME.test(tokens[lead[1]]!.text) &&
         tokens[lead[1] + 1]?.text === ','
       ) {
         const r = make(textOf(sentence, tokens, lead), tok.text, tok.end);

@@ -131,3 +131,29 @@ describe('speaker is the subject of the reporting verb', () => {
     expect(speaker('The crew was rescued after the coastguard said it had found the boat.')).toBeUndefined();
   });
 });
+
+describe('answering and telling in other senses', () => {
+  it('credits nobody for a response that is an action, not words', () => {
+    expect(speaker('Harbour police responded to a disturbance and detained two men.')).toBeUndefined();
+    expect(speaker('Officers responded to his call for help shortly after midnight.')).toBeUndefined();
+    expect(speaker('The ministry responded by closing two consulates.')).toBeUndefined();
+    expect(speaker('The lifeboat crew responded, but the search was called off at dusk.')).toBeUndefined();
+  });
+
+  it('still credits an answer given in words', () => {
+    expect(speaker('"We will appeal," the club chairman responded.')).toBe('club chairman');
+    expect(speaker('The mayor replied that the budget was already spent.')).toBe('mayor');
+    expect(speaker('The minister responded: "The figures speak for themselves."')).toBe('minister');
+  });
+
+  it('takes no opening time for the subject of a later clause', () => {
+    expect(
+      speaker('Last Wednesday, the senator backed a motion which accused the board of waste.'),
+    ).toBeUndefined();
+  });
+
+  it('does not take a story told for a statement reported', () => {
+    expect(speaker('After the final, the players told a different story about the season.')).toBeUndefined();
+    expect(speaker('The coach told reporters the squad was exhausted.')).toBe('coach');
+  });
+});
