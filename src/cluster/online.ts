@@ -175,7 +175,8 @@ interface TitleCandidate {
  */
 const NO_TITLES: TitleCandidate[] = Object.freeze([]) as unknown as TitleCandidate[];
 const NO_IDS: string[] = Object.freeze([]) as unknown as string[];
-const NO_PAIRS: (string | number)[] = Object.freeze([]) as unknown as (string | number)[];
+/** Shared by every story without outlets or names, like `NO_TITLES`. */
+const NO_VALUES: (string | number)[] = Object.freeze([]) as unknown as (string | number)[];
 
 /** Slots per name in `StoryMeta.entities`, and where the key's hash and the count sit. */
 const ENTITY_SLOTS = 3;
@@ -198,7 +199,7 @@ class StoryMeta {
    * Names counted by key (see `entityKey`), `ENTITY_SLOTS` slots each: the name as first spelt, the key's hash
    * (see `smallHash`) and the count.
    */
-  entities: (string | number)[] = NO_PAIRS;
+  entities: (string | number)[] = NO_VALUES;
   /** Ids of stories merged into this one. */
   absorbed: string[] = NO_IDS;
 
@@ -210,7 +211,7 @@ class StoryMeta {
     source: string | undefined,
   ) {
     this.items = [itemId, seq];
-    this.sources = source ? [source, seq] : NO_PAIRS;
+    this.sources = source ? [source, seq] : NO_VALUES;
   }
 
   /** Items in the story. */
@@ -906,7 +907,7 @@ export class StoryClusterer implements OnlineClusterer {
       m.items.push(item.id, seq);
       const source = item.source;
       if (source && !m.hasSource(source)) {
-        if (m.sources === NO_PAIRS) m.sources = [source, seq];
+        if (m.sources === NO_VALUES) m.sources = [source, seq];
         else m.sources.push(source, seq);
       }
     }
@@ -1287,7 +1288,7 @@ export class StoryClusterer implements OnlineClusterer {
   /** Adds a name to the story's pool; `hash` is its key's `smallHash`. */
   private addEntity(m: StoryMeta, name: string, hash: number, n: number): void {
     const pool = m.entities;
-    if (pool === NO_PAIRS) {
+    if (pool === NO_VALUES) {
       m.entities = [name, hash, n];
       return;
     }
