@@ -463,7 +463,9 @@ function describedSubjectEndingAt(tokens: Token[], end: number): [number, number
     const word = tokens[k]!.text;
     if (/^the$/i.test(word)) {
       const before = tokens[k - 1]?.text ?? '';
-      return k === 0 || before === ',' || before === ':' ? [k + 1, end] : undefined;
+      // '"We will appeal," the club said': a quotation closed on its comma ends the words said.
+      const quoted = isQuoteToken(before) && tokens[k - 2]?.text === ',';
+      return k === 0 || before === ',' || before === ':' || quoted ? [k + 1, end] : undefined;
     }
     if (!/^[a-z][a-z-]+$/.test(word) || isPreposition(word) || SUBORDINATORS.test(word)) return undefined;
   }

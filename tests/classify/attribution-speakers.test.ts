@@ -109,6 +109,12 @@ describe('speaker is the subject of the reporting verb', () => {
     expect(speaker('The lawsuit was settled on Friday, the pair announced.')).toBe('the pair');
   });
 
+  it('takes an epithet after a quotation closed on its comma', () => {
+    expect(speaker('"We will appeal against the ban," the club said.')).toBe('the club');
+    expect(speaker('“The dam will hold,” the utility said on Monday.')).toBe('the utility');
+    expect(speaker('Fans sang "we are staying up" the club said nothing.')).toBeUndefined();
+  });
+
   it('takes no epithet where the words are no subject and verb', () => {
     for (const text of [
       'The woman who posted the video has since deleted it.',
