@@ -161,6 +161,20 @@ const TITLE_WORDS = new Set([
 ]);
 /** Nouns that head an unnamed but concrete source: "the envoy", "officials", "sources briefed on…". */
 const ROLE_NOUNS = new Set([
+  'adviser',
+  'advisers',
+  'advisor',
+  'advisors',
+  'lawyer',
+  'lawyers',
+  'attorney',
+  'attorneys',
+  'relatives',
+  'columnist',
+  'secretary-general',
+  'firefighters',
+  'rescuers',
+  'paramedics',
   'official',
   'officials',
   'ambassador',
@@ -418,6 +432,10 @@ function sourcePhraseEndingAt(tokens: Token[], end: number): [number, number] | 
     const noun = tokens[k - 1]!.text.toLowerCase();
     if ((word === 'of' || word === 'for') && ROLE_NOUNS.has(noun) && !VAGUE_SPEAKERS.has(noun))
       return [sourceStart(tokens, k - 1), end];
+    // "people familiar with the matter", "a source familiar with the talks": sourcing without a name.
+    const holder = tokens[k - 2]?.text.toLowerCase() ?? '';
+    if (word === 'with' && noun === 'familiar' && ROLE_NOUNS.has(holder))
+      return [sourceStart(tokens, k - 2), end];
   }
   return undefined;
 }
@@ -481,7 +499,8 @@ function sourceStart(tokens: Token[], head: number): number {
   while (k > 0) {
     const word = tokens[k - 1]!.text;
     const possessive = /['’]s$/.test(word);
-    const possessor = /['’]s$/.test(tokens[k]!.text) && /^[a-z]+$/.test(word);
+    const possessor =
+      /['’]s$/.test(tokens[k]!.text) && /^[a-z]+$/.test(word) && !/^(and|or|but|nor)$/.test(word);
     if (
       /^(the|his|her|their|some|many|other|senior|top|chief|deputy|acting|former|prime)$/i.test(word) ||
       // "the shadow chancellor", "the tax agency", "a base spokesman": a lower-case word between an article and
@@ -620,6 +639,16 @@ function classifySpeaker(speaker: string): { named: boolean; pronoun: boolean } 
   return { named: true, pronoun: false };
 }
 
+/** True when the words ending at `end` follow a relative pronoun within the same comma-delimited stretch. */
+function inRelativeClause(tokens: Token[], end: number): boolean {
+  for (let k = end; k >= 0; k--) {
+    const word = tokens[k]!.text;
+    if (word === ',' || word === ';') return false;
+    if (/^(who|whom|whose|which)$/i.test(word) && k < end) return true;
+  }
+  return false;
+}
+
 /** True when quoted words, a colon or "that" stand right beside the verb at `i`, or quoted words before it. */
 function wordsBeside(tokens: Token[], i: number, spans: [number, number][]): boolean {
   const next = tokens[i + 1];
@@ -729,6 +758,10 @@ export function extractAttribution(sentence: string): AttributionMatch | undefin
           const after = tokens[k + 1]?.text ?? '';
           // "the first police investigation": the last of a run of source nouns heads it.
           if (ROLE_NOUNS.has(after.toLowerCase()) || EVIDENCE_SOURCES.test(after)) continue;
+          // "according to spokesman John Kirby", "the charity Carers UK": the name after the role is the source.
+          // After "a" the words run on into another sentence ("according to a survey Read Full Article").
+          if (isCapitalised(after) && !NON_SPEAKERS.has(after) && !/^an?$/i.test(tokens[i + 2]!.text))
+            continue;
           // "data from the CDC": the body the data came from is the source; "officials in Kyiv", "a member of
           // the party": the noun keeps its complement.
           const object = /^(from|by|of|for|in|at)$/.test(after) ? sourceAfter(tokens, k + 2) : undefined;
@@ -753,6 +786,8 @@ export function extractAttribution(sentence: string): AttributionMatch | undefin
     // noun: "commuters, who have no say", "the report", "a claim".
     const prevLower = tokens[i - 1]?.text.toLowerCase() ?? '';
     if (/^(to|be|been|being|is|are|was|were|get|got)$/.test(prevLower)) continue;
+    // "a district attorney accused of bias": a participle describing the noun, not a report.
+    if (lower === 'accused' && tokens[i + 1]?.text.toLowerCase() === 'of') continue;
     if (/^(a|an|the|no|any|every|each|this|these|those|his|her|their|its|our|my|your|final)$/.test(prevLower))
       continue;
     // "Police responded to a disturbance", "Canada responded by closing consulates": an answer is reported
@@ -777,7 +812,9 @@ export function extractAttribution(sentence: string): AttributionMatch | undefin
       isCapitalised(tokens[j - 1]!.text)
     )
       j -= 3;
-    if (j >= 0 && tokens[j]!.text === ',' && j > 0 && isCapitalised(tokens[j - 1]!.text)) j--;
+    // A comma right before the verb may close a relative clause: "McLean, who advised Boris Johnson, said".
+    const afterComma = j >= 0 && tokens[j]!.text === ',';
+    if (afterComma && j > 0 && isCapitalised(tokens[j - 1]!.text)) j--;
     // "… Steve Witkoff, who revealed that …": the relative pronoun points back at the name.
     if (j >= 1 && tokens[j]!.text.toLowerCase() === 'who' && tokens[j - 1]!.text === ',') j -= 2;
     if (j >= 0) {
@@ -794,7 +831,10 @@ export function extractAttribution(sentence: string): AttributionMatch | undefin
         titled && /['’]s$/.test(tokens[titled[0] - 1]?.text ?? '')
           ? [sourceStart(tokens, titled[0]), titled[1]]
           : titled;
-      const name = owned && ungoverned(tokens, owned);
+      // "McLean, who at the time advised Boris Johnson, said": words inside a closed relative clause are not the
+      // verb's subject. In "which the White House says" the clause holds the verb, and its subject speaks.
+      const relative = afterComma && inRelativeClause(tokens, j);
+      const name = owned && !relative && ungoverned(tokens, owned);
       if (
         name &&
         !(name[0] === 0 && name[1] === 0 && NON_SPEAKERS.has(tokens[0]!.text)) &&
@@ -804,7 +844,7 @@ export function extractAttribution(sentence: string): AttributionMatch | undefin
         const r = make(textOf(sentence, tokens, name), tok.text, tok.end, name !== owned);
         if (r) return r;
       }
-      const found = sourcePhraseEndingAt(tokens, j);
+      const found = relative ? undefined : sourcePhraseEndingAt(tokens, j);
       // A source noun ending the same governed run is governed too: "at the UN Relief and Works Agency".
       const phrase = found && (name || !owned) ? ungoverned(tokens, found) : undefined;
       if (phrase && !/^(which|whom|that)$/.test(tokens[phrase[0] - 1]?.text ?? '')) {
@@ -815,7 +855,7 @@ export function extractAttribution(sentence: string): AttributionMatch | undefin
       // "The investigation follows claims of abuse": a plural noun that is also a reporting verb stays a noun.
       const finite = (/(s|ed)$/.test(lower) && !PLURAL_NOUNS.has(lower)) || IRREGULAR_PAST.has(lower);
       const described =
-        !owned && !found && finite && !isParticiple(tokens, i)
+        !owned && !found && !relative && finite && !isParticiple(tokens, i)
           ? describedSubjectEndingAt(tokens, j)
           : undefined;
       if (described) {

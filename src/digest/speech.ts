@@ -188,9 +188,12 @@ export function reportedClause(unit: Speech): string | undefined {
  */
 const OFFICIALDOM = new Set(['officials', 'official', 'authorities', 'government']);
 
+/** Spellings of one title that outlets differ on. */
+const SPELLINGS: Record<string, string> = { advisor: 'adviser', advisors: 'advisers' };
+
 export function speakerGroup(a: Attribution): string {
   const word = lastWord(a.speaker).toLowerCase();
-  return OFFICIALDOM.has(word) ? 'officials' : word;
+  return OFFICIALDOM.has(word) ? 'officials' : (SPELLINGS[word] ?? word);
 }
 
 /** Short quotations ("Article 5-like") as padded word runs, to look for inside longer quotations. */

@@ -163,3 +163,52 @@ describe('answering and telling in other senses', () => {
     expect(speaker('The coach told reporters the squad was exhausted.')).toBe('coach');
   });
 });
+
+describe('sources described rather than named', () => {
+  it('takes a role owned by a possessive as the speaker', () => {
+    expect(speaker('The trial in the capital is illegal, his lawyer said.')).toBe('his lawyer');
+    expect(speaker('Two reporters were killed in the strike, their relatives said on Sunday.')).toBe(
+      'their relatives',
+    );
+    expect(speaker('Reserves are rising, the organization’s secretary-general has said.')).toBe(
+      'the organization’s secretary-general',
+    );
+  });
+
+  it('takes people familiar with a matter as a source', () => {
+    expect(speaker('The inquiry will not lead to charges, people familiar with the matter said.')).toBe(
+      'people familiar with the matter',
+    );
+    expect(speaker('Two sources familiar with the talks told reporters a deal was near.')).toBe(
+      'Two sources familiar with the talks',
+    );
+  });
+
+  it('takes the name after a role in "according to", unless the words run on into another sentence', () => {
+    expect(speaker('A deal is closer, according to spokesman John Kirby.')).toBe('John Kirby');
+    expect(speaker('Most carers are women, according to the charity Carers UK.')).toBe('Carers UK');
+    expect(speaker('Most firms have new suppliers, according to a survey Read Full Article at RT.com')).toBe(
+      'a survey',
+    );
+  });
+
+  it('reads "accused of" as describing the noun, not as a report', () => {
+    expect(speaker('A district attorney accused of bias sparked outrage on Friday.')).toBeUndefined();
+    expect(
+      speaker('The verdict on Cameron Ortis, the former intelligence official accused of leaks, is due.'),
+    ).toBeUndefined();
+  });
+
+  it('takes the subject, not a name inside a relative clause closed before the verb', () => {
+    expect(speaker('Prof Ada Lane, who at the time advised Boris Johnson, said most academics agreed.')).toBe(
+      'Prof Ada Lane',
+    );
+    expect(speaker('The plan funds heat pumps, which the White House says are needed.')).toBe('White House');
+  });
+
+  it('keeps a joining "and" out of a possessed source', () => {
+    expect(
+      speaker('Apple praised the search, and Google’s lawyers claim the default has little value.'),
+    ).toBe('Google’s lawyers');
+  });
+});

@@ -231,3 +231,22 @@ describe('a speaker named by role in one outlet and by name in another', () => {
     expect(bought('the union’s leader').map((f) => f.count)).toEqual([1, 1]);
   });
 });
+
+describe('a speaker whose title outlets spell differently', () => {
+  const late = twoReports(
+    'Marlow council was slow to act on the floods',
+    'The Marlow council was too slow to act on the spring floods, its chief engineering adviser said on Monday.',
+    (title) => `The Marlow council was too slow to act on the spring floods, ${title} said on Monday.`,
+    /spring floods/,
+  );
+
+  it('is one speaker: "adviser" and "advisor" credit the same person', () => {
+    const facts = late('its chief engineering advisor');
+    expect(facts).toHaveLength(1);
+    expect(facts[0]!.count).toBe(2);
+  });
+
+  it('is not a speaker of another title: "its mayor" keeps a claim of its own', () => {
+    expect(late('its mayor').map((f) => f.count)).toEqual([1, 1]);
+  });
+});
