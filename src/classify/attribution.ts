@@ -653,6 +653,11 @@ function inRelativeClause(tokens: Token[], end: number): boolean {
 function wordsBeside(tokens: Token[], i: number, spans: [number, number][]): boolean {
   const next = tokens[i + 1];
   if (next && /^(:|that|saying)$/i.test(next.text)) return true;
+  // "replied to a post on Wednesday, saying it was true": the words follow the answer's object.
+  for (let k = i + 2; k < tokens.length - 1; k++) {
+    if (tokens[k]!.text !== ',') continue;
+    if (/^(saying|asking|adding|writing|insisting|arguing)$/i.test(tokens[k + 1]!.text)) return true;
+  }
   const verb = tokens[i]!;
   return spans.some(([s, e]) => e <= verb.start || (s >= verb.end && s - verb.end <= 3));
 }

@@ -150,6 +150,9 @@ describe('answering and telling in other senses', () => {
     expect(speaker('"We will appeal," the club chairman responded.')).toBe('club chairman');
     expect(speaker('The mayor replied that the budget was already spent.')).toBe('mayor');
     expect(speaker('The minister responded: "The figures speak for themselves."')).toBe('minister');
+    expect(speaker('The mayor responded on Friday to the audit, saying the books were in order.')).toBe(
+      'mayor',
+    );
   });
 
   it('takes no opening time for the subject of a later clause', () => {
