@@ -523,6 +523,9 @@ function sourceStart(tokens: Token[], head: number): number {
   return k;
 }
 
+/** Titles that may open a described source in place of an article. */
+const OPENING_TITLE = /^(chief|deputy|acting|former|senior|top)$/i;
+
 /** Articles and possessives that open a described source: "the tax agency", "its press office". */
 const SOURCE_DETERMINER = /^(the|a|an|his|her|their|its)$/i;
 
@@ -535,8 +538,10 @@ function describes(tokens: Token[], at: number): boolean {
   const word = tokens[at]!.text;
   if (!/^[a-z][a-z-]+$/.test(word) || isPreposition(word) || SOURCE_DETERMINER.test(word)) return false;
   const before = tokens[at - 1]?.text ?? '';
-  // "the film's production company": a possessor opens the description as an article does.
-  if (SOURCE_DETERMINER.test(before) || /^[a-z]+['’]s$/i.test(before)) return true;
+  // "the film's production company": a possessor opens the description as an article does, and so does a
+  // title: "Chief scientific adviser says", "former medical adviser".
+  if (SOURCE_DETERMINER.test(before) || /^[a-z]+['’]s$/i.test(before) || OPENING_TITLE.test(before))
+    return true;
   // "the Palestinian ambulance service": a capitalised word after the article may come first.
   const opener = tokens[at - 2]?.text ?? '';
   if (isCapitalised(before) && SOURCE_DETERMINER.test(opener)) return true;
@@ -577,6 +582,15 @@ function stripTitles(name: string): string {
   // Nothing but a title left ("The Ukrainian leader" → "leader"): keep the descriptive phrase instead.
   const last = parts[0]!.toLowerCase();
   if (parts.length === 1 && (TITLE_WORDS.has(last) || ROLE_NOUNS.has(last)))
+    return name.replace(/^the\s+/i, 'the ');
+  // "Chief scientific adviser", "the former chief scientific adviser": no name follows the opening title, so
+  // the whole description is the speaker.
+  const words = name.split(/\s+/);
+  if (
+    OPENING_TITLE.test(/^the$/i.test(words[0]!) ? (words[1] ?? '') : words[0]!) &&
+    !parts.some((w) => isCapitalised(w)) &&
+    ROLE_NOUNS.has(parts.at(-1)!.toLowerCase())
+  )
     return name.replace(/^the\s+/i, 'the ');
   return parts.join(' ');
 }

@@ -209,6 +209,16 @@ describe('sources described rather than named', () => {
     expect(speaker('The plan funds heat pumps, which the White House says are needed.')).toBe('White House');
   });
 
+  it('keeps a title whole when no name follows it', () => {
+    expect(speaker('Chief scientific adviser says the phrase was misunderstood.')).toBe(
+      'Chief scientific adviser',
+    );
+    expect(speaker('Former medical adviser tells the inquiry he thought of resigning.')).toBe(
+      'Former medical adviser',
+    );
+    expect(speaker('The ban is unlawful, former President Donald Trump said.')).toBe('Donald Trump');
+  });
+
   it('keeps a joining "and" out of a possessed source', () => {
     expect(
       speaker('Apple praised the search, and Google’s lawyers claim the default has little value.'),
