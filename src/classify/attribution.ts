@@ -653,6 +653,18 @@ function classifySpeaker(speaker: string): { named: boolean; pronoun: boolean } 
   return { named: true, pronoun: false };
 }
 
+/**
+ * The name opening the sentence that a description starting at `start` stands beside, set off by a comma:
+ * "Ismail Haniyeh, the most senior political leader of Hamas, has said" speaks as Haniyeh.
+ */
+function appositiveName(tokens: Token[], start: number): [number, number] | undefined {
+  const at = /^the$/i.test(tokens[start]!.text) ? start : start - 1;
+  if (tokens[at - 1]?.text !== ',' || NON_SPEAKERS.has(tokens[0]!.text) || isPreposition(tokens[0]!.text))
+    return undefined;
+  const lead = nameStartingAt(tokens, 0);
+  return lead && lead[1] === at - 2 ? lead : undefined;
+}
+
 /** True when the words ending at `end` follow a relative pronoun within the same comma-delimited stretch. */
 function inRelativeClause(tokens: Token[], end: number): boolean {
   for (let k = end; k >= 0; k--) {
@@ -860,14 +872,21 @@ export function extractAttribution(sentence: string): AttributionMatch | undefin
         // "…, which Canada accused": the subject of a relative clause.
         !/^(which|whom|that)$/.test(tokens[name[0] - 1]?.text ?? '')
       ) {
-        const r = make(textOf(sentence, tokens, name), tok.text, tok.end, name !== owned);
+        // A description widened from the name may stand beside the name that opens the sentence.
+        const lead = name !== owned && afterComma ? appositiveName(tokens, name[0]) : undefined;
+        const r = lead
+          ? make(textOf(sentence, tokens, lead), tok.text, tok.end)
+          : make(textOf(sentence, tokens, name), tok.text, tok.end, name !== owned);
         if (r) return r;
       }
       const found = relative ? undefined : sourcePhraseEndingAt(tokens, j);
       // A source noun ending the same governed run is governed too: "at the UN Relief and Works Agency".
       const phrase = found && (name || !owned) ? ungoverned(tokens, found) : undefined;
       if (phrase && !/^(which|whom|that)$/.test(tokens[phrase[0] - 1]?.text ?? '')) {
-        const r = make(textOf(sentence, tokens, phrase), tok.text, tok.end, phrase !== found);
+        const named = afterComma ? appositiveName(tokens, phrase[0]) : undefined;
+        const r = named
+          ? make(textOf(sentence, tokens, named), tok.text, tok.end)
+          : make(textOf(sentence, tokens, phrase), tok.text, tok.end, phrase !== found);
         if (r) return r;
       }
       // Only a finite verb ("said", "confirms") has a described subject: "the annual report" is a noun phrase.
@@ -961,6 +980,18 @@ export function extractAttribution(sentence: string): AttributionMatch | undefin
         tokens[lead[1] + 1]?.text === ','
       ) {
         const r = make(textOf(sentence, tokens, lead), tok.text, tok.end);
+        if (r) return r;
+      }
+      // "The Grammy winner, whose legal name is …, said": a described subject before a relative clause.
+      if (
+        afterComma &&
+        /^the$/i.test(tokens[0]!.text) &&
+        firstComma > 1 &&
+        firstComma <= 5 &&
+        /^(who|whose|which)$/i.test(tokens[firstComma + 1]?.text ?? '') &&
+        tokens.slice(1, firstComma).every((t) => /^[A-Za-z][\w-]*$/.test(t.text) && !isPreposition(t.text))
+      ) {
+        const r = make(sentence.slice(0, tokens[firstComma - 1]!.end), tok.text, tok.end, true);
         if (r) return r;
       }
       if (

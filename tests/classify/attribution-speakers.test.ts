@@ -219,6 +219,22 @@ describe('sources described rather than named', () => {
     expect(speaker('The ban is unlawful, former President Donald Trump said.')).toBe('Donald Trump');
   });
 
+  it('takes the name a description stands beside, and a description before a relative clause', () => {
+    expect(speaker('Andy Beshear, the governor of Kentucky, has declared a state of emergency.')).toBe(
+      'Andy Beshear',
+    );
+    expect(speaker('Ada Lane, the most senior adviser of the league, has said a deal is close.')).toBe(
+      'Ada Lane',
+    );
+    expect(speaker('The retired goalkeeper, whose real name is Ada Lane, said she was done.')).toBe(
+      'retired goalkeeper',
+    );
+    // No name opens the sentence: the description is the speaker.
+    expect(speaker('The deal is close, the most senior adviser of the league has said.')).toMatch(
+      /most senior adviser of the league$/,
+    );
+  });
+
   it('keeps a joining "and" out of a possessed source', () => {
     expect(
       speaker('Apple praised the search, and Google’s lawyers claim the default has little value.'),
