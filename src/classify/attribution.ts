@@ -572,7 +572,8 @@ function stripTitles(name: string): string {
   if (/^the\s+\S+.*['’]s\s/i.test(name)) return name.replace(/^the\s+/i, 'the ');
   // "British prime minister’s spokesperson": the words before a possessive name its owner, not a title.
   if (/['’]s\s/.test(name)) return name;
-  const parts = name.split(/\s+/);
+  const words = name.split(/\s+/);
+  const parts = words.slice();
   // "National Trust", "European Commission": an organisation's name keeps its first words.
   if (ORGANISATION.test(name)) return name.replace(/^the\s+/i, '');
   // "Israeli and US officials": a title joined to the next word by "and" is part of the source.
@@ -585,7 +586,6 @@ function stripTitles(name: string): string {
     return name.replace(/^the\s+/i, 'the ');
   // "Chief scientific adviser", "the former chief scientific adviser": no name follows the opening title, so
   // the whole description is the speaker.
-  const words = name.split(/\s+/);
   if (
     OPENING_TITLE.test(/^the$/i.test(words[0]!) ? (words[1] ?? '') : words[0]!) &&
     !parts.some((w) => isCapitalised(w)) &&
@@ -665,17 +665,23 @@ function appositiveName(tokens: Token[], start: number): [number, number] | unde
   return lead && lead[1] === at - 2 ? lead : undefined;
 }
 
+/** Pronouns that open a relative clause about a person or thing. */
+const RELATIVE_PRONOUN = /^(who|whom|whose|which)$/i;
+
 /** True when the words ending at `end` follow a relative pronoun within the same comma-delimited stretch. */
 function inRelativeClause(tokens: Token[], end: number): boolean {
   for (let k = end; k >= 0; k--) {
     const word = tokens[k]!.text;
     if (word === ',' || word === ';') return false;
-    if (/^(who|whom|whose|which)$/i.test(word) && k < end) return true;
+    if (RELATIVE_PRONOUN.test(word) && k < end) return true;
   }
   return false;
 }
 
-/** True when quoted words, a colon or "that" stand right beside the verb at `i`, or quoted words before it. */
+/**
+ * True when the answer at `i` is given in words: quoted words, a colon, "that" or "saying" right after it, quoted
+ * words before it, or a later ", saying …" or ", asking …".
+ */
 function wordsBeside(tokens: Token[], i: number, spans: [number, number][]): boolean {
   const next = tokens[i + 1];
   if (next && /^(:|that|saying)$/i.test(next.text)) return true;
@@ -865,6 +871,14 @@ export function extractAttribution(sentence: string): AttributionMatch | undefin
       // "McLean, who at the time advised Boris Johnson, said": words inside a closed relative clause are not the
       // verb's subject. In "which the White House says" the clause holds the verb, and its subject speaks.
       const relative = afterComma && inRelativeClause(tokens, j);
+      // A description set off by commas after the name that opens the sentence speaks as that name: "Andy
+      // Beshear, the governor of Kentucky, has declared".
+      const credit = (span: [number, number], phrase: boolean, description: boolean) => {
+        const lead = description && afterComma ? appositiveName(tokens, span[0]) : undefined;
+        return lead
+          ? make(textOf(sentence, tokens, lead), tok.text, tok.end)
+          : make(textOf(sentence, tokens, span), tok.text, tok.end, phrase);
+      };
       const name = owned && !relative && ungoverned(tokens, owned);
       if (
         name &&
@@ -872,21 +886,15 @@ export function extractAttribution(sentence: string): AttributionMatch | undefin
         // "…, which Canada accused": the subject of a relative clause.
         !/^(which|whom|that)$/.test(tokens[name[0] - 1]?.text ?? '')
       ) {
-        // A description widened from the name may stand beside the name that opens the sentence.
-        const lead = name !== owned && afterComma ? appositiveName(tokens, name[0]) : undefined;
-        const r = lead
-          ? make(textOf(sentence, tokens, lead), tok.text, tok.end)
-          : make(textOf(sentence, tokens, name), tok.text, tok.end, name !== owned);
+        // Only a description widened from the name may stand beside another name.
+        const r = credit(name, name !== owned, name !== owned);
         if (r) return r;
       }
       const found = relative ? undefined : sourcePhraseEndingAt(tokens, j);
       // A source noun ending the same governed run is governed too: "at the UN Relief and Works Agency".
       const phrase = found && (name || !owned) ? ungoverned(tokens, found) : undefined;
       if (phrase && !/^(which|whom|that)$/.test(tokens[phrase[0] - 1]?.text ?? '')) {
-        const named = afterComma ? appositiveName(tokens, phrase[0]) : undefined;
-        const r = named
-          ? make(textOf(sentence, tokens, named), tok.text, tok.end)
-          : make(textOf(sentence, tokens, phrase), tok.text, tok.end, phrase !== found);
+        const r = credit(phrase, phrase !== found, true);
         if (r) return r;
       }
       // Only a finite verb ("said", "confirms") has a described subject: "the annual report" is a noun phrase.
@@ -988,7 +996,7 @@ export function extractAttribution(sentence: string): AttributionMatch | undefin
         /^the$/i.test(tokens[0]!.text) &&
         firstComma > 1 &&
         firstComma <= 5 &&
-        /^(who|whose|which)$/i.test(tokens[firstComma + 1]?.text ?? '') &&
+        RELATIVE_PRONOUN.test(tokens[firstComma + 1]?.text ?? '') &&
         tokens.slice(1, firstComma).every((t) => /^[A-Za-z][\w-]*$/.test(t.text) && !isPreposition(t.text))
       ) {
         const r = make(sentence.slice(0, tokens[firstComma - 1]!.end), tok.text, tok.end, true);

@@ -175,8 +175,7 @@ export class ItemEntities {
     const first = this.cache.spelling(text, this.spans[at]!, this.spans[at + 1]!);
     const words = this.words[e]!;
     if (words === 1) return first;
-    // Joined rather than concatenated: a concatenation of 13 characters or more is a tree of its parts, three
-    // or more objects where a story keeps one name.
+    // Joined rather than concatenated, so that a story keeps one flat string (see `ownCopy`).
     const parts = new Array<string>(words);
     parts[0] = first;
     for (let w = 1; w < words; w++) {

@@ -1,5 +1,5 @@
 import { continuesName, ItemEntities, possessiveLength } from './entities.js';
-import { surfaceAt, W_ACRONYM, W_CAP, W_NUMBER, WordCache, WordRun } from './tokenize.js';
+import { ownCopy, surfaceAt, W_ACRONYM, W_CAP, W_NUMBER, WordCache, WordRun } from './tokenize.js';
 import type { Vocabulary } from './vocabulary.js';
 
 export interface FeatureWeights {
@@ -315,11 +315,10 @@ export class FeatureExtractor {
       const run = this.scanned;
       const infoA = words.info(run, wordA);
       const infoB = words.info(run, wordB);
-      // Kept as joined strings: a concatenation of 13 characters or more is a tree of its parts, three or
-      // more objects for every collection to trace where the vocabulary needs one.
+      // The vocabulary keeps the pair for as long as it is used: as flat copies, not concatenations.
       id = vocab.add(
-        [vocab.term(a), vocab.term(b)].join('_'),
-        [surfaceAt(infoA, infoA.termCount - 1), surfaceAt(infoB, infoB.termCount - 1)].join(' '),
+        ownCopy(key),
+        ownCopy(`${surfaceAt(infoA, infoA.termCount - 1)} ${surfaceAt(infoB, infoB.termCount - 1)}`),
       );
     }
     keys[2 * at] = a;

@@ -238,10 +238,8 @@ export class WordCache {
   idsOf(word: WordInfo): number[] {
     const vocab = this.vocab;
     const ids = this.idScratch;
-    const n = word.termCount;
-    ids.length = n;
-    if (n > 0) ids[0] = vocab.intern(word.term, word.surface);
-    for (let j = 1; j < n; j++) ids[j] = vocab.intern(word.moreTerms[2 * j - 2]!, word.moreTerms[2 * j - 1]!);
+    ids.length = word.termCount;
+    for (let j = 0; j < word.termCount; j++) ids[j] = vocab.intern(termAt(word, j), surfaceAt(word, j));
     return ids;
   }
 
@@ -424,11 +422,12 @@ export class WordCache {
 }
 
 /**
- * A copy of `s` that holds only its own characters. A word of 13 or more characters cut out of a text with
- * `slice` is a view that keeps the whole text alive (an article, for a word of its lead) for as long as the
- * cache keeps the word; V8 copies shorter slices already.
+ * A copy of `s` that holds only its own characters, as one flat string. A word of 13 or more characters cut out
+ * of a text with `slice` is a view that keeps the whole text alive (an article, for a word of its lead) for as
+ * long as the cache keeps the word, and a concatenation that long is a tree of its parts, three or more objects
+ * for every collection to trace; V8 copies shorter slices and joins already.
  */
-function ownCopy(s: string): string {
+export function ownCopy(s: string): string {
   return s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string);
 }
 
