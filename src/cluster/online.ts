@@ -1,6 +1,31 @@
-import { entityKey, hasKey, type ItemEntities, keyHash } from './entities.js';
+import type { ItemEntities } from './entities.js';
 import { DEFAULT_FEATURE_WEIGHTS, FeatureExtractor, type FeatureWeights } from './features.js';
-import { hasAsciiLower } from './tokenize.js';
+import {
+  absorbedOf,
+  addItem,
+  addSource,
+  countItemEntity,
+  dropLastTitle,
+  entityCounts,
+  hasSource,
+  insertTitle,
+  itemCount,
+  itemIds,
+  mergedRecord,
+  newRecord,
+  type StoryRecord,
+  setFirstScore,
+  sortTitles,
+  sourceCount,
+  sourceNames,
+  storyIdOf,
+  T_SCORE,
+  T_SEQ,
+  T_TITLE,
+  T_VECTOR,
+  titleAt,
+  titleCount,
+} from './story-record.js';
 import type { Assignment, ClusterInput, OnlineClusterer, StoryInfo } from './types.js';
 import { grownF64, grownI32, HELD, LINK, TERM_INTS, Vocabulary } from './vocabulary.js';
 
@@ -78,7 +103,6 @@ export const DEFAULT_CLUSTER_OPTIONS: ClusterOptions = {
 
 const HOUR = 3_600_000;
 const HEADLINE_POOL = 5;
-const ENTITY_POOL = 24;
 
 /** Ints per chunk of an arena, and the bits a block's place in its chunk takes in its name. */
 const CHUNK = 65_536;
@@ -155,104 +179,6 @@ const I_LEN = 5;
 const I_GEN = 6;
 const I_ALIVE = 7;
 
-interface TitleCandidate {
-  title: string;
-  /** Shouts, asks or trails off: ranked a little lower. */
-  loud: boolean;
-  /**
-   * The title's item vector as (term id, weight) pairs, ids ascending, to rescore against the centroid as the
-   * story grows. Absent while the story holds only this title's item: its centroid is that vector, and most
-   * stories never get a second.
-   */
-  vector?: number[];
-  score: number;
-  seq: number;
-}
-
-/**
- * Shared by every story that has none yet, in place of an empty array of its own: never written to, a story
- * gets an array of its own when it takes its first title or absorbs its first story.
- */
-const NO_TITLES: TitleCandidate[] = Object.freeze([]) as unknown as TitleCandidate[];
-const NO_IDS: string[] = Object.freeze([]) as unknown as string[];
-/** Shared by every story without outlets or names, like `NO_TITLES`. */
-const NO_VALUES: (string | number)[] = Object.freeze([]) as unknown as (string | number)[];
-
-/** Slots per name in `StoryMeta.entities`, and where the key's hash and the count sit. */
-const ENTITY_SLOTS = 3;
-const E_HASH = 1;
-const E_COUNT = 2;
-
-/**
- * What a story keeps besides its centroid: cold data, read when the story is shown or merged. Values that go
- * together share one array, and a story without any shares an empty one: a live story's arrays are most of
- * the objects a full garbage collection traces, two each (the array and its store). Arrays start at their
- * exact length: arrays grown by push reserve room for about sixteen more, and most stories never grow.
- */
-class StoryMeta {
-  /** Item ids in arrival order, each followed by its arrival number, by which merged stories keep that order. */
-  items: (string | number)[];
-  /** Distinct outlets in order of first coverage, each followed by the arrival number of its first item. */
-  sources: (string | number)[];
-  titles: TitleCandidate[] = NO_TITLES;
-  /**
-   * Names counted by key (see `entityKey`), `ENTITY_SLOTS` slots each: the name as first spelt, the key's hash
-   * (see `smallHash`) and the count.
-   */
-  entities: (string | number)[] = NO_VALUES;
-  /** Ids of stories merged into this one. */
-  absorbed: string[] = NO_IDS;
-
-  /** A story of one item so far. */
-  constructor(
-    readonly id: string,
-    itemId: string,
-    seq: number,
-    source: string | undefined,
-  ) {
-    this.items = [itemId, seq];
-    this.sources = source ? [source, seq] : NO_VALUES;
-  }
-
-  /** Items in the story. */
-  get size(): number {
-    return this.items.length >> 1;
-  }
-
-  get sourceCount(): number {
-    return this.sources.length >> 1;
-  }
-
-  hasSource(source: string): boolean {
-    const sources = this.sources;
-    for (let k = 0; k < sources.length; k += 2) if (sources[k] === source) return true;
-    return false;
-  }
-
-  itemIds(): string[] {
-    return evenSlots(this.items);
-  }
-
-  sourceNames(): string[] {
-    return evenSlots(this.sources);
-  }
-}
-
-/** The values of a list of (value, arrival number) pairs. */
-function evenSlots(pairs: (string | number)[]): string[] {
-  const out = new Array<string>(pairs.length >> 1);
-  for (let k = 0; k < out.length; k++) out[k] = pairs[2 * k] as string;
-  return out;
-}
-
-/**
- * A 32-bit hash cut to 30 bits, so that an array of mixed values holds it as a small integer rather than as a
- * number object of its own.
- */
-function smallHash(h: number): number {
-  return h >> 2;
-}
-
 /** Titles that shout, ask or trail off make poor headlines for a thread. */
 function sensational(title: string): boolean {
   let lower = false;
@@ -282,7 +208,7 @@ export class StoryClusterer implements OnlineClusterer {
   private readonly itemStory = new Map<string, number>();
   /** Merged-away story id -> surviving story id (always the final survivor). */
   private readonly mergedInto = new Map<string, string>();
-  private readonly forgetQueue: { at: number; ids: string[] }[] = [];
+  private readonly forgetQueue: { at: number; ids: readonly string[] }[] = [];
   private forgetHead = 0;
 
   // Per story slot.
@@ -294,7 +220,7 @@ export class StoryClusterer implements OnlineClusterer {
   private reci = new Int32Array(this.rec.buffer);
   private serialOf = new Float64Array(1024);
   private firstMs = new Float64Array(1024);
-  private meta: (StoryMeta | undefined)[] = [];
+  private meta: (StoryRecord | undefined)[] = [];
   /**
    * Centroids: blocks of (term id, weight) pairs sorted by id, by size class; a centroid moves up a class
    * when it outgrows its block. `centroidCap` is each class's capacity in terms.
@@ -420,7 +346,8 @@ export class StoryClusterer implements OnlineClusterer {
   add(item: ClusterInput, newStoryId?: string): Assignment {
     // The same item again (a re-polled feed) keeps its story.
     const seen = this.itemStory.get(item.id);
-    if (seen !== undefined) return { id: item.id, storyId: this.meta[seen]!.id, merged: [], score: 1 };
+    if (seen !== undefined)
+      return { id: item.id, storyId: storyIdOf(this.meta[seen]!), merged: [], score: 1 };
 
     const t = item.publishedAt ? Date.parse(item.publishedAt) : Number.NaN;
     // The clock never runs backwards: a late item is placed at the latest time seen.
@@ -447,7 +374,7 @@ export class StoryClusterer implements OnlineClusterer {
     }
     this.join(story, item, fx.ids, fx.w, n, fx.entities, seq, now, found === 0);
     this.unload(n);
-    return { id: item.id, storyId: this.meta[story]!.id, merged, score };
+    return { id: item.id, storyId: storyIdOf(this.meta[story]!), merged, score };
   }
 
   /**
@@ -460,7 +387,8 @@ export class StoryClusterer implements OnlineClusterer {
       const other = this.mSlot[i]!;
       if (!this.alive(other) || !this.alive(story)) continue;
       // Only fragments are folded in: two stories that each grew on their own are kept apart.
-      if (Math.min(this.meta[story]!.size, this.meta[other]!.size) > this.opts.mergeMaxSize) continue;
+      if (Math.min(itemCount(this.meta[story]!), itemCount(this.meta[other]!)) > this.opts.mergeMaxSize)
+        continue;
       const rec = this.rec;
       const sim =
         this.storyDot(story, other) /
@@ -469,7 +397,7 @@ export class StoryClusterer implements OnlineClusterer {
       const otherOlder = this.serialOf[other]! < this.serialOf[story]!;
       const older = otherOlder ? other : story;
       const younger = otherOlder ? story : other;
-      merged.push(this.meta[younger]!.id);
+      merged.push(storyIdOf(this.meta[younger]!));
       this.merge(older, younger);
       story = older;
     }
@@ -482,7 +410,8 @@ export class StoryClusterer implements OnlineClusterer {
 
   storyOf(itemId: string): string | undefined {
     const slot = this.itemStory.get(itemId);
-    return slot === undefined ? undefined : this.meta[slot]?.id;
+    const r = slot === undefined ? undefined : this.meta[slot];
+    return r === undefined ? undefined : storyIdOf(r);
   }
 
   story(storyId: string): StoryInfo | undefined {
@@ -813,7 +742,7 @@ export class StoryClusterer implements OnlineClusterer {
       const score = this.similarity(s) * this.cDecay[c]!;
       if (score < threshold) continue;
       if (this.summarised) {
-        if (score < summaryThreshold && this.meta[s]!.size === 1) continue;
+        if (score < summaryThreshold && itemCount(this.meta[s]!) === 1) continue;
         if (score < this.opts.namesOnlyThreshold && this.plainShare < this.opts.namesOnlyShare) continue;
         if (score < this.opts.oneTermThreshold && this.topShare > 0.5) continue;
       }
@@ -874,7 +803,7 @@ export class StoryClusterer implements OnlineClusterer {
     this.reci[r + I_BLOCK] = this.centroids.alloc(0);
     this.reci[r + I_LEN] = 0;
     this.reci[r + I_ALIVE] = 1;
-    this.meta[s] = new StoryMeta(id, item.id, seq, item.source);
+    this.meta[s] = newRecord(id, item.id, seq, item.source, item.title);
     this.live++;
     this.byId.set(id, s);
     return s;
@@ -899,29 +828,26 @@ export class StoryClusterer implements OnlineClusterer {
     now: number,
     fresh: boolean,
   ): void {
-    const m = this.meta[s]!;
     if (!fresh) this.keepTitleVectors(s);
-    const score = headlineScore(this.addToCentroid(s, ids, w, n));
-    // A fresh story was made holding its first item.
-    if (!fresh) {
-      m.items.push(item.id, seq);
-      const source = item.source;
-      if (source && !m.hasSource(source)) {
-        if (m.sources === NO_VALUES) m.sources = [source, seq];
-        else m.sources.push(source, seq);
-      }
-    }
+    const micros = headlineMicros(this.addToCentroid(s, ids, w, n));
+    const r = this.meta[s]!;
     this.itemStory.set(item.id, s);
-    for (let e = 0; e < entities.count; e++) this.countItemEntity(m, entities, e);
-    if (fresh && m.entities.length > ENTITY_SLOTS) m.entities = m.entities.slice();
-    // Only a title that enters the pool needs its own copy of the vector.
-    const pool = m.titles;
-    const loud = sensational(item.title);
-    const rank = loud ? score * 0.9 : score;
-    if (fresh) this.offerTitle(s, { title: item.title, loud, score, seq });
-    else if (pool.length < HEADLINE_POOL || rank > pool[pool.length - 1]!.score) {
-      // Exact-length copies: arrays grown by push keep slack, and a story may hold its titles for weeks.
-      this.offerTitle(s, { title: item.title, loud, vector: pairsOf(ids, w, n), score, seq });
+    if (fresh) {
+      // A fresh story was made holding its first item and title.
+      setFirstScore(r, titleScore(micros, item.title));
+      for (let e = 0; e < entities.count; e++) countItemEntity(r, entities, e);
+      // Exact length: an array grown by push keeps slack, and a story may be held for weeks.
+      if (entities.count > 0) this.meta[s] = r.slice();
+    } else {
+      addItem(r, item.id, seq);
+      const source = item.source;
+      if (source && !hasSource(r, source)) addSource(r, source, seq);
+      for (let e = 0; e < entities.count; e++) countItemEntity(r, entities, e);
+      // Only a title that enters the pool needs its own copy of the vector.
+      const score = titleScore(micros, item.title);
+      const pool = titleCount(r);
+      if (pool < HEADLINE_POOL || score > (r[titleAt(pool - 1) + T_SCORE] as number))
+        this.offerTitle(s, item.title, pairsOf(ids, w, n), score, seq);
     }
     this.rec[s * REC + R_LAST] = Math.max(this.rec[s * REC + R_LAST]!, now);
     this.pushEvict(s);
@@ -1167,26 +1093,23 @@ export class StoryClusterer implements OnlineClusterer {
     this.addToCentroid(older, this.otherIds, this.otherW, yLen);
     const o = this.meta[older]!;
     const y = this.meta[younger]!;
-    o.items = mergeBySeq(o.items, y.items);
-    for (let k = 0; k < y.items.length; k += 2) this.itemStory.set(y.items[k] as string, older);
-    const sources = mergeBySeq(o.sources, y.sources);
-    o.sources = [];
-    for (let k = 0; k < sources.length; k += 2) {
-      if (!o.hasSource(sources[k] as string)) o.sources.push(sources[k]!, sources[k + 1]!);
+    const r = mergedRecord(o, y);
+    this.meta[older] = r;
+    for (const itemId of itemIds(y)) this.itemStory.set(itemId, older);
+    for (let k = 0; k < titleCount(y); k++) {
+      const at = titleAt(k);
+      const title = y[at + T_TITLE] as string;
+      const vector = y[at + T_VECTOR] as number[] | undefined;
+      const score = titleScore(this.titleCosine(older, vector), title);
+      this.offerTitle(older, title, vector, score, y[at + T_SEQ] as number);
     }
-    const ye = y.entities;
-    for (let k = 0; k < ye.length; k += ENTITY_SLOTS)
-      this.countEntity(o, ye[k] as string, ye[k + E_COUNT] as number);
-    for (const t of y.titles) this.offerTitle(older, { ...t, score: this.titleCosine(older, t) });
     this.rescoreTitles(older);
     this.firstMs[older] = Math.min(this.firstMs[older]!, this.firstMs[younger]!);
     const rec = this.rec;
     rec[older * REC + R_LAST] = Math.max(rec[older * REC + R_LAST]!, rec[younger * REC + R_LAST]!);
-    const moved = [y.id, ...y.absorbed];
-    for (const id of moved) this.mergedInto.set(id, o.id);
-    if (o.absorbed === NO_IDS) o.absorbed = [];
-    for (const id of moved) o.absorbed.push(id);
-    y.absorbed = NO_IDS;
+    const survivor = storyIdOf(r);
+    this.mergedInto.set(storyIdOf(y), survivor);
+    for (const id of absorbedOf(y)) this.mergedInto.set(id, survivor);
     this.drop(younger);
   }
 
@@ -1201,7 +1124,7 @@ export class StoryClusterer implements OnlineClusterer {
     this.unindexAll(arena.chunks[h >>> PLACE_BITS]!, off, off + 2 * this.reci[r + I_LEN]!, 2, s);
     arena.release(h);
     this.reci[r + I_LEN] = 0;
-    this.byId.delete(this.meta[s]!.id);
+    this.byId.delete(storyIdOf(this.meta[s]!));
     this.meta[s] = undefined;
     this.freeSlots.push(s);
     this.live--;
@@ -1215,13 +1138,11 @@ export class StoryClusterer implements OnlineClusterer {
       this.evHead++;
       if (this.reci[s * 2 * REC + I_GEN] !== g || !this.alive(s) || this.rec[s * REC + R_LAST]! >= horizon)
         continue;
-      const m = this.meta[s]!;
-      for (let k = 0; k < m.items.length; k += 2) {
-        const itemId = m.items[k] as string;
-        if (this.itemStory.get(itemId) === s) this.itemStory.delete(itemId);
-      }
-      if (m.absorbed.length > 0) this.forgetQueue.push({ at: now + this.mergeMemoryMs(), ids: m.absorbed });
-      this.opts.onExpire?.(m.sourceCount, () => this.info(s));
+      const r = this.meta[s]!;
+      for (const itemId of itemIds(r)) if (this.itemStory.get(itemId) === s) this.itemStory.delete(itemId);
+      const absorbed = absorbedOf(r);
+      if (absorbed.length > 0) this.forgetQueue.push({ at: now + this.mergeMemoryMs(), ids: absorbed });
+      this.opts.onExpire?.(sourceCount(r), () => this.info(s));
       this.drop(s);
     }
     if (this.evHead === this.evTail) {
@@ -1251,66 +1172,14 @@ export class StoryClusterer implements OnlineClusterer {
     return (this.opts.mergeMemoryHours ?? this.opts.windowHours * 4) * HOUR;
   }
 
-  /** Counts an entity of the item being added, without building its name if the story has its key. */
-  private countItemEntity(m: StoryMeta, entities: ItemEntities, e: number): void {
-    if (!entities.ascii[e]) {
-      this.countEntity(m, entities.name(e), 1);
-      return;
-    }
-    const hash = smallHash(entities.hashes[e]!);
-    const pool = m.entities;
-    for (let k = 0; k < pool.length; k += ENTITY_SLOTS) {
-      if (pool[k + E_HASH] === hash && entities.hasKey(e, pool[k] as string)) {
-        (pool[k + E_COUNT] as number) += 1;
-        // A name first seen in a shouted headline takes the spelling of a report that writes it in lower case.
-        if (!hasAsciiLower(pool[k] as string) && entities.hasLower(e)) pool[k] = entities.name(e);
-        return;
-      }
-    }
-    this.addEntity(m, entities.name(e), hash, 1);
-  }
-
-  /** Counts `n` mentions of `name`. */
-  private countEntity(m: StoryMeta, name: string, n: number): void {
-    const key = entityKey(name);
-    const h = smallHash(keyHash(key));
-    const pool = m.entities;
-    for (let k = 0; k < pool.length; k += ENTITY_SLOTS) {
-      if (pool[k + E_HASH] === h && hasKey(pool[k] as string, key)) {
-        (pool[k + E_COUNT] as number) += n;
-        if (!hasAsciiLower(pool[k] as string) && hasAsciiLower(name)) pool[k] = name;
-        return;
-      }
-    }
-    this.addEntity(m, name, h, n);
-  }
-
-  /** Adds a name to the story's pool; `hash` is its key's `smallHash`. */
-  private addEntity(m: StoryMeta, name: string, hash: number, n: number): void {
-    const pool = m.entities;
-    if (pool === NO_VALUES) {
-      m.entities = [name, hash, n];
-      return;
-    }
-    if (pool.length >= ENTITY_POOL * ENTITY_SLOTS) {
-      // Full: a new name replaces the last of the rarest, which keeps the pool bounded and stable.
-      let min = 0;
-      for (let k = ENTITY_SLOTS; k < pool.length; k += ENTITY_SLOTS)
-        if ((pool[k + E_COUNT] as number) <= (pool[min + E_COUNT] as number)) min = k;
-      if ((pool[min + E_COUNT] as number) > n) return;
-      pool.splice(min, ENTITY_SLOTS);
-    }
-    pool.push(name, hash, n);
-  }
-
   /**
    * Gives the titles of a one-item story their own vector, read from its centroid, before the centroid changes.
    * The centroid holds the item's vector in single precision, cut to its heaviest terms: close enough to rank
    * headlines by.
    */
   private keepTitleVectors(s: number): void {
-    const t = this.meta[s]!.titles[0];
-    if (t === undefined || t.vector !== undefined) return;
+    const r = this.meta[s]!;
+    if (titleCount(r) === 0 || r[titleAt(0) + T_VECTOR] !== undefined) return;
     const arena = this.centroids;
     const h = this.reci[s * 2 * REC + I_BLOCK]!;
     const terms = arena.chunks[h >>> PLACE_BITS]!;
@@ -1322,13 +1191,12 @@ export class StoryClusterer implements OnlineClusterer {
       vector[k] = terms[off + k]!;
       vector[k + 1] = weights[off + k + 1]!;
     }
-    t.vector = vector;
+    r[titleAt(0) + T_VECTOR] = vector;
   }
 
-  /** Cosine of a kept title's vector with the story's centroid. */
-  private titleCosine(s: number, t: TitleCandidate): number {
+  /** Cosine of a kept title's vector with the story's centroid, in millionths (see `headlineMicros`). */
+  private titleCosine(s: number, vector: number[] | undefined): number {
     const n2 = this.rec[s * REC + R_NORM2]!;
-    const vector = t.vector;
     if (n2 <= 0 || vector === undefined) return 0;
     const arena = this.centroids;
     const h = this.reci[s * 2 * REC + I_BLOCK]!;
@@ -1348,35 +1216,45 @@ export class StoryClusterer implements OnlineClusterer {
       } else if (a < b) i += 2;
       else j += 2;
     }
-    return headlineScore(d / Math.sqrt(n2));
+    return headlineMicros(d / Math.sqrt(n2));
   }
 
   /**
    * Keeps the few titles closest to the centroid, to pick the headline from. Scores of kept titles are
    * refreshed as the story grows (each time it doubles, and every 16 items), not on every item.
    */
-  private offerTitle(s: number, cand: TitleCandidate): void {
-    if (cand.loud) cand.score *= 0.9;
-    const m = this.meta[s]!;
-    const pool = m.titles;
-    if (pool.length === 0) m.titles = [cand];
-    else if (pool.length < HEADLINE_POOL) pool.push(cand);
-    else if (cand.score > pool[pool.length - 1]!.score) pool[pool.length - 1] = cand;
-    else return;
-    sortTitles(m.titles);
-    const n = m.size;
+  private offerTitle(
+    s: number,
+    title: string,
+    vector: number[] | undefined,
+    score: number,
+    seq: number,
+  ): void {
+    const r = this.meta[s]!;
+    const pool = titleCount(r);
+    if (pool === HEADLINE_POOL) {
+      if (score <= (r[titleAt(pool - 1) + T_SCORE] as number)) return;
+      dropLastTitle(r);
+    }
+    insertTitle(r, titleCount(r), title, vector, score, seq);
+    sortTitles(r);
+    const n = itemCount(r);
     // The first item's title was scored against the story's first centroid just now.
     if (n > 1 && ((n & (n - 1)) === 0 || n % 16 === 0)) this.rescoreTitles(s);
   }
 
   private rescoreTitles(s: number): void {
-    const titles = this.meta[s]!.titles;
-    for (const t of titles) t.score = this.titleCosine(s, t) * (t.loud ? 0.9 : 1);
-    sortTitles(titles);
+    const r = this.meta[s]!;
+    for (let k = 0; k < titleCount(r); k++) {
+      const at = titleAt(k);
+      const cosine = this.titleCosine(s, r[at + T_VECTOR] as number[] | undefined);
+      r[at + T_SCORE] = titleScore(cosine, r[at + T_TITLE] as string);
+    }
+    sortTitles(r);
   }
 
   private info(s: number): StoryInfo {
-    const m = this.meta[s]!;
+    const r = this.meta[s]!;
     const arena = this.centroids;
     const h = this.reci[s * 2 * REC + I_BLOCK]!;
     const off = arena.offset(h);
@@ -1396,25 +1274,23 @@ export class StoryClusterer implements OnlineClusterer {
       const word = this.vocab.surface[ids[k]!];
       if (word && !keywords.includes(word)) keywords.push(word);
     }
-    const size = m.size;
-    const named: { name: string; count: number; k: number }[] = [];
-    for (let k = 0; k < m.entities.length; k += ENTITY_SLOTS)
-      named.push({ name: m.entities[k] as string, count: m.entities[k + E_COUNT] as number, k });
-    const entities = named
+    const size = itemCount(r);
+    const entities = entityCounts(r)
+      .map((e, k) => ({ ...e, k }))
       .filter((e) => e.count >= Math.min(2, size))
       .sort((a, b) => b.count - a.count || a.k - b.k)
       .slice(0, 10)
       .map((e) => e.name);
     return {
-      id: m.id,
-      headline: m.titles[0]?.title ?? '',
-      itemIds: m.itemIds(),
-      sources: m.sourceNames(),
+      id: storyIdOf(r),
+      headline: titleCount(r) > 0 ? (r[titleAt(0) + T_TITLE] as string) : '',
+      itemIds: itemIds(r),
+      sources: sourceNames(r),
       keywords,
       entities,
       firstSeen: new Date(this.firstMs[s]!).toISOString(),
       lastUpdated: new Date(this.rec[s * REC + R_LAST]!).toISOString(),
-      ...(m.absorbed.length ? { mergedFrom: [...m.absorbed] } : {}),
+      ...(absorbedOf(r).length ? { mergedFrom: [...absorbedOf(r)] } : {}),
     };
   }
 }
@@ -1444,25 +1320,16 @@ function select(a: Float64Array, n: number, k: number): number {
 }
 
 /**
- * A title's cosine with its story's centroid, to a millionth: in a story of two items both titles score the same,
+ * A title's cosine with its story's centroid in millionths: in a story of two items both titles score the same,
  * and which of them leads must not turn on the rounding of the vectors compared, but on which came first.
  */
-function headlineScore(cosine: number): number {
-  return Math.round(cosine * 1e6) / 1e6;
+function headlineMicros(cosine: number): number {
+  return Math.round(cosine * 1e6);
 }
 
-/** Best score first, then the earliest; by insertion, as the pool holds a handful. */
-function sortTitles(titles: TitleCandidate[]): void {
-  for (let k = 1; k < titles.length; k++) {
-    const t = titles[k]!;
-    let p = k;
-    for (; p > 0; p--) {
-      const u = titles[p - 1]!;
-      if (u.score > t.score || (u.score === t.score && u.seq < t.seq)) break;
-      titles[p] = u;
-    }
-    titles[p] = t;
-  }
+/** A title's rank in its story's pool (see `T_SCORE`): one that shouts, asks or trails off ranks a tenth lower. */
+function titleScore(micros: number, title: string): number {
+  return micros * (sensational(title) ? 9 : 10);
 }
 
 /**
@@ -1474,24 +1341,6 @@ function pairsOf(ids: Int32Array, w: Float64Array, n: number): number[] {
   for (let k = 0; k < n; k++) {
     out[2 * k] = ids[k]!;
     out[2 * k + 1] = w[k]!;
-  }
-  return out;
-}
-
-/** Two lists of (value, arrival number) pairs merged into one in arrival order, at its exact length. */
-function mergeBySeq(a: (string | number)[], b: (string | number)[]): (string | number)[] {
-  const out = new Array<string | number>(a.length + b.length);
-  let i = 0;
-  let j = 0;
-  let o = 0;
-  while (i < a.length || j < b.length) {
-    if (j >= b.length || (i < a.length && (a[i + 1] as number) <= (b[j + 1] as number))) {
-      out[o++] = a[i++]!;
-      out[o++] = a[i++]!;
-    } else {
-      out[o++] = b[j++]!;
-      out[o++] = b[j++]!;
-    }
   }
   return out;
 }
