@@ -9,13 +9,15 @@
  * between the starts of consecutive replays; the clock never runs backwards, so a replay adds about this much
  * time. It sets how many of the active stories are recent enough for an item to join (their time decay still
  * lets them reach the threshold) and so are scored as candidates: 1 puts them all within reach, the hardest
- * case. `BENCH_ROUNDS` (default 4): timed rounds, each of two more replays, run back to back; long enough that a
- * full garbage collection of the grown heap usually falls inside the timed run, as it does in a worker that
- * runs for days, and each round's figure shows how much that (or a shared machine) moves it. `BENCH_WEEKS`
- * (default 6): length of the retention run.
+ * case. `BENCH_ROUNDS` (default 8): timed rounds, each of two more replays, run back to back; long enough that a
+ * full garbage collection of the grown heap falls inside the timed run, as it does in a worker that runs for
+ * days, and each round's figure shows how much that (or a shared machine) moves it. The collections that fell
+ * inside are printed: a run without a full one flatters the clusterer. `BENCH_WEEKS` (default 6): length of
+ * the retention run.
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
+import { type PerformanceEntry, PerformanceObserver, constants as perf } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import vm from 'node:vm';
@@ -29,7 +31,7 @@ const gc = vm.runInNewContext('gc') as () => void;
 const HOUR = 3_600_000;
 const TARGET_STORIES = Number(process.env.BENCH_STORIES ?? 100_000);
 const REPLAY_HOURS = Number(process.env.BENCH_REPLAY_HOURS ?? 6);
-const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 4));
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 8));
 const rumcaPath = fileURLToPath(
   new URL('../../shared/data/rumca-news-2023-11-17_to_24.jsonl', import.meta.url),
 );
@@ -189,6 +191,15 @@ for (let round = 0; round < ROUNDS; round++) {
   copy += 2;
 }
 const timedItems = rounds.reduce((n, r) => n + r.length, 0);
+// Collections are reported after the fact, once the event loop turns; each carries its start time.
+const collections: { at: number; ms: number; full: boolean }[] = [];
+const gcObserver = new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    const kind = (e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind;
+    collections.push({ at: e.startTime, ms: e.duration, full: kind === perf.NODE_PERFORMANCE_GC_MAJOR });
+  }
+});
+gcObserver.observe({ entryTypes: ['gc'] });
 const lat = new Float64Array(timedItems);
 const roundRates: number[] = [];
 const cpu0 = process.cpuUsage();
@@ -206,7 +217,8 @@ for (let round = 0; round < ROUNDS; round++) {
   }
   roundRates.push(timed.length / ((performance.now() - roundStart) / 1000));
 }
-const timedSecs = (performance.now() - start) / 1000;
+const end = performance.now();
+const timedSecs = (end - start) / 1000;
 const cpu = process.cpuUsage(cpu0);
 const cpuSecs = (cpu.user + cpu.system) / 1e6;
 // A shared machine slows down now and then: the throughput of consecutive slices shows how much.
@@ -239,6 +251,21 @@ console.log(
   `  ${SLICES} slices of ~${Math.round(lat.length / SLICES)} items (time inside add only): median ` +
     `${pct(Float64Array.from(sliceRates), 0.5).toFixed(0)} items/s, slowest ${sliceRates[0]!.toFixed(0)}, ` +
     `fastest ${sliceRates[SLICES - 1]!.toFixed(0)}`,
+);
+
+// Node records each collection on the event loop and hands the records to observers a turn later.
+for (let turn = 0; turn < 3; turn++) await new Promise((resolve) => setTimeout(resolve, 10));
+gcObserver.disconnect();
+const inside = collections.filter((g) => g.at >= start && g.at < end);
+const full = inside.filter((g) => g.full);
+const young = inside.filter((g) => !g.full);
+const sumMs = (list: { ms: number }[]) => list.reduce((t, g) => t + g.ms, 0);
+console.log(
+  `  garbage collection inside the timed run: ${young.length} young-generation pauses (${sumMs(young).toFixed(0)} ms), ` +
+    `${full.length} full (${sumMs(full).toFixed(0)} ms of pauses; marking done alongside is not counted)` +
+    (full.length === 0
+      ? ' -- no full collection fell inside: raise BENCH_ROUNDS for a sustained figure'
+      : ''),
 );
 
 // Phase 3: retention. A long stream under the default 72 h window: memory must level off, not grow.
