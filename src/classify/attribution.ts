@@ -668,6 +668,19 @@ function appositiveName(tokens: Token[], start: number): [number, number] | unde
 /** Pronouns that open a relative clause about a person or thing. */
 const RELATIVE_PRONOUN = /^(who|whom|whose|which)$/i;
 
+/**
+ * The name a relative clause starting at `at` gives, when that is all it says: "whose legal name is Belcalis
+ * Almánzar," or "whose real name is …," closed by a comma.
+ */
+function namedInClause(tokens: Token[], at: number): [number, number] | undefined {
+  let k = at;
+  if (!/^whose$/i.test(tokens[k++]?.text ?? '')) return undefined;
+  if (/^(legal|real|full|birth|given|official)$/i.test(tokens[k]?.text ?? '')) k++;
+  if (!/^name$/i.test(tokens[k++]?.text ?? '') || !/^is$/i.test(tokens[k++]?.text ?? '')) return undefined;
+  const name = nameStartingAt(tokens, k);
+  return name && tokens[name[1] + 1]?.text === ',' ? name : undefined;
+}
+
 /** True when the words ending at `end` follow a relative pronoun within the same comma-delimited stretch. */
 function inRelativeClause(tokens: Token[], end: number): boolean {
   for (let k = end; k >= 0; k--) {
@@ -999,7 +1012,11 @@ export function extractAttribution(sentence: string): AttributionMatch | undefin
         RELATIVE_PRONOUN.test(tokens[firstComma + 1]?.text ?? '') &&
         tokens.slice(1, firstComma).every((t) => /^[A-Za-z][\w-]*$/.test(t.text) && !isPreposition(t.text))
       ) {
-        const r = make(sentence.slice(0, tokens[firstComma - 1]!.end), tok.text, tok.end, true);
+        // "…, whose legal name is Belcalis Almánzar, said": the clause names the one described.
+        const named = namedInClause(tokens, firstComma + 1);
+        const r = named
+          ? make(textOf(sentence, tokens, named), tok.text, tok.end)
+          : make(sentence.slice(0, tokens[firstComma - 1]!.end), tok.text, tok.end, true);
         if (r) return r;
       }
       if (

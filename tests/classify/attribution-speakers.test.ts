@@ -226,7 +226,17 @@ describe('sources described rather than named', () => {
     expect(speaker('Ada Lane, the most senior adviser of the league, has said a deal is close.')).toBe(
       'Ada Lane',
     );
+    expect(speaker('The retired goalkeeper, who won the cup twice, said she was done.')).toBe(
+      'retired goalkeeper',
+    );
+    // A clause that only names the one described gives the name.
     expect(speaker('The retired goalkeeper, whose real name is Ada Lane, said she was done.')).toBe(
+      'Ada Lane',
+    );
+    expect(
+      speaker('The Grammy winner, whose legal name is Belcalis Almánzar, said the suit was baseless.'),
+    ).toBe('Belcalis Almánzar');
+    expect(speaker('The retired goalkeeper, whose name is on the cup, said she was done.')).toBe(
       'retired goalkeeper',
     );
     // No name opens the sentence: the description is the speaker.
