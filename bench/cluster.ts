@@ -192,11 +192,11 @@ for (let round = 0; round < ROUNDS; round++) {
 }
 const timedItems = rounds.reduce((n, r) => n + r.length, 0);
 // Collections are reported after the fact, once the event loop turns; each carries its start time.
-const collections: { at: number; ms: number; full: boolean }[] = [];
+const collections: { at: number; ms: number; kind?: number }[] = [];
 const gcObserver = new PerformanceObserver((list) => {
   for (const e of list.getEntries()) {
     const kind = (e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind;
-    collections.push({ at: e.startTime, ms: e.duration, full: kind === perf.NODE_PERFORMANCE_GC_MAJOR });
+    collections.push({ at: e.startTime, ms: e.duration, kind });
   }
 });
 gcObserver.observe({ entryTypes: ['gc'] });
@@ -257,8 +257,8 @@ console.log(
 for (let turn = 0; turn < 3; turn++) await new Promise((resolve) => setTimeout(resolve, 10));
 gcObserver.disconnect();
 const inside = collections.filter((g) => g.at >= start && g.at < end);
-const full = inside.filter((g) => g.full);
-const young = inside.filter((g) => !g.full);
+const full = inside.filter((g) => g.kind === perf.NODE_PERFORMANCE_GC_MAJOR);
+const young = inside.filter((g) => g.kind === perf.NODE_PERFORMANCE_GC_MINOR);
 const sumMs = (list: { ms: number }[]) => list.reduce((t, g) => t + g.ms, 0);
 console.log(
   `  garbage collection inside the timed run: ${young.length} young-generation pauses (${sumMs(young).toFixed(0)} ms), ` +
