@@ -14,7 +14,7 @@ import {
   mergedRecord,
   newRecord,
   type StoryRecord,
-  setFirstScore,
+  scoreFirstTitle,
   sortTitles,
   sourceCount,
   sourceNames,
@@ -23,6 +23,7 @@ import {
   T_SEQ,
   T_TITLE,
   T_VECTOR,
+  T_WEIGHT,
   titleAt,
   titleCount,
 } from './story-record.js';
@@ -803,7 +804,7 @@ export class StoryClusterer implements OnlineClusterer {
     this.reci[r + I_BLOCK] = this.centroids.alloc(0);
     this.reci[r + I_LEN] = 0;
     this.reci[r + I_ALIVE] = 1;
-    this.meta[s] = newRecord(id, item.id, seq, item.source, item.title);
+    this.meta[s] = newRecord(id, item.id, seq, item.source, item.title, titleWeight(item.title));
     this.live++;
     this.byId.set(id, s);
     return s;
@@ -834,7 +835,7 @@ export class StoryClusterer implements OnlineClusterer {
     this.itemStory.set(item.id, s);
     if (fresh) {
       // A fresh story was made holding its first item and title.
-      setFirstScore(r, titleScore(micros, item.title));
+      scoreFirstTitle(r, micros);
       for (let e = 0; e < entities.count; e++) countItemEntity(r, entities, e);
       // Exact length: an array grown by push keeps slack, and a story may be held for weeks.
       if (entities.count > 0) this.meta[s] = r.slice();
@@ -844,10 +845,11 @@ export class StoryClusterer implements OnlineClusterer {
       if (source && !hasSource(r, source)) addSource(r, source, seq);
       for (let e = 0; e < entities.count; e++) countItemEntity(r, entities, e);
       // Only a title that enters the pool needs its own copy of the vector.
-      const score = titleScore(micros, item.title);
+      const weight = titleWeight(item.title);
+      const score = micros * weight;
       const pool = titleCount(r);
       if (pool < HEADLINE_POOL || score > (r[titleAt(pool - 1) + T_SCORE] as number))
-        this.offerTitle(s, item.title, pairsOf(ids, w, n), score, seq);
+        this.offerTitle(s, item.title, pairsOf(ids, w, n), score, seq, weight);
     }
     this.rec[s * REC + R_LAST] = Math.max(this.rec[s * REC + R_LAST]!, now);
     this.pushEvict(s);
@@ -1100,8 +1102,9 @@ export class StoryClusterer implements OnlineClusterer {
       const at = titleAt(k);
       const title = y[at + T_TITLE] as string;
       const vector = y[at + T_VECTOR] as number[] | undefined;
-      const score = titleScore(this.titleCosine(older, vector), title);
-      this.offerTitle(older, title, vector, score, y[at + T_SEQ] as number);
+      const weight = y[at + T_WEIGHT] as number;
+      const score = this.titleCosine(older, vector) * weight;
+      this.offerTitle(older, title, vector, score, y[at + T_SEQ] as number, weight);
     }
     this.rescoreTitles(older);
     this.firstMs[older] = Math.min(this.firstMs[older]!, this.firstMs[younger]!);
@@ -1229,6 +1232,7 @@ export class StoryClusterer implements OnlineClusterer {
     vector: number[] | undefined,
     score: number,
     seq: number,
+    weight: number,
   ): void {
     const r = this.meta[s]!;
     const pool = titleCount(r);
@@ -1236,7 +1240,7 @@ export class StoryClusterer implements OnlineClusterer {
       if (score <= (r[titleAt(pool - 1) + T_SCORE] as number)) return;
       dropLastTitle(r);
     }
-    insertTitle(r, titleCount(r), title, vector, score, seq);
+    insertTitle(r, titleCount(r), title, vector, score, seq, weight);
     sortTitles(r);
     const n = itemCount(r);
     // The first item's title was scored against the story's first centroid just now.
@@ -1248,7 +1252,7 @@ export class StoryClusterer implements OnlineClusterer {
     for (let k = 0; k < titleCount(r); k++) {
       const at = titleAt(k);
       const cosine = this.titleCosine(s, r[at + T_VECTOR] as number[] | undefined);
-      r[at + T_SCORE] = titleScore(cosine, r[at + T_TITLE] as string);
+      r[at + T_SCORE] = cosine * (r[at + T_WEIGHT] as number);
     }
     sortTitles(r);
   }
@@ -1327,9 +1331,9 @@ function headlineMicros(cosine: number): number {
   return Math.round(cosine * 1e6);
 }
 
-/** A title's rank in its story's pool (see `T_SCORE`): one that shouts, asks or trails off ranks a tenth lower. */
-function titleScore(micros: number, title: string): number {
-  return micros * (sensational(title) ? 9 : 10);
+/** What a title's cosine is multiplied by to rank it (see `T_WEIGHT`). */
+function titleWeight(title: string): number {
+  return sensational(title) ? 9 : 10;
 }
 
 /**

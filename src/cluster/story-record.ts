@@ -7,7 +7,8 @@ import { hasAsciiLower } from './tokenize.js';
  * two of them (the array and its store) where a record object with a list per kind of value was a dozen.
  *
  * Layout: a header, then four sections of fixed-width entries, in this order:
- * - titles: the few closest to the centroid, best first (`TITLE_SLOTS` each: title, vector, score, arrival);
+ * - titles: the few closest to the centroid, best first (`TITLE_SLOTS` each: title, vector, score, arrival,
+ *   weight);
  * - outlets, in order of first coverage, each with the arrival number of its first item;
  * - names counted by key (`ENTITY_SLOTS` each: the name as first spelt, the key's `smallHash`, the count);
  * - item ids in arrival order, each with its arrival number, by which merged stories keep that order.
@@ -30,7 +31,7 @@ export const TITLES = SOURCES_AT;
 const SOURCES = ENTITIES_AT;
 const ENTITIES = ITEMS_AT;
 
-export const TITLE_SLOTS = 4;
+export const TITLE_SLOTS = 5;
 export const T_TITLE = 0;
 /**
  * The title's item vector as (term id, weight) pairs, ids ascending, to rescore against the centroid as the
@@ -39,12 +40,13 @@ export const T_TITLE = 0;
  */
 export const T_VECTOR = 1;
 /**
- * The title's headline score, in ten-millionths: its cosine with the centroid (to a millionth, see
- * `headlineScore`) times 10, or times 9 for a title that shouts, asks or trails off. An integer, so that the
- * array holds it inline where a fraction would be a number object of its own.
+ * The title's headline score: its cosine with the centroid in millionths times its weight. An integer, so that
+ * the array holds it inline where a fraction would be a number object of its own.
  */
 export const T_SCORE = 2;
 export const T_SEQ = 3;
+/** 10, or 9 for a title that shouts, asks or trails off: such a title ranks a tenth lower. */
+export const T_WEIGHT = 4;
 const SOURCE_SLOTS = 2;
 const ENTITY_SLOTS = 3;
 const E_HASH = 1;
@@ -56,8 +58,8 @@ const ENTITY_POOL = 24;
 const NO_IDS: readonly string[] = Object.freeze([]);
 
 /**
- * A story of one item so far, at its exact length: its title (to be scored, see `setFirstScore`), its outlet
- * and the item, and no names yet.
+ * A story of one item so far, at its exact length: its title of weight `weight` (to be scored, see
+ * `scoreFirstTitle`), its outlet and the item, and no names yet.
  */
 export function newRecord(
   id: string,
@@ -65,30 +67,18 @@ export function newRecord(
   seq: number,
   source: string | undefined,
   title: string,
+  weight: number,
 ): StoryRecord {
   const at = HEADER + TITLE_SLOTS;
+  const items = source ? at + SOURCE_SLOTS : at;
   return source
-    ? [
-        id,
-        NO_IDS,
-        at,
-        at + SOURCE_SLOTS,
-        at + SOURCE_SLOTS,
-        title,
-        undefined,
-        0,
-        seq,
-        source,
-        seq,
-        itemId,
-        seq,
-      ]
-    : [id, NO_IDS, at, at, at, title, undefined, 0, seq, itemId, seq];
+    ? [id, NO_IDS, at, items, items, title, undefined, 0, seq, weight, source, seq, itemId, seq]
+    : [id, NO_IDS, at, items, items, title, undefined, 0, seq, weight, itemId, seq];
 }
 
-/** Scores the title a story was made with. */
-export function setFirstScore(r: StoryRecord, score: number): void {
-  r[HEADER + T_SCORE] = score;
+/** Scores the title a story was made with, from its cosine with the centroid in millionths. */
+export function scoreFirstTitle(r: StoryRecord, micros: number): void {
+  r[HEADER + T_SCORE] = micros * (r[HEADER + T_WEIGHT] as number);
 }
 
 export function storyIdOf(r: StoryRecord): string {
@@ -192,18 +182,23 @@ export function insertTitle(
   vector: number[] | undefined,
   score: number,
   seq: number,
+  weight: number,
 ): void {
   const at = open(r, TITLES, titleAt(k), TITLE_SLOTS);
   r[at + T_TITLE] = title;
   r[at + T_VECTOR] = vector;
   r[at + T_SCORE] = score;
   r[at + T_SEQ] = seq;
+  r[at + T_WEIGHT] = weight;
 }
 
 /** Drops the last title. */
 export function dropLastTitle(r: StoryRecord): void {
   close(r, TITLES, to(r, TITLES) - TITLE_SLOTS, TITLE_SLOTS);
 }
+
+/** One title's slots while it moves. */
+const moving: RecordValue[] = new Array(TITLE_SLOTS).fill(undefined);
 
 /** Best score first, then the earliest; by insertion, as the pool holds a handful. */
 export function sortTitles(r: StoryRecord): void {
@@ -219,15 +214,12 @@ export function sortTitles(r: StoryRecord): void {
       if (uScore > score || (uScore === score && (r[u + T_SEQ] as number) < seq)) break;
     }
     if (p === k) continue;
-    const title = r[at + T_TITLE];
-    const vector = r[at + T_VECTOR];
-    for (let q = at - 1; q >= titleAt(p); q--) r[q + TITLE_SLOTS] = r[q];
+    for (let j = 0; j < TITLE_SLOTS; j++) moving[j] = r[at + j];
     const dest = titleAt(p);
-    r[dest + T_TITLE] = title;
-    r[dest + T_VECTOR] = vector;
-    r[dest + T_SCORE] = score;
-    r[dest + T_SEQ] = seq;
+    for (let q = at - 1; q >= dest; q--) r[q + TITLE_SLOTS] = r[q];
+    for (let j = 0; j < TITLE_SLOTS; j++) r[dest + j] = moving[j];
   }
+  moving.fill(undefined);
 }
 
 /**
