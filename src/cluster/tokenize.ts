@@ -120,11 +120,14 @@ function flagsOf(info: WordInfo): number {
 const HOT_MIN_BITS = 12;
 const HOT_MAX_BITS = 18;
 /**
- * Ints per hot entry (one cache line): hash, length (0: empty), vocabulary stamp, flags, term count (-1: more
- * than three), three ids, then the spelling itself, two UTF-16 units per int, for words of up to 16.
+ * Ints per hot entry (one cache line): hash, length (0: empty), vocabulary stamp, flags with the sweep period
+ * of the last sighting above them (`FLAG_BITS`), term count (-1: more than three), three ids, then the spelling
+ * itself, two UTF-16 units per int, for words of up to 16.
  */
 const HOT_STRIDE = 16;
 const HOT_CHARS = 16;
+const FLAG_BITS = 8;
+const FLAG_MASK = (1 << FLAG_BITS) - 1;
 
 /** True when `raw` spells `text[start, end)`. */
 function spells(raw: string, text: string, start: number, end: number): boolean {
@@ -201,6 +204,8 @@ export class WordRun {
 export interface TermResolver {
   readonly stamp: number;
   intern(term: string, surface: string): number;
+  /** The term with id `id` now ('' for a free id). */
+  term(id: number): string;
 }
 
 /**
@@ -276,6 +281,7 @@ export class WordCache {
     const hot = this.hot;
     const hotShift = 32 - this.hotBits;
     const stamp = this.vocab.stamp;
+    const period = this.period;
     const { flags, initial, nIds, ids, start: starts, end: ends, hash: hashes, slot: slots } = run;
     // First find the words and their hashes, then fetch their entries: the fetches (cache misses, in a
     // table of megabytes) are independent of one another and overlap instead of waiting in turn.
@@ -332,7 +338,9 @@ export class WordCache {
           hot[at] = h;
           hot[at + 1] = end - start;
           hot[at + 2] = stamp - 1;
-          hot[at + 3] = flagsOf(info);
+          hot[at + 3] = flagsOf(info) | (period << FLAG_BITS);
+          // No ids yet: the entry's ids are those of the word it replaced.
+          hot[at + 4] = 0;
           for (let k = 0; k < HOT_CHARS && start + k < end; k += 2) {
             const hi = start + k + 1 < end ? text.charCodeAt(start + k + 1) : 0;
             hot[at + 8 + (k >> 1)] = text.charCodeAt(start + k) | (hi << 16);
@@ -340,12 +348,17 @@ export class WordCache {
         }
       }
       if (hot[at + 2] !== stamp) {
-        const wordIds = this.idsOf(this.hotInfo[slot]!);
+        const word = this.hotInfo[slot]!;
+        if (!this.idsStillHold(at, word)) {
+          const wordIds = this.idsOf(word);
+          hot[at + 4] = wordIds.length <= 3 ? wordIds.length : -1;
+          for (let k = 0; k < 3 && k < wordIds.length; k++) hot[at + 5 + k] = wordIds[k]!;
+        }
         hot[at + 2] = stamp;
-        hot[at + 4] = wordIds.length <= 3 ? wordIds.length : -1;
-        for (let k = 0; k < 3 && k < wordIds.length; k++) hot[at + 5 + k] = wordIds[k]!;
       }
-      const f = hot[at + 3]!;
+      const marked = hot[at + 3]!;
+      const f = marked & FLAG_MASK;
+      if (marked >>> FLAG_BITS !== period) hot[at + 3] = f | (period << FLAG_BITS);
       const nt = hot[at + 4]!;
       flags[count] = f;
       nIds[count] = nt;
@@ -362,6 +375,19 @@ export class WordCache {
     run.count = count;
     run.typographic = (long >= 3 && capLong / long > 0.6) || !lower;
     run.lower = lower;
+  }
+
+  /**
+   * True when the ids the table's entry at `at` holds for `word` are still its terms' ids, after the vocabulary
+   * freed some and may have given them to other terms: reading the term at an id is cheaper than looking the
+   * term up, and a pruning leaves most ids in use as they were.
+   */
+  private idsStillHold(at: number, word: WordInfo): boolean {
+    const hot = this.hot;
+    const nt = hot[at + 4]!;
+    if (nt <= 0 || nt !== word.termCount) return false;
+    for (let k = 0; k < nt; k++) if (this.vocab.term(hot[at + 5 + k]!) !== termAt(word, k)) return false;
+    return true;
   }
 
   /** True when the table's entry `slot` holds the word `text[start, end)` of hash `h`. */
@@ -402,22 +428,49 @@ export class WordCache {
   /** Forgets words not seen in this period or the one before; a word is analysed again if it comes back. */
   sweep(): void {
     const keep = this.period - 1;
-    // Words found through the table were seen lately without being marked.
-    for (const info of this.hotInfo) if (info) info.used = this.period;
+    // A word found through the table was last seen in the period its entry records, not in its `used`.
+    const hot = this.hot;
+    for (let slot = 0; slot < this.hotInfo.length; slot++) {
+      const info = this.hotInfo[slot];
+      if (info === undefined) continue;
+      const at = slot * HOT_STRIDE;
+      const seen = hot[at + 3]! >>> FLAG_BITS;
+      if (seen < keep) {
+        hot[at + 1] = 0;
+        this.hotInfo[slot] = undefined;
+      } else if (seen > info.used!) info.used = seen;
+    }
     for (const [raw, info] of this.map) if (info.used! < keep) this.map.delete(raw);
     this.period++;
     this.resizeHot(this.map.size * 2);
   }
 
-  /** Starts an empty hot table with about `slots` slots, so that its memory follows the words in use. */
+  /**
+   * Sizes the hot table to about `slots` slots, so that its memory follows the words in use, keeping the words
+   * it holds: refilling it would look up every word in use again.
+   */
   private resizeHot(slots: number): void {
     let bits = HOT_MIN_BITS;
     while (bits < HOT_MAX_BITS && 1 << bits < slots) bits++;
-    if (bits !== this.hotBits) {
-      this.hotBits = bits;
-      this.hot = new Int32Array(HOT_STRIDE << bits);
-    } else this.hot.fill(0);
-    this.hotInfo = new Array(1 << bits).fill(undefined);
+    if (bits === this.hotBits) return;
+    const oldHot = this.hot;
+    const oldInfo = this.hotInfo;
+    const hot = new Int32Array(HOT_STRIDE << bits);
+    const hotInfo: (WordInfo | undefined)[] = new Array(1 << bits).fill(undefined);
+    // In slot order each set's way used last comes first, so a set that fills keeps the more recent words.
+    for (let slot = 0; slot < oldInfo.length; slot++) {
+      const from = slot * HOT_STRIDE;
+      if (oldHot[from + 1] === 0) continue;
+      const set = (oldHot[from]! >>> (32 - bits)) & ~1;
+      const way =
+        hot[set * HOT_STRIDE + 1] === 0 ? set : hot[(set + 1) * HOT_STRIDE + 1] === 0 ? set + 1 : -1;
+      if (way < 0) continue;
+      hot.set(oldHot.subarray(from, from + HOT_STRIDE), way * HOT_STRIDE);
+      hotInfo[way] = oldInfo[slot];
+    }
+    this.hotBits = bits;
+    this.hot = hot;
+    this.hotInfo = hotInfo;
   }
 }
 

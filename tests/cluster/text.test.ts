@@ -1,8 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { bcubed } from '../../src/cluster/bcubed.js';
 import { DEFAULT_FEATURE_WEIGHTS, FeatureExtractor } from '../../src/cluster/features.js';
 import { stem } from '../../src/cluster/stem.js';
-import { tokenize, tokenizeText, WordCache, WordRun } from '../../src/cluster/tokenize.js';
+import { termAt, tokenize, tokenizeText, WordCache, WordRun } from '../../src/cluster/tokenize.js';
 import { Vocabulary } from '../../src/cluster/vocabulary.js';
 
 describe('stem (Porter)', () => {
@@ -336,6 +336,38 @@ describe('WordCache', () => {
     expect(read(cache, text)).toEqual(before);
     cache.sweep();
     expect(read(cache, text)).toEqual(before);
+  });
+
+  it('keeps the words in use across a sweep, without looking them up again', () => {
+    const cache = new WordCache(new Vocabulary(72));
+    const text = 'Storm Ciarán batters northern France as millions lose power';
+    read(cache, text);
+    cache.sweep();
+    const lookups = vi.spyOn(cache, 'get');
+    const again = new WordRun();
+    cache.scan(text, again);
+    expect(again.count).toBe(9);
+    expect(lookups).not.toHaveBeenCalled();
+  });
+
+  it('gives a kept word the ids its terms have after the vocabulary frees and reuses ids', () => {
+    const vocab = new Vocabulary(1);
+    const cache = new WordCache(vocab);
+    vocab.advance(0);
+    const text = 'Ceasefire talks resume in Doha';
+    const first = read(cache, text);
+    // A week later every term has decayed away and is freed; new terms take the freed ids.
+    vocab.advance(7 * 24 * 3_600_000);
+    expect(vocab.prune().length).toBeGreaterThan(0);
+    for (const word of ['alpha', 'bravo', 'charlie', 'delta', 'echo']) vocab.intern(word, word);
+    const after = read(cache, text);
+    expect(after.map((w) => w.raw)).toEqual(first.map((w) => w.raw));
+    for (const w of after) {
+      const word = cache.get(w.raw);
+      expect(w.ids).toEqual(Array.from({ length: word.termCount }, (_, k) => vocab.lookup(termAt(word, k))));
+    }
+    // Some of those ids changed hands, or the check above would prove nothing.
+    expect(after.map((w) => w.ids)).not.toEqual(first.map((w) => w.ids));
   });
 });
 
