@@ -120,9 +120,9 @@ export class FeatureExtractor {
     return this.words.size;
   }
 
-  /** Lets the word cache forget words not seen lately; call when the vocabulary is pruned. */
-  sweep(): void {
-    this.words.sweep();
+  /** Lets the word cache forget words not seen within `keepMs` before `nowMs`; call when the vocabulary is pruned. */
+  sweep(nowMs: number, keepMs: number): void {
+    this.words.sweep(nowMs, keepMs);
   }
 
   extract(input: { title: string; description?: string; text?: string }, nowMs: number): ItemFeatures {

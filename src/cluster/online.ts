@@ -1165,7 +1165,7 @@ export class StoryClusterer implements OnlineClusterer {
       if (this.nextPruneMs !== Number.NEGATIVE_INFINITY) {
         // No live story holds a freed term, so its postings are already gone.
         this.vocab.prune();
-        this.features.sweep();
+        this.features.sweep(now, this.windowMs);
       }
       this.nextPruneMs = now + this.windowMs / 4;
     }

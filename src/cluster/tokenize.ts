@@ -215,7 +215,10 @@ export interface TermResolver {
  */
 export class WordCache {
   private readonly map = new Map<string, WordInfo>();
+  /** Sweeps so far: a period runs from one sweep to the next. */
   private period = 0;
+  /** The clock at the start of each period. */
+  private readonly periodStart: number[] = [Number.NEGATIVE_INFINITY];
   /**
    * A table in front of the map, keyed by a hash of the characters, holding what the extractor needs of the
    * commonest words (stopwords, the names of the day) in one cache line each: they are found without cutting a
@@ -425,9 +428,16 @@ export class WordCache {
     return info;
   }
 
-  /** Forgets words not seen in this period or the one before; a word is analysed again if it comes back. */
-  sweep(): void {
-    const keep = this.period - 1;
+  /**
+   * Forgets words not seen within `keepMs` before `nowMs` (by the periods they were seen in); a word is analysed
+   * again if it comes back. The clusterer keeps words for a window, as it keeps their terms: forgotten sooner,
+   * two words in five that a real stream brings were known before and are analysed (and stemmed) again, which
+   * costs more than the rest of reading them.
+   */
+  sweep(nowMs: number, keepMs: number): void {
+    // The oldest period to keep is the oldest that ended within `keepMs`; the current one ends now.
+    let keep = this.period;
+    while (keep > 0 && this.periodStart[keep]! > nowMs - keepMs) keep--;
     // A word found through the table was last seen in the period its entry records, not in its `used`.
     const hot = this.hot;
     for (let slot = 0; slot < this.hotInfo.length; slot++) {
@@ -442,6 +452,7 @@ export class WordCache {
     }
     for (const [raw, info] of this.map) if (info.used! < keep) this.map.delete(raw);
     this.period++;
+    this.periodStart.push(nowMs);
     this.resizeHot(this.map.size * 2);
   }
 

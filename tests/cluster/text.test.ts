@@ -334,7 +334,7 @@ describe('WordCache', () => {
     const filler = Array.from({ length: 20_000 }, (_, k) => `w${k.toString(36)}x`).join(' ');
     read(cache, filler);
     expect(read(cache, text)).toEqual(before);
-    cache.sweep();
+    cache.sweep(0, 0);
     expect(read(cache, text)).toEqual(before);
   });
 
@@ -342,12 +342,30 @@ describe('WordCache', () => {
     const cache = new WordCache(new Vocabulary(72));
     const text = 'Storm Ciarán batters northern France as millions lose power';
     read(cache, text);
-    cache.sweep();
+    cache.sweep(0, 0);
     const lookups = vi.spyOn(cache, 'get');
     const again = new WordRun();
     cache.scan(text, again);
     expect(again.count).toBe(9);
     expect(lookups).not.toHaveBeenCalled();
+  });
+
+  it('forgets the words not seen within the time it keeps them, and only those', () => {
+    const hour = 3_600_000;
+    const cache = new WordCache(new Vocabulary(72));
+    read(cache, 'alpha bravo');
+    cache.sweep(1 * hour, 3 * hour);
+    read(cache, 'charlie');
+    // However often it is swept, a word seen within the time it keeps words stays.
+    cache.sweep(2 * hour, 3 * hour);
+    cache.sweep(3 * hour, 3 * hour);
+    expect(cache.size).toBe(3);
+    // Three hours before now is after "alpha" and "bravo" were last seen (before the first sweep), not "charlie".
+    cache.sweep(4.5 * hour, 3 * hour);
+    expect(cache.size).toBe(1);
+    const lookups = vi.spyOn(cache, 'get');
+    expect(read(cache, 'charlie alpha').map((w) => w.raw)).toEqual(['charlie', 'alpha']);
+    expect(lookups.mock.calls.map(([raw]) => raw)).toEqual(['alpha']);
   });
 
   it('gives a kept word the ids its terms have after the vocabulary frees and reuses ids', () => {
