@@ -5,7 +5,6 @@ import {
   addItem,
   addSource,
   countItemEntity,
-  dropLastTitle,
   entityCounts,
   hasSource,
   insertTitle,
@@ -13,6 +12,7 @@ import {
   itemIds,
   mergedRecord,
   newRecord,
+  replaceTitle,
   type StoryRecord,
   scoreFirstTitle,
   sortTitles,
@@ -1236,11 +1236,10 @@ export class StoryClusterer implements OnlineClusterer {
   ): void {
     const r = this.meta[s]!;
     const pool = titleCount(r);
-    if (pool === HEADLINE_POOL) {
-      if (score <= (r[titleAt(pool - 1) + T_SCORE] as number)) return;
-      dropLastTitle(r);
-    }
-    insertTitle(r, titleCount(r), title, vector, score, seq, weight);
+    if (pool < HEADLINE_POOL) insertTitle(r, pool, title, vector, score, seq, weight);
+    else if (score > (r[titleAt(pool - 1) + T_SCORE] as number))
+      replaceTitle(r, pool - 1, title, vector, score, seq, weight);
+    else return;
     sortTitles(r);
     const n = itemCount(r);
     // The first item's title was scored against the story's first centroid just now.

@@ -27,7 +27,7 @@ const ITEMS_AT = 4;
 const HEADER = 5;
 
 /** Sections that grow in the middle of the record, by the header slot holding where each ends. */
-export const TITLES = SOURCES_AT;
+const TITLES = SOURCES_AT;
 const SOURCES = ENTITIES_AT;
 const ENTITIES = ITEMS_AT;
 
@@ -117,8 +117,12 @@ export function sourceCount(r: StoryRecord): number {
 }
 
 export function hasSource(r: StoryRecord, source: string): boolean {
-  const end = r[ENTITIES_AT] as number;
-  for (let k = r[SOURCES_AT] as number; k < end; k += SOURCE_SLOTS) if (r[k] === source) return true;
+  return listsSource(r, r[SOURCES_AT] as number, r[ENTITIES_AT] as number, source);
+}
+
+/** True when the outlets in `r[start, end)` include `source`. */
+function listsSource(r: StoryRecord, start: number, end: number, source: string): boolean {
+  for (let k = start; k < end; k += SOURCE_SLOTS) if (r[k] === source) return true;
   return false;
 }
 
@@ -184,17 +188,29 @@ export function insertTitle(
   seq: number,
   weight: number,
 ): void {
-  const at = open(r, TITLES, titleAt(k), TITLE_SLOTS);
+  open(r, TITLES, titleAt(k), TITLE_SLOTS);
+  replaceTitle(r, k, title, vector, score, seq, weight);
+}
+
+/**
+ * Puts a title in place of the one at rank `k`: nothing moves, where dropping that one and inserting would move
+ * the rest of the record twice.
+ */
+export function replaceTitle(
+  r: StoryRecord,
+  k: number,
+  title: string,
+  vector: number[] | undefined,
+  score: number,
+  seq: number,
+  weight: number,
+): void {
+  const at = titleAt(k);
   r[at + T_TITLE] = title;
   r[at + T_VECTOR] = vector;
   r[at + T_SCORE] = score;
   r[at + T_SEQ] = seq;
   r[at + T_WEIGHT] = weight;
-}
-
-/** Drops the last title. */
-export function dropLastTitle(r: StoryRecord): void {
-  close(r, TITLES, to(r, TITLES) - TITLE_SLOTS, TITLE_SLOTS);
 }
 
 /** One title's slots while it moves. */
@@ -301,7 +317,7 @@ export function mergedRecord(older: StoryRecord, younger: StoryRecord): StoryRec
     const fromOlder = j >= jEnd || (i < iEnd && (older[i + 1] as number) <= (younger[j + 1] as number));
     const rec = fromOlder ? older : younger;
     const k = fromOlder ? i : j;
-    if (!seen(out, sourcesStart, rec[k] as string)) out.push(rec[k], rec[k + 1]);
+    if (!listsSource(out, sourcesStart, out.length, rec[k] as string)) out.push(rec[k], rec[k + 1]);
     if (fromOlder) i += SOURCE_SLOTS;
     else j += SOURCE_SLOTS;
   }
@@ -324,9 +340,4 @@ export function mergedRecord(older: StoryRecord, younger: StoryRecord): StoryRec
   for (let k = from(younger, ENTITIES); k < to(younger, ENTITIES); k += ENTITY_SLOTS)
     countEntity(out, younger[k] as string, younger[k + E_COUNT] as number);
   return out;
-}
-
-function seen(r: StoryRecord, start: number, source: string): boolean {
-  for (let k = start; k < r.length; k += SOURCE_SLOTS) if (r[k] === source) return true;
-  return false;
 }

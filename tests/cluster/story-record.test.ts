@@ -4,7 +4,6 @@ import {
   addItem,
   addSource,
   countEntity,
-  dropLastTitle,
   entityCounts,
   hasSource,
   insertTitle,
@@ -12,6 +11,7 @@ import {
   itemIds,
   mergedRecord,
   newRecord,
+  replaceTitle,
   type StoryRecord,
   scoreFirstTitle,
   sortTitles,
@@ -93,8 +93,8 @@ describe('story record', () => {
       3,
       2,
     ]);
-    dropLastTitle(r);
-    expect(titles(r).map((t) => t[0])).toEqual(['Third', 'First']);
+    replaceTitle(r, 2, 'Fourth', undefined, 1, 3, 10);
+    expect(titles(r).map((t) => t[0])).toEqual(['Third', 'First', 'Fourth']);
     expect(itemIds(r)).toEqual(['a', 'b', 'c']);
   });
 
