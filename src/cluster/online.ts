@@ -1,5 +1,6 @@
 import type { ItemEntities } from './entities.js';
 import { DEFAULT_FEATURE_WEIGHTS, FeatureExtractor, type FeatureWeights } from './features.js';
+import { IdTable } from './id-table.js';
 import {
   absorbedOf,
   addItem,
@@ -205,8 +206,8 @@ export class StoryClusterer implements OnlineClusterer {
   readonly opts: ClusterOptions;
   private readonly vocab: Vocabulary;
   private readonly features: FeatureExtractor;
-  private readonly byId = new Map<string, number>();
-  private readonly itemStory = new Map<string, number>();
+  private readonly byId = new IdTable();
+  private readonly itemStory = new IdTable();
   /** Merged-away story id -> surviving story id (always the final survivor). */
   private readonly mergedInto = new Map<string, string>();
   private readonly forgetQueue: { at: number; ids: readonly string[] }[] = [];
@@ -347,8 +348,7 @@ export class StoryClusterer implements OnlineClusterer {
   add(item: ClusterInput, newStoryId?: string): Assignment {
     // The same item again (a re-polled feed) keeps its story.
     const seen = this.itemStory.get(item.id);
-    if (seen !== undefined)
-      return { id: item.id, storyId: storyIdOf(this.meta[seen]!), merged: [], score: 1 };
+    if (seen >= 0) return { id: item.id, storyId: storyIdOf(this.meta[seen]!), merged: [], score: 1 };
 
     const t = item.publishedAt ? Date.parse(item.publishedAt) : Number.NaN;
     // The clock never runs backwards: a late item is placed at the latest time seen.
@@ -411,13 +411,13 @@ export class StoryClusterer implements OnlineClusterer {
 
   storyOf(itemId: string): string | undefined {
     const slot = this.itemStory.get(itemId);
-    const r = slot === undefined ? undefined : this.meta[slot];
+    const r = slot < 0 ? undefined : this.meta[slot];
     return r === undefined ? undefined : storyIdOf(r);
   }
 
   story(storyId: string): StoryInfo | undefined {
     const slot = this.byId.get(this.resolve(storyId));
-    return slot === undefined ? undefined : this.info(slot);
+    return slot < 0 ? undefined : this.info(slot);
   }
 
   *stories(): Iterable<StoryInfo> {
