@@ -13,10 +13,14 @@ function hashOf(key: string): number {
 }
 
 /**
- * Item and story ids to slots (non-negative ints): an open-addressing table that keeps each key's hash beside
- * its value. A `Map` of hundreds of thousands of ids walks a chain of entries and reads their key strings to
- * find out that an id is new, a cache miss each; here one read of the place, and of a key only when its hash
- * matches, answers. Linear probing; a removal moves later keys of the run back, so no tombstones build up.
+ * Strings (item ids, story ids, terms) to non-negative ints: an open-addressing table that keeps each key's
+ * hash beside its value. A `Map` of hundreds of thousands of keys walks a chain of entries and reads their key
+ * strings to find out that a key is new, a cache miss each; here one read of the place, and of a key only when
+ * its hash matches, answers. Linear probing; a removal moves later keys of the run back, so no tombstones
+ * build up.
+ *
+ * Given `keyOf`, the table keeps no keys of its own: the key of a value is `keyOf(value)` (a term is found from
+ * its id), which must hold from `set` until `delete`. Growing then copies ints only.
  */
 export class IdTable {
   private bits = MIN_BITS;
@@ -24,6 +28,10 @@ export class IdTable {
   private places = new Int32Array(2 << MIN_BITS).fill(EMPTY);
   private keys: (string | undefined)[] = new Array(1 << MIN_BITS).fill(undefined);
   private count = 0;
+
+  constructor(private readonly keyOf?: (value: number) => string) {
+    if (keyOf) this.keys = [];
+  }
 
   get size(): number {
     return this.count;
@@ -72,15 +80,19 @@ export class IdTable {
     let at = h >>> (32 - this.bits);
     for (;;) {
       if (places[2 * at + 1] === EMPTY) return ~at;
-      if (places[2 * at] === h && this.keys[at] === key) return at;
+      if (places[2 * at] === h && this.keyAt(at) === key) return at;
       at = (at + 1) & mask;
     }
   }
 
-  private put(at: number, key: string, h: number, value: number): void {
+  private keyAt(at: number): string | undefined {
+    return this.keyOf ? this.keyOf(this.places[2 * at + 1]!) : this.keys[at];
+  }
+
+  private put(at: number, key: string | undefined, h: number, value: number): void {
     this.places[2 * at] = h;
     this.places[2 * at + 1] = value;
-    this.keys[at] = key;
+    if (!this.keyOf) this.keys[at] = key;
   }
 
   /** Empties place `at`, moving back each later key of its run that the gap would cut off from its home. */
@@ -94,13 +106,13 @@ export class IdTable {
       const home = places[2 * next]! >>> shift;
       // The key at `next` may fill the gap when its home is not in the cyclic range (gap, next].
       if (((next - home) & mask) >= ((next - gap) & mask)) {
-        this.put(gap, this.keys[next]!, places[2 * next]!, places[2 * next + 1]!);
+        this.put(gap, this.keys[next], places[2 * next]!, places[2 * next + 1]!);
         gap = next;
       }
       next = (next + 1) & mask;
     }
     places[2 * gap + 1] = EMPTY;
-    this.keys[gap] = undefined;
+    if (!this.keyOf) this.keys[gap] = undefined;
   }
 
   private resize(bits: number): void {
@@ -108,14 +120,14 @@ export class IdTable {
     const oldKeys = this.keys;
     this.bits = bits;
     this.places = new Int32Array(2 << bits).fill(EMPTY);
-    this.keys = new Array(1 << bits).fill(undefined);
+    if (!this.keyOf) this.keys = new Array(1 << bits).fill(undefined);
     const mask = (1 << bits) - 1;
-    for (let k = 0; k < oldKeys.length; k++) {
+    for (let k = 0; k < oldPlaces.length >> 1; k++) {
       if (oldPlaces[2 * k + 1] === EMPTY) continue;
       const h = oldPlaces[2 * k]!;
       let at = h >>> (32 - bits);
       while (this.places[2 * at + 1] !== EMPTY) at = (at + 1) & mask;
-      this.put(at, oldKeys[k]!, h, oldPlaces[2 * k + 1]!);
+      this.put(at, oldKeys[k], h, oldPlaces[2 * k + 1]!);
     }
   }
 }

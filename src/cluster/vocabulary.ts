@@ -1,3 +1,5 @@
+import { IdTable } from './id-table.js';
+
 let stamps = 0;
 
 /** Ints in a term's record, and where the record keeps its holders and the owner's link. */
@@ -27,8 +29,9 @@ export function grownI32(a: Int32Array, size: number) {
  * decaying them costs nothing per term. Per-term data sits in typed arrays indexed by id.
  */
 export class Vocabulary {
-  private readonly ids = new Map<string, number>();
   private terms: string[] = [];
+  /** Terms to ids; a term is read from `terms`, so the table holds no strings of its own. */
+  private readonly ids = new IdTable((id) => this.terms[id]!);
   /** Lower-case unstemmed form first seen, for display. */
   surface: string[] = [];
   /**
@@ -63,19 +66,21 @@ export class Vocabulary {
   }
 
   lookup(term: string): number | undefined {
-    return this.ids.get(term);
+    const id = this.ids.get(term);
+    return id < 0 ? undefined : id;
   }
 
   intern(term: string, surface: string): number {
-    return this.ids.get(term) ?? this.add(term, surface);
+    const id = this.ids.get(term);
+    return id < 0 ? this.add(term, surface) : id;
   }
 
   /** Gives a new id to `term`, which must not have one. */
   add(term: string, surface: string): number {
     const id = this.free.pop() ?? this.terms.length;
     if ((id + 1) * TERM_INTS > this.ints.length) this.grow(id + 1);
-    this.ids.set(term, id);
     this.terms[id] = term;
+    this.ids.set(term, id);
     this.surface[id] = surface;
     const ints = this.ints;
     for (let k = id * TERM_INTS; k < (id + 1) * TERM_INTS; k++) ints[k] = 0;
@@ -155,8 +160,10 @@ export class Vocabulary {
   prune(): number[] {
     const freed: number[] = [];
     const limit = 0.5 * this.unit;
-    for (const [term, id] of this.ids) {
-      if (this.stats[id << 2]! >= limit || this.held(id) > 0) continue;
+    for (let id = 0; id < this.terms.length; id++) {
+      const term = this.terms[id]!;
+      // A free id holds no term.
+      if (term === '' || this.stats[id << 2]! >= limit || this.held(id) > 0) continue;
       this.ids.delete(term);
       this.terms[id] = '';
       this.surface[id] = '';

@@ -54,6 +54,23 @@ describe('IdTable', () => {
     for (let k = 0; k < 5_000; k++) expect(t.get(`s-${k}`)).toBe(m.get(`s-${k}`) ?? -1);
   });
 
+  it('finds keys through their values when it keeps none, through growth, removals and shrinking', () => {
+    const names = Array.from({ length: 4_000 }, (_, k) => `term-${k}`);
+    const t = new IdTable((id) => names[id]!);
+    const held = new Set<number>();
+    const rand = rng(7);
+    for (let step = 0; step < 40_000; step++) {
+      const id = Math.floor(rand() * (step < 20_000 ? names.length : 200));
+      if (rand() < (step < 20_000 ? 0.6 : 0.3)) {
+        t.set(names[id]!, id);
+        held.add(id);
+      } else expect(t.delete(names[id]!)).toBe(held.delete(id));
+      expect(t.size).toBe(held.size);
+    }
+    for (let id = 0; id < names.length; id++) expect(t.get(names[id]!)).toBe(held.has(id) ? id : -1);
+    expect(t.get('term-x')).toBe(-1);
+  });
+
   it('empties completely and fills again', () => {
     const t = new IdTable();
     for (let k = 0; k < 10_000; k++) t.set(`i${k}`, k);
