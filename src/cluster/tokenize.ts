@@ -1,3 +1,4 @@
+import { IdTable } from './id-table.js';
 import { stem } from './stem.js';
 
 const STOPWORDS = new Set(
@@ -214,13 +215,16 @@ export interface TermResolver {
  * not every word the process has seen.
  */
 export class WordCache {
-  private readonly map = new Map<string, WordInfo>();
+  /** Analysed words, found by spelling through `bySpelling`; freed places are reused. */
+  private readonly words: (WordInfo | undefined)[] = [];
+  private readonly freePlaces: number[] = [];
+  private readonly bySpelling = new IdTable((k) => this.words[k]!.raw);
   /** Sweeps so far: a period runs from one sweep to the next. */
   private period = 0;
   /** The clock at the start of each period. */
   private readonly periodStart: number[] = [Number.NEGATIVE_INFINITY];
   /**
-   * A table in front of the map, keyed by a hash of the characters, holding what the extractor needs of the
+   * A table in front of `bySpelling`, keyed by a hash of the characters, holding what the extractor needs of the
    * commonest words (stopwords, the names of the day) in one cache line each: they are found without cutting a
    * string out of the text or probing a map of every recent word, which misses the cache on nearly every
    * lookup. Each hash picks a set of two adjacent entries (two-way, so that two common words whose hashes
@@ -236,7 +240,7 @@ export class WordCache {
   constructor(private readonly vocab: TermResolver) {}
 
   get size(): number {
-    return this.map.size;
+    return this.bySpelling.size;
   }
 
   /**
@@ -276,8 +280,7 @@ export class WordCache {
   /** Scans `text[from, to)` into `run`, with term ids from the vocabulary. */
   scan(text: string, run: WordRun, from = 0, to = text.length): void {
     // Sized between texts: a table outgrown by the words in use would miss on most of them.
-    if (this.map.size * 2 > 1 << this.hotBits && this.hotBits < HOT_MAX_BITS)
-      this.resizeHot(this.map.size * 2);
+    if (this.size * 2 > 1 << this.hotBits && this.hotBits < HOT_MAX_BITS) this.resizeHot(this.size * 2);
     // Words are at least one character apart.
     run.reserve((to - from + 1) >> 1);
     run.text = text;
@@ -418,12 +421,14 @@ export class WordCache {
   }
 
   get(raw: string): WordInfo {
-    let info = this.map.get(raw);
-    if (info === undefined) {
-      const own = ownCopy(raw);
-      info = analyse(own);
-      this.map.set(own, info);
-    }
+    const k = this.bySpelling.get(raw);
+    let info: WordInfo;
+    if (k < 0) {
+      info = analyse(ownCopy(raw));
+      const place = this.freePlaces.pop() ?? this.words.length;
+      this.words[place] = info;
+      this.bySpelling.set(info.raw, place);
+    } else info = this.words[k]!;
     info.used = this.period;
     return info;
   }
@@ -450,10 +455,17 @@ export class WordCache {
         this.hotInfo[slot] = undefined;
       } else if (seen > info.used!) info.used = seen;
     }
-    for (const [raw, info] of this.map) if (info.used! < keep) this.map.delete(raw);
+    const words = this.words;
+    for (let k = 0; k < words.length; k++) {
+      const info = words[k];
+      if (info === undefined || info.used! >= keep) continue;
+      this.bySpelling.delete(info.raw);
+      words[k] = undefined;
+      this.freePlaces.push(k);
+    }
     this.period++;
     this.periodStart.push(nowMs);
-    this.resizeHot(this.map.size * 2);
+    this.resizeHot(this.size * 2);
   }
 
   /**
