@@ -168,20 +168,20 @@ export class ItemEntities {
     this.ascii[e] = ascii;
   }
 
-  /** The entity as written: its words (the word cache's own strings) joined by single spaces. */
+  /**
+   * The entity as written: its words joined by single spaces. A one-word name is the word cache's own string,
+   * shared with the cache; a longer one is a new string anyway, built from the text, which is at hand, where
+   * reaching each word's string in the cache is a cache miss or two.
+   */
   name(e: number): string {
     const text = this.texts[e]!;
     let at = this.first[e]!;
-    const first = this.cache.spelling(text, this.spans[at]!, this.spans[at + 1]!);
     const words = this.words[e]!;
-    if (words === 1) return first;
-    // Joined rather than concatenated, so that a story keeps one flat string (see `ownCopy`).
+    if (words === 1) return this.cache.spelling(text, this.spans[at]!, this.spans[at + 1]!);
+    // Joined rather than concatenated, so that a story keeps one flat string that holds no part of the text
+    // (see `ownCopy`).
     const parts = new Array<string>(words);
-    parts[0] = first;
-    for (let w = 1; w < words; w++) {
-      at += 2;
-      parts[w] = this.cache.spelling(text, this.spans[at]!, this.spans[at + 1]!);
-    }
+    for (let w = 0; w < words; w++, at += 2) parts[w] = text.slice(this.spans[at]!, this.spans[at + 1]!);
     return parts.join(' ');
   }
 
