@@ -1,5 +1,5 @@
 import { continuesName, ItemEntities, possessiveLength } from './entities.js';
-import { ownCopy, surfaceAt, W_ACRONYM, W_CAP, W_NUMBER, WordCache, WordRun } from './tokenize.js';
+import { surfaceAt, W_ACRONYM, W_CAP, W_NUMBER, WordCache, WordRun } from './tokenize.js';
 import type { Vocabulary } from './vocabulary.js';
 
 export interface FeatureWeights {
@@ -307,7 +307,9 @@ export class FeatureExtractor {
       if (k === a && keys[2 * at + 1] === b) return this.pairIds[at]!;
       at = (at + 1) & mask;
     }
-    const key = `${vocab.term(a)}_${vocab.term(b)}`;
+    // Joined, not concatenated: a join is one flat string, which the vocabulary can keep as it is for as long
+    // as the pair is used (see `ownCopy`), and which is hashed without being flattened first.
+    const key = [vocab.term(a), vocab.term(b)].join('_');
     // Most pairs are known already: their surface need not be built.
     let id = vocab.lookup(key);
     if (id === undefined) {
@@ -315,10 +317,9 @@ export class FeatureExtractor {
       const run = this.scanned;
       const infoA = words.info(run, wordA);
       const infoB = words.info(run, wordB);
-      // The vocabulary keeps the pair for as long as it is used: as flat copies, not concatenations.
       id = vocab.add(
-        ownCopy(key),
-        ownCopy(`${surfaceAt(infoA, infoA.termCount - 1)} ${surfaceAt(infoB, infoB.termCount - 1)}`),
+        key,
+        [surfaceAt(infoA, infoA.termCount - 1), surfaceAt(infoB, infoB.termCount - 1)].join(' '),
       );
     }
     keys[2 * at] = a;
