@@ -1,8 +1,6 @@
+import { FNV_OFFSET, FNV_PRIME, fnv1a } from './fnv.js';
 import type { WordCache, WordRun } from './tokenize.js';
 import { grownI32 } from './vocabulary.js';
-
-const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
 
 function lowerAscii(code: number): number {
   return code >= 65 && code <= 90 ? code + 32 : code;
@@ -18,9 +16,7 @@ export function entityKey(name: string): string {
 
 /** Hash of an entity's key (see `entityKey`), the same whether taken from the key or from a text. */
 export function keyHash(key: string): number {
-  let h = FNV_OFFSET;
-  for (let k = 0; k < key.length; k++) h = Math.imul(h ^ key.charCodeAt(k), FNV_PRIME);
-  return h;
+  return fnv1a(key);
 }
 
 /** True when `name` has the key `key`; without building the key when both are ASCII and `name` has no dot. */

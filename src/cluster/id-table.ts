@@ -1,12 +1,11 @@
-const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
+import { fnv1a } from './fnv.js';
+
 const MIN_BITS = 6;
 const EMPTY = -1;
 
 /** FNV-1a of the string's UTF-16 units, finished so that its high bits (which pick the place) mix every unit. */
 function hashOf(key: string): number {
-  let h = FNV_OFFSET;
-  for (let k = 0; k < key.length; k++) h = Math.imul(h ^ key.charCodeAt(k), FNV_PRIME);
+  let h = fnv1a(key);
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
   return h ^ (h >>> 16);

@@ -1,3 +1,4 @@
+import { FNV_OFFSET, FNV_PRIME, fnv1a } from './fnv.js';
 import { IdTable } from './id-table.js';
 import { stem } from './stem.js';
 
@@ -159,9 +160,6 @@ function isThousands(text: string, i: number, to: number): boolean {
   );
 }
 
-const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
-
 /**
  * One text's words as the feature extractor reads them: flat arrays, reused from text to text. A word's
  * `WordInfo` is looked up only when asked for (`WordCache.info`), as most words need none of it.
@@ -269,8 +267,7 @@ export class WordCache {
 
   /** The word `text[start, end)` as the cache's own string, not a slice that would keep all of `text`. */
   spelling(text: string, start: number, end: number): string {
-    let h = FNV_OFFSET;
-    for (let k = start; k < end; k++) h = Math.imul(h ^ text.charCodeAt(k), FNV_PRIME);
+    const h = fnv1a(text, start, end);
     const set = (h >>> (32 - this.hotBits)) & ~1;
     for (let way = set; way < set + 2; way++)
       if (this.holds(way, h, text, start, end)) return this.hotInfo[way]!.raw;
