@@ -33,9 +33,11 @@ export function directQuote(unit: Speech): string | undefined {
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const WEEKDAY = '(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)';
 const DAYTIME = '(?:\\s+(?:morning|afternoon|evening|night))?';
+/** A day named without "on": "said yesterday that", "said overnight the talks …". */
+const DAY_WORD = '(?:today|yesterday|tonight|overnight)';
 /** Adverbial phrases between a reporting verb and "that", ending with the "that". */
 const SETTING =
-  /^\s+(?:(?:on|in|at|during|after|before|late|early|earlier|last|this|to)\b[^,"“”]{0,60}?\s+|(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\s+)that\s+/;
+  /^\s+(?:(?:on|in|at|during|after|before|late|early|earlier|last|this|to)\b[^,"“”]{0,60}?\s+|(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday|tonight|overnight)\s+)that\s+/;
 /** Verbs followed by what was said ("said Russia had agreed"), unlike "described it as" or "called for". */
 const CLAUSE_VERBS = new Set(
   (
@@ -131,7 +133,9 @@ export function reportedClause(unit: Speech): string | undefined {
         if (setting) rest = rest.slice(setting[0].length);
         else {
           rest = rest.replace(
-            new RegExp(`^\\s*(?:(?:late|early|earlier)\\s+)?(?:on\\s+)?${WEEKDAY}${DAYTIME}`),
+            new RegExp(
+              `^\\s*(?:(?:late|early|earlier)\\s+)?(?:(?:on\\s+)?${WEEKDAY}${DAYTIME}|${DAY_WORD})\\b`,
+            ),
             '',
           );
           const that = /^\s*,?\s*that\s+/.exec(rest);

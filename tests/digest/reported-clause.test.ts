@@ -46,6 +46,25 @@ describe('reported clauses are whole sentences', () => {
     );
   });
 
+  it('skips a time word between the verb and what was said', () => {
+    for (const when of ['yesterday', 'today', 'tonight', 'overnight', 'late yesterday', 'earlier today']) {
+      expect(
+        clause(`The Marlow Food Programme said ${when} that the northern quay faced a "massive" food gap.`),
+        when,
+      ).toBe('The northern quay faced a "massive" food gap.');
+      expect(clause(`The harbour ministry said ${when} the quay would reopen in May.`), when).toBe(
+        'The quay would reopen in May.',
+      );
+    }
+  });
+
+  it('keeps the sentence whole when the clause after a time word opens on a pronoun', () => {
+    // Cut, "Yesterday it may have to …" would say neither when nor who.
+    expect(
+      clause('The Marlow Relief Agency said yesterday it may have to suspend all of its work at the quay.'),
+    ).toBeUndefined();
+  });
+
   it('cuts a closing attribution only when nothing it says follows its verb', () => {
     expect(clause('The quay is a "danger zone" with no lights at night, the harbour master has said.')).toBe(
       'The quay is a "danger zone" with no lights at night.',
