@@ -17,6 +17,7 @@ import {
   quoteShingles,
   termCounts,
   withoutDateline,
+  withoutLeadingConnective,
   withoutPicturePointers,
   wordCount,
 } from './text.js';
@@ -111,6 +112,8 @@ function usableSentence(
     words <= 90 &&
     isComplete(text) &&
     !/\?["'”’)]*$/.test(text) &&
+    // "Which carries a sentence of 25 years.": a relative clause cut off from the sentence it belongs to.
+    !/^Which\s/.test(text) &&
     norm !== title &&
     !isBoilerplate(text) &&
     !isPhotoCaption(text, item.publishedAt) &&
@@ -149,10 +152,13 @@ function analyse(item: Item): ItemAnalysis {
         if (reported) label = 'fact';
       }
       // "PRETORIA, South Africa (AP) — " or "DUBAI: " places the story; it is not part of what happened.
-      const text = withoutPicturePointers(withoutDateline(s.text));
+      const written = withoutPicturePointers(withoutDateline(s.text));
+      reported &&= usableSentence(written, wordCount(written), normalise(written), item, title, attribution);
+      // A fact stands alone in a list, so a "But" tying it to the sentence before goes; the sentences of an
+      // opinion piece's gist are read together and keep the writer's words.
+      const text = reported ? withoutLeadingConnective(written) : written;
       const norm = normalise(text);
       const words = wordCount(text);
-      reported &&= usableSentence(text, words, norm, item, title, attribution);
       const terms = contentTerms(text);
       const quotes = quotations(text);
       const speech = { text, quotes, attribution };

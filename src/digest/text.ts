@@ -381,6 +381,21 @@ export function withoutDateline(sentence: string): string {
 }
 
 /**
+ * "But", "And" or "Yet" opening a sentence ties it to the sentence before, which a list of facts does not show:
+ * "But the talks failed." reads "The talks failed." The rest must still be a sentence of five words or more.
+ */
+const LEADING_CONNECTIVE = /^(?:But|And|Yet),?\s+(?=\S)/;
+
+export function withoutLeadingConnective(sentence: string): string {
+  const m = LEADING_CONNECTIVE.exec(sentence);
+  if (!m) return sentence;
+  const rest = sentence.slice(m[0].length);
+  if (wordCount(rest) < 5) return sentence;
+  // "eBay", "iPhone": a word written with a capital inside keeps its small first letter.
+  return /^\p{Ll}+\p{Lu}/u.test(rest) ? rest : rest.charAt(0).toUpperCase() + rest.slice(1);
+}
+
+/**
  * Where a text points at its pictures: "(pictured)", "(left)", ", pictured,". The digest shows no picture, so
  * the pointer goes: "Jeremy Hunt (pictured) will …" reads "Jeremy Hunt will …".
  */

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { analyseItem } from '../../src/digest/analyse.js';
+import { opensWithPronoun } from '../../src/digest/facts.js';
 import {
   isComplete,
   isPhotoCaption,
   withoutDateline,
+  withoutLeadingConnective,
   withoutPicturePointers,
 } from '../../src/digest/text.js';
 import { isBoilerplate } from '../../src/extract/clean.js';
@@ -244,5 +246,49 @@ describe('wire datelines', () => {
         'PORT ELLEN (AP) — The harbour authority reopened the northern quay on Tuesday after repairs.',
       ),
     ).toEqual(['The harbour authority reopened the northern quay on Tuesday after repairs.']);
+  });
+});
+
+describe('sentences that lean on the one before', () => {
+  it('drops a connective "But", "And" or "Yet" that opens a sentence', () => {
+    expect(withoutLeadingConnective('But the talks failed, and the quay stayed closed for a month.')).toBe(
+      'The talks failed, and the quay stayed closed for a month.',
+    );
+    expect(withoutLeadingConnective('And Lena Ortiz kept the harbour office open all night.')).toBe(
+      'Lena Ortiz kept the harbour office open all night.',
+    );
+    expect(withoutLeadingConnective('Yet eBay sellers in Marlow shipped more parcels than ever.')).toBe(
+      'eBay sellers in Marlow shipped more parcels than ever.',
+    );
+  });
+
+  it('leaves other openings, and a connective with too little after it, alone', () => {
+    for (const s of [
+      'Butler Lena Ortiz reopened the northern quay on Tuesday.',
+      'Anderson Quay reopened to ferries on Tuesday morning.',
+      'But not yet.',
+      '"But we will reopen the quay," the harbour master said.',
+      'Yesterday the harbour authority reopened the northern quay.',
+    ])
+      expect(withoutLeadingConnective(s)).toBe(s);
+  });
+
+  it('lists such a fact without its connective, and a pronoun it then opens on counts as one', () => {
+    expect(
+      reported(
+        'The harbour authority closed the northern quay in March. But the ferry company reopened its office on Tuesday.',
+      ),
+    ).toContain('The ferry company reopened its office on Tuesday.');
+    expect(
+      opensWithPronoun(withoutLeadingConnective('But it only reached 20.7% of the quay traffic in 2022.')),
+    ).toBe(true);
+  });
+
+  it('lists no sentence that is a relative clause cut off from its sentence', () => {
+    expect(
+      reported(
+        'Lena Ortiz was charged with second-degree arson at the northern quay. Which carries a maximum sentence of 25 years to life.',
+      ),
+    ).toEqual(['Lena Ortiz was charged with second-degree arson at the northern quay.']);
   });
 });
