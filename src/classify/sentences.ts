@@ -69,18 +69,6 @@ const ABBREVIATIONS = new Set([
   'ch',
   'sec',
   'art',
-  'jan',
-  'feb',
-  'mar',
-  'apr',
-  'jun',
-  'jul',
-  'aug',
-  'sep',
-  'sept',
-  'oct',
-  'nov',
-  'dec',
   'mon',
   'tue',
   'tues',
@@ -105,6 +93,9 @@ const ABBREVIATIONS = new Set([
   'e.u',
   'd.c',
 ]);
+
+/** Months written short: a date when a number follows. */
+const MONTHS = new Set(['jan', 'feb', 'mar', 'apr', 'jun', 'jul', 'aug', 'sep', 'sept', 'oct', 'nov', 'dec']);
 
 /** Abbreviations that may legitimately end a sentence; split after them only before a typical sentence opener. */
 const SOMETIMES_FINAL = new Set([
@@ -262,7 +253,10 @@ function splitBlock(block: string): string[] {
       const w = wordBefore(block, i);
       const lw = w.toLowerCase();
       const nextWord = /^[A-Za-z]+/.exec(block.slice(next))?.[0]?.toLowerCase() ?? '';
-      if (ABBREVIATIONS.has(lw)) {
+      if (MONTHS.has(lw)) {
+        // "Dec. 5", "Sept. 2024": a date goes on; before a word, "Ant and Dec." ends its sentence.
+        if (/[0-9]/.test(nextChar)) continue;
+      } else if (ABBREVIATIONS.has(lw)) {
         if (!(SOMETIMES_FINAL.has(lw) && SENTENCE_OPENERS.has(nextWord))) continue;
       } else if (/^[A-Z]$/.test(w)) {
         continue; // an initial: "J. K. Rowling"

@@ -24,6 +24,16 @@ describe('splitSentences', () => {
     ]);
   });
 
+  it('reads a month written short as a date before a number, and as a word ending its sentence before a capital', () => {
+    expect(
+      splitSentences('The quay reopens on Dec. 5 after repairs. Sept. 2024 saw the last storm.'),
+    ).toEqual(['The quay reopens on Dec. 5 after repairs.', 'Sept. 2024 saw the last storm.']);
+    expect(splitSentences('That is just Ant and Dec. Then there are the contestants.')).toEqual([
+      'That is just Ant and Dec.',
+      'Then there are the contestants.',
+    ]);
+  });
+
   it('does not split inside a quotation, but does after one', () => {
     expect(splitSentences('"BIG PROGRESS ON RUSSIA. STAY TUNED!" Trump wrote. Witkoff agreed.')).toEqual([
       '"BIG PROGRESS ON RUSSIA. STAY TUNED!" Trump wrote.',
