@@ -253,12 +253,38 @@ export function countsLine(digest: StoryDigest): string {
 }
 
 /** "Trump wrote", "Witkoff told CNN", "according to the ministry" */
+/** Lower-case words of a name, without a leading "the" or possessive endings. */
+function nameWords(name: string): string[] {
+  const words = name
+    .toLowerCase()
+    .replace(/['’]s\b/g, '')
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
+  return words[0] === 'the' ? words.slice(1) : words;
+}
+
+/** Whether `part` occurs in `whole` as a run of words. */
+function hasRun(whole: string[], part: string[]): boolean {
+  if (part.length === 0) return false;
+  for (let i = 0; i + part.length <= whole.length; i++)
+    if (part.every((w, k) => whole[i + k] === w)) return true;
+  return false;
+}
+
+/** "the AFP news agency" (AFP), "Telegraph" (The Telegraph): the speaker is, or names, the outlet. */
+function namesOutlet(speaker: string, outlet: string): boolean {
+  const s = nameWords(speaker);
+  const o = nameWords(outlet);
+  return hasRun(s, o) || hasRun(o, s);
+}
+
 export function attributionText(a: Attribution): string {
   const speaker = oneLine(a.speaker);
   const verb = oneLine(a.verb);
-  const outlet = a.outlet ? oneLine(a.outlet) : '';
+  // "told" needs its object, even one the speaker's name repeats.
+  if (a.outlet && /^told$/i.test(verb)) return `${speaker} told ${oneLine(a.outlet)}`;
+  const outlet = a.outlet && !namesOutlet(a.speaker, a.outlet) ? oneLine(a.outlet) : '';
   if (/^according to$/i.test(verb)) return `according to ${speaker}${outlet ? ` (${outlet})` : ''}`;
-  if (outlet && /^told$/i.test(verb)) return `${speaker} told ${outlet}`;
   return `${speaker} ${verb}${outlet ? ` (${outlet})` : ''}`;
 }
 

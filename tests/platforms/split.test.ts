@@ -3,6 +3,7 @@ import { renderConsoleUpdate } from '../../src/platforms/console/render.js';
 import { renderDiscordUpdate } from '../../src/platforms/discord/render.js';
 import { renderSlackUpdate } from '../../src/platforms/slack/render.js';
 import {
+  attributionText,
   clipUnits,
   oneLine,
   packEntries,
@@ -163,5 +164,38 @@ describe('updateLead', () => {
     );
     const slack = renderSlackUpdate(noneNew).reply[0]!;
     expect(slack.text).toBe('More from Southport Herald, City Desk');
+  });
+});
+
+describe('attributionText', () => {
+  it('names the outlet a speaker said it to or in', () => {
+    expect(attributionText({ speaker: 'Tomas Reyes', verb: 'told', outlet: 'Radio North' })).toBe(
+      'Tomas Reyes told Radio North',
+    );
+    expect(attributionText({ speaker: 'officials', verb: 'according to', outlet: 'Marlow Post' })).toBe(
+      'according to officials (Marlow Post)',
+    );
+    expect(attributionText({ speaker: 'Lena Ortiz', verb: 'wrote', outlet: 'X' })).toBe(
+      'Lena Ortiz wrote (X)',
+    );
+  });
+
+  it('does not repeat an outlet the speaker already names', () => {
+    expect(attributionText({ speaker: 'Telegraph', verb: 'according to', outlet: 'The Telegraph' })).toBe(
+      'according to Telegraph',
+    );
+    expect(attributionText({ speaker: 'the AFP news agency', verb: 'according to', outlet: 'AFP' })).toBe(
+      'according to the AFP news agency',
+    );
+    expect(
+      attributionText({ speaker: "Marlow Post's Lena Ortiz", verb: 'according to', outlet: 'Marlow Post' }),
+    ).toBe("according to Marlow Post's Lena Ortiz");
+    expect(
+      attributionText({ speaker: "Marlow Post's Lena Ortiz", verb: 'told', outlet: 'Marlow Post' }),
+    ).toBe("Marlow Post's Lena Ortiz told Marlow Post");
+    // A word of the outlet's name alone is not the outlet: "Post" is not the Marlow Post.
+    expect(
+      attributionText({ speaker: 'Post Office staff', verb: 'according to', outlet: 'Marlow Post' }),
+    ).toBe('according to Post Office staff (Marlow Post)');
   });
 });
