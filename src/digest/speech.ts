@@ -88,6 +88,11 @@ function finish(rest: string): string | undefined {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
+/** The words before a cut attribution as a sentence: "…by train, , according to AFP." gives "…by train." */
+function closed(head: string): string {
+  return `${trimTrailing(head, ',;:', true)}.`;
+}
+
 /**
  * What a speaker said, with the attribution clause cut, for reported speech the attribution then stands for:
  * "Witkoff said Russia had agreed to X." → "Russia had agreed to X."; "According to officials, X." → "X.";
@@ -102,7 +107,7 @@ export function reportedClause(unit: Speech): string | undefined {
     const front = /^According to ([^,]{2,80}),\s+(.+)$/i.exec(text);
     if (front) return front[1]!.includes(name) ? finish(front[2]!) : undefined;
     const back = /^(.+?),\s+according to ([^,"“”]{2,80})\.$/i.exec(text);
-    return back && back[2]!.includes(name) ? finish(`${back[1]}.`) : undefined;
+    return back && back[2]!.includes(name) ? finish(closed(back[1]!)) : undefined;
   }
   const verb = CLAUSE_VERBS.has(a.verb.toLowerCase())
     ? new RegExp(`\\b${escapeRe(a.verb)}\\b`).exec(text)
@@ -181,7 +186,7 @@ export function reportedClause(unit: Speech): string | undefined {
       closes &&
       (clause.includes(name) || /\b(he|she)\b/i.test(clause.slice(0, at)))
     )
-      return finish(`${tail[1]}.`);
+      return finish(closed(tail[1]!));
   }
   return undefined;
 }

@@ -69,6 +69,10 @@ describe('reported clauses are whole sentences', () => {
     expect(clause('The quay is a "danger zone" with no lights at night, the harbour master has said.')).toBe(
       'The quay is a "danger zone" with no lights at night.',
     );
+    // A stray comma in the feed's text is not carried into the fact.
+    expect(clause('The quay reopened on Tuesday after repairs, , according to the Marlow News Agency.')).toBe(
+      'The quay reopened on Tuesday after repairs.',
+    );
     // What the speaker said follows the verb: the sentence before the comma is the writer's, not theirs.
     expect(
       clause('Marlow welcomed the new mayor after a close vote, the councillor said he would resign.'),
