@@ -16,6 +16,7 @@ import {
   quotations,
   quoteShingles,
   termCounts,
+  tidyPunctuation,
   withoutDateline,
   withoutLeadingConnective,
   withoutPicturePointers,
@@ -152,7 +153,7 @@ function analyse(item: Item): ItemAnalysis {
         if (reported) label = 'fact';
       }
       // "PRETORIA, South Africa (AP) — " or "DUBAI: " places the story; it is not part of what happened.
-      const written = withoutPicturePointers(withoutDateline(s.text));
+      const written = tidyPunctuation(withoutPicturePointers(withoutDateline(s.text)));
       reported &&= usableSentence(written, wordCount(written), normalise(written), item, title, attribution);
       // A fact stands alone in a list, so a "But" tying it to the sentence before goes; the sentences of an
       // opinion piece's gist are read together and keep the writer's words.

@@ -381,6 +381,16 @@ export function withoutDateline(sentence: string): string {
 }
 
 /**
+ * Spacing a page's markup leaves around punctuation: a link's text followed by " ," or " .", a full stop doubled
+ * after an abbreviation ("4:45 p.m..") or after a space ("Texas. ."). An ellipsis (" ... a fire pit") stays.
+ */
+export function tidyPunctuation(sentence: string): string {
+  return sentence
+    .replace(/(\S)\s+([,;:!?]|\.(?!\.))(?=\s|["'”’)]*$)/g, '$1$2')
+    .replace(/(?<!\.)([.!?])\s*\.$/, '$1');
+}
+
+/**
  * "But", "And" or "Yet" opening a sentence ties it to the sentence before, which a list of facts does not show:
  * "But the talks failed." reads "The talks failed." The rest must still be a sentence of five words or more.
  */

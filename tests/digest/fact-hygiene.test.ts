@@ -4,6 +4,7 @@ import { opensWithPronoun } from '../../src/digest/facts.js';
 import {
   isComplete,
   isPhotoCaption,
+  tidyPunctuation,
   withoutDateline,
   withoutLeadingConnective,
   withoutPicturePointers,
@@ -290,5 +291,36 @@ describe('sentences that lean on the one before', () => {
         'Lena Ortiz was charged with second-degree arson at the northern quay. Which carries a maximum sentence of 25 years to life.',
       ),
     ).toEqual(['Lena Ortiz was charged with second-degree arson at the northern quay.']);
+  });
+});
+
+describe('spacing left by markup', () => {
+  it('closes the space before punctuation and drops a doubled full stop', () => {
+    expect(tidyPunctuation('Pupils rallied in London , Bristol and Marlow , calling for a ceasefire .')).toBe(
+      'Pupils rallied in London, Bristol and Marlow, calling for a ceasefire.',
+    );
+    expect(tidyPunctuation('The shooting occurred at about 4:45 p.m..')).toBe(
+      'The shooting occurred at about 4:45 p.m.',
+    );
+    expect(tidyPunctuation('The plane landed near a car park in Marlow. .')).toBe(
+      'The plane landed near a car park in Marlow.',
+    );
+  });
+
+  it('leaves an ellipsis and ordinary sentences alone', () => {
+    for (const s of [
+      'The campaign was in fact to tease an advert for ... a fire pit.',
+      'Moscow comes after a Crimean Tatar ... again.',
+      'The harbour master trailed off...',
+      'The quay reopened on Tuesday, the harbour master said.',
+      'He asked: "Is the quay open?"',
+    ])
+      expect(tidyPunctuation(s)).toBe(s);
+  });
+
+  it('lists facts without it', () => {
+    expect(
+      reported('The harbour authority reopened the northern quay in Marlow , Eastshire on Tuesday .'),
+    ).toEqual(['The harbour authority reopened the northern quay in Marlow, Eastshire on Tuesday.']);
   });
 });
