@@ -296,11 +296,24 @@ function trimSentence(s: string): string {
  * Splits text into sentences. Line breaks always end a sentence (headings and list items stand on their own
  * lines in the plain text this pipeline carries).
  */
+/**
+ * A lower-case word, its full stop, and a capitalised word with no space between: paragraphs run together
+ * when a feed drops the markup between them ("…the community said.During November…").
+ */
+const GLUED_SENTENCES = /(?<![\p{L}\p{N}.])(\p{Lu}?\p{Ll}{2,})([.!?])(?=\p{Lu}\p{Ll})/gu;
+
+function unglue(line: string): string {
+  return line.replace(GLUED_SENTENCES, (all, word: string, stop: string) =>
+    // "Mrs.Ortiz", "Gen.Smith": a title glued to its name.
+    stop === '.' && ABBREVIATIONS.has(word.toLowerCase()) ? all : `${word}${stop} `,
+  );
+}
+
 export function splitSentences(text: string): string[] {
   const sentences: string[] = [];
   for (const line of text.split(/\r?\n/)) {
     if (!line.trim()) continue;
-    for (const s of splitBlock(line)) {
+    for (const s of splitBlock(unglue(line))) {
       const t = trimSentence(s);
       if (t) sentences.push(t);
     }

@@ -34,6 +34,18 @@ describe('splitSentences', () => {
     ]);
   });
 
+  it('splits paragraphs that a feed ran together without a space, and leaves names and addresses whole', () => {
+    expect(
+      splitSentences('The quay closed, the harbour master said.During the storm, ferries stayed away.'),
+    ).toEqual(['The quay closed, the harbour master said.', 'During the storm, ferries stayed away.']);
+    for (const s of [
+      'Read more at marlow.com today.',
+      'Dr.Ortiz, Mrs.Reyes and U.S.Army engineers reopened the quay.',
+      'The McDonald.Com domain was sold.',
+    ])
+      expect(splitSentences(s)).toEqual([s]);
+  });
+
   it('does not split inside a quotation, but does after one', () => {
     expect(splitSentences('"BIG PROGRESS ON RUSSIA. STAY TUNED!" Trump wrote. Witkoff agreed.')).toEqual([
       '"BIG PROGRESS ON RUSSIA. STAY TUNED!" Trump wrote.',
