@@ -88,9 +88,13 @@ function finish(rest: string): string | undefined {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-/** The words before a cut attribution as a sentence: "…by train, , according to AFP." gives "…by train." */
+/**
+ * The words before a cut attribution as a sentence: "…by train, , according to AFP." gives "…by train.", and
+ * "…at 4:45 p.m., police said." gives "…at 4:45 p.m." with no second full stop.
+ */
 function closed(head: string): string {
-  return `${trimTrailing(head, ',;:', true)}.`;
+  const text = trimTrailing(head, ',;:', true);
+  return /[.!?]$/.test(text) ? text : `${text}.`;
 }
 
 /**

@@ -73,6 +73,10 @@ describe('reported clauses are whole sentences', () => {
     expect(clause('The quay reopened on Tuesday after repairs, , according to the Marlow News Agency.')).toBe(
       'The quay reopened on Tuesday after repairs.',
     );
+    // An abbreviation's full stop ends the sentence: no second one.
+    expect(clause('The northern quay flooded at about 4:45 p.m., the Marlow News Agency said.')).toBe(
+      'The northern quay flooded at about 4:45 p.m.',
+    );
     // What the speaker said follows the verb: the sentence before the comma is the writer's, not theirs.
     expect(
       clause('Marlow welcomed the new mayor after a close vote, the councillor said he would resign.'),
