@@ -209,6 +209,41 @@ describe('threadline CLI', () => {
     expect(updates(each.stdout)).toHaveLength(2);
   });
 
+  it('replay takes an archived article filed again under another path for the item it already has', () => {
+    const text = 'A volcano erupted in southwest Iceland on Monday, grounding flights at Keflavik airport.';
+    const slug = 'volcano-erupts-in-iceland-flights-grounded-ca193efb';
+    const raw = (link: string, outlet: string, time: string, title: string) =>
+      line({ link, outlet, title, description: text, date_published: `2024-01-01T${time}:00Z` });
+    const archive = tempFile(
+      'two-paths.jsonl',
+      [
+        raw(
+          `https://wire-a.example/articles/${slug}`,
+          'Wire A',
+          '10:00',
+          'Volcano erupts in Iceland, flights grounded',
+        ),
+        raw(
+          'https://wire-b.example/iceland-volcano',
+          'Wire B',
+          '10:05',
+          'Iceland volcano erupts; flights grounded',
+        ),
+        raw(
+          `https://wire-a.example/world/europe/${slug}`,
+          'Wire A',
+          '12:00',
+          'Iceland volcano erupts, grounding flights',
+        ),
+      ].join('\n'),
+    );
+    const r = runCli(['replay', '--input', archive]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^■ .*2 outlets/m);
+    expect(r.stdout.split('\n').filter((l) => l.startsWith('↻'))).toEqual([]);
+    expect(r.stdout).not.toMatch(/world\/europe/);
+  });
+
   it('replay keeps an item without a date in its story instead of dropping it', () => {
     const text = 'A volcano erupted in southwest Iceland on Monday, grounding flights at Keflavik airport.';
     const archive = tempFile(

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { App } from '../app.js';
 import { loadConfig, readSecrets, type Secrets } from '../config/load.js';
 import { quietHoldMinutes } from '../config/schema.js';
+import { articleKey, shortHash } from '../ingest/normalize.js';
 import { createLogger } from '../log.js';
 import type { Item } from '../model.js';
 import { ItemEnricher } from '../pipeline/enrich.js';
@@ -257,12 +258,16 @@ export async function readArchive(path: string): Promise<Item[]> {
     // go cold before the dated coverage around it arrived, and drop out of the story it belongs to.
     let lastTime = new Date(0).toISOString();
     for await (const { line, value } of readJsonl(file)) {
-      // Archives of raw feed items carry no id: the link (or title) identifies them, as in a live poll.
-      if (value.id === undefined) {
+      // Archives of raw feed items carry no id: the link (or title) identifies them, as in a live poll, and an
+      // article filed under two paths is one item there too.
+      const derived = value.id === undefined;
+      if (derived) {
         const basis = String(value.url ?? value.link ?? value.title ?? line);
         value.id = createHash('sha1').update(basis).digest('hex').slice(0, 16);
       }
       const item = asText(toItem(value, `${inputName(file)}: line ${line}`, lastTime));
+      const article = derived && item.url ? articleKey(item.url) : undefined;
+      if (article) item.altIds = [shortHash(`a:${article}`)];
       lastTime = item.publishedAt;
       items.push(item);
     }

@@ -10,7 +10,7 @@ export {
   safeFetch,
   urlRefusal,
 } from './fetch.js';
-export { canonicalUrl, unwrapFeedScheme, withoutFragment } from './normalize.js';
+export { articleKey, canonicalUrl, unwrapFeedScheme, withoutFragment } from './normalize.js';
 export { parseOpml, toOpml } from './opml.js';
 export { type ParsedFeed, type ParseOptions, parseDate, parseFeed } from './parse.js';
 export { closeParsePool, ParsePool, type ParsePoolOptions, sharedParsePool } from './parse-pool.js';

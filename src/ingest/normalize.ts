@@ -154,3 +154,27 @@ export function shortHash(s: string): string {
 export function urlIdentity(canonical: string): string {
   return trimTrailing(canonical.replace(/^https?:\/\/(?:www\.)?/i, ''), '/');
 }
+
+/**
+ * A slug ending in the site's article number ("…-claiming-discrimination-ca193efb", "…-gaza-hospital-rcna125648",
+ * "…-aid-groups-fighting-1.7032910"): the one article, whatever section its path files it under. Sites list an
+ * article under two paths ("/articles/…" and "/us-news/law/…"), and both must be one item. A slug without such
+ * a number is not enough: a daily live blog or a weekly gallery reuses its slug under a new date.
+ */
+const NUMBERED_SLUG =
+  /^(?:[\p{L}\p{N}%'’]+-){3,}(?:[a-z]{0,4}\d{5,}|(?=[0-9a-f]*\d)[0-9a-f]{6,}|\d+\.\d{5,})$/iu;
+
+/** The host and numbered slug that name an article at any path (see `NUMBERED_SLUG`), or undefined. */
+export function articleKey(url: string): string | undefined {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return undefined;
+  }
+  const last = u.pathname.split('/').filter(Boolean).pop();
+  if (!last) return undefined;
+  const slug = last.replace(/\.(?:html?|cms|ece|php|aspx?)$/i, '');
+  if (!NUMBERED_SLUG.test(slug)) return undefined;
+  return `${u.hostname.replace(/^www\./i, '').toLowerCase()}/${slug.toLowerCase()}`;
+}

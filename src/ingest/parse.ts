@@ -5,7 +5,7 @@ import type { Item } from '../model.js';
 import { outletFromUrl } from '../util/outlet.js';
 import { balanceTags, decodeBody, repairXml, rootElementName, wrapXhtmlContent } from './decode.js';
 import { FeedParseError } from './errors.js';
-import { canonicalUrl, resolveUrl, shortHash, urlIdentity } from './normalize.js';
+import { articleKey, canonicalUrl, resolveUrl, shortHash, urlIdentity } from './normalize.js';
 import {
   cleanLine,
   clipParagraphs,
@@ -593,7 +593,10 @@ function finishItems(
       source,
       publishedAt: published.toISOString(),
     };
-    if (other) item.altIds = [shortHash(other)];
+    // The same article filed under another path is the same item.
+    const article = linkOk ? articleKey(d.link!) : undefined;
+    const altIds = [other, article && `a:${article}`].filter((k) => k !== undefined).map(shortHash);
+    if (altIds.length) item.altIds = altIds;
     if (description || fullText) item.description = description || truncate(fullText!, DESCRIPTION_MAX);
     if (fullText && fullText !== item.description) item.text = fullText;
     if (d.link) item.url = d.link;

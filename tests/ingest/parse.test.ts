@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import {
+  articleKey,
   canonicalUrl,
   discoverFeeds,
   FeedParseError,
@@ -425,5 +426,60 @@ describe('OPML', () => {
   it('rejects non-OPML clearly', () => {
     expect(() => parseOpml('<html><body></body></html>')).toThrow(/not OPML/);
     expect(() => parseOpml('garbage')).toThrow(/not OPML/);
+  });
+});
+
+describe('articleKey', () => {
+  it('names an article by its numbered slug, whatever section its path files it under', () => {
+    const same = [
+      [
+        'https://www.marlow-post.example/articles/harbour-court-curbs-ferry-lawsuits-ca193efb',
+        'https://marlow-post.example/us-news/law/harbour-court-curbs-ferry-lawsuits-ca193efb',
+      ],
+      [
+        'https://news.example/news/world/live-blog/quay-storm-live-updates-rcna125648',
+        'https://news.example/news/world/blog/quay-storm-live-updates-rcna125648',
+      ],
+      [
+        'https://radio.example/radio/current/harbour-aid-groups-fighting-1.7032910',
+        'https://radio.example/news/world/harbour-aid-groups-fighting-1.7032910',
+      ],
+      [
+        'https://paper.example/article/quay-floods-again-this-week-5534748',
+        'https://paper.example/quay/quay-floods-again-this-week-5534748.html',
+      ],
+    ];
+    for (const [a, b] of same) {
+      expect(articleKey(a!), a).toBeDefined();
+      expect(articleKey(a!)).toBe(articleKey(b!));
+    }
+  });
+
+  it('gives no key to a slug without an article number, which a daily or weekly page reuses', () => {
+    for (const url of [
+      'https://paper.example/world/2023/11/17/harbour-storm-quay-news-marlow',
+      'https://paper.example/artanddesign/gallery/2023/nov/17/the-week-around-the-world-in-20-pictures',
+      'https://paper.example/category/national/marlow-readies-renewed-harbour-museum',
+      'https://paper.example/articleshow/105299928.cms',
+      'https://paper.example/quay-2024',
+      'https://paper.example/',
+      'not a url',
+    ])
+      expect(articleKey(url), url).toBeUndefined();
+  });
+
+  it('gives an item filed under a second path the id it was first seen by, as an alternate', async () => {
+    const f = await parseFeed(
+      wrap(
+        '<item><title>Court curbs ferry lawsuits</title><link>https://site.example/articles/harbour-court-curbs-ferry-lawsuits-ca193efb</link></item>' +
+          '<item><title>A federal court curbed ferry lawsuits.</title><link>https://site.example/us-news/law/harbour-court-curbs-ferry-lawsuits-ca193efb</link></item>' +
+          '<item><title>Quay reopens</title><link>https://site.example/quay-reopens</link></item>',
+      ),
+    );
+    const [first, second, third] = f.items;
+    expect(first!.id).not.toBe(second!.id);
+    expect(first!.altIds).toEqual(second!.altIds);
+    expect(first!.altIds).toHaveLength(1);
+    expect(third!.altIds).toBeUndefined();
   });
 });

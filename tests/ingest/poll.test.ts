@@ -121,6 +121,24 @@ describe('pollFeed', () => {
     expect(third.items.map((i) => i.title)).toEqual(['Evening update']);
   });
 
+  it('takes an article filed under a second path, at a later poll, for the item already seen', async () => {
+    const slug = 'harbour-court-curbs-ferry-lawsuits-ca193efb';
+    let body = rss([{ title: 'Court Curbs Ferry Lawsuits', link: `https://news.example/articles/${slug}` }]);
+    srv.routes.set('/two-paths', (_req, res) => res.end(body));
+    const feed = { url: `${srv.url}/two-paths` };
+    const first = await pollFeed(feed, undefined, { policy, now });
+    expect(first.items).toHaveLength(1);
+    body = rss([
+      {
+        title: 'A federal court curbed ferry lawsuits on Monday.',
+        link: `https://news.example/us-news/law/${slug}`,
+      },
+      { title: 'Quay reopens', link: 'https://news.example/quay-reopens' },
+    ]);
+    const second = await pollFeed(feed, first.state, { policy, now: later(60) });
+    expect(second.items.map((i) => i.title)).toEqual(['Quay reopens']);
+  });
+
   it('treats an unchanged body without validators as not modified', async () => {
     srv.routes.set('/same', (_req, res) => res.end(rss([{ title: 'A', link: 'https://news.example/a' }])));
     const a = await pollFeed({ url: `${srv.url}/same` }, undefined, { policy, now });
