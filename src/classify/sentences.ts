@@ -293,10 +293,6 @@ function trimSentence(s: string): string {
 }
 
 /**
- * Splits text into sentences. Line breaks always end a sentence (headings and list items stand on their own
- * lines in the plain text this pipeline carries).
- */
-/**
  * A lower-case word, its full stop, and a capitalised word with no space between: paragraphs run together
  * when a feed drops the markup between them ("…the community said.During November…").
  */
@@ -309,6 +305,10 @@ function unglue(line: string): string {
   );
 }
 
+/**
+ * Splits text into sentences. Line breaks always end a sentence (headings and list items stand on their own
+ * lines in the plain text this pipeline carries).
+ */
 export function splitSentences(text: string): string[] {
   const sentences: string[] = [];
   for (const line of text.split(/\r?\n/)) {

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { App } from '../app.js';
 import { loadConfig, readSecrets, type Secrets } from '../config/load.js';
 import { quietHoldMinutes } from '../config/schema.js';
-import { articleKey, shortHash } from '../ingest/normalize.js';
+import { articleAltId } from '../ingest/normalize.js';
 import { createLogger } from '../log.js';
 import type { Item } from '../model.js';
 import { ItemEnricher } from '../pipeline/enrich.js';
@@ -266,8 +266,8 @@ export async function readArchive(path: string): Promise<Item[]> {
         value.id = createHash('sha1').update(basis).digest('hex').slice(0, 16);
       }
       const item = asText(toItem(value, `${inputName(file)}: line ${line}`, lastTime));
-      const article = derived && item.url ? articleKey(item.url) : undefined;
-      if (article) item.altIds = [shortHash(`a:${article}`)];
+      const article = derived && item.url ? articleAltId(item.url) : undefined;
+      if (article) item.altIds = [article];
       lastTime = item.publishedAt;
       items.push(item);
     }

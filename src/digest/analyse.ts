@@ -154,12 +154,16 @@ function analyse(item: Item): ItemAnalysis {
       }
       // "PRETORIA, South Africa (AP) — " or "DUBAI: " places the story; it is not part of what happened.
       const written = tidyPunctuation(withoutPicturePointers(withoutDateline(s.text)));
-      reported &&= usableSentence(written, wordCount(written), normalise(written), item, title, attribution);
+      let norm = normalise(written);
+      let words = wordCount(written);
+      reported &&= usableSentence(written, words, norm, item, title, attribution);
       // A fact stands alone in a list, so a "But" tying it to the sentence before goes; the sentences of an
       // opinion piece's gist are read together and keep the writer's words.
       const text = reported ? withoutLeadingConnective(written) : written;
-      const norm = normalise(text);
-      const words = wordCount(text);
+      if (text !== written) {
+        norm = normalise(text);
+        words = wordCount(text);
+      }
       const terms = contentTerms(text);
       const quotes = quotations(text);
       const speech = { text, quotes, attribution };

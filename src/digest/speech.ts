@@ -36,8 +36,9 @@ const DAYTIME = '(?:\\s+(?:morning|afternoon|evening|night))?';
 /** A day named without "on": "said yesterday that", "said overnight the talks …". */
 const DAY_WORD = '(?:today|yesterday|tonight|overnight)';
 /** Adverbial phrases between a reporting verb and "that", ending with the "that". */
-const SETTING =
-  /^\s+(?:(?:on|in|at|during|after|before|late|early|earlier|last|this|to)\b[^,"“”]{0,60}?\s+|(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday|tonight|overnight)\s+)that\s+/;
+const SETTING = new RegExp(
+  `^\\s+(?:(?:on|in|at|during|after|before|late|early|earlier|last|this|to)\\b[^,"“”]{0,60}?\\s+|(?:${WEEKDAY}|${DAY_WORD})\\s+)that\\s+`,
+);
 /** Verbs followed by what was said ("said Russia had agreed"), unlike "described it as" or "called for". */
 const CLAUSE_VERBS = new Set(
   (

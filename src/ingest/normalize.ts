@@ -178,3 +178,9 @@ export function articleKey(url: string): string | undefined {
   if (!NUMBERED_SLUG.test(slug)) return undefined;
   return `${u.hostname.replace(/^www\./i, '').toLowerCase()}/${slug.toLowerCase()}`;
 }
+
+/** The alternate item id of an article filed under any path (see `articleKey`), or undefined. */
+export function articleAltId(url: string): string | undefined {
+  const key = articleKey(url);
+  return key === undefined ? undefined : shortHash(`a:${key}`);
+}

@@ -5,7 +5,7 @@ import type { Item } from '../model.js';
 import { outletFromUrl } from '../util/outlet.js';
 import { balanceTags, decodeBody, repairXml, rootElementName, wrapXhtmlContent } from './decode.js';
 import { FeedParseError } from './errors.js';
-import { articleKey, canonicalUrl, resolveUrl, shortHash, urlIdentity } from './normalize.js';
+import { articleAltId, canonicalUrl, resolveUrl, shortHash, urlIdentity } from './normalize.js';
 import {
   cleanLine,
   clipParagraphs,
@@ -594,8 +594,8 @@ function finishItems(
       publishedAt: published.toISOString(),
     };
     // The same article filed under another path is the same item.
-    const article = linkOk ? articleKey(d.link!) : undefined;
-    const altIds = [other, article && `a:${article}`].filter((k) => k !== undefined).map(shortHash);
+    const article = linkOk ? articleAltId(d.link!) : undefined;
+    const altIds = [other && shortHash(other), article].filter((k) => k !== undefined);
     if (altIds.length) item.altIds = altIds;
     if (description || fullText) item.description = description || truncate(fullText!, DESCRIPTION_MAX);
     if (fullText && fullText !== item.description) item.text = fullText;

@@ -252,7 +252,6 @@ export function countsLine(digest: StoryDigest): string {
   ].join(' · ');
 }
 
-/** "Trump wrote", "Witkoff told CNN", "according to the ministry" */
 /** Lower-case words of a name, without a leading "the" or possessive endings. */
 function nameWords(name: string): string[] {
   const words = name
@@ -278,6 +277,7 @@ function namesOutlet(speaker: string, outlet: string): boolean {
   return hasRun(s, o) || hasRun(o, s);
 }
 
+/** "Trump wrote", "Witkoff told CNN", "according to the ministry" */
 export function attributionText(a: Attribution): string {
   const speaker = oneLine(a.speaker);
   const verb = oneLine(a.verb);
