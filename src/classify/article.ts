@@ -3,6 +3,7 @@ import type { Attribution, ItemKind } from '../model.js';
 import { classifyItemKind, headingKind, type ItemKindInput } from './kind.js';
 import { classifySentence, type SentenceLabel } from './sentence.js';
 import { splitSentences } from './sentences.js';
+import { closedSummarySentence } from './summary.js';
 
 export interface AnalysedSentence {
   text: string;
@@ -24,6 +25,8 @@ export interface AnalysedArticle {
 export interface ArticleInput extends Omit<ItemKindInput, 'title'> {
   title: string;
   text: string;
+  /** The text is the feed's summary, not the article: a summary of one sentence may have lost its full stop. */
+  summary?: boolean;
 }
 
 const SMALL_WORDS = new Set([
@@ -89,6 +92,12 @@ export function analyseArticle(input: ArticleInput): AnalysedArticle {
   let labelled: ItemKind | undefined;
   let lastSpeaker: string | undefined;
   const normTitle = input.title.trim().toLowerCase();
+  const lines = text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && line.toLowerCase() !== normTitle);
+  const onlySentence = input.summary && lines.length === 1 ? splitSentences(lines[0]!) : [];
+  const closing = onlySentence.length === 1 ? closedSummarySentence(onlySentence[0]!) : undefined;
 
   const startSection = (heading: string, sectionKind: ItemKind) => {
     if (current.sentences.length > 0 || current.heading !== undefined) sections.push(current);
@@ -96,11 +105,7 @@ export function analyseArticle(input: ArticleInput): AnalysedArticle {
   };
   const atLeastArticle = (k: ItemKind): ItemKind => (k === 'report' ? kind : k);
 
-  for (const rawLine of text.split('\n')) {
-    const line = rawLine.trim();
-    if (!line) continue;
-    if (line.toLowerCase() === normTitle) continue;
-
+  for (const line of lines) {
     const announced = headingKind(line);
     const isShort = line.split(/\s+/).length <= 12 && !/[.!]["”’]?$/.test(line);
     if (announced && isShort) {
@@ -118,7 +123,8 @@ export function analyseArticle(input: ArticleInput): AnalysedArticle {
       continue;
     }
 
-    for (const sentence of splitSentences(line)) {
+    for (const split of splitSentences(line)) {
+      const sentence = closing ?? split;
       const r = classifySentence(sentence);
       const out: AnalysedSentence = {
         text: sentence,

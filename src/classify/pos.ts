@@ -170,3 +170,13 @@ function tagFresh(text: string): TaggedToken[] {
   retagOpener(w, tagged);
   return tagged;
 }
+
+/**
+ * True when the tagger's model knows `word` (in lower case): a word cut short by a feed ("Contin", "proh") is not
+ * one. Looking a word up adds it to the lexicon when it is new, like any sentence tagged.
+ */
+export function isKnownWord(word: string): boolean {
+  const w = load();
+  const id = (w.readDoc(word.toLowerCase()).tokens().out(w.its.uniqueId) as number[])[0];
+  return id !== undefined && id < knownBelow;
+}

@@ -127,6 +127,7 @@ function analyse(item: Item): ItemAnalysis {
   const article = analyseArticle({
     title: item.title,
     text: item.text ?? item.description ?? '',
+    summary: item.text === undefined,
     url: item.url,
     categories: item.categories,
     feedKind: hint === 'opinion' || hint === 'analysis' ? hint : undefined,

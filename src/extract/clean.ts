@@ -66,9 +66,9 @@ const BOILERPLATE_SENTENCES: RegExp[] = [
   /^here('s| is| are) (some|what|the key|everything|how)\b/i,
   /\bthese are the (main|key|latest) developments\b/i,
   /\b(we|let's) take a look\b/i,
-  // Teasers for a newsletter, a roundup or a video: "In this week's newsletter: …", "here are the highlights
+  // Teasers for a newsletter, a roundup or a video: "(Also) in this week's newsletter: …", "here are the highlights
   // from …", "… takes a look back at …", "… breaks down where …", "see charts and data that …".
-  /^in (this|today['’]s|this week['’]s) (edition|issue|newsletter)\b/i,
+  /^(also )?in (this|today['’]s|this week['’]s) (edition|issue|newsletter)\b/i,
   /\b(our|notre) newsletter\b/i,
   /\bhere (are|is) (the |a few |some )?(highlights|best moments|top moments)\b/i,
   /\btakes a look (back )?at\b/i,

@@ -164,6 +164,8 @@ describe('boilerplate sentences', () => {
       'Here are some of the questions and answers about the reopening of the quay.',
       'Harbour Notes’ Mara Quill has the details.',
       'In this week’s newsletter: Ferries are loaded with symbolism, from class to trade.',
+      'Also in this newsletter: Why ferry passengers and dockers are arguing over the new quay.',
+      'Also in today’s newsletter, the port’s owners weigh a sale of the ferry line.',
       'Notre newsletter quotidienne sur les ports et les ferries.',
       'From the quay’s reopening to the ferry strike, here are a few highlights from our recent reporting.',
       'Harbour TV takes a look back at the most dramatic moments of the repairs.',
