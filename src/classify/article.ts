@@ -3,7 +3,7 @@ import type { Attribution, ItemKind } from '../model.js';
 import { classifyItemKind, headingKind, type ItemKindInput } from './kind.js';
 import { classifySentence, type SentenceLabel } from './sentence.js';
 import { splitSentences } from './sentences.js';
-import { closedSummarySentence } from './summary.js';
+import { finishedSummaryEnd } from './summary.js';
 
 export interface AnalysedSentence {
   text: string;
@@ -96,8 +96,11 @@ export function analyseArticle(input: ArticleInput): AnalysedArticle {
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => line && line.toLowerCase() !== normTitle);
-  const onlySentence = input.summary && lines.length === 1 ? splitSentences(lines[0]!) : [];
-  const closing = onlySentence.length === 1 ? closedSummarySentence(onlySentence[0]!) : undefined;
+  const lastAt = lines.length - 1;
+  const summaryEnd =
+    input.summary && lastAt >= 0
+      ? finishedSummaryEnd(splitSentences(lines[lastAt]!), lastAt === 0)
+      : undefined;
 
   const startSection = (heading: string, sectionKind: ItemKind) => {
     if (current.sentences.length > 0 || current.heading !== undefined) sections.push(current);
@@ -105,7 +108,7 @@ export function analyseArticle(input: ArticleInput): AnalysedArticle {
   };
   const atLeastArticle = (k: ItemKind): ItemKind => (k === 'report' ? kind : k);
 
-  for (const line of lines) {
+  for (const [at, line] of lines.entries()) {
     const announced = headingKind(line);
     const isShort = line.split(/\s+/).length <= 12 && !/[.!]["”’]?$/.test(line);
     if (announced && isShort) {
@@ -123,8 +126,7 @@ export function analyseArticle(input: ArticleInput): AnalysedArticle {
       continue;
     }
 
-    for (const split of splitSentences(line)) {
-      const sentence = closing ?? split;
+    for (const sentence of at === lastAt && summaryEnd ? summaryEnd : splitSentences(line)) {
       const r = classifySentence(sentence);
       const out: AnalysedSentence = {
         text: sentence,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { closedSummarySentence } from '../../src/classify/summary.js';
+import { clauseBeforeCut, closedSummarySentence } from '../../src/classify/summary.js';
 import { analyseItem } from '../../src/digest/analyse.js';
 import type { Item } from '../../src/model.js';
 
@@ -57,6 +57,47 @@ describe('closedSummarySentence', () => {
   });
 });
 
+describe('clauseBeforeCut', () => {
+  it('keeps the main clause of a sentence cut short in an aside after its last comma', () => {
+    expect(
+      clauseBeforeCut(
+        'The harbour authority has been dredging the northern quay since March, creating another 330 square metres of…',
+      ),
+    ).toBe('The harbour authority has been dredging the northern quay since March.');
+    expect(
+      clauseBeforeCut(
+        'Ferry services resumed at the northern quay on Saturday, the harbour master said, after dockers ended a…',
+      ),
+    ).toBe('Ferry services resumed at the northern quay on Saturday, the harbour master said.');
+    expect(
+      clauseBeforeCut(
+        'The harbour authority reopened the northern quay on Tuesday, with dockers cheering as the first…',
+      ),
+    ).toBe('The harbour authority reopened the northern quay on Tuesday.');
+  });
+
+  it('gives nothing when the cut part may say whose claim it is', () => {
+    for (const s of [
+      'Ferry services will resume at the northern quay on Saturday, the harbour…',
+      'Ferry services will resume at the northern quay on Saturday, according to…',
+      'Ferry services will resume at the northern quay on Saturday, citing the…',
+      'Ferry services will resume at the northern quay on Saturday, Harbour Master Jane…',
+    ])
+      expect(clauseBeforeCut(s), s).toBeUndefined();
+  });
+
+  it('gives nothing for a sentence not cut, one without a comma, a subordinate clause, an open quotation', () => {
+    for (const s of [
+      'The harbour authority reopened the northern quay on Tuesday, creating jobs.',
+      'The harbour authority reopened the northern quay on Tuesday after repairs to the…',
+      'While ferry services were suspended at the northern quay for two months, creating delays for…',
+      '“The harbour authority walked its own path at the northern quay, creating a…',
+      'Quay reopens, creating…',
+    ])
+      expect(clauseBeforeCut(s), s).toBeUndefined();
+  });
+});
+
 function item(fields: Partial<Item>): Item {
   return {
     id: 'x',
@@ -99,6 +140,20 @@ describe('summaries without a full stop in the digest', () => {
     const description = `The harbour authority reopened the northern quay on Tuesday. ${lede.replace('The harbour', 'Its')}`;
     expect(reported(item({ description }))).toEqual([
       'The harbour authority reopened the northern quay on Tuesday.',
+    ]);
+  });
+
+  it('lists the main clause of a summary cut short, and of a longer summary’s last sentence', () => {
+    const cut =
+      'Ferry services resumed at the northern quay on Saturday, with dockers cheering as the first…';
+    expect(reported(item({ description: cut }))).toEqual([
+      'Ferry services resumed at the northern quay on Saturday.',
+    ]);
+    expect(
+      reported(item({ description: `The harbour authority reopened the northern quay on Tuesday. ${cut}` })),
+    ).toEqual([
+      'The harbour authority reopened the northern quay on Tuesday.',
+      'Ferry services resumed at the northern quay on Saturday.',
     ]);
   });
 

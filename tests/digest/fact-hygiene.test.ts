@@ -63,7 +63,7 @@ describe('truncated excerpts', () => {
   it('lists no truncated excerpt among the reported facts', () => {
     const facts = reported(
       'The harbour authority reopened the northern quay on Tuesday after two months of repairs. ' +
-        'Ferry operators said the first crossings would resume on Thursday morning, while the port…',
+        'Ferry operators said the first crossings would resume on Thursday morning once the port…',
     );
     expect(facts).toEqual([
       'The harbour authority reopened the northern quay on Tuesday after two months of repairs.',
