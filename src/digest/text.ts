@@ -366,13 +366,14 @@ export function isPhotoCaption(sentence: string, publishedAt?: string): boolean 
 }
 
 /**
- * A wire dateline: a city in capitals, perhaps a region and an agency, then a dash; or a city and a colon. The
- * sentence after it starts with a capital or a figure.
+ * A wire dateline: a city in capitals, perhaps a region and an agency, then a dash; or a city, perhaps a region
+ * or the day of the month, and a colon ("KUALA LUMPUR, Malaysia:", "JAKARTA 22:"). The sentence after it starts
+ * with a capital or a figure.
  */
 const DATELINE =
-  /^(?:\p{Lu}[\p{Lu} .'’-]{1,40}(?:, \p{Lu}[\p{L} .'’-]{1,30})?\s*(?:\([\p{L} .]{1,20}\))?\s*[—–-]|\p{Lu}[\p{Lu} .'’-]{1,30}:|\((?:AP|Reuters|AFP|UPI|dpa)\)\s*[—–-])\s+(?=[\p{Lu}\p{N}"“‘'])/u;
+  /^(?:\p{Lu}[\p{Lu} .'’-]{1,40}(?:, \p{Lu}[\p{L} .'’-]{1,30})?\s*(?:\([\p{L} .]{1,20}\))?\s*[—–-]|\p{Lu}[\p{Lu} .'’-]{1,30}(?:, \p{Lu}[\p{L} .'’-]{1,30})?(?: \d{1,2})? ?:|\((?:AP|Reuters|AFP|UPI|dpa)\)\s*[—–-])\s+(?=[\p{Lu}\p{N}"“‘'])/u;
 
-/** The sentence without a leading wire dateline ("HONOLULU (AP) — ", "DUBAI: "), or as it is. */
+/** The sentence without a leading wire dateline ("HONOLULU (AP) — ", "DUBAI: ", "TIRANA, Albania: "), or as it is. */
 export function withoutDateline(sentence: string): string {
   const m = DATELINE.exec(sentence);
   // A capitalised first word alone ("A —") is no dateline; the city needs two letters in a row.

@@ -231,12 +231,23 @@ describe('wire datelines', () => {
     expect(withoutDateline('PORT ELLEN: The harbour authority reopened the northern quay.')).toBe(
       'The harbour authority reopened the northern quay.',
     );
+    for (const dateline of [
+      'PORT ELLEN, Eastshire: ',
+      'PORT ELLEN, Eastshire Islands: ',
+      'PORT ELLEN 22: ',
+      'PORT ELLEN 22 : ',
+    ])
+      expect(withoutDateline(`${dateline}The harbour authority reopened the northern quay.`), dateline).toBe(
+        'The harbour authority reopened the northern quay.',
+      );
   });
 
   it('leaves sentences that merely start with capitals or a dash alone', () => {
     for (const s of [
       'US officials — and their allies — reopened the quay.',
       'NATO: the alliance said it would respond.',
+      'The harbour, the quay: both reopened on Tuesday.',
+      'NATO, the alliance: it said it would respond.',
       'OK — the quay is open again.',
       'A — the first berth — reopened on Tuesday.',
     ])
