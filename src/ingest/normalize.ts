@@ -164,7 +164,18 @@ export function urlIdentity(canonical: string): string {
 const NUMBERED_SLUG =
   /^(?:[\p{L}\p{N}%'’]+-){3,}(?:[a-z]{0,4}\d{5,}|(?=[0-9a-f]*\d)[0-9a-f]{6,}|\d+\.\d{5,})$/iu;
 
-/** The host and numbered slug that name an article at any path (see `NUMBERED_SLUG`), or undefined. */
+/**
+ * An article number as the last segment of its own, after a slug of four words or more elsewhere in the path
+ * ("/india/<slug>/articleshow/105340277.cms" and "/city/delhi/<slug>/articleshow/105340277.cms"): together
+ * they name the article as a numbered slug does. A number with no slug before it names nothing on its own.
+ */
+const ARTICLE_NUMBER = /^\d{6,}$/;
+const WORDY_SLUG = /^(?:[\p{L}\p{N}%'’]+-){3,}[\p{L}\p{N}%'’]+$/iu;
+
+/**
+ * The host and numbered slug that name an article at any path (see `NUMBERED_SLUG` and `ARTICLE_NUMBER`), or
+ * undefined.
+ */
 export function articleKey(url: string): string | undefined {
   let u: URL;
   try {
@@ -172,11 +183,16 @@ export function articleKey(url: string): string | undefined {
   } catch {
     return undefined;
   }
-  const last = u.pathname.split('/').filter(Boolean).pop();
+  const segments = u.pathname.split('/').filter(Boolean);
+  const last = segments.pop();
   if (!last) return undefined;
+  const host = u.hostname.replace(/^www\./i, '').toLowerCase();
   const slug = last.replace(/\.(?:html?|cms|ece|php|aspx?)$/i, '');
-  if (!NUMBERED_SLUG.test(slug)) return undefined;
-  return `${u.hostname.replace(/^www\./i, '').toLowerCase()}/${slug.toLowerCase()}`;
+  if (NUMBERED_SLUG.test(slug)) return `${host}/${slug.toLowerCase()}`;
+  if (!ARTICLE_NUMBER.test(slug)) return undefined;
+  for (let k = segments.length - 1; k >= 0; k--)
+    if (WORDY_SLUG.test(segments[k]!)) return `${host}/${segments[k]!.toLowerCase()}-${slug}`;
+  return undefined;
 }
 
 /** The alternate item id of an article filed under any path (see `articleKey`), or undefined. */

@@ -448,11 +448,21 @@ describe('articleKey', () => {
         'https://paper.example/article/quay-floods-again-this-week-5534748',
         'https://paper.example/quay/quay-floods-again-this-week-5534748.html',
       ],
+      [
+        'https://times.example/india/marlow-quay-reopens-after-long-repairs/articleshow/105340277.cms',
+        'https://times.example/city/marlow/marlow-quay-reopens-after-long-repairs/articleshow/105340277.cms',
+      ],
     ];
     for (const [a, b] of same) {
       expect(articleKey(a!), a).toBeDefined();
       expect(articleKey(a!)).toBe(articleKey(b!));
     }
+    // The same slug with another article number is another article.
+    expect(
+      articleKey(
+        'https://times.example/india/marlow-quay-reopens-after-long-repairs/articleshow/105340278.cms',
+      ),
+    ).not.toBe(articleKey(same[4]![0]!));
   });
 
   it('gives no key to a slug without an article number, which a daily or weekly page reuses', () => {
@@ -461,6 +471,8 @@ describe('articleKey', () => {
       'https://paper.example/artanddesign/gallery/2023/nov/17/the-week-around-the-world-in-20-pictures',
       'https://paper.example/category/national/marlow-readies-renewed-harbour-museum',
       'https://paper.example/articleshow/105299928.cms',
+      'https://paper.example/node/2412151/middle-east',
+      'https://paper.example/quay-news/articleshow/105299928.cms',
       'https://paper.example/quay-2024',
       'https://paper.example/',
       'not a url',
