@@ -309,10 +309,10 @@ const SAME_IN_PAST = /^(put|set|cut|hit|shut|let|quit|spread|cost|hurt|read|beat
 
 /**
  * A sentence that names itself a photo's caption: "In this photo …", "In the photo, …", "File photo of …",
- * "… in a file photo.", "…, file photo." A report about a file photo ("Police released a file photo of …") is none.
+ * "… in a file photo.", "… in an undated photo.", "…, file photo." A report about a file photo ("Police released a file photo of …") is none.
  */
 const PHOTO_CUE =
-  /^(?:in this (?:file )?(?:photo|photograph|image|picture)|in the (?:photo|photograph)|(?:an? )?(?:undated )?file (?:photo|photograph|image|picture))\b|\bin an? (?:undated )?file (?:photo|photograph|image|picture)\b|,\s*file (?:photo|photograph|image|picture)\.?$/i;
+  /^(?:in this (?:file )?(?:photo|photograph|image|picture)|in the (?:photo|photograph)|(?:an? )?(?:undated )?file (?:photo|photograph|image|picture))\b|\bin an? (?:undated )?file (?:photo|photograph|image|picture)\b|\bin an? undated (?:photo|photograph|image|picture)\.?$|,\s*file (?:photo|photograph|image|picture)\.?$/i;
 
 /**
  * A participle that describes the noun after it ("rows of terraced houses", "the destroyed buildings"): it

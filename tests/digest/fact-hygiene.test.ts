@@ -86,6 +86,7 @@ describe('photo captions', () => {
       // Captions that say so, dated or not; a date written without its space.
       'In this photograph taken near the quay, damaged cranes are seen from the terminal on Feb. 16, 2024.',
       'A ferry is seen leaving the harbour in a file photograph.',
+      'A harbour patrol boat off the northern quay in an undated photo.',
       'File photo of the northern quay before the storm.',
       'In the photo, the harbour master is seen smiling with the repaired quay behind him.',
       'Dock workers gather at the northern quay in Halden on Feb.12, 2024.',
@@ -106,6 +107,7 @@ describe('photo captions', () => {
       'Rows of terraced houses were demolished in Halden on July 6, 2020.',
       'The photographer said his files were seized at the quay on Feb. 2, 2024.',
       'Police released a file photo of the missing harbour pilot.',
+      'Police released an undated photo of the missing harbour pilot on Tuesday.',
       'In the picture painted by the minister, the quay reopens within weeks.',
     ])
       expect(isPhotoCaption(report, PUBLISHED), report).toBe(false);
