@@ -11,7 +11,9 @@ const STOPWORDS = new Set(
     'to too under until up very was we were what when where which while who whom why will with would you your says ' +
     'said say new news report reports update updates live video videos watch us via amid get gets got may might ' +
     'must one two first last year years week day days time make makes made take takes like back still ' +
-    'today yesterday tomorrow man woman people many much way well even ever every here know want see sees'
+    'today yesterday tomorrow man woman people many much way well even ever every here know want see sees ' +
+    // Words that name a roundup's format ("Monday Briefing", "Tuesday briefing: …") say nothing of its story.
+    'briefing newsletter podcast'
   ).split(' '),
 );
 

@@ -383,6 +383,29 @@ describe('StoryClusterer features', () => {
     expect(headlines.add({ ...sameAuction, description: undefined }).storyId).toBe('s-a');
   });
 
+  it('keeps roundups apart when they share only their format: "Briefing", "newsletter", "podcast"', () => {
+    const c = new StoryClusterer();
+    c.add({
+      id: 'a',
+      title: 'The Morning Briefing',
+      description: 'Ferry fares at the northern quay.',
+      source: 'Paper A',
+      publishedAt: at(0),
+    });
+    expect(
+      c.add({ id: 'b', title: 'Evening briefing: Minister resigns', source: 'Paper B', publishedAt: at(H) })
+        .storyId,
+    ).toBe('s-b');
+    expect(
+      c.add({ id: 'c', title: 'Weekly newsletter and podcast', source: 'Paper C', publishedAt: at(H) })
+        .storyId,
+    ).toBe('s-c');
+    expect(
+      c.add({ id: 'd', title: 'Orchard newsletter and podcast', source: 'Paper D', publishedAt: at(H) })
+        .storyId,
+    ).toBe('s-d');
+  });
+
   it('keeps a report that shares only the sides of a running story out of it', () => {
     const report = (id: string, hours: number, source: string, title: string, description: string) => ({
       id,

@@ -116,6 +116,10 @@ describe('tokenize', () => {
     ]);
   });
 
+  it('drops the words that name a roundup’s format', () => {
+    expect(tokenize('Tuesday briefing: the ferry podcast and newsletter')).toEqual(['tuesdai', 'ferri']);
+  });
+
   it('keeps numbers whole and abbreviations apart from stopwords', () => {
     expect(tokenize('Chrysler recalls 37,000 cars in the U.S. for $1.8B')).toEqual([
       'chrysler',
