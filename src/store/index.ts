@@ -140,7 +140,9 @@ abstract class NamespacedStore implements Store {
           const value = Reflect.get(target, prop, receiver);
           if (typeof value !== 'function' || !OPERATIONS.has(prop as string)) return value;
           return (...args: unknown[]) => {
-            const running = this.track(() => value.apply(target, args) as Promise<unknown>);
+            // Keyv's operations are idempotent: one cut off by a dropped connection is sent again.
+            const operation = () => value.apply(target, args) as Promise<unknown>;
+            const running = this.track(() => operation().catch((err) => this.again(err, operation)));
             if (prop === 'set' || prop === 'setMany') this.schedulePurge();
             return running;
           };
@@ -170,6 +172,24 @@ abstract class NamespacedStore implements Store {
 
   /** The lease record's compare-and-set, in the store's own terms. */
   protected abstract leaseSlot(): LeaseSlot;
+
+  /**
+   * True when `err` says the connection dropped after the operation was sent and before its answer came: sent
+   * again, it waits for the connection to come back like any operation made while it is down. False by default.
+   */
+  protected cutOff(_err: unknown): boolean {
+    return false;
+  }
+
+  /** Resolves when a connection that dropped is back (at once by default). */
+  protected reconnected(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /** `operation` once more when `err` cut off its first try (see `cutOff`); else `err` again. */
+  private again(err: unknown, operation: () => Promise<unknown>): Promise<unknown> {
+    return this.cutOff(err) ? this.reconnected().then(operation) : Promise.reject(err);
+  }
 
   private track(operation: () => Promise<unknown>): Promise<unknown> {
     if (this.closing) return Promise.reject(new StoreError(`the store ${this.url} is closed`));
@@ -424,6 +444,25 @@ class RedisStore extends NamespacedStore {
       useKeyPrefix: false,
       throwOnErrors: true,
     });
+  }
+
+  /**
+   * A command on a connection that closed or was reset before its answer: the client fails it at once, whether
+   * or not the server ran it.
+   */
+  protected override cutOff(err: unknown): boolean {
+    return err instanceof Error && /socket closed unexpectedly|\bECONNRESET\b|\bEPIPE\b/i.test(err.message);
+  }
+
+  /**
+   * The error can come before the client has seen its connection close: it sees that first, then the command
+   * waits for the server as any command made while it is down does.
+   */
+  protected override async reconnected(): Promise<void> {
+    await new Promise((resolve) => setImmediate(resolve));
+    // Not `once` from node:events, which gives up at the first 'error': a failed reconnection attempt.
+    if (!this.client.isReady)
+      await new Promise<void>((resolve) => this.client.once('ready', () => resolve()));
   }
 
   protected leaseSlot(): LeaseSlot {

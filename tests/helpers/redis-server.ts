@@ -45,6 +45,19 @@ export class RedisServer {
     });
   }
 
+  /** Stops the server's process where it is (SIGSTOP): it reads nothing and answers nothing until killed. */
+  freeze(): void {
+    this.proc?.kill('SIGSTOP');
+  }
+
+  /** Kills the server at once (SIGKILL), with whatever commands it had not answered. */
+  async kill(): Promise<void> {
+    const proc = this.proc;
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+    proc.kill('SIGKILL');
+    await once(proc, 'exit');
+  }
+
   async stop(): Promise<void> {
     const proc = this.proc;
     if (!proc || proc.exitCode !== null) return;

@@ -254,6 +254,22 @@ describe.each(servers)('$name store connection', ({ url, enabled, down, up }) =>
 });
 
 describe.skipIf(!redisAvailable)('redis store connection', () => {
+  it('sends again a write cut off by the server going down while it was in flight', async () => {
+    const store = openStore(redis.url, { answerWithinMs: 15_000 });
+    await store.open();
+    const meta = store.ns<string>('meta');
+    await meta.set('before', 'x');
+    redis.freeze();
+    const inFlight = meta.set('in-flight', 'y');
+    // Written to the socket of a server that reads nothing; then the server dies with it unanswered.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await redis.kill();
+    await redis.start();
+    await inFlight;
+    expect(await meta.get('in-flight')).toBe('y');
+    await store.close();
+  });
+
   it('fails an operation on a server that stays down, instead of waiting for good', async () => {
     const store = openStore(redis.url, { answerWithinMs: 1_500 });
     await store.open();
