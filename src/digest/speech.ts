@@ -55,6 +55,12 @@ const OBJECT_VERBS = new Set(
   ).split(' '),
 );
 /**
+ * "added X to its list", "added Y to the programme": what was added and where. "added the ferry would sail to the
+ * islands" has a verb before its "to", and reports what was said.
+ */
+const ADDED_TO =
+  /^\s+(?:(?!\b(?:would|will|could|can|should|must|may|might|was|were|is|are|had|has|have|did|does)\b)[^,;:"“”]){1,80}?\bto\s+(?:its|their|his|her|the|a|an|our)\s/i;
+/**
  * What follows a reporting verb when it takes a complement rather than what was said: "warned of …", "responded
  * by …", "claimed to have …", "said in a statement …", "insisted on …". Cut there, the rest is a fragment.
  */
@@ -160,6 +166,8 @@ export function reportedClause(unit: Speech): string | undefined {
         if (second) rest = rest.slice(second[0].length);
         // "Massa conceded defeat to Milei": a verb that also takes a plain object reports a clause only after "that".
         else if (!introduced && OBJECT_VERBS.has(a.verb.toLowerCase())) rest = '';
+        // "The government has added German firm Knauf to its list": adding a thing to another says nothing.
+        else if (!introduced && /^add/i.test(a.verb) && ADDED_TO.test(rest)) rest = '';
         // "warned of headaches", "responded by closing": the verb's complement, not what was said.
         else if (!introduced && COMPLEMENT_START.test(rest)) rest = '';
       }

@@ -17,6 +17,7 @@ describe('reported clauses are whole sentences', () => {
       'The mayor insisted on a full inquiry into the collapse of the northern quay.',
       'The latest storm has claimed dozens of lives and caused floods along the coast.',
       'The harbour ministry said in a statement the quay would reopen on Monday.',
+      'The harbour authority has added the Marlow ferry company to its list of banned operators.',
     ]) {
       const c = clause(text);
       expect(c, text).toBeUndefined();
@@ -35,6 +36,12 @@ describe('reported clauses are whole sentences', () => {
         'The quay flooded on Monday and the harbour master said the repairs would take at least a year.',
       ),
     ).toBeUndefined();
+  });
+
+  it('reads "added" as speech when what follows is a clause, not a thing added to another', () => {
+    expect(clause('The harbour master added the ferry would sail to the islands on Tuesday.')).toBe(
+      'The ferry would sail to the islands on Tuesday.',
+    );
   });
 
   it('still cuts the attribution from plain reported speech', () => {
