@@ -27,6 +27,12 @@ export function isClauseVerb(t: TaggedToken, previous: TaggedToken | undefined):
   return !t.lower.endsWith('ing') && previous?.lower !== 'to';
 }
 
+/** True when the tagger finds a verb in `text` that can head a clause (see `isClauseVerb`). */
+export function hasClauseVerb(text: string): boolean {
+  const tokens = tagSentence(text);
+  return tokens.some((t, i) => isClauseVerb(t, tokens[i - 1]));
+}
+
 let nlp: WinkMethods | undefined;
 /** Lexicon ids below this are words the model knows; ids at or above it are out-of-vocabulary tokens. */
 let knownBelow = 0;

@@ -1,4 +1,4 @@
-import { isClauseVerb, isKnownWord, tagSentence } from './pos.js';
+import { hasClauseVerb, isKnownWord } from './pos.js';
 
 /**
  * Words a sentence does not end on: a feed that cuts its summary at a word boundary without an ellipsis
@@ -80,8 +80,7 @@ function wholeClause(t: string): boolean {
   if (!/[\p{L}\p{N}]$/u.test(last) || NOT_LAST.test(last) || /^\p{Ll}$/u.test(last)) return false;
   const known = /\p{N}/u.test(last) || /^\p{Lu}/u.test(last) || isKnownWord(last.replace(/['’]s$/, ''));
   if (!known) return false;
-  const tokens = tagSentence(t);
-  return tokens.some((tok, i) => isClauseVerb(tok, tokens[i - 1]));
+  return hasClauseVerb(t);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { type AttributionMatch, analyseArticle, classifySentence } from '../classify/index.js';
+import { hasClauseVerb } from '../classify/pos.js';
 import { isBoilerplate } from '../extract/clean.js';
 import type { Attribution, Item, ItemKind } from '../model.js';
 import { type ClaimCore, claimCore, type Figures } from './core.js';
@@ -118,9 +119,15 @@ function usableSentence(
     norm !== title &&
     !isBoilerplate(text) &&
     !isPhotoCaption(text, item.publishedAt) &&
-    !(attribution === undefined && addressesReader(text))
+    !(attribution === undefined && addressesReader(text)) &&
+    // A roundup's summary lists its contents ("Israel's search of a major hospital in Gaza."): a line there
+    // reports something only if it has a verb.
+    !(ROUNDUP.test(item.title) && !hasClauseVerb(text))
   );
 }
+
+/** A newsletter or briefing named as one: "Friday Briefing", "Evening newsletter: …", "The Morning Report". */
+const ROUNDUP = /\b(?:briefing|newsletter|morning report|evening report)\b/i;
 
 function analyse(item: Item): ItemAnalysis {
   const hint = item.kindHint;

@@ -339,3 +339,18 @@ describe('spacing left by markup', () => {
     ).toEqual(['The harbour authority reopened the northern quay in Marlow, Eastshire on Tuesday.']);
   });
 });
+
+describe('roundups', () => {
+  it('lists no contents line of a briefing, only the lines that report something', () => {
+    const briefing = (description: string) =>
+      analyseItem(item(description, 'Friday Briefing'))
+        .sections.flatMap((s) => s.units)
+        .filter((u) => u.reported)
+        .map((u) => u.text);
+    expect(briefing('The search of the harbour authority’s offices in Marlow.')).toEqual([]);
+    expect(briefing('Conditions for ferry crews at the northern quay in winter.')).toEqual([]);
+    expect(briefing('Police searched the harbour authority’s offices in Marlow on Thursday.')).toEqual([
+      'Police searched the harbour authority’s offices in Marlow on Thursday.',
+    ]);
+  });
+});
