@@ -277,9 +277,31 @@ function namesOutlet(speaker: string, outlet: string): boolean {
   return hasRun(s, o) || hasRun(o, s);
 }
 
+/**
+ * Singular nouns for a role or a body, which a speaker named by one alone needs "the" before: "according to the
+ * mayor", not "according to mayor". Plurals and mass nouns ("officials", "police", "data") read well bare.
+ */
+const ROLE_NOUN =
+  /^(?:official|spokesman|spokeswoman|spokesperson|minister|ministry|mayor|governor|government|group|company|firm|agency|regulator|source|poll|study|report|survey|statement|court|judge|council|committee|union|president|chief|director|commission|department|office|prosecutor|authority|administration|military|army|navy|embassy|club|league|team|coach|lawyer|attorney|analyst|expert|researcher|organi[sz]ation|charity|network|broadcaster|operator|airline|bank|hospital|school|university|party|campaign|foundation|institute|watchdog)$/;
+
+/** "mayor" → "the mayor", "league spokesman" → "the league spokesman"; a name, a plural or "the …" as it is. */
+function withArticle(speaker: string): string {
+  const words = speaker.split(' ');
+  const first = words[0]!;
+  if (
+    !/^\p{Ll}/u.test(first) ||
+    /^(?:the|a|an|his|her|its|their|our|this|that|one|two|three|some)$/.test(first)
+  )
+    return speaker;
+  // "governor of New York": the noun before "of" names the role.
+  const of = words.indexOf('of');
+  const head = (of > 0 ? words[of - 1] : words[words.length - 1])!;
+  return ROLE_NOUN.test(head) ? `the ${speaker}` : speaker;
+}
+
 /** "Trump wrote", "Witkoff told CNN", "according to the ministry" */
 export function attributionText(a: Attribution): string {
-  const speaker = oneLine(a.speaker);
+  const speaker = withArticle(oneLine(a.speaker));
   const verb = oneLine(a.verb);
   // "told" needs its object, even one the speaker's name repeats.
   if (a.outlet && /^told$/i.test(verb)) return `${speaker} told ${oneLine(a.outlet)}`;

@@ -180,6 +180,26 @@ describe('attributionText', () => {
     );
   });
 
+  it('puts "the" before a speaker named by a role alone', () => {
+    const according = (speaker: string) => attributionText({ speaker, verb: 'according to' });
+    expect(according('mayor')).toBe('according to the mayor');
+    expect(according('league spokesman')).toBe('according to the league spokesman');
+    expect(according('governor of New York')).toBe('according to the governor of New York');
+    expect(attributionText({ speaker: 'harbour authority', verb: 'said' })).toBe(
+      'the harbour authority said',
+    );
+    for (const speaker of [
+      'officials',
+      'police',
+      'Lena Ortiz',
+      'the ministry',
+      'two people',
+      'his lawyer',
+      'data',
+    ])
+      expect(according(speaker), speaker).toBe(`according to ${speaker}`);
+  });
+
   it('does not repeat an outlet the speaker already names', () => {
     expect(attributionText({ speaker: 'Telegraph', verb: 'according to', outlet: 'The Telegraph' })).toBe(
       'according to Telegraph',
