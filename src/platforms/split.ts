@@ -284,19 +284,29 @@ function namesOutlet(speaker: string, outlet: string): boolean {
 const ROLE_NOUN =
   /^(?:official|spokesman|spokeswoman|spokesperson|minister|ministry|mayor|governor|government|group|company|firm|agency|regulator|source|poll|study|report|survey|statement|court|judge|council|committee|union|president|chief|director|commission|department|office|prosecutor|authority|administration|military|army|navy|embassy|club|league|team|coach|lawyer|attorney|analyst|expert|researcher|organi[sz]ation|charity|network|broadcaster|operator|airline|bank|hospital|school|university|party|campaign|foundation|institute|watchdog)$/;
 
-/** "mayor" → "the mayor", "league spokesman" → "the league spokesman"; a name, a plural or "the …" as it is. */
+/**
+ * "mayor" → "the mayor", "league spokesman" → "the league spokesman", "Czech president" → "the Czech president";
+ * a name, a plural or "the …" as it is.
+ */
 function withArticle(speaker: string): string {
   const words = speaker.split(' ');
   const first = words[0]!;
+  // A capital is a name's, unless only the first word has one: then it may be a nationality or a place.
+  const described = words.length > 1 && words.slice(1).every((w) => /^\p{Ll}/u.test(w));
   if (
-    !/^\p{Ll}/u.test(first) ||
-    /^(?:the|a|an|his|her|its|their|our|this|that|one|two|three|some)$/.test(first)
+    !(described || /^\p{Ll}/u.test(first)) ||
+    /^(?:the|a|an|his|her|its|their|our|this|that|one|two|three|some)$/i.test(first) ||
+    // "Jordan's foreign minister": a possessive is the determiner.
+    /['’]s?$/.test(first)
   )
     return speaker;
-  // "governor of New York": the noun before "of" names the role.
-  const of = words.indexOf('of');
-  const head = (of > 0 ? words[of - 1] : words[words.length - 1])!;
-  return ROLE_NOUN.test(head) ? `the ${speaker}` : speaker;
+  // "governor of New York", "MPs on the committee": the noun before the first preposition names the speaker.
+  const at = words.findIndex((w, k) => k > 0 && /^(?:of|on|in|at|for|from|with)$/.test(w));
+  const head = (at > 0 ? words[at - 1] : words[words.length - 1])!;
+  if (!ROLE_NOUN.test(head)) return speaker;
+  // "Senior official" opened its sentence: the capital was the sentence's.
+  const sentenceCase = /^(?:Senior|Top|Former|Local|Federal|Regional|Deputy)$/.test(first);
+  return `the ${sentenceCase ? first.toLowerCase() + speaker.slice(first.length) : speaker}`;
 }
 
 /** "Trump wrote", "Witkoff told CNN", "according to the ministry" */

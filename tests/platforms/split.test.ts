@@ -185,6 +185,9 @@ describe('attributionText', () => {
     expect(according('mayor')).toBe('according to the mayor');
     expect(according('league spokesman')).toBe('according to the league spokesman');
     expect(according('governor of New York')).toBe('according to the governor of New York');
+    expect(according('Czech president')).toBe('according to the Czech president');
+    expect(according('Senior harbour official')).toBe('according to the senior harbour official');
+    expect(according('Marlow harbour official')).toBe('according to the Marlow harbour official');
     expect(attributionText({ speaker: 'harbour authority', verb: 'said' })).toBe(
       'the harbour authority said',
     );
@@ -196,6 +199,13 @@ describe('attributionText', () => {
       'two people',
       'his lawyer',
       'data',
+      'University of Marlow',
+      'Health officials',
+      'Owner of Marlow Ferries',
+      'The harbour master',
+      'Marlow’s harbour master',
+      "Eastshire's interior minister",
+      'MPs on the harbour committee',
     ])
       expect(according(speaker), speaker).toBe(`according to ${speaker}`);
   });
