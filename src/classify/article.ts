@@ -1,6 +1,7 @@
 import { cleanText } from '../extract/clean.js';
 import type { Attribution, ItemKind } from '../model.js';
 import { classifyItemKind, headingKind, type ItemKindInput } from './kind.js';
+import { VAGUE_SPEAKERS } from './lexicon.js';
 import { classifySentence, type SentenceLabel } from './sentence.js';
 import { splitSentences } from './sentences.js';
 import { finishedSummaryEnd } from './summary.js';
@@ -137,7 +138,9 @@ export function analyseArticle(input: ArticleInput): AnalysedArticle {
         const lower = a.speaker.toLowerCase();
         if (THIRD_PERSON.has(lower) && lastSpeaker) a.speaker = lastSpeaker;
         if (!WRITER.has(lower)) out.attribution = a;
-        if (!THIRD_PERSON.has(lower) && !WRITER.has(lower)) lastSpeaker = a.speaker;
+        // "Some say …" names nobody a later "he says" could mean.
+        if (!VAGUE_SPEAKERS.has(lower) && !THIRD_PERSON.has(lower) && !WRITER.has(lower))
+          lastSpeaker = a.speaker;
       }
       current.sentences.push(out);
     }

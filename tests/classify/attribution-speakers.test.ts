@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extractAttribution } from '../../src/classify/index.js';
+import { analyseArticle, extractAttribution } from '../../src/classify/index.js';
 
 const speaker = (sentence: string) => extractAttribution(sentence)?.speaker;
 
@@ -249,5 +249,18 @@ describe('sources described rather than named', () => {
     expect(
       speaker('Apple praised the search, and Google’s lawyers claim the default has little value.'),
     ).toBe('Google’s lawyers');
+  });
+});
+
+describe('pronoun speakers across sentences', () => {
+  it('does not resolve "he says" to a vague speaker of an earlier sentence ("some say")', () => {
+    const article = analyseArticle({
+      title: 'The ferry man',
+      text:
+        'From the islands to the mainland, he has shaped how the ferries run – and some say slowed them down. ' +
+        '“Do you want to sail with me? I couldn’t, but you could,” he says, laughing.',
+    });
+    const quote = article.sections.flatMap((s) => s.sentences).find((s) => s.text.startsWith('“Do you want'));
+    expect(quote?.attribution?.speaker).not.toBe('some');
   });
 });
