@@ -7,6 +7,10 @@ import { hasClauseVerb, isKnownWord } from './pos.js';
 const NOT_LAST =
   /^(the|a|an|of|to|in|on|at|by|for|from|with|into|onto|over|under|about|after|before|since|until|than|as|and|or|but|nor|so|if|that|which|who|whom|whose|when|where|while|because|his|her|their|its|our|your|my|this|these|those|is|are|was|were|be|been|being|has|have|had|will|would|can|could|should|may|might|must|not|no|very|more|most)$/i;
 
+/** First words of names, which a summary cut short leaves last: "… asylum-seekers from the Middle". */
+const NAME_START =
+  /^(?:Middle|New|United|South|North|East|West|Hong|Saudi|Sri|Los|Las|San|Santa|Sao|São|Buenos|Costa|Puerto|Sierra|Burkina|El|Al)$/;
+
 /** A summary's end that shows it was cut or runs on: an ellipsis, a comma, a colon or a dash. */
 const OPEN_END = /(?:…|\.\.\.|[,;:–—-])["'”’»)\]]*$/;
 
@@ -77,7 +81,8 @@ function wholeClause(t: string): boolean {
   const words = t.split(/\s+/);
   if (words.length < MIN_WORDS || words.length > MAX_WORDS) return false;
   const last = words[words.length - 1]!.replace(/["'”’»]+$/, '');
-  if (!/[\p{L}\p{N}]$/u.test(last) || NOT_LAST.test(last) || /^\p{Ll}$/u.test(last)) return false;
+  if (!/[\p{L}\p{N}]$/u.test(last) || NOT_LAST.test(last) || NAME_START.test(last) || /^\p{Ll}$/u.test(last))
+    return false;
   const known = /\p{N}/u.test(last) || /^\p{Lu}/u.test(last) || isKnownWord(last.replace(/['’]s$/, ''));
   if (!known) return false;
   return hasClauseVerb(t);

@@ -45,6 +45,7 @@ describe('closedSummarySentence', () => {
       'Double-amputee Olympic runner Oscar Pistorius was granted p',
       'The harbour authority said the video platform will proh',
       'The harbour authority reopened the northern quay after months of repairs and negotiatio',
+      'Eastshire has sent troops to its border, citing an influx of asylum-seekers from the Middle',
     ]);
   });
 
