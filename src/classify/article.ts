@@ -98,10 +98,6 @@ export function analyseArticle(input: ArticleInput): AnalysedArticle {
     .map((line) => line.trim())
     .filter((line) => line && line.toLowerCase() !== normTitle);
   const lastAt = lines.length - 1;
-  const summaryEnd =
-    input.summary && lastAt >= 0
-      ? finishedSummaryEnd(splitSentences(lines[lastAt]!), lastAt === 0)
-      : undefined;
 
   const startSection = (heading: string, sectionKind: ItemKind) => {
     if (current.sentences.length > 0 || current.heading !== undefined) sections.push(current);
@@ -127,7 +123,10 @@ export function analyseArticle(input: ArticleInput): AnalysedArticle {
       continue;
     }
 
-    for (const sentence of at === lastAt && summaryEnd ? summaryEnd : splitSentences(line)) {
+    const split = splitSentences(line);
+    // A feed summary's last sentence may have lost its full stop, or been cut short after its main clause.
+    const sentences = input.summary && at === lastAt ? finishedSummaryEnd(split, lastAt === 0) : split;
+    for (const sentence of sentences) {
       const r = classifySentence(sentence);
       const out: AnalysedSentence = {
         text: sentence,

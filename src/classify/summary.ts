@@ -21,8 +21,8 @@ const MIN_WORDS = 6;
 /** Longer one-sentence summaries are more often a page's opening cut at a length than a lede. */
 const MAX_WORDS = 50;
 
-/** An ellipsis ending a sentence, with any closing quotes or brackets after it. */
-const CUT = /\s*(?:…|\.{3}|\[(?:…|\.{3})\])["'”’»)\]]*$/;
+/** "…", "...", "[…]" or "[...]" ending a text, with any closing quotes or brackets after it: an excerpt cut short. */
+export const TRAILING_ELLIPSIS = /(?:…|\.{3}|\[(?:…|\.{3})\])["'”’»)\]]*$/;
 
 /**
  * Words that open an aside a summary's main clause does without: a participle ("…, creating another 330 acres of
@@ -58,8 +58,8 @@ export function closedSummarySentence(sentence: string): string {
  */
 export function clauseBeforeCut(sentence: string): string | undefined {
   const t = sentence.trim();
-  if (!CUT.test(t)) return undefined;
-  const body = t.replace(CUT, '');
+  if (!TRAILING_ELLIPSIS.test(t)) return undefined;
+  const body = t.replace(TRAILING_ELLIPSIS, '').trimEnd();
   const comma = body.lastIndexOf(', ');
   if (comma < 0) return undefined;
   const aside = body.slice(comma + 2).split(/\s+/, 1)[0]!;

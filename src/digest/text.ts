@@ -6,6 +6,7 @@
 
 import { isClauseVerb, type TaggedToken, tagSentence } from '../classify/pos.js';
 import { quoteSpans } from '../classify/sentences.js';
+import { TRAILING_ELLIPSIS } from '../classify/summary.js';
 
 const STOPWORDS = new Set(
   (
@@ -280,7 +281,6 @@ export function wordCount(text: string): number {
 
 /** "…", "...", "[…]", "[...]" opening or closing the text, outside any quotes or brackets around it. */
 const LEADING_ELLIPSIS = /^["'“‘«([]*(?:…|\.{3}|\[(?:…|\.{3})\])/;
-const TRAILING_ELLIPSIS = /(?:…|\.{3}|\[(?:…|\.{3})\])["'”’»)\]]*$/;
 
 /**
  * Ends like a finished sentence: terminal punctuation, possibly inside closing quotes or brackets. A text

@@ -155,14 +155,19 @@ export function urlIdentity(canonical: string): string {
   return trimTrailing(canonical.replace(/^https?:\/\/(?:www\.)?/i, ''), '/');
 }
 
+/** Three words or more of a slug, each with its hyphen: the slug goes on with a fourth. */
+const SLUG_WORDS = "(?:[\\p{L}\\p{N}%'’]+-){3,}";
+
 /**
  * A slug ending in the site's article number ("…-claiming-discrimination-ca193efb", "…-gaza-hospital-rcna125648",
  * "…-aid-groups-fighting-1.7032910"): the one article, whatever section its path files it under. Sites list an
  * article under two paths ("/articles/…" and "/us-news/law/…"), and both must be one item. A slug without such
  * a number is not enough: a daily live blog or a weekly gallery reuses its slug under a new date.
  */
-const NUMBERED_SLUG =
-  /^(?:[\p{L}\p{N}%'’]+-){3,}(?:[a-z]{0,4}\d{5,}|(?=[0-9a-f]*\d)[0-9a-f]{6,}|\d+\.\d{5,})$/iu;
+const NUMBERED_SLUG = new RegExp(
+  `^${SLUG_WORDS}(?:[a-z]{0,4}\\d{5,}|(?=[0-9a-f]*\\d)[0-9a-f]{6,}|\\d+\\.\\d{5,})$`,
+  'iu',
+);
 
 /**
  * An article number as the last segment of its own, after a slug of four words or more elsewhere in the path
@@ -170,7 +175,7 @@ const NUMBERED_SLUG =
  * they name the article as a numbered slug does. A number with no slug before it names nothing on its own.
  */
 const ARTICLE_NUMBER = /^\d{6,}$/;
-const WORDY_SLUG = /^(?:[\p{L}\p{N}%'’]+-){3,}[\p{L}\p{N}%'’]+$/iu;
+const WORDY_SLUG = new RegExp(`^${SLUG_WORDS}[\\p{L}\\p{N}%'’]+$`, 'iu');
 
 /**
  * The host and numbered slug that name an article at any path (see `NUMBERED_SLUG` and `ARTICLE_NUMBER`), or

@@ -174,21 +174,16 @@ abstract class NamespacedStore implements Store {
   protected abstract leaseSlot(): LeaseSlot;
 
   /**
-   * True when `err` says the connection dropped after the operation was sent and before its answer came: sent
-   * again, it waits for the connection to come back like any operation made while it is down. False by default.
+   * When `err` says the connection dropped after an operation was sent and before its answer came, a promise
+   * that resolves once the operation can be sent again; undefined for any other error (and by default).
    */
-  protected cutOff(_err: unknown): boolean {
-    return false;
+  protected resendable(_err: unknown): Promise<void> | undefined {
+    return undefined;
   }
 
-  /** Resolves when a connection that dropped is back (at once by default). */
-  protected reconnected(): Promise<void> {
-    return Promise.resolve();
-  }
-
-  /** `operation` once more when `err` cut off its first try (see `cutOff`); else `err` again. */
+  /** `operation` once more when `err` cut off its first try (see `resendable`); else `err` again. */
   private again(err: unknown, operation: () => Promise<unknown>): Promise<unknown> {
-    return this.cutOff(err) ? this.reconnected().then(operation) : Promise.reject(err);
+    return this.resendable(err)?.then(operation) ?? Promise.reject(err);
   }
 
   private track(operation: () => Promise<unknown>): Promise<unknown> {
@@ -450,15 +445,17 @@ class RedisStore extends NamespacedStore {
    * A command on a connection that closed or was reset before its answer: the client fails it at once, whether
    * or not the server ran it.
    */
-  protected override cutOff(err: unknown): boolean {
-    return err instanceof Error && /socket closed unexpectedly|\bECONNRESET\b|\bEPIPE\b/i.test(err.message);
+  protected override resendable(err: unknown): Promise<void> | undefined {
+    const cutOff =
+      err instanceof Error && /socket closed unexpectedly|\bECONNRESET\b|\bEPIPE\b/i.test(err.message);
+    return cutOff ? this.reconnected() : undefined;
   }
 
   /**
    * The error can come before the client has seen its connection close: it sees that first, then the command
    * waits for the server as any command made while it is down does.
    */
-  protected override async reconnected(): Promise<void> {
+  private async reconnected(): Promise<void> {
     await new Promise((resolve) => setImmediate(resolve));
     // Not `once` from node:events, which gives up at the first 'error': a failed reconnection attempt.
     if (!this.client.isReady)
