@@ -12,8 +12,9 @@
  * case. `BENCH_ROUNDS` (default 8): timed rounds, each of two more replays, run back to back; long enough that a
  * full garbage collection of the grown heap falls inside the timed run, as it does in a worker that runs for
  * days, and each round's figure shows how much that (or a shared machine) moves it. The collections that fell
- * inside are printed: a run without a full one flatters the clusterer. `BENCH_WEEKS` (default 6): length of
- * the retention run.
+ * inside are printed: a run without a full one flatters the clusterer. Between rounds, untimed, a reference
+ * loop times random reads of memory on the same core: a round that ran slow where reads did was slowed by the
+ * host, not by the clusterer. `BENCH_WEEKS` (default 6): length of the retention run.
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -115,6 +116,49 @@ function totalMb(): number {
   return heap + buffers;
 }
 
+/**
+ * How fast this core is at the moment, by two references that do not depend on the clusterer: nanoseconds per
+ * step of an arithmetic loop, and per random read of a buffer far larger than the caches. The clusterer waits on
+ * memory more than on arithmetic (posting lists, centroids, the word table, the collector's marking), so when
+ * the host makes this core's memory slower, items/s fall with the second reference while the first holds.
+ * Short, so that it can run between rounds without giving the collector's concurrent marking much time.
+ */
+class MachineReference {
+  /** 128 MB, every page written once so that reads do not time page faults. */
+  private readonly buffer = new Int32Array(1 << 25);
+  private x = 1;
+  /** Kept, so that neither loop is optimised away. */
+  sum = 0;
+
+  constructor() {
+    for (let i = 0; i < this.buffer.length; i += 1024) this.buffer[i] = i;
+  }
+
+  sample(): { stepNs: number; readNs: number } {
+    const STEPS = 20_000_000;
+    const READS = 2_000_000;
+    const buffer = this.buffer;
+    const mask = buffer.length - 1;
+    let x = this.x;
+    let sum = 0;
+    let t = performance.now();
+    for (let i = 0; i < STEPS; i++) {
+      x = (Math.imul(x, 1103515245) + 12345) | 0;
+      sum += x & 7;
+    }
+    const stepNs = ((performance.now() - t) * 1e6) / STEPS;
+    t = performance.now();
+    for (let i = 0; i < READS; i++) {
+      x = (Math.imul(x, 1103515245) + 12345) | 0;
+      sum += buffer[(x >>> 5) & mask]!;
+    }
+    const readNs = ((performance.now() - t) * 1e6) / READS;
+    this.x = x;
+    this.sum += sum;
+    return { stepNs, readNs };
+  }
+}
+
 function pct(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
 }
@@ -123,6 +167,8 @@ function pct(sorted: Float64Array, p: number): number {
 // is wide enough that none of them goes cold before the timed run.
 const windowHours = 24 * 30;
 const base = Date.UTC(2024, 0, 1);
+// Allocated before memory is first measured, so that it is not counted as the clusterer's.
+const reference = new MachineReference();
 const mem0 = memoryMb();
 const c = new StoryClusterer({ windowHours });
 let copy = 0;
@@ -202,25 +248,33 @@ const gcObserver = new PerformanceObserver((list) => {
 gcObserver.observe({ entryTypes: ['gc'] });
 const lat = new Float64Array(timedItems);
 const roundRates: number[] = [];
-const cpu0 = process.cpuUsage();
+// The machine reference is sampled between rounds, outside the time and CPU counted; the first sample only
+// brings its buffer back into the caches and page tables, and is not kept.
+reference.sample();
+const references = [reference.sample()];
+let timedSecs = 0;
+let cpuSecs = 0;
 const start = performance.now();
 let done = 0;
 for (let round = 0; round < ROUNDS; round++) {
   const timed = rounds[round]!;
   // A worker lets go of a poll's items once they are clustered: those of a round done are no longer held.
   rounds[round] = [];
+  const cpu0 = process.cpuUsage();
   const roundStart = performance.now();
   for (let k = 0; k < timed.length; k++) {
     const a = performance.now();
     c.add(timed[k]!);
     lat[done++] = performance.now() - a;
   }
-  roundRates.push(timed.length / ((performance.now() - roundStart) / 1000));
+  const roundSecs = (performance.now() - roundStart) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  timedSecs += roundSecs;
+  cpuSecs += (cpu.user + cpu.system) / 1e6;
+  roundRates.push(timed.length / roundSecs);
+  references.push(reference.sample());
 }
 const end = performance.now();
-const timedSecs = (end - start) / 1000;
-const cpu = process.cpuUsage(cpu0);
-const cpuSecs = (cpu.user + cpu.system) / 1e6;
 // A shared machine slows down now and then: the throughput of consecutive slices shows how much.
 const SLICES = 12;
 const sliceRates: number[] = [];
@@ -251,6 +305,14 @@ console.log(
   `  ${SLICES} slices of ~${Math.round(lat.length / SLICES)} items (time inside add only): median ` +
     `${pct(Float64Array.from(sliceRates), 0.5).toFixed(0)} items/s, slowest ${sliceRates[0]!.toFixed(0)}, ` +
     `fastest ${sliceRates[SLICES - 1]!.toFixed(0)}`,
+);
+
+const readNs = references.map((r) => r.readNs.toFixed(0)).join(', ');
+const steps = references.map((r) => r.stepNs).sort((a, b) => a - b);
+console.log(
+  `  this core's memory, a random read before each round and after the last: ${readNs} ns (arithmetic step ` +
+    `${steps[0]!.toFixed(2)} to ${steps[steps.length - 1]!.toFixed(2)} ns); the clusterer waits on memory, so ` +
+    'rounds run slower where reads do',
 );
 
 // Node records each collection on the event loop and hands the records to observers a turn later.
